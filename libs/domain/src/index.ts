@@ -1,1 +1,2 @@
 export * from './core/event-sourcing.types';
+export * from './calendar';

@@ -1,0 +1,3 @@
+import type { CalendarYearOverrides } from './calendar.types';
+
+export const VN_CALENDAR_OVERRIDES: readonly CalendarYearOverrides[] = [];
