@@ -1,6 +1,9 @@
 export * from './calendar.types';
-export { civilDateOf, zonedInstant } from './instant';
+export { civilDateOf, zonedInstant, parseInstant, formatInstant, addDays, dayOfWeek } from './instant';
 export { WorkingCalendar, VN_DEFAULT_OFFICE_HOURS } from './working-calendar';
+export type { SessionSpan } from './working-calendar';
+export { vietnamSkeleton } from './vn-skeleton';
+export type { SkeletonYear } from './vn-skeleton';
 export { defaultVietnamCalendar } from './default-calendar';
 export { VN_CALENDAR_OVERRIDES } from './vn-overrides.data';
 export { workingMsBetween, addWorkingMs } from './working-time';
