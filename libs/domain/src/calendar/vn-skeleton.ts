@@ -41,7 +41,8 @@ export function vietnamSkeleton(year: number): SkeletonYear {
     const days = Math.max(1, Math.round((h.end.getTime() - h.start.getTime()) / DAY_MS));
     for (let i = 0; i < days; i++) {
       const d = addDays(first, i);
-      if (!statutory.has(d)) statutory.set(d, h.name);
+      // A one-day holiday's own name (mùng 1 "Tết Nguyên Đán") beats the 5-day window's ("Giao thừa…").
+      if (days === 1 || !statutory.has(d)) statutory.set(d, h.name);
     }
   }
 
