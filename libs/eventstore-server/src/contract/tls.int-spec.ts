@@ -1,0 +1,103 @@
+import { EventStoreDBClient, START } from '@eventstore/db-client';
+import { RunningEventStoreServer, startEventStoreServer } from '@tracker/eventstore-server';
+import {
+  createTestCertificates,
+  describeNeedsOwnServer,
+  TestCertificates,
+  uniqueToken,
+  within,
+} from '@tracker/testing';
+import {
+  APPEND_PATHS,
+  appendVia,
+  readStreamEvents,
+  recordSubscription,
+  revisionsOf,
+  testEvents,
+} from './contract-helpers';
+
+/**
+ * TLS mode (esdb.md §2 "Headers, deadlines, keepalive, TLS"): a throwaway CA and node certificate (SAN
+ * IP:127.0.0.1) made with openssl; the real client connects with `{ rootCertificate }` or `tlsCAFile=`.
+ * Production relies on TLS, so one secure test stays in the suite. Needs a server of its own.
+ */
+describeNeedsOwnServer('TLS', () => {
+  let certs: TestCertificates;
+  let server: RunningEventStoreServer;
+  const clients: EventStoreDBClient[] = [];
+  const track = (client: EventStoreDBClient) => {
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    certs = createTestCertificates();
+    server = await startEventStoreServer({
+      host: '127.0.0.1',
+      port: 0,
+      memory: true,
+      tls: { certFile: certs.certFile, keyFile: certs.keyFile },
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled(clients.map((c) => c.dispose()));
+    await server?.close();
+    certs?.cleanup();
+  });
+
+  it.each(APPEND_PATHS)('{ rootCertificate }: appends through %s, reads and subscribes', async (path) => {
+    const client = track(
+      new EventStoreDBClient(
+        { endpoint: { address: '127.0.0.1', port: server.port } },
+        { rootCertificate: certs.ca },
+      ),
+    );
+    const stream = `tls-${uniqueToken()}`;
+    // Over TLS the Append path really sends the per-call credentials (an authorization header).
+    await appendVia(path, client, stream, testEvents(3));
+    expect(revisionsOf(await readStreamEvents(client, stream))).toEqual([0, 1, 2]);
+    const sub = recordSubscription(client.subscribeToStream(stream, { fromRevision: START }));
+    try {
+      await sub.waitForEvents((e) => e.length >= 3, 'the events over TLS');
+    } finally {
+      await sub.stop();
+    }
+  });
+
+  it('tlsCAFile= in the connection string', async () => {
+    const client = track(
+      EventStoreDBClient.connectionString(
+        `esdb://127.0.0.1:${server.port}?tls=true&tlsCAFile=${certs.caFile}`,
+      ),
+    );
+    const stream = `tls-${uniqueToken()}`;
+    await client.appendToStream(stream, testEvents(1));
+    expect(revisionsOf(await readStreamEvents(client, stream))).toEqual([0]);
+  });
+
+  it('esdb+discover:// over TLS', async () => {
+    const client = track(
+      EventStoreDBClient.connectionString(
+        `esdb+discover://127.0.0.1:${server.port}?tls=true&tlsCAFile=${certs.caFile}`,
+      ),
+    );
+    const stream = `tls-${uniqueToken()}`;
+    await client.appendToStream(stream, testEvents(1));
+    expect(revisionsOf(await readStreamEvents(client, stream))).toEqual([0]);
+  });
+
+  it('refuses a plaintext client', async () => {
+    const client = track(EventStoreDBClient.connectionString(`esdb://127.0.0.1:${server.port}?tls=false`));
+    await expect(
+      within(client.appendToStream(`tls-${uniqueToken()}`, testEvents(1)), 15_000, 'a plaintext append'),
+    ).rejects.toBeDefined();
+  });
+
+  it('refuses a client that does not trust the CA', async () => {
+    const client = track(new EventStoreDBClient({ endpoint: { address: '127.0.0.1', port: server.port } }));
+    await expect(
+      within(client.appendToStream(`tls-${uniqueToken()}`, testEvents(1)), 15_000, 'an untrusted append'),
+    ).rejects.toBeDefined();
+  });
+});

@@ -1,0 +1,87 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface TestCertificates {
+  readonly dir: string;
+  readonly caFile: string;
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** The CA certificate (PEM), for `{ rootCertificate }`. */
+  readonly ca: Buffer;
+  /** Removes the temporary directory. */
+  cleanup(): void;
+}
+
+/**
+ * A throwaway CA and a node certificate for 127.0.0.1/localhost, made with the `openssl` CLI in a fresh
+ * temporary directory. Nothing is kept: call `cleanup()`.
+ */
+export function createTestCertificates(): TestCertificates {
+  const dir = mkdtempSync(join(tmpdir(), 'esdb-tls-'));
+  const file = (name: string) => join(dir, name);
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=contract-test-ca',
+    '-keyout',
+    file('ca.key'),
+    '-out',
+    file('ca.crt'),
+  );
+  openssl(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-keyout',
+    file('node.key'),
+    '-out',
+    file('node.csr'),
+  );
+  writeFileSync(
+    file('node.ext'),
+    [
+      'basicConstraints=CA:FALSE',
+      'keyUsage=digitalSignature,keyEncipherment',
+      'extendedKeyUsage=serverAuth,clientAuth',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '',
+    ].join('\n'),
+  );
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    file('node.csr'),
+    '-CA',
+    file('ca.crt'),
+    '-CAkey',
+    file('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    file('node.ext'),
+    '-out',
+    file('node.crt'),
+  );
+  return {
+    dir,
+    caFile: file('ca.crt'),
+    certFile: file('node.crt'),
+    keyFile: file('node.key'),
+    ca: readFileSync(file('ca.crt')),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}

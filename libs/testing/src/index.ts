@@ -1,0 +1,1 @@
+export * from './eventstore/test-event-store';
