@@ -1,0 +1,75 @@
+import { parseArgs } from 'node:util';
+import { EventStoreServerOptions, startEventStoreServer } from '@tracker/eventstore-server';
+
+/**
+ * The embedded event store as a standalone process:
+ *   npm run eventstore -- --port <port> [--host 127.0.0.1] [--data <dir> | --memory] [--tls-cert <f> --tls-key <f>]
+ * Prints one JSON line `{"event":"listening","host":…,"port":…}` when ready; SIGTERM/SIGINT close it.
+ */
+export function parseCommandLine(argv: string[]): EventStoreServerOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      data: { type: 'string' },
+      memory: { type: 'boolean' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'max-append-size': { type: 'string' },
+    },
+    strict: true,
+  });
+  if (values.data !== undefined && values.memory) throw new Error('--data and --memory exclude each other');
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
+    throw new Error('--tls-cert and --tls-key go together');
+  }
+  const port = values.port === undefined ? 2113 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port: ${values.port}`);
+  const options: EventStoreServerOptions = { host: values.host ?? '127.0.0.1', port };
+  if (values.memory) options.memory = true;
+  else options.dataDir = values.data ?? './data/eventstore';
+  if (values['tls-cert'] && values['tls-key']) {
+    options.tls = { certFile: values['tls-cert'], keyFile: values['tls-key'] };
+  }
+  if (values['max-append-size'] !== undefined) {
+    const size = Number(values['max-append-size']);
+    if (!Number.isInteger(size) || size <= 0)
+      throw new Error(`invalid --max-append-size: ${values['max-append-size']}`);
+    options.maxAppendSize = size;
+  }
+  return options;
+}
+
+async function main(): Promise<void> {
+  let options: EventStoreServerOptions;
+  try {
+    options = parseCommandLine(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  const server = await startEventStoreServer(options);
+  process.stdout.write(`${JSON.stringify({ event: 'listening', host: server.host, port: server.port })}\n`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`close failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,93 @@
+import * as grpc from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
+import { gossipService } from './grpc/gossip.grpc-service';
+import { serverFeaturesService } from './grpc/server-features.grpc-service';
+import { streamsService } from './grpc/streams.grpc-service';
+import { SqliteEventLog } from './storage/sqlite-event-log';
+
+export interface EventStoreServerOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Directory of the SQLite file (default ./data/eventstore). */
+  dataDir?: string;
+  /** In-memory SQLite: nothing survives close(). */
+  memory?: boolean;
+  tls?: { certFile: string; keyFile: string };
+  /** Bytes per write (default 1 MiB, as the real server). */
+  maxAppendSize?: number;
+}
+
+export interface RunningEventStoreServer {
+  readonly host: string;
+  readonly port: number;
+  /** esdb://host:port?tls=false, or tls=true&tlsVerifyCert=false when TLS. */
+  readonly connectionString: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_APPEND_SIZE = 1024 * 1024;
+
+/** Starts the embedded EventStoreDB-compatible gRPC server over SQLite. */
+export async function startEventStoreServer(
+  options: EventStoreServerOptions = {},
+): Promise<RunningEventStoreServer> {
+  const host = options.host ?? '127.0.0.1';
+  const log = new SqliteEventLog({ dataDir: options.dataDir, memory: options.memory });
+  const credentials = options.tls
+    ? grpc.ServerCredentials.createSsl(
+        null,
+        [{ cert_chain: readFileSync(options.tls.certFile), private_key: readFileSync(options.tls.keyFile) }],
+        false,
+      )
+    : grpc.ServerCredentials.createInsecure();
+  // Bodies of up to the append limit plus framing, and the client's 3 MiB batch chunks.
+  const maxAppendSize = options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE;
+  const maxMessage = Math.max(16 * 1024 * 1024, maxAppendSize * 2);
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': maxMessage,
+    'grpc.max_send_message_length': maxMessage,
+  });
+  let boundPort = options.port ?? 0;
+  server.addService(...streamsService(log, maxAppendSize));
+  server.addService(...serverFeaturesService());
+  server.addService(...gossipService(() => ({ host, port: boundPort })));
+
+  try {
+    boundPort = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(`${formatHost(host)}:${options.port ?? 0}`, credentials, (error, port) =>
+        error ? reject(error) : resolve(port),
+      ),
+    );
+  } catch (error) {
+    log.close();
+    throw error;
+  }
+
+  let closing: Promise<void> | undefined;
+  const connectionString = options.tls
+    ? `esdb://${formatHost(host)}:${boundPort}?tls=true&tlsVerifyCert=false`
+    : `esdb://${formatHost(host)}:${boundPort}?tls=false`;
+  return {
+    host,
+    port: boundPort,
+    connectionString,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        // Live subscriptions never end by themselves, so waiting for calls to finish would never end:
+        // cancel every call (appends are synchronous, none is half-written), then close the database.
+        log.signal.close();
+        server.forceShutdown();
+        setImmediate(() => {
+          log.close();
+          resolve();
+        });
+      });
+      return closing;
+    },
+  };
+}
+
+const formatHost = (host: string): string =>
+  host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;

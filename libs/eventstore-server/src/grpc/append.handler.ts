@@ -1,0 +1,129 @@
+import * as grpc from '@grpc/grpc-js';
+import { ExpectedRevision, ProposedEvent, WriteOutcome } from '../storage/event-log.types';
+import { SqliteEventLog } from '../storage/sqlite-event-log';
+import { MissingMetadataError, toProposedEvent } from './proposed-event';
+import {
+  BadRequestError,
+  parseExpectedRevision,
+  parseStreamName,
+  rpcError,
+  sharedPb,
+  streamDeletedError,
+  streamsPb,
+  toRpcError,
+} from './protocol';
+
+export const maxAppendSizeError = (max: number) =>
+  rpcError(grpc.status.INVALID_ARGUMENT, `Maximum Append Size of ${max} Exceeded.`, {
+    exception: 'maximum-append-size-exceeded',
+    'maximum-append-size': String(max),
+  });
+
+export const missingMetadataError = (error: MissingMetadataError) =>
+  rpcError(grpc.status.INVALID_ARGUMENT, error.message, {
+    exception: 'missing-required-metadata-property',
+    'required-metadata-properties': error.missing.join(','),
+  });
+
+/**
+ * `Streams.Append` (client stream): options first, then one message per event. A conflict travels
+ * in the body (`wrong_expected_version`), not as an error (esdb.md §4.3).
+ */
+export function createAppendHandler(log: SqliteEventLog, maxAppendSize: number) {
+  return (
+    call: grpc.ServerReadableStream<streamsPb.AppendReq, streamsPb.AppendResp>,
+    callback: grpc.sendUnaryData<streamsPb.AppendResp>,
+  ): void => {
+    let stream: string | undefined;
+    let expected: ExpectedRevision | undefined;
+    const events: ProposedEvent[] = [];
+    let size = 0;
+    let finished = false;
+    const fail = (error: Parameters<grpc.sendUnaryData<streamsPb.AppendResp>>[0]) => {
+      if (finished) return;
+      finished = true;
+      callback(error);
+    };
+
+    call.on('data', (req: streamsPb.AppendReq) => {
+      if (finished) return;
+      try {
+        if (req.hasOptions()) {
+          if (stream !== undefined) throw new BadRequestError('options sent twice');
+          const options = req.getOptions()!;
+          stream = parseStreamName(options.getStreamIdentifier());
+          expected = parseExpectedRevision(options);
+          return;
+        }
+        if (stream === undefined) throw new BadRequestError('the first message must carry the options');
+        const proposed = toProposedEvent(req.getProposedMessage());
+        size += proposed.size;
+        if (size > maxAppendSize) return fail(maxAppendSizeError(maxAppendSize));
+        events.push(proposed.event);
+      } catch (error) {
+        fail(error instanceof MissingMetadataError ? missingMetadataError(error) : toRpcError(error));
+      }
+    });
+    call.on('error', () => {
+      finished = true;
+    });
+    call.on('end', () => {
+      if (finished) return;
+      try {
+        if (stream === undefined || expected === undefined)
+          throw new BadRequestError('append options are missing');
+        const outcome = log.append(stream, expected, events);
+        if (outcome.status === 'stream-deleted') return fail(streamDeletedError(stream));
+        finished = true;
+        callback(null, appendResponse(outcome, expected));
+      } catch (error) {
+        fail(toRpcError(error));
+      }
+    });
+  };
+}
+
+function appendResponse(
+  outcome: Exclude<WriteOutcome, { status: 'stream-deleted' }>,
+  expected: ExpectedRevision,
+): streamsPb.AppendResp {
+  const resp = new streamsPb.AppendResp();
+  if (outcome.status === 'ok') {
+    const success = new streamsPb.AppendResp.Success();
+    if (outcome.lastRevision < 0) success.setNoStream(new sharedPb.Empty());
+    else success.setCurrentRevision(String(outcome.lastRevision));
+    const position = new streamsPb.AppendResp.Position();
+    position.setCommitPosition(String(outcome.position));
+    position.setPreparePosition(String(outcome.position));
+    success.setPosition(position);
+    return resp.setSuccess(success);
+  }
+  // Both the current oneofs and the deprecated 20.6.0 ones, as the real server fills them.
+  const wev = new streamsPb.AppendResp.WrongExpectedVersion();
+  if (outcome.currentRevision < 0) {
+    wev.setCurrentNoStream(new sharedPb.Empty());
+    wev.setNoStream2060(new sharedPb.Empty());
+  } else {
+    wev.setCurrentRevision(String(outcome.currentRevision));
+    wev.setCurrentRevision2060(outcome.currentRevision);
+  }
+  switch (expected.kind) {
+    case 'any':
+      wev.setExpectedAny(new sharedPb.Empty());
+      wev.setAny2060(new sharedPb.Empty());
+      break;
+    case 'stream_exists':
+      wev.setExpectedStreamExists(new sharedPb.Empty());
+      wev.setStreamExists2060(new sharedPb.Empty());
+      break;
+    case 'no_stream':
+      // The 20.6.0 oneof has no "no stream" case and its revision is a uint64: left unset.
+      wev.setExpectedNoStream(new sharedPb.Empty());
+      break;
+    case 'exact':
+      wev.setExpectedRevision(String(expected.revision));
+      wev.setExpectedRevision2060(expected.revision);
+      break;
+  }
+  return resp.setWrongExpectedVersion(wev);
+}

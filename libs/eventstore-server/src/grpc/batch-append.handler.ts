@@ -1,0 +1,275 @@
+import * as grpc from '@grpc/grpc-js';
+import { ExpectedRevision, ProposedEvent, WriteOutcome } from '../storage/event-log.types';
+import { SqliteEventLog } from '../storage/sqlite-event-log';
+import { MissingMetadataError, toProposedEvent } from './proposed-event';
+import {
+  BadRequestError,
+  GoogleEmpty,
+  packAny,
+  parseStreamName,
+  parseU64,
+  parseUuid,
+  sharedPb,
+  statusPb,
+  streamsPb,
+} from './protocol';
+
+interface PendingBatch {
+  readonly stream: string;
+  expected: ExpectedRevision | undefined;
+  deadlineMs: number | undefined;
+  readonly events: ProposedEvent[];
+  size: number;
+  /** Already answered with an error: later chunks are dropped until `is_final`. */
+  rejected: boolean;
+}
+
+/** Bounds the memory an abandoned multi-chunk batch can hold. */
+const MAX_PENDING_BATCHES = 1024;
+
+/**
+ * `Streams.BatchAppend` (bidi): one long-lived stream shared by every append of a client. Every
+ * request is answered on its own correlation id, errors included, and nothing a request carries may
+ * end the stream: one broken answer would hang every later append of that client (esdb.md §2).
+ */
+export function createBatchAppendHandler(log: SqliteEventLog, maxAppendSize: number) {
+  return (call: grpc.ServerDuplexStream<streamsPb.BatchAppendReq, streamsPb.BatchAppendResp>): void => {
+    const pending = new Map<string, PendingBatch>();
+    let open = true;
+    const send = (resp: streamsPb.BatchAppendResp) => {
+      if (open) call.write(resp);
+    };
+
+    call.on('data', (req: streamsPb.BatchAppendReq) => {
+      const correlation = req.getCorrelationId();
+      const key = correlationKey(correlation);
+      let batch = pending.get(key);
+      try {
+        if (!batch) {
+          const options = req.getOptions();
+          // Known before anything can throw, so even an error names its stream.
+          batch = {
+            stream: safeStreamName(options?.getStreamIdentifier()),
+            expected: undefined,
+            deadlineMs: undefined,
+            events: [],
+            size: 0,
+            rejected: false,
+          };
+          if (!req.getIsFinal() && key !== '') {
+            if (pending.size >= MAX_PENDING_BATCHES) pending.delete(pending.keys().next().value as string);
+            pending.set(key, batch);
+          }
+          if (!correlation || key === '') throw new BadRequestError('correlation id is missing or invalid');
+          if (!options) throw new BadRequestError('the first chunk of a batch must carry the options');
+          batch.expected = batchExpected(options);
+          parseStreamName(options.getStreamIdentifier());
+          const deadline = options.getDeadline();
+          if (deadline) batch.deadlineMs = deadline.getSeconds() * 1000 + deadline.getNanos() / 1e6;
+        }
+        if (!batch.rejected) {
+          for (const message of req.getProposedMessagesList()) {
+            const proposed = toProposedEvent(message);
+            batch.size += proposed.size;
+            if (batch.size > maxAppendSize) {
+              reject(batch);
+              const detail = new sharedPb.MaximumAppendSizeExceeded().setMaxappendsize(maxAppendSize);
+              send(
+                errorResponse(
+                  correlation,
+                  batch,
+                  grpc.status.INVALID_ARGUMENT,
+                  'Maximum Append Size Exceeded.',
+                  detail,
+                  'MaximumAppendSizeExceeded',
+                ),
+              );
+              break;
+            }
+            batch.events.push(proposed.event);
+          }
+        }
+        if (!req.getIsFinal() || batch.rejected) return;
+        if (batch.deadlineMs !== undefined && Date.now() > batch.deadlineMs) {
+          send(
+            errorResponse(
+              correlation,
+              batch,
+              grpc.status.DEADLINE_EXCEEDED,
+              'Deadline exceeded.',
+              new sharedPb.Timeout(),
+              'Timeout',
+            ),
+          );
+          return;
+        }
+        send(outcomeResponse(correlation, batch, log.append(batch.stream, batch.expected!, batch.events)));
+      } catch (error) {
+        // Malformed request or an unexpected failure: answer this correlation id once, keep the stream.
+        if (batch?.rejected) return;
+        const invalid = error instanceof MissingMetadataError || error instanceof BadRequestError;
+        const message = invalid
+          ? (error as Error).message
+          : `Append failed: ${error instanceof Error ? error.message : String(error)}`;
+        const detail = new sharedPb.BadRequest().setMessage(message);
+        if (batch) reject(batch);
+        send(
+          errorResponse(
+            correlation,
+            batch ?? { stream: '', expected: undefined },
+            invalid ? grpc.status.INVALID_ARGUMENT : grpc.status.INTERNAL,
+            message,
+            detail,
+            'BadRequest',
+          ),
+        );
+      } finally {
+        if (req.getIsFinal()) pending.delete(key);
+      }
+    });
+    call.on('end', () => {
+      if (open) call.end();
+      open = false;
+    });
+    call.on('error', () => {
+      open = false;
+    });
+    call.on('cancelled', () => {
+      open = false;
+    });
+  };
+}
+
+/** '' for a missing or malformed id: such requests are answered at once and never pending. */
+function correlationKey(uuid: sharedPb.UUID | undefined): string {
+  try {
+    return parseUuid(uuid, 'correlation id');
+  } catch {
+    return '';
+  }
+}
+
+function reject(batch: PendingBatch): void {
+  batch.rejected = true;
+  batch.events.length = 0;
+}
+
+/** The stream name, if any can be read, so even an error response names its stream. */
+function safeStreamName(identifier: sharedPb.StreamIdentifier | undefined): string {
+  return identifier ? Buffer.from(identifier.getStreamName_asU8()).toString('utf8') : '';
+}
+
+function batchExpected(options: streamsPb.BatchAppendReq.Options): ExpectedRevision {
+  switch (options.getExpectedStreamPositionCase()) {
+    case streamsPb.BatchAppendReq.Options.ExpectedStreamPositionCase.STREAM_POSITION:
+      return { kind: 'exact', revision: parseU64(options.getStreamPosition(), 'expected stream position') };
+    case streamsPb.BatchAppendReq.Options.ExpectedStreamPositionCase.NO_STREAM:
+      return { kind: 'no_stream' };
+    case streamsPb.BatchAppendReq.Options.ExpectedStreamPositionCase.ANY:
+      return { kind: 'any' };
+    case streamsPb.BatchAppendReq.Options.ExpectedStreamPositionCase.STREAM_EXISTS:
+      return { kind: 'stream_exists' };
+    default:
+      throw new BadRequestError('expected stream position is missing');
+  }
+}
+
+/** Every response carries the correlation id and the stream identifier: the client reads both. */
+function baseResponse(
+  correlation: sharedPb.UUID | undefined,
+  batch: { stream: string; expected: ExpectedRevision | undefined },
+): streamsPb.BatchAppendResp {
+  const resp = new streamsPb.BatchAppendResp();
+  resp.setCorrelationId(correlation ?? new sharedPb.UUID().setString(''));
+  resp.setStreamIdentifier(new sharedPb.StreamIdentifier().setStreamName(Buffer.from(batch.stream, 'utf8')));
+  switch (batch.expected?.kind) {
+    case 'exact':
+      resp.setStreamPosition(String(batch.expected.revision));
+      break;
+    case 'no_stream':
+      resp.setNoStream(new GoogleEmpty());
+      break;
+    case 'any':
+      resp.setAny(new GoogleEmpty());
+      break;
+    case 'stream_exists':
+      resp.setStreamExists(new GoogleEmpty());
+      break;
+  }
+  return resp;
+}
+
+function errorResponse(
+  correlation: sharedPb.UUID | undefined,
+  batch: { stream: string; expected: ExpectedRevision | undefined },
+  code: grpc.status,
+  message: string,
+  detail: { serializeBinary(): Uint8Array },
+  detailType: string,
+): streamsPb.BatchAppendResp {
+  const status = new statusPb.Status();
+  status.setCode(code as number);
+  status.setMessage(message);
+  status.setDetails(packAny(detail, `event_store.client.${detailType}`));
+  return baseResponse(correlation, batch).setError(status);
+}
+
+function outcomeResponse(
+  correlation: sharedPb.UUID | undefined,
+  batch: PendingBatch,
+  outcome: WriteOutcome,
+): streamsPb.BatchAppendResp {
+  switch (outcome.status) {
+    case 'ok': {
+      const success = new streamsPb.BatchAppendResp.Success();
+      if (outcome.lastRevision < 0) success.setNoStream(new GoogleEmpty());
+      else success.setCurrentRevision(String(outcome.lastRevision));
+      const position = new sharedPb.AllStreamPosition();
+      position.setCommitPosition(String(outcome.position));
+      position.setPreparePosition(String(outcome.position));
+      success.setPosition(position);
+      return baseResponse(correlation, batch).setSuccess(success);
+    }
+    case 'stream-deleted': {
+      const detail = new sharedPb.StreamDeleted();
+      detail.setStreamIdentifier(
+        new sharedPb.StreamIdentifier().setStreamName(Buffer.from(batch.stream, 'utf8')),
+      );
+      return errorResponse(
+        correlation,
+        batch,
+        grpc.status.FAILED_PRECONDITION,
+        `Event stream '${batch.stream}' is deleted.`,
+        detail,
+        'StreamDeleted',
+      );
+    }
+    case 'wrong-expected-version': {
+      const detail = new sharedPb.WrongExpectedVersion();
+      if (outcome.currentRevision < 0) detail.setCurrentNoStream(new GoogleEmpty());
+      else detail.setCurrentStreamRevision(String(outcome.currentRevision));
+      switch (batch.expected?.kind) {
+        case 'exact':
+          detail.setExpectedStreamPosition(String(batch.expected.revision));
+          break;
+        case 'no_stream':
+          detail.setExpectedNoStream(new GoogleEmpty());
+          break;
+        case 'any':
+          detail.setExpectedAny(new GoogleEmpty());
+          break;
+        case 'stream_exists':
+          detail.setExpectedStreamExists(new GoogleEmpty());
+          break;
+      }
+      return errorResponse(
+        correlation,
+        batch,
+        grpc.status.FAILED_PRECONDITION,
+        'Wrong expected version.',
+        detail,
+        'WrongExpectedVersion',
+      );
+    }
+  }
+}

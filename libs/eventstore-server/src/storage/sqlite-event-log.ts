@@ -1,0 +1,469 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { CommitSignal } from './commit.signal';
+import {
+  ExpectedRevision,
+  ProposedEvent,
+  StoredEvent,
+  StreamReadOutcome,
+  TOMBSTONE_REVISION,
+  WriteOutcome,
+} from './event-log.types';
+import {
+  NO_METADATA,
+  SOFT_DELETED_TB,
+  StreamMetadata,
+  parseStreamMetadata,
+  withTruncateBefore,
+} from './stream-metadata';
+
+export interface SqliteEventLogOptions {
+  /** Directory of the SQLite file; ignored when `memory`. */
+  dataDir?: string;
+  memory?: boolean;
+  /** Injected clock (microseconds since the Unix epoch), for tests of `$maxAge`. */
+  nowMicros?: () => number;
+}
+
+interface StreamState {
+  lastRevision: number; // -1: no events
+  lastPosition: number;
+  tombstoned: boolean;
+}
+
+/** Fixed per-record overhead of the synthetic byte offset, so positions grow even for empty events. */
+const RECORD_OVERHEAD = 64;
+/** The first record sits past a notional log header, so position 0 never names an event. */
+const LOG_START = 128;
+const CACHE_LIMIT = 50_000;
+/** Metastreams keep only their latest `$metadata` event visible, as on the real server. */
+const METASTREAM_METADATA: StreamMetadata = { maxCount: 1, softDeleted: false };
+
+const COLUMNS =
+  'pos AS position, stream, revision, id, type, content_type AS contentType, created, data, metadata';
+
+const defaultNowMicros = (): number => Math.floor((performance.timeOrigin + performance.now()) * 1000);
+
+export const isMetastream = (stream: string): boolean => stream.startsWith('$$');
+export const metastreamOf = (stream: string): string => `$$${stream}`;
+
+/**
+ * The event log over SQLite: one table of events keyed by their position (a synthetic byte offset,
+ * commit = prepare), unique per (stream, revision), with a per-stream event-id index for idempotency.
+ * Every write is one transaction; reads are paged by the callers.
+ */
+export class SqliteEventLog {
+  readonly signal = new CommitSignal();
+  private readonly db: Database.Database;
+  private readonly nowMicros: () => number;
+  private nextPosition: number;
+  private readonly states = new Map<string, StreamState>();
+  private readonly metadataCache = new Map<string, StreamMetadata>();
+  private readonly stmt: ReturnType<SqliteEventLog['prepare']>;
+  private readonly transaction: (fn: () => WriteOutcome) => WriteOutcome;
+
+  constructor(options: SqliteEventLogOptions = {}) {
+    this.nowMicros = options.nowMicros ?? defaultNowMicros;
+    let file = ':memory:';
+    if (!options.memory) {
+      const dir = options.dataDir ?? './data/eventstore';
+      mkdirSync(dir, { recursive: true });
+      file = join(dir, 'events.sqlite');
+    }
+    this.db = new Database(file);
+    if (!options.memory) {
+      this.db.pragma('journal_mode = WAL');
+      // WAL + NORMAL survives a process crash; only an OS crash can lose the last commits.
+      this.db.pragma('synchronous = NORMAL');
+    }
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS events (
+        pos INTEGER PRIMARY KEY,
+        stream TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        created INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        metadata BLOB NOT NULL
+      );
+      CREATE UNIQUE INDEX IF NOT EXISTS events_by_stream ON events (stream, revision);
+      CREATE INDEX IF NOT EXISTS events_by_id ON events (stream, id);
+    `);
+    this.stmt = this.prepare();
+    this.transaction = this.db.transaction((fn: () => WriteOutcome) => fn());
+    const last = this.stmt.logEnd.get() as { end: number } | undefined;
+    this.nextPosition = last?.end ?? LOG_START;
+    if (!last) this.seedSystemEvents();
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      logEnd: db.prepare(`SELECT pos + ${RECORD_OVERHEAD} + length(data) + length(metadata) AS end
+        FROM events ORDER BY pos DESC LIMIT 1`),
+      insert:
+        db.prepare(`INSERT INTO events (pos, stream, revision, id, type, content_type, created, data, metadata)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      lastOfStream: db.prepare(`SELECT revision, pos FROM events
+        WHERE stream = ? AND revision >= 0 ORDER BY revision DESC LIMIT 1`),
+      tombstoneOf: db.prepare(`SELECT pos FROM events WHERE stream = ? AND revision = ${TOMBSTONE_REVISION}`),
+      byId: db.prepare('SELECT revision, pos FROM events WHERE stream = ? AND id = ? AND revision >= 0'),
+      idsFrom: db.prepare(`SELECT id, revision, pos FROM events
+        WHERE stream = ? AND revision >= ? AND revision <= ? ORDER BY revision`),
+      lastEventOf: db.prepare(`SELECT ${COLUMNS} FROM events
+        WHERE stream = ? AND revision >= 0 ORDER BY revision DESC LIMIT 1`),
+      streamForward: db.prepare(`SELECT ${COLUMNS} FROM events
+        WHERE stream = ? AND revision >= ? AND revision <= ? ORDER BY revision LIMIT ?`),
+      streamBackward: db.prepare(`SELECT ${COLUMNS} FROM events
+        WHERE stream = ? AND revision >= ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
+      allForward: db.prepare(`SELECT ${COLUMNS} FROM events WHERE pos >= ? ORDER BY pos LIMIT ?`),
+      allBackward: db.prepare(`SELECT ${COLUMNS} FROM events WHERE pos < ? ORDER BY pos DESC LIMIT ?`),
+    };
+  }
+
+  /** Position one past the last record: what `$all` from END means. */
+  get endPosition(): number {
+    return this.nextPosition;
+  }
+
+  /** The position of the last record, or 0 on an empty log. */
+  get lastPosition(): number {
+    const row = this.stmt.allBackward.get(this.nextPosition, 1) as StoredEvent | undefined;
+    return row?.position ?? 0;
+  }
+
+  get closed(): boolean {
+    return !this.db.open;
+  }
+
+  close(): void {
+    this.signal.close();
+    if (this.db.open) this.db.close();
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  append(stream: string, expected: ExpectedRevision, events: readonly ProposedEvent[]): WriteOutcome {
+    return this.write((): WriteOutcome => {
+      const state = this.state(stream);
+      if (state.tombstoned) return { status: 'stream-deleted' };
+      const meta = this.metadataOf(stream);
+      const check = this.checkExpected(stream, state, meta, expected, events);
+      if (check) return check;
+      if (events.length === 0) {
+        return { status: 'ok', lastRevision: state.lastRevision, position: state.lastPosition };
+      }
+      const firstRevision = state.lastRevision + 1;
+      const created = this.nowMicros();
+      let position = 0;
+      for (let i = 0; i < events.length; i++) {
+        position = this.insert(stream, firstRevision + i, events[i], created);
+      }
+      const lastRevision = firstRevision + events.length - 1;
+      if (meta.softDeleted) this.undelete(stream, firstRevision, created);
+      this.committed(stream, lastRevision, position);
+      return { status: 'ok', lastRevision, position };
+    });
+  }
+
+  /** Soft delete: `$tb` = long.MaxValue in the metastream; events stay in `$all`. */
+  delete(stream: string, expected: ExpectedRevision): WriteOutcome {
+    return this.write((): WriteOutcome => {
+      const state = this.state(stream);
+      if (state.tombstoned) return { status: 'stream-deleted' };
+      const meta = this.metadataOf(stream);
+      const metastreamState = this.state(metastreamOf(stream));
+      // Current servers refuse to delete, as no_stream, what never existed (KurrentDB PR #3154).
+      if (expected.kind === 'no_stream' && state.lastRevision < 0 && metastreamState.lastRevision < 0) {
+        return { status: 'wrong-expected-version', currentRevision: -1 };
+      }
+      const check = this.checkExpected(stream, state, meta, expected, []);
+      if (check) return check;
+      const position = this.writeMetadata(stream, SOFT_DELETED_TB, this.nowMicros());
+      return { status: 'ok', lastRevision: state.lastRevision, position };
+    });
+  }
+
+  /** Hard delete: a `$streamDeleted` record; the stream is gone for good. */
+  tombstone(stream: string, expected: ExpectedRevision): WriteOutcome {
+    return this.write((): WriteOutcome => {
+      const state = this.state(stream);
+      if (state.tombstoned) return { status: 'stream-deleted' };
+      const check = this.checkExpected(stream, state, this.metadataOf(stream), expected, []);
+      if (check) return check;
+      const position = this.insert(
+        stream,
+        TOMBSTONE_REVISION,
+        {
+          id: crypto.randomUUID(),
+          type: '$streamDeleted',
+          contentType: 'application/octet-stream',
+          data: Buffer.alloc(0),
+          metadata: Buffer.alloc(0),
+        },
+        this.nowMicros(),
+      );
+      this.committed(stream, state.lastRevision, position);
+      this.state(stream).tombstoned = true;
+      return { status: 'ok', lastRevision: state.lastRevision, position };
+    });
+  }
+
+  /** One transaction; if it fails the caches may be ahead of the database, so they are rebuilt. */
+  private write(fn: () => WriteOutcome): WriteOutcome {
+    try {
+      return this.transaction(fn);
+    } catch (error) {
+      this.states.clear();
+      this.metadataCache.clear();
+      const last = this.stmt.logEnd.get() as { end: number } | undefined;
+      this.nextPosition = last?.end ?? LOG_START;
+      throw error;
+    }
+  }
+
+  /**
+   * Expected-revision and idempotency rules of esdb.md §4.2/§4.4. Returns an outcome when the write
+   * must not happen (conflict or idempotent replay), undefined when it should.
+   *
+   * Idempotency looks ids up in a full per-stream index, so it is stricter than the real server, whose
+   * bounded cache forgets ids after a while: a late replay is a no-op here, a duplicate write there.
+   */
+  private checkExpected(
+    stream: string,
+    state: StreamState,
+    meta: StreamMetadata,
+    expected: ExpectedRevision,
+    events: readonly ProposedEvent[],
+  ): WriteOutcome | undefined {
+    const current = state.lastRevision;
+    const wev: WriteOutcome = { status: 'wrong-expected-version', currentRevision: current };
+    switch (expected.kind) {
+      case 'any':
+        return this.idempotentById(stream, current, events);
+      case 'stream_exists': {
+        const exists = current >= 0 || this.state(metastreamOf(stream)).lastRevision >= 0;
+        if (!exists || meta.softDeleted) return wev;
+        return this.idempotentById(stream, current, events);
+      }
+      case 'no_stream':
+        if (current < 0 || meta.softDeleted) return undefined;
+        return this.idempotentByRevision(stream, -1, current, events) ?? wev;
+      case 'exact':
+        if (expected.revision === current) return undefined;
+        if (expected.revision < current && expected.revision >= -1) {
+          return this.idempotentByRevision(stream, expected.revision, current, events) ?? wev;
+        }
+        return wev;
+    }
+  }
+
+  /** `any`/`stream_exists`: all ids known → idempotent; first unknown → write; else CorruptedIdempotency. */
+  private idempotentById(
+    stream: string,
+    current: number,
+    events: readonly ProposedEvent[],
+  ): WriteOutcome | undefined {
+    if (events.length === 0) return undefined;
+    const first = this.stmt.byId.get(stream, events[0].id) as { revision: number; pos: number } | undefined;
+    if (!first) return undefined;
+    let last = first;
+    for (let i = 1; i < events.length; i++) {
+      const found = this.stmt.byId.get(stream, events[i].id) as { revision: number; pos: number } | undefined;
+      if (!found) return { status: 'wrong-expected-version', currentRevision: current };
+      last = found;
+    }
+    return { status: 'ok', lastRevision: last.revision, position: last.pos };
+  }
+
+  /** Exact revision R below current: idempotent only when the events after R are exactly these ids. */
+  private idempotentByRevision(
+    stream: string,
+    expected: number,
+    current: number,
+    events: readonly ProposedEvent[],
+  ): WriteOutcome | undefined {
+    if (events.length === 0 || expected + events.length > current) return undefined;
+    const rows = this.stmt.idsFrom.all(stream, expected + 1, expected + events.length) as {
+      id: string;
+      revision: number;
+      pos: number;
+    }[];
+    if (rows.length !== events.length) return undefined;
+    for (let i = 0; i < rows.length; i++) if (rows[i].id !== events[i].id) return undefined;
+    const last = rows[rows.length - 1];
+    return { status: 'ok', lastRevision: last.revision, position: last.pos };
+  }
+
+  private insert(stream: string, revision: number, event: ProposedEvent, created: number): number {
+    const position = this.nextPosition;
+    this.stmt.insert.run(
+      position,
+      stream,
+      revision,
+      event.id,
+      event.type,
+      event.contentType,
+      created,
+      event.data,
+      event.metadata,
+    );
+    this.nextPosition = position + RECORD_OVERHEAD + event.data.length + event.metadata.length;
+    return position;
+  }
+
+  /** Writes a `$metadata` event to the metastream with `$tb` replaced, keeping the other keys. */
+  private writeMetadata(stream: string, tb: string, created: number): number {
+    const metastream = metastreamOf(stream);
+    const mstate = this.state(metastream);
+    const previous = this.stmt.lastEventOf.get(metastream) as StoredEvent | undefined;
+    const revision = mstate.lastRevision + 1;
+    const position = this.insert(
+      metastream,
+      revision,
+      {
+        id: crypto.randomUUID(),
+        type: '$metadata',
+        contentType: 'application/json',
+        data: withTruncateBefore(previous?.data, tb),
+        metadata: Buffer.alloc(0),
+      },
+      created,
+    );
+    this.committed(metastream, revision, position);
+    return position;
+  }
+
+  /** Appending to a soft-deleted stream revives it: `$tb` moves to the first new revision. */
+  private undelete(stream: string, firstRevision: number, created: number): void {
+    this.writeMetadata(stream, String(firstRevision), created);
+  }
+
+  /** Updates caches for a write inside the current transaction (`write` drops them on failure). */
+  private committed(stream: string, lastRevision: number, position: number): void {
+    const state = this.state(stream);
+    state.lastRevision = lastRevision;
+    state.lastPosition = position;
+    if (isMetastream(stream)) this.metadataCache.delete(stream.slice(2));
+    this.signal.notify(stream);
+  }
+
+  // ---------------------------------------------------------------- state
+
+  private state(stream: string): StreamState {
+    let state = this.states.get(stream);
+    if (!state) {
+      const last = this.stmt.lastOfStream.get(stream) as { revision: number; pos: number } | undefined;
+      const tomb = this.stmt.tombstoneOf.get(stream) as { pos: number } | undefined;
+      state = {
+        lastRevision: last?.revision ?? -1,
+        lastPosition: Math.max(last?.pos ?? 0, tomb?.pos ?? 0),
+        tombstoned: tomb !== undefined,
+      };
+      if (this.states.size >= CACHE_LIMIT) this.states.delete(this.states.keys().next().value as string);
+      this.states.set(stream, state);
+    }
+    return state;
+  }
+
+  /** Read-time constraints of a stream, from the latest event of its metastream. */
+  metadataOf(stream: string): StreamMetadata {
+    if (isMetastream(stream)) return METASTREAM_METADATA;
+    let meta = this.metadataCache.get(stream);
+    if (!meta) {
+      const row = this.stmt.lastEventOf.get(metastreamOf(stream)) as StoredEvent | undefined;
+      meta = row ? parseStreamMetadata(row.data) : NO_METADATA;
+      if (this.metadataCache.size >= CACHE_LIMIT) {
+        this.metadataCache.delete(this.metadataCache.keys().next().value as string);
+      }
+      this.metadataCache.set(stream, meta);
+    }
+    return meta;
+  }
+
+  /** Last revision of a stream (-1 when it has no events) and whether it is tombstoned. */
+  streamInfo(stream: string): { lastRevision: number; tombstoned: boolean } {
+    const state = this.state(stream);
+    return { lastRevision: state.lastRevision, tombstoned: state.tombstoned };
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /**
+   * One page of a stream, `$tb`/`$maxCount`/`$maxAge` applied. `from` is inclusive; forwards it is the
+   * lowest revision wanted, backwards the highest.
+   */
+  readStream(stream: string, from: number, forwards: boolean, limit: number): StreamReadOutcome {
+    const state = this.state(stream);
+    if (state.tombstoned) return { status: 'stream-deleted' };
+    if (state.lastRevision < 0) return { status: 'not-found' };
+    const meta = this.metadataOf(stream);
+    if (meta.softDeleted) return { status: 'not-found' };
+    const min = this.firstVisibleRevision(state, meta);
+    let events: StoredEvent[];
+    let next: number;
+    if (forwards) {
+      const start = Math.max(from, min);
+      events = this.stmt.streamForward.all(stream, start, state.lastRevision, limit) as StoredEvent[];
+      next = events.length > 0 ? events[events.length - 1].revision + 1 : start;
+    } else {
+      const top = Math.min(from, state.lastRevision);
+      events = top < min ? [] : (this.stmt.streamBackward.all(stream, min, top, limit) as StoredEvent[]);
+      next = events.length > 0 ? events[events.length - 1].revision - 1 : -1;
+    }
+    const exhausted = events.length < limit;
+    if (meta.maxAge !== undefined) {
+      const cutoff = this.nowMicros() - meta.maxAge * 1_000_000;
+      events = events.filter((e) => e.created >= cutoff);
+    }
+    return { status: 'ok', events, exhausted, next };
+  }
+
+  private firstVisibleRevision(state: StreamState, meta: StreamMetadata): number {
+    let min = 0;
+    if (meta.truncateBefore !== undefined) min = Math.max(min, meta.truncateBefore);
+    if (meta.maxCount !== undefined) min = Math.max(min, state.lastRevision - meta.maxCount + 1);
+    return min;
+  }
+
+  /** One page of `$all`: forwards from `position` inclusive, backwards strictly before it. */
+  readAll(position: number, forwards: boolean, limit: number): StoredEvent[] {
+    return (forwards ? this.stmt.allForward : this.stmt.allBackward).all(position, limit) as StoredEvent[];
+  }
+
+  // ---------------------------------------------------------------- seed
+
+  /** A real node's `$all` is never empty: a fresh store gets a few system records as a node writes them. */
+  private seedSystemEvents(): void {
+    const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value), 'utf8');
+    const system = (type: string, data: Buffer): ProposedEvent => ({
+      id: crypto.randomUUID(),
+      type,
+      contentType: 'application/json',
+      data,
+      metadata: Buffer.alloc(0),
+    });
+    this.append('$epoch-information', { kind: 'any' }, [
+      system('$epoch-information', json({ epochNumber: 0, epochPosition: 0, epochId: crypto.randomUUID() })),
+    ]);
+    this.append('$users', { kind: 'any' }, [system('$User', Buffer.from('admin', 'utf8'))]);
+    this.append('$user-admin', { kind: 'any' }, [
+      system(
+        '$UserCreated',
+        json({ loginName: 'admin', fullName: 'Event Store Administrator', groups: ['$admins'] }),
+      ),
+    ]);
+    this.append('$settings', { kind: 'any' }, [
+      system(
+        '$settings',
+        json({
+          $userStreamAcl: { $r: '$all', $w: '$all', $d: '$all', $mr: '$all', $mw: '$all' },
+          $systemStreamAcl: { $r: '$admins', $w: '$admins', $d: '$admins', $mr: '$admins', $mw: '$admins' },
+        }),
+      ),
+    ]);
+  }
+}
