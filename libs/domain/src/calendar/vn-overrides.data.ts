@@ -16,8 +16,9 @@ import type { CalendarYearOverrides } from './calendar.types';
  *   of 25/12/2025 (Fri 2/1 off, Sat 10/1 worked, press). NOT confirmed from a primary text: the second
  *   Quốc khánh day 1/9 and the swap Mon 31/8 ↔ Sat 22/8 (two independent third-party datasets citing
  *   9441/TB-BNV agree; shipped), and "no swap around 30/4" (Công văn 3383/BNV-CVL, one dataset).
- *   Not shipped: 24/11 Ngày Văn hóa Việt Nam (Nghị quyết 30/NQ-CP asks to amend Art. 112; the enacted
- *   text was not found). Leaving it out can only make deadlines earlier, never late.
+ *   24/11 Ngày Văn hóa Việt Nam (Nghị quyết 28/2026/QH16, from 1/7/2026) is in the skeleton from 2026
+ *   (vn-skeleton.ts), confirmed only through several independent third-party reproductions; a proposed
+ *   swap around it (23/11 off, 28/11 worked) was not found approved and is not shipped.
  * - 2027: no notice was issued when this was written. Shipped from the statute alone: Tết is the
  *   skeleton's 5 days (5/2–9/2, from the day before mùng 1 = Sat 6/2) with Art. 111(3) compensatory
  *   days 10–11/2 for the weekend, and Sat 1/5 is compensated on Mon 3/5. The second Quốc khánh day is an
@@ -45,7 +46,8 @@ export const VN_CALENDAR_OVERRIDES: readonly CalendarYearOverrides[] = Object.fr
     sources: ['Thông báo 6150/TB-LĐTBXH (2024)', 'Công văn 8726/VPCP-KGVX (26/11/2024)'],
   },
   {
-    // Weekdays off: 1, 2/1; 16–20/2; 27/4 (Giỗ Tổ on Sun 26/4, skeleton); 30/4; 1/5; 31/8; 1, 2/9.
+    // Weekdays off: 1, 2/1; 16–20/2; 27/4 (Giỗ Tổ on Sun 26/4, skeleton); 30/4; 1/5; 31/8; 1, 2/9;
+    // 24/11 (skeleton).
     // Saturdays worked: 10/1, 22/8.
     year: 2026,
     holidays: ['2026-01-02', '2026-08-31', '2026-09-01'],
@@ -57,7 +59,7 @@ export const VN_CALENDAR_OVERRIDES: readonly CalendarYearOverrides[] = Object.fr
     ],
   },
   {
-    // Weekdays off: 1/1; 5, 8, 9, 10, 11/2 (skeleton); 16/4; 30/4; 3/5 (skeleton); 2, 3/9. Provisional.
+    // Weekdays off: 1/1; 5, 8, 9, 10, 11/2 (skeleton); 16/4; 30/4; 3/5 (skeleton); 2, 3/9; 24/11. Provisional.
     year: 2027,
     holidays: ['2027-09-03'],
     workingDays: [],

@@ -11,6 +11,15 @@ export type SkeletonYear = Readonly<{
   compensatory: ReadonlySet<CivilDate>;
 }>;
 
+/** Statutory days off that date-holidays 3.37 does not know yet, as data. `compensated: false` because
+ * Art. 111(3) only reaches the days of Art. 112(1), which this one is not (it is in a separate resolution). */
+export const VN_STATUTORY_ADDITIONS: ReadonlyArray<
+  Readonly<{ monthDay: string; fromYear: number; name: string; compensated: boolean }>
+> = Object.freeze([
+  // Nghị quyết 28/2026/QH16 Art. 2, in force 1/7/2026 (confirmed only through third-party reproductions).
+  { monthDay: '11-24', fromYear: 2026, name: 'Ngày Văn hóa Việt Nam', compensated: false },
+]);
+
 let generator: Holidays | undefined;
 const cache = new Map<number, SkeletonYear>();
 
@@ -21,8 +30,8 @@ const isWeekend = (date: CivilDate): boolean => {
 
 /**
  * The Vietnamese skeleton for a year: 1/1, Tết (date-holidays: 5 days from the day before mùng 1, on the
- * Vietnamese UTC+7 lunar calendar), Giỗ Tổ 10/3 lunar, 30/4, 1/5, 2/9, plus Art. 111(3) compensatory
- * days. It has no second Quốc khánh day and the Tết window is not the civil-service one: the yearly
+ * Vietnamese UTC+7 lunar calendar), Giỗ Tổ 10/3 lunar, 30/4, 1/5, 2/9, from 2026 24/11 (additions
+ * above), plus Art. 111(3) compensatory days. It has no second Quốc khánh day and the Tết window is not the civil-service one: the yearly
  * overrides correct both. Pure and deterministic, so cached per year for the whole process.
  */
 export function vietnamSkeleton(year: number): SkeletonYear {
@@ -46,9 +55,17 @@ export function vietnamSkeleton(year: number): SkeletonYear {
     }
   }
 
+  const uncompensated = new Set<CivilDate>();
+  for (const a of VN_STATUTORY_ADDITIONS) {
+    const d = `${year}-${a.monthDay}`;
+    if (year < a.fromYear || statutory.has(d)) continue;
+    statutory.set(d, a.name);
+    if (!a.compensated) uncompensated.add(d);
+  }
+
   const compensatory = new Set<CivilDate>();
   for (const d of [...statutory.keys()].sort()) {
-    if (!isWeekend(d)) continue;
+    if (!isWeekend(d) || uncompensated.has(d)) continue;
     let c = addDays(d, 1);
     while (isWeekend(c) || statutory.has(c) || compensatory.has(c)) c = addDays(c, 1);
     compensatory.add(c);

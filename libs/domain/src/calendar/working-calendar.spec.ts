@@ -134,6 +134,7 @@ describe('WorkingCalendar: other holidays and swaps', () => {
         '08-31',
         '09-01',
         '09-02',
+        '11-24',
       ],
       worked: ['01-10', '08-22'],
     });
@@ -150,6 +151,7 @@ describe('WorkingCalendar: other holidays and swaps', () => {
         '05-03',
         '09-02',
         '09-03',
+        '11-24',
       ],
       worked: [],
     });
@@ -158,6 +160,20 @@ describe('WorkingCalendar: other holidays and swaps', () => {
   it('Given the shipped data, When inspected, Then every year 2024–2027 carries its sources', () => {
     expect(VN_CALENDAR_OVERRIDES.map((o) => o.year)).toEqual([2024, 2025, 2026, 2027]);
     for (const o of VN_CALENDAR_OVERRIDES) expect(o.sources?.length).toBeGreaterThan(0);
+  });
+});
+
+describe('WorkingCalendar: Ngày Văn hóa Việt Nam (24/11, from 2026)', () => {
+  it('Given 24/11 before and from 2026, When checked, Then it is a day off only from 2026, including skeleton-only years', () => {
+    expect(calendar.isWorkingDay('2025-11-24')).toBe(true);
+    expect(calendar.isWorkingDay('2026-11-24')).toBe(false);
+    expect(calendar.isWorkingDay('2030-11-22')).toBe(true); // a Friday: no bridge without a notice
+    expect(vietnamSkeleton(2029).statutory.get('2029-11-24')).toBe('Ngày Văn hóa Việt Nam');
+  });
+
+  it('Given 24/11 on a Saturday (2029), When the next Monday is checked, Then it is not compensated (not an Art. 112(1) day)', () => {
+    expect(dayOfWeek('2029-11-24')).toBe(6);
+    expect(calendar.isWorkingDay('2029-11-26')).toBe(true);
   });
 });
 
