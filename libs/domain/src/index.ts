@@ -1,2 +1,4 @@
 export * from './core/event-sourcing.types';
 export * from './calendar';
+export * from './dossier';
+export * from './catalogue';

@@ -65,7 +65,10 @@ export type RecordCorrection = Command<
 >;
 /** System (alert job): records DossierDueSoon only if still true at `now`. `dueAt`, when given, is the
  * effective due instant the job was scheduled for: if the deadline has moved since, nothing happens. */
-export type FlagDueSoon = Command<'FlagDueSoon', SystemCommandMeta & { stage: DueSoonStage; dueAt?: Instant }>;
+export type FlagDueSoon = Command<
+  'FlagDueSoon',
+  SystemCommandMeta & { stage: DueSoonStage; dueAt?: Instant }
+>;
 /** System (deadline job or sweep): records DossierBecameOverdue, dated at the effective due instant. */
 export type FlagOverdue = Command<'FlagOverdue', SystemCommandMeta & { dueAt?: Instant }>;
 

@@ -56,7 +56,10 @@ export type ResultReturned = Event<'ResultReturned', { occurredAt: Instant }>;
 export type DossierStopped = Event<'DossierStopped', { occurredAt: Instant; reason: string }>;
 export type DossierWithdrawn = Event<'DossierWithdrawn', { occurredAt: Instant; reason?: string }>;
 /** System: an alert stage was reached. `dueAt` is the effective due instant the alert is for. */
-export type DossierDueSoon = Event<'DossierDueSoon', { occurredAt: Instant; stage: DueSoonStage; dueAt: Instant }>;
+export type DossierDueSoon = Event<
+  'DossierDueSoon',
+  { occurredAt: Instant; stage: DueSoonStage; dueAt: Instant }
+>;
 /** System: the effective due instant passed with the dossier unfinished. occurredAt = dueAt = that instant. */
 export type DossierBecameOverdue = Event<'DossierBecameOverdue', { occurredAt: Instant; dueAt: Instant }>;
 /** A late fact showed the overdue recorded for `dueAt` was wrong. occurredAt = the late fact's occurredAt. */
@@ -74,7 +77,10 @@ export type InputDigitized = Event<
 >;
 export type ResultIssuedElectronically = Event<'ResultIssuedElectronically', { occurredAt: Instant }>;
 export type PaymentRequested = Event<'PaymentRequested', { occurredAt: Instant; amount: number }>;
-export type PaidOnline = Event<'PaidOnline', { occurredAt: Instant; amount: number; gateway: PaymentGateway }>;
+export type PaidOnline = Event<
+  'PaidOnline',
+  { occurredAt: Instant; amount: number; gateway: PaymentGateway }
+>;
 export type PaidOffline = Event<'PaidOffline', { occurredAt: Instant; amount: number }>;
 export type SatisfactionRated = Event<'SatisfactionRated', { occurredAt: Instant; satisfied: boolean }>;
 export type DossierSynced = Event<'DossierSynced', { occurredAt: Instant }>;

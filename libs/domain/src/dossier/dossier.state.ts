@@ -12,7 +12,8 @@ import type {
   ProcessingOutcome,
 } from './dossier.events';
 
-export type DossierStatus = 'received' | 'awaiting-supplement' | 'processed' | 'returned' | 'stopped' | 'withdrawn';
+export type DossierStatus =
+  'received' | 'awaiting-supplement' | 'processed' | 'returned' | 'stopped' | 'withdrawn';
 export type FinishingStep = 'processed' | 'returned' | 'stopped' | 'withdrawn';
 
 /** One supplement round (Mẫu 02): requested, then received (closed) or still open. */
@@ -30,7 +31,12 @@ export type PaymentRecord = Readonly<{
   gateway?: PaymentGateway;
   occurredAt: Instant;
 }>;
-export type ApologyRecord = Readonly<{ occurredAt: Instant; reason: string; newDueAt: Instant; signedBy: string }>;
+export type ApologyRecord = Readonly<{
+  occurredAt: Instant;
+  reason: string;
+  newDueAt: Instant;
+  signedBy: string;
+}>;
 export type CorrectionRecord = Readonly<{
   occurredAt: Instant;
   field: string;

@@ -1,0 +1,545 @@
+// The dossier decider: decide(command, state) → events, evolve(state, event), initialState().
+// Late facts: the state keeps the non-system events sorted by occurredAt (the timeline). A new step is
+// inserted where it happened and the whole timeline is replayed through one lifecycle machine: the step is
+// accepted when it is legal there and everything after it stays legal. A recorded overdue that the new
+// picture contradicts is retracted in the same decision.
+import { computeDueAt, latestApologyAt, type Instant } from '../calendar';
+import type { Decider } from '../core/event-sourcing.types';
+import type {
+  DossierCommand,
+  FlagDueSoon,
+  FlagOverdue,
+  IssueApology,
+  ReceiveDossier,
+} from './dossier.commands';
+import { dossierError } from './dossier.errors';
+import type {
+  DossierBecameOverdue,
+  DossierEvent,
+  DossierReceived,
+  OverdueRetracted,
+  OverdueRetractionReason,
+} from './dossier.events';
+import { effectiveDueMs, isOnTimeAt, isSuspendedMs } from './dossier.on-time';
+import type { Dossier, DossierState, DueSoonRecord, OverdueRecord, TimelineEntry } from './dossier.state';
+import { instantFromMs, instantMs } from './dossier.time';
+import {
+  entryOf,
+  hasFee,
+  insertEntry,
+  insertionIndex,
+  openRound,
+  replay,
+  type LifecycleView,
+} from './dossier.timeline';
+
+/// State
+
+export const initialState = (): DossierState => ({ status: 'none' });
+
+/** Derive the whole state from the timeline and the system's records (one code path for fold and replay). */
+function derive(
+  timeline: readonly TimelineEntry[],
+  overdues: readonly OverdueRecord[],
+  dueSoon: readonly DueSoonRecord[],
+  eventCount: number,
+): Dossier {
+  const { view } = replay(timeline);
+  const r = view.received!;
+  const dueMs = instantMs(r.dueAt, 'dueAt');
+  const effMs = effectiveDueMs(dueMs, view.rounds);
+  const supplements = view.rounds.map(({ requestedAt, reason, receivedAt }) => ({
+    requestedAt,
+    reason,
+    receivedAt,
+  }));
+  const open = openRound(view);
+  const liveOverdue = overdues.find((o) => !o.retracted) ?? null;
+  return {
+    status: view.phase === 'active' ? (open ? 'awaiting-supplement' : 'received') : view.phase,
+    code: r.code,
+    unitId: r.unitId,
+    currentUnitId: view.currentUnitId,
+    procedureCode: r.procedureCode,
+    procedure: r.procedure,
+    channel: r.channel,
+    onlineLevel: r.onlineLevel ?? null,
+    receivedAt: r.receivedAt,
+    dueAt: r.dueAt,
+    rescheduledDueAt: view.apology?.newDueAt ?? null,
+    effectiveDueAt: effMs === dueMs ? r.dueAt : instantFromMs(effMs),
+    feeAmount: r.feeAmount,
+    calendarVersion: r.calendarVersion,
+    supplementRequests: view.rounds.length,
+    openSupplement: open ? { requestedAt: open.requestedAt, reason: open.reason, receivedAt: null } : null,
+    supplements,
+    supplementMs: view.rounds.reduce((sum, x) => (x.rec === null ? sum : sum + (x.rec - x.req)), 0),
+    overdue: liveOverdue !== null,
+    overdueAt: liveOverdue?.dueAt ?? null,
+    overdues,
+    dueSoon,
+    apology: view.apology,
+    finishedAt: view.finishedAt,
+    finishedBy: view.finishedBy,
+    outcome: view.outcome,
+    processedAt: view.processedAt,
+    returnedAt: view.returnedAt,
+    onTime:
+      view.finishedAt === null
+        ? null
+        : isOnTimeAt({ dueAt: r.dueAt, finishedAt: view.finishedAt, supplements }, view.finishedAt),
+    hasFee: hasFee(view),
+    paymentRequestedAmount: view.paymentRequestedAmount,
+    payments: view.payments,
+    paidOnline: view.payments.some((p) => p.kind === 'online'),
+    paidOffline: view.payments.some((p) => p.kind === 'offline'),
+    inputDigitized: view.inputDigitized,
+    reusedData: view.reusedData,
+    fromPersonalStore: view.fromPersonalStore,
+    resultIssuedElectronically: view.resultIssuedElectronically,
+    rating: view.rating,
+    synced: view.synced,
+    lastSyncedAt: view.lastSyncedAt,
+    corrections: view.corrections,
+    timeline,
+    eventCount,
+  };
+}
+
+export function evolve(state: DossierState, event: DossierEvent): DossierState {
+  if (state.status === 'none') {
+    // Nothing can hang on a dossier that was never received.
+    return event.type === 'DossierReceived' ? derive([entryOf(event, 0)], [], [], 1) : state;
+  }
+  const count = state.eventCount + 1;
+  switch (event.type) {
+    case 'DossierDueSoon':
+      return derive(state.timeline, state.overdues, [...state.dueSoon, event.data], count);
+    case 'DossierBecameOverdue':
+      return derive(
+        state.timeline,
+        [...state.overdues, { dueAt: event.data.dueAt, retracted: false }],
+        state.dueSoon,
+        count,
+      );
+    case 'OverdueRetracted': {
+      const at = instantMs(event.data.dueAt, 'dueAt');
+      const i = state.overdues.findIndex((o) => !o.retracted && instantMs(o.dueAt, 'dueAt') === at);
+      const overdues =
+        i < 0 ? state.overdues : state.overdues.map((o, j) => (j === i ? { ...o, retracted: true } : o));
+      return derive(state.timeline, overdues, state.dueSoon, count);
+    }
+    default:
+      return derive(
+        insertEntry(state.timeline, entryOf(event, state.eventCount)),
+        state.overdues,
+        state.dueSoon,
+        count,
+      );
+  }
+}
+
+/// Helpers over the timeline
+
+/** Why an overdue recorded for instant T is wrong under the current timeline, or null when it holds. */
+export function overdueInvalidity(state: Dossier, atMs: number): OverdueRetractionReason | null {
+  const { view } = replay(state.timeline, atMs);
+  if (view.finishedMs !== null) return 'finished-before-due';
+  if (isSuspendedMs(view.rounds, atMs)) return 'deadline-suspended';
+  if (effectiveDueMs(instantMs(state.dueAt, 'dueAt'), view.rounds, atMs) > atMs) return 'deadline-moved';
+  return null;
+}
+
+/** The lifecycle as it stood at `atMs`, with the effective due instant then. */
+export function dossierAt(state: Dossier, atMs: number): { view: LifecycleView; effectiveDueMs: number } {
+  const { view } = replay(state.timeline, atMs);
+  return { view, effectiveDueMs: effectiveDueMs(instantMs(state.dueAt, 'dueAt'), view.rounds, atMs) };
+}
+
+const formatDue = (state: Dossier, ms: number): Instant =>
+  ms === instantMs(state.dueAt, 'dueAt') ? state.dueAt : instantFromMs(ms);
+
+/// Facts comparison (a repeated command decides nothing)
+
+/** Keys the decider derives from the state rather than from the command. */
+const DERIVED_KEYS: Partial<Record<DossierEvent['type'], readonly string[]>> = {
+  DossierTransferred: ['fromUnitId'],
+};
+const INSTANT_KEYS = new Set(['occurredAt', 'receivedAt', 'dueAt', 'newDueAt']);
+
+const stable = (value: unknown): string =>
+  JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : v,
+  );
+
+function sameValue(key: string, a: unknown, b: unknown): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (INSTANT_KEYS.has(key) && typeof a === 'string' && typeof b === 'string') {
+    return Date.parse(a) === Date.parse(b);
+  }
+  return stable(a) === stable(b);
+}
+
+export function sameFacts(
+  recorded: DossierEvent,
+  candidate: DossierEvent,
+  ignore: readonly string[] = [],
+): boolean {
+  if (recorded.type !== candidate.type) return false;
+  const skip = new Set([...(DERIVED_KEYS[candidate.type] ?? []), ...ignore]);
+  const a = recorded.data as Record<string, unknown>;
+  const b = candidate.data as Record<string, unknown>;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => skip.has(k) || sameValue(k, a[k], b[k]));
+}
+
+/// Decide
+
+const required = (value: unknown, field: string): void => {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw dossierError('MISSING_FIELD', `${field} is required`, { field });
+  }
+};
+const positiveAmount = (amount: unknown): number => {
+  if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0) {
+    throw dossierError('INVALID_AMOUNT', 'amount must be a number above 0', { amount });
+  }
+  return amount;
+};
+const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
+
+function receive(command: ReceiveDossier, state: DossierState): DossierEvent[] {
+  const d = command.data;
+  if (state.status !== 'none') {
+    const recorded = state.timeline.find((e) => e.event.type === 'DossierReceived')!.event;
+    // Without an upstream dueAt the due date and calendar version are derived, not stated: ignore them.
+    const ignore = d.dueAt === undefined ? ['dueAt', 'calendarVersion'] : [];
+    const asked = {
+      type: 'DossierReceived',
+      data: { ...receivedData(d, d.dueAt), occurredAt: d.occurredAt },
+    };
+    if (sameFacts(recorded, asked as DossierEvent, ignore)) return [];
+    throw dossierError(
+      'DOSSIER_ALREADY_RECEIVED',
+      `dossier ${d.code} was already received with other facts`,
+      {
+        code: d.code,
+      },
+    );
+  }
+  required(d.code, 'code');
+  required(d.unitId, 'unitId');
+  required(d.procedureCode, 'procedureCode');
+  const at = instantMs(d.occurredAt);
+  const receivedMs = instantMs(d.receivedAt, 'receivedAt');
+  if (receivedMs !== at) throw dossierError('RECEIVED_AT_MISMATCH', 'receivedAt must equal occurredAt');
+  if (receivedMs > instantMs(d.now, 'now')) {
+    throw dossierError('OCCURRED_IN_FUTURE', 'receivedAt lies after the recording time', { now: d.now });
+  }
+  if (d.channel === 'online') {
+    if (!d.onlineLevel) throw dossierError('ONLINE_LEVEL_REQUIRED', 'an online dossier needs onlineLevel');
+    const offered = d.procedure.onlineLevel;
+    if (offered === 'none' || (offered === 'partial' && d.onlineLevel === 'full')) {
+      throw dossierError('ONLINE_LEVEL_NOT_OFFERED', `the procedure offers online level '${offered}'`, {
+        offered,
+        asked: d.onlineLevel,
+      });
+    }
+  } else if (d.onlineLevel !== undefined) {
+    throw dossierError('ONLINE_LEVEL_NOT_ALLOWED', 'onlineLevel applies to online dossiers only');
+  }
+  if (typeof d.feeAmount !== 'number' || !Number.isFinite(d.feeAmount) || d.feeAmount < 0) {
+    throw dossierError('INVALID_AMOUNT', 'feeAmount must be a number ≥ 0', { feeAmount: d.feeAmount });
+  }
+  const dueAt = d.dueAt ?? computeDueAt(d.receivedAt, d.procedure.timeLimit, d.calendar);
+  if (instantMs(dueAt, 'dueAt') <= receivedMs) {
+    throw dossierError('DUE_NOT_AFTER_RECEIPT', 'dueAt must lie after receivedAt', { dueAt });
+  }
+  return [{ type: 'DossierReceived', data: receivedData(d, dueAt) }];
+}
+
+function receivedData(d: ReceiveDossier['data'], dueAt: Instant | undefined): DossierReceived['data'] {
+  return {
+    code: d.code,
+    unitId: d.unitId,
+    procedureCode: d.procedureCode,
+    procedure: d.procedure,
+    channel: d.channel,
+    ...optional('onlineLevel', d.channel === 'online' ? d.onlineLevel : undefined),
+    receivedAt: d.receivedAt,
+    dueAt: dueAt as Instant,
+    feeAmount: d.feeAmount,
+    calendarVersion: d.calendarVersion,
+    occurredAt: d.receivedAt,
+  };
+}
+
+/** Steps recorded at most once: a different second one is a conflict. */
+const ONCE: Partial<
+  Record<DossierEvent['type'], 'STEP_ALREADY_RECORDED' | 'APOLOGY_ALREADY_ISSUED' | 'DOSSIER_FINISHED'>
+> = {
+  DossierProcessed: 'STEP_ALREADY_RECORDED',
+  ResultReturned: 'STEP_ALREADY_RECORDED',
+  ResultIssuedElectronically: 'STEP_ALREADY_RECORDED',
+  ApologyIssued: 'APOLOGY_ALREADY_ISSUED',
+  DossierStopped: 'DOSSIER_FINISHED',
+  DossierWithdrawn: 'DOSSIER_FINISHED',
+};
+
+/** The event a (non-system, non-receipt) command asks for, before any state is consulted. */
+function requestedEvent(
+  command: Exclude<DossierCommand, ReceiveDossier | FlagDueSoon | FlagOverdue>,
+): DossierEvent {
+  const { occurredAt } = command.data;
+  switch (command.type) {
+    case 'TransferDossier':
+      required(command.data.toUnitId, 'toUnitId');
+      return {
+        type: 'DossierTransferred',
+        data: {
+          occurredAt,
+          fromUnitId: '',
+          toUnitId: command.data.toUnitId,
+          ...optional('reason', command.data.reason),
+        },
+      };
+    case 'RequestSupplement':
+      required(command.data.reason, 'reason');
+      return { type: 'SupplementRequested', data: { occurredAt, reason: command.data.reason } };
+    case 'ReceiveSupplement':
+      return { type: 'SupplementReceived', data: { occurredAt } };
+    case 'RecordProcessing':
+      if (command.data.outcome !== 'approved' && command.data.outcome !== 'denied') {
+        throw dossierError('MISSING_FIELD', "outcome must be 'approved' or 'denied'", { field: 'outcome' });
+      }
+      return { type: 'DossierProcessed', data: { occurredAt, outcome: command.data.outcome } };
+    case 'ReturnResult':
+      return { type: 'ResultReturned', data: { occurredAt } };
+    case 'StopDossier':
+      required(command.data.reason, 'reason');
+      return { type: 'DossierStopped', data: { occurredAt, reason: command.data.reason } };
+    case 'WithdrawDossier':
+      return { type: 'DossierWithdrawn', data: { occurredAt, ...optional('reason', command.data.reason) } };
+    case 'IssueApology':
+      required(command.data.reason, 'reason');
+      required(command.data.signedBy, 'signedBy');
+      instantMs(command.data.newDueAt, 'newDueAt');
+      return {
+        type: 'ApologyIssued',
+        data: {
+          occurredAt,
+          reason: command.data.reason,
+          newDueAt: command.data.newDueAt,
+          signedBy: command.data.signedBy,
+        },
+      };
+    case 'RecordInputDigitized':
+      return {
+        type: 'InputDigitized',
+        data: {
+          occurredAt,
+          reused: command.data.reused === true,
+          fromPersonalStore: command.data.fromPersonalStore === true,
+          ...optional('documents', command.data.documents),
+        },
+      };
+    case 'RecordElectronicResult':
+      return { type: 'ResultIssuedElectronically', data: { occurredAt } };
+    case 'RequestPayment':
+      return { type: 'PaymentRequested', data: { occurredAt, amount: positiveAmount(command.data.amount) } };
+    case 'RecordOnlinePayment':
+      if (command.data.gateway !== 'national' && command.data.gateway !== 'provincial') {
+        throw dossierError('MISSING_FIELD', "gateway must be 'national' or 'provincial'", {
+          field: 'gateway',
+        });
+      }
+      return {
+        type: 'PaidOnline',
+        data: { occurredAt, amount: positiveAmount(command.data.amount), gateway: command.data.gateway },
+      };
+    case 'RecordOfflinePayment':
+      return { type: 'PaidOffline', data: { occurredAt, amount: positiveAmount(command.data.amount) } };
+    case 'RecordSatisfaction':
+      if (typeof command.data.satisfied !== 'boolean') {
+        throw dossierError('MISSING_FIELD', 'satisfied must be true or false', { field: 'satisfied' });
+      }
+      return { type: 'SatisfactionRated', data: { occurredAt, satisfied: command.data.satisfied } };
+    case 'RecordSync':
+      return { type: 'DossierSynced', data: { occurredAt } };
+    case 'RecordCorrection':
+      required(command.data.field, 'field');
+      required(command.data.reason, 'reason');
+      required(command.data.approvedBy, 'approvedBy');
+      return {
+        type: 'CorrectionRecorded',
+        data: {
+          occurredAt,
+          field: command.data.field,
+          value: command.data.value,
+          reason: command.data.reason,
+          approvedBy: command.data.approvedBy,
+        },
+      };
+    default: {
+      const _exhaustive: never = command;
+      return _exhaustive;
+    }
+  }
+}
+
+/** Record one step: validate it where it happened, then retract what it disproves. */
+function recordStep(
+  command: Exclude<DossierCommand, ReceiveDossier | FlagDueSoon | FlagOverdue>,
+  state: Dossier,
+): DossierEvent[] {
+  if (command.type === 'IssueApology' && command.data.actor?.role !== 'supervisor') {
+    throw dossierError(
+      'APOLOGY_NOT_BY_SUPERVISOR',
+      'an apology is signed by the head of the unit (a supervisor)',
+      {
+        role: command.data.actor?.role,
+      },
+    );
+  }
+  let event = requestedEvent(command);
+  const at = instantMs(command.data.occurredAt);
+  const nowMs = instantMs(command.data.now, 'now');
+  if (at > nowMs) {
+    throw dossierError('OCCURRED_IN_FUTURE', 'occurredAt lies after the recording time', {
+      occurredAt: command.data.occurredAt,
+      now: command.data.now,
+    });
+  }
+  if (at < instantMs(state.receivedAt, 'receivedAt')) {
+    throw dossierError('OCCURRED_BEFORE_RECEIPT', 'occurredAt lies before the dossier was received', {
+      occurredAt: command.data.occurredAt,
+      receivedAt: state.receivedAt,
+    });
+  }
+  if (state.timeline.some((e) => sameFacts(e.event, event))) return []; // a repeat: already recorded
+
+  const once = ONCE[event.type];
+  const earlier = once && state.timeline.find((e) => e.event.type === event.type);
+  if (once && earlier) {
+    throw dossierError(once, `${event.type} was already recorded with other facts`, {
+      recorded: earlier.event.data,
+    });
+  }
+  if (once === 'DOSSIER_FINISHED' && (state.finishedBy === 'stopped' || state.finishedBy === 'withdrawn')) {
+    throw dossierError('DOSSIER_FINISHED', `the dossier was ${state.finishedBy} at ${state.finishedAt}`);
+  }
+
+  const index = insertionIndex(state.timeline, at);
+  if (event.type === 'DossierTransferred') {
+    const before = replay(state.timeline.slice(0, index)).view;
+    event = { ...event, data: { ...event.data, fromUnitId: before.currentUnitId } };
+  }
+  const entry = entryOf(event, state.eventCount);
+  const timeline = insertEntry(state.timeline, entry);
+
+  // Only what the new step breaks counts; a history imported with flaws is not the requester's fault.
+  const flawedBefore = new Set(replay(state.timeline).violations.map((v) => v.entry.seq));
+  const broken = replay(timeline).violations.find(
+    (v) => v.index >= index && (v.entry.seq === entry.seq || !flawedBefore.has(v.entry.seq)),
+  );
+  if (broken && broken.entry.seq === entry.seq)
+    throw dossierError(broken.violation.code, broken.violation.message);
+  if (broken) {
+    throw dossierError(
+      'STEP_OUT_OF_ORDER',
+      `${event.type} at ${command.data.occurredAt} does not fit before ${broken.entry.event.type} at ${broken.entry.event.data.occurredAt}: ${broken.violation.message}`,
+      {
+        conflictsWith: { type: broken.entry.event.type, occurredAt: broken.entry.event.data.occurredAt },
+        cause: broken.violation.code,
+      },
+    );
+  }
+  if (command.type === 'IssueApology') checkApologyTiming(command, state, at);
+
+  const next = evolve(state, event) as Dossier;
+  return [event, ...retractions(next, command.data.occurredAt)];
+}
+
+function checkApologyTiming(command: IssueApology, state: Dossier, at: number): void {
+  const due = formatDue(state, dossierAt(state, at).effectiveDueMs);
+  const latest = latestApologyAt(due, command.data.calendar);
+  if (at > instantMs(latest, 'latestApologyAt')) {
+    throw dossierError('APOLOGY_TOO_LATE', `an apology is due at the latest one working day before ${due}`, {
+      dueAt: due,
+      latestApologyAt: latest,
+    });
+  }
+  if (instantMs(command.data.newDueAt, 'newDueAt') <= instantMs(due, 'dueAt')) {
+    throw dossierError('NEW_DUE_NOT_AFTER_DUE', 'the new due date must lie after the due date', {
+      dueAt: due,
+      newDueAt: command.data.newDueAt,
+    });
+  }
+}
+
+function retractions(state: Dossier, occurredAt: Instant): OverdueRetracted[] {
+  return state.overdues.flatMap((o) => {
+    if (o.retracted) return [];
+    const why = overdueInvalidity(state, instantMs(o.dueAt, 'dueAt'));
+    return why ? [{ type: 'OverdueRetracted' as const, data: { occurredAt, dueAt: o.dueAt, why } }] : [];
+  });
+}
+
+/** The effective due instant at `now`, when the dossier is still running then (unfinished, clock not
+ * stopped by an open first supplement), else null. */
+function runningDueMs(state: Dossier, nowMs: number): number | null {
+  const { view, effectiveDueMs: due } = dossierAt(state, nowMs);
+  if (view.finishedMs !== null || isSuspendedMs(view.rounds, nowMs)) return null;
+  return due;
+}
+
+function flagOverdue(command: FlagOverdue, state: Dossier): DossierBecameOverdue[] {
+  const nowMs = instantMs(command.data.now, 'now');
+  if (state.overdues.some((o) => !o.retracted)) return [];
+  const due = runningDueMs(state, nowMs);
+  if (due === null || due > nowMs) return [];
+  if (command.data.dueAt !== undefined && instantMs(command.data.dueAt, 'dueAt') !== due) return []; // moved
+  if (overdueInvalidity(state, due) !== null) return [];
+  const at = formatDue(state, due);
+  return [{ type: 'DossierBecameOverdue', data: { occurredAt: at, dueAt: at } }];
+}
+
+function flagDueSoon(command: FlagDueSoon, state: Dossier): DossierEvent[] {
+  const nowMs = instantMs(command.data.now, 'now');
+  const due = runningDueMs(state, nowMs);
+  if (due === null || due <= nowMs) return [];
+  if (command.data.dueAt !== undefined && instantMs(command.data.dueAt, 'dueAt') !== due) return []; // moved
+  if (command.data.stage === 'apology-needed' && state.apology !== null) return [];
+  if (state.dueSoon.some((d) => d.stage === command.data.stage && instantMs(d.dueAt, 'dueAt') === due))
+    return [];
+  return [
+    {
+      type: 'DossierDueSoon',
+      data: { occurredAt: command.data.now, stage: command.data.stage, dueAt: formatDue(state, due) },
+    },
+  ];
+}
+
+export function decide(command: DossierCommand, state: DossierState): DossierEvent[] {
+  if (command.type === 'ReceiveDossier') return receive(command, state);
+  if (state.status === 'none') throw dossierError('DOSSIER_NOT_FOUND', 'the dossier does not exist');
+  switch (command.type) {
+    case 'FlagOverdue':
+      return flagOverdue(command, state);
+    case 'FlagDueSoon':
+      return flagDueSoon(command, state);
+    default:
+      return recordStep(command, state);
+  }
+}
+
+export const dossierDecider: Decider<DossierState, DossierCommand, DossierEvent> = {
+  decide,
+  evolve,
+  initialState,
+};
