@@ -5,7 +5,7 @@ import { DAY_MS, addDays, dayOfWeek } from './instant';
 /** The statutory skeleton of one year, before the yearly notice is applied. */
 export type SkeletonYear = Readonly<{
   year: number;
-  /** Labour Code 2019 Art. 112(1) days as date-holidays generates them, with their names. */
+  /** Art. 112(1) days as date-holidays generates them (plus VN_STATUTORY_ADDITIONS), with their names. */
   statutory: ReadonlyMap<CivilDate, string>;
   /** Art. 111(3): a statutory day on Saturday or Sunday is taken on the next working day. */
   compensatory: ReadonlySet<CivilDate>;
@@ -31,8 +31,8 @@ const isWeekend = (date: CivilDate): boolean => {
 /**
  * The Vietnamese skeleton for a year: 1/1, Tết (date-holidays: 5 days from the day before mùng 1, on the
  * Vietnamese UTC+7 lunar calendar), Giỗ Tổ 10/3 lunar, 30/4, 1/5, 2/9, from 2026 24/11 (additions
- * above), plus Art. 111(3) compensatory days. It has no second Quốc khánh day and the Tết window is not the civil-service one: the yearly
- * overrides correct both. Pure and deterministic, so cached per year for the whole process.
+ * above), plus Art. 111(3) compensatory days. It has no second Quốc khánh day and its Tết window is not
+ * the civil-service one: the yearly overrides correct both. Pure and deterministic, so cached per year for the whole process.
  */
 export function vietnamSkeleton(year: number): SkeletonYear {
   if (!Number.isInteger(year) || year < 1976 || year > 2199) {
