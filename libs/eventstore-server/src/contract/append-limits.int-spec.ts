@@ -14,7 +14,7 @@ import {
   rejectionOf,
   useTestEventStore,
   within,
-} from '@tracker/testing';
+} from '@tracker/testing/eventstore/test-event-store';
 import {
   APPEND_PATHS,
   appendVia,
@@ -73,15 +73,17 @@ describe('BatchAppend chunking', () => {
   it('reassembles a write sent in many chunks into one write, in order', async () => {
     const spies = spyOnAppendRpcs();
     try {
+      // A client of its own: the BatchAppend call is opened once per client and then shared.
+      const client = store().createClient();
       const stream = store().streamName('chunks');
       const events = Array.from({ length: 24 }, () => sizedEvent(30_000));
       // 24 × ~30 kB = ~720 kB: under the 1 MiB limit, in chunks of at most 64 KiB (~12 chunks, one is_final).
-      const result = await appendVia('BatchAppend', store().client, stream, events, {
+      const result = await appendVia('BatchAppend', client, stream, events, {
         batchAppendSize: 64 * 1024,
       });
       expect(spies.batchAppend).toHaveBeenCalled();
       expect(result.nextExpectedRevision).toBe(23n);
-      const read = await readStreamEvents(store().client, stream);
+      const read = await readStreamEvents(client, stream);
       expect(read.map((e) => e.event!.id)).toEqual(events.map((e) => e.id));
       const positions = read.map((e) => e.event!.position!.commit);
       expect(result.position!.commit).toBe(positions[positions.length - 1]);

@@ -6,7 +6,7 @@ import {
   StreamDeletedError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
-import { rejectionOf, useTestEventStore } from '@tracker/testing';
+import { rejectionOf, useTestEventStore } from '@tracker/testing/eventstore/test-event-store';
 import {
   APPEND_PATHS,
   AppendPath,

@@ -10,7 +10,7 @@ import {
   ResolvedEvent,
 } from '@eventstore/db-client';
 import { StreamsClient } from '@eventstore/db-client/generated/streams_grpc_pb';
-import { collect, waitFor } from '@tracker/testing';
+import { collect, waitFor } from '@tracker/testing/eventstore/test-event-store';
 
 /**
  * Shared pieces of the contract suite (esdb.md §2–§4). Not a spec file: the specs sit beside it, one per area.

@@ -6,7 +6,7 @@ import {
   StreamNotFoundError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
-import { collect, rejectionOf, useTestEventStore } from '@tracker/testing';
+import { collect, rejectionOf, useTestEventStore } from '@tracker/testing/eventstore/test-event-store';
 import { readStreamEvents, revisionsOf, testEvents } from './contract-helpers';
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { binaryEvent, jsonEvent } from '@eventstore/db-client';
-import { useTestEventStore } from '@tracker/testing';
+import { useTestEventStore } from '@tracker/testing/eventstore/test-event-store';
 import { APPEND_PATHS, appendVia, readStreamEvents } from './contract-helpers';
 
 /**

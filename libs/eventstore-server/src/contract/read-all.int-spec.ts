@@ -1,5 +1,5 @@
 import { AllStreamResolvedEvent, BACKWARDS, END, FORWARDS, Position, START } from '@eventstore/db-client';
-import { collect, itNeedsOwnServer, startTestEventStore, useTestEventStore } from '@tracker/testing';
+import { collect, itNeedsOwnServer, startTestEventStore, useTestEventStore } from '@tracker/testing/eventstore/test-event-store';
 import { testEvents } from './contract-helpers';
 
 /**

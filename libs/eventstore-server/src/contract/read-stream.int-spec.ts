@@ -6,7 +6,7 @@ import {
   StreamDeletedError,
   StreamNotFoundError,
 } from '@eventstore/db-client';
-import { collect, rejectionOf, useTestEventStore } from '@tracker/testing';
+import { collect, rejectionOf, useTestEventStore } from '@tracker/testing/eventstore/test-event-store';
 import { readStreamEvents, revisionsOf, testEvents } from './contract-helpers';
 
 /** readStream (esdb.md §4.1): 0-based revisions, `fromRevision` inclusive both ways, StreamNotFound vs StreamDeleted. */

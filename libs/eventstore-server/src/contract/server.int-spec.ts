@@ -30,7 +30,7 @@ import {
   useTestEventStore,
   waitFor,
   within,
-} from '@tracker/testing';
+} from '@tracker/testing/eventstore/test-event-store';
 import { appendVia, readStreamEvents, recordSubscription, revisionsOf, testEvents } from './contract-helpers';
 
 /**

@@ -1,5 +1,5 @@
 import { BACKWARDS, END, NO_STREAM, WrongExpectedVersionError } from '@eventstore/db-client';
-import { collect, eventually, useTestEventStore } from '@tracker/testing';
+import { collect, eventually, useTestEventStore } from '@tracker/testing/eventstore/test-event-store';
 import { readStreamEvents, revisionsOf, testEvents } from './contract-helpers';
 
 /**

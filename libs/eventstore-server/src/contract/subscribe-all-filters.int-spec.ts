@@ -10,7 +10,7 @@ import {
   START,
   streamNameFilter,
 } from '@eventstore/db-client';
-import { collect, useTestEventStore } from '@tracker/testing';
+import { collect, useTestEventStore } from '@tracker/testing/eventstore/test-event-store';
 import { checkpointSink, recordSubscription, SubscriptionRecorder } from './contract-helpers';
 
 /**

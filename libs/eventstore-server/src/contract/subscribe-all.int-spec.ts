@@ -1,5 +1,5 @@
 import { AllStreamSubscription, BACKWARDS, END, Position, ReadPosition, START } from '@eventstore/db-client';
-import { collect, itNeedsOwnServer, useTestEventStore } from '@tracker/testing';
+import { collect, itNeedsOwnServer, useTestEventStore } from '@tracker/testing/eventstore/test-event-store';
 import {
   expectContiguous,
   readStreamEvents,

@@ -1,5 +1,5 @@
 import { END, START } from '@eventstore/db-client';
-import { useTestEventStore } from '@tracker/testing';
+import { useTestEventStore } from '@tracker/testing/eventstore/test-event-store';
 import { expectContiguous, recordSubscription, SubscriptionRecorder, testEvents } from './contract-helpers';
 
 /**

@@ -6,7 +6,7 @@ import {
   TestCertificates,
   uniqueToken,
   within,
-} from '@tracker/testing';
+} from '@tracker/testing/eventstore/test-event-store';
 import {
   APPEND_PATHS,
   appendVia,
