@@ -1,0 +1,64 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import {
+  GetDossierQuery,
+  ReceiveDossierCommand,
+  RecordDossierStepCommand,
+  RequestContext,
+} from '@tracker/application';
+import { randomUUID } from 'node:crypto';
+import { ApiError } from '../http/api-error';
+import { CurrentPrincipal, Roles } from '../http/auth.guard';
+import type { IdempotentRequest } from '../http/idempotency.interceptor';
+import type { Principal } from '@tracker/infrastructure';
+import { DossierCodeParam, FIELDS_OF, ReceiveDossierRequest, RecordDossierStepRequest } from './dossier.request.dto';
+
+@Controller('api/dossiers')
+export class DossiersHttpController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('clerk')
+  receive(@Body() body: ReceiveDossierRequest, @CurrentPrincipal() caller: Principal, @Req() req: IdempotentRequest) {
+    return this.commands.execute(new ReceiveDossierCommand(body, contextOf(caller, req)));
+  }
+
+  @Post(':code/events')
+  @HttpCode(201)
+  @Roles('clerk', 'supervisor')
+  record(
+    @Param() { code }: DossierCodeParam,
+    @Body() body: RecordDossierStepRequest,
+    @CurrentPrincipal() caller: Principal,
+    @Req() req: IdempotentRequest,
+  ) {
+    const foreign = Object.keys(body).filter(
+      (k) => k !== 'type' && k !== 'occurredAt' && !FIELDS_OF[body.type].includes(k) && body[k as keyof typeof body] !== undefined,
+    );
+    if (foreign.length) {
+      throw new ApiError(
+        400,
+        'VALIDATION_FAILED',
+        `invalid ${foreign.join(', ')}`,
+        foreign.map((field) => ({ field, problems: [`${field} is not a field of type ${body.type}`] })),
+      );
+    }
+    return this.commands.execute(new RecordDossierStepCommand(code, body, contextOf(caller, req)));
+  }
+
+  @Get(':code')
+  @Roles('clerk', 'supervisor', 'reform-office')
+  get(@Param() { code }: DossierCodeParam, @CurrentPrincipal() caller: Principal) {
+    return this.queries.execute(new GetDossierQuery(code, caller));
+  }
+}
+
+export function contextOf(caller: Principal, req: IdempotentRequest): RequestContext {
+  const header = req.headers['x-correlation-id'];
+  const correlationId = typeof header === 'string' && /^[\w.:-]{1,100}$/.test(header) ? header : randomUUID();
+  return { caller, correlationId, ...(req.idempotencyScope ? { idempotencyScope: req.idempotencyScope } : {}) };
+}

@@ -1,0 +1,46 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Principal, TokenRegistry, TokenRole } from '@tracker/infrastructure';
+import type { Request } from 'express';
+import { ApiError } from './api-error';
+
+export const TOKEN_REGISTRY = Symbol('TOKEN_REGISTRY');
+
+const ROLES = 'tracker:roles';
+const PUBLIC = 'tracker:public';
+
+/** Roles allowed on a route; admin is always allowed. */
+export const Roles = (...roles: TokenRole[]) => SetMetadata(ROLES, roles);
+/** A route without authentication (health). */
+export const Public = () => SetMetadata(PUBLIC, true);
+
+export type AuthenticatedRequest = Request & { principal?: Principal };
+
+export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
+  return ctx.switchToHttp().getRequest<AuthenticatedRequest>().principal!;
+});
+
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(TOKEN_REGISTRY) private readonly tokens: TokenRegistry,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) throw new ApiError(401, 'UNAUTHENTICATED', 'an Authorization: Bearer <token> header is required');
+    const principal = this.tokens.authenticate(match[1]);
+    if (!principal) throw new ApiError(401, 'UNAUTHENTICATED', 'unknown token');
+    req.principal = principal;
+    const roles = this.reflector.getAllAndOverride<TokenRole[] | undefined>(ROLES, targets);
+    if (roles && principal.role !== 'admin' && !roles.includes(principal.role)) {
+      throw new ApiError(403, 'FORBIDDEN', `this action is not open to the ${principal.role} role`);
+    }
+    return true;
+  }
+}

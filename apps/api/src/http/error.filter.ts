@@ -1,0 +1,62 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { DomainError } from '@tracker/domain';
+import { ExpectedRevisionConflict } from '@tracker/application';
+import type { Response } from 'express';
+import { errorBody } from './error-body';
+
+const statusOfKind = { conflict: 409, rule: 422, 'not-found': 404, forbidden: 403 } as const;
+
+const codeOfStatus: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE',
+};
+
+/** Every error leaves as PRODUCT.md's error body; never a stack trace, never a 500 for bad input. */
+@Catch()
+export class TrackerErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const [status, body] = this.translate(exception);
+    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (!res.headersSent) res.status(status).json(body);
+  }
+
+  private translate(exception: unknown): [number, unknown] {
+    if (exception instanceof DomainError) {
+      return [statusOfKind[exception.kind], errorBody(exception.code, exception.message, exception.details)];
+    }
+    if (exception instanceof ExpectedRevisionConflict) {
+      return [409, errorBody('CONCURRENT_CHANGE', 'the dossier changed at the same time; retry')];
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      if (typeof response === 'object' && response !== null && 'error' in response) {
+        const inner = (response as { error: unknown }).error;
+        if (typeof inner === 'object' && inner !== null && 'code' in inner) return [status, response];
+      }
+      // Body-parser errors (malformed JSON, too large) and Nest's own exceptions.
+      const message =
+        typeof response === 'object' && response !== null && 'message' in response
+          ? String((response as { message: unknown }).message)
+          : exception.message;
+      return [status, errorBody(codeOfStatus[status] ?? `HTTP_${status}`, message)];
+    }
+    const typed = exception as { status?: number; type?: string; message?: string };
+    if (typeof typed?.status === 'number' && typed.status >= 400 && typed.status < 500) {
+      // express body-parser errors carry a status and a type ('entity.parse.failed', 'entity.too.large').
+      const code = typed.type === 'entity.parse.failed' ? 'MALFORMED_JSON' : (codeOfStatus[typed.status] ?? 'BAD_REQUEST');
+      return [typed.status, errorBody(code, typed.type === 'entity.parse.failed' ? 'request body is not valid JSON' : (typed.message ?? 'bad request'))];
+    }
+    return [HttpStatus.INTERNAL_SERVER_ERROR, errorBody('INTERNAL', 'internal error')];
+  }
+}

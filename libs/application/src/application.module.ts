@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { CalendarProvider } from './catalogue/calendar.provider';
+import { CatalogueReader } from './catalogue/catalogue.reader';
+import {
+  DefineProcedureHandler,
+  DefineUnitHandler,
+  ListProceduresHandler,
+  ListUnitsHandler,
+  SetCalendarHandler,
+} from './catalogue/catalogue.handlers';
+import { DossierCodeAllocator } from './dossiers/dossier-code.allocator';
+import { GetDossierHandler } from './dossiers/get-dossier.handler';
+import { ReceiveDossierHandler } from './dossiers/receive-dossier.handler';
+import { RecordDossierStepHandler } from './dossiers/record-dossier-step.handler';
+
+/**
+ * Use cases behind the CommandBus/QueryBus (the dispatch seam only: no AggregateRoot, no in-memory event bus).
+ * Ports (EVENT_STORE, CLOCK, …) are bound by the infrastructure module.
+ */
+@Module({
+  imports: [CqrsModule.forRoot()],
+  providers: [
+    CalendarProvider,
+    CatalogueReader,
+    DossierCodeAllocator,
+    ReceiveDossierHandler,
+    RecordDossierStepHandler,
+    GetDossierHandler,
+    DefineUnitHandler,
+    DefineProcedureHandler,
+    SetCalendarHandler,
+    ListUnitsHandler,
+    ListProceduresHandler,
+  ],
+  exports: [CqrsModule, CalendarProvider, CatalogueReader],
+})
+export class ApplicationModule {}

@@ -1,0 +1,82 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CalendarYearOverrides, VN_CALENDAR_OVERRIDES, WorkingCalendar } from '@tracker/domain';
+import { EVENT_STORE, EventStore } from '../ports/event-store.port';
+
+type OverridesSetData = { year: number; holidays: string[]; workingDays: string[] };
+
+export type VersionedCalendar = Readonly<{ calendar: WorkingCalendar; version: string }>;
+
+export const calendarStreamName = (year: number): string => `calendar-${year}`;
+
+/**
+ * The working-day calendar from the `calendar-{year}` streams, falling back to the shipped overrides for
+ * years nobody has set. A version names the stream revisions it was built from ("2025:3,2026:0"), so a
+ * dossier can be judged later against the calendar in force when it was received.
+ */
+@Injectable()
+export class CalendarProvider {
+  /** Revisions never change once written: cache per year and revision. */
+  private readonly cache = new Map<string, CalendarYearOverrides>();
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  /** The calendar as it stands now, for the years a dossier received at `around` can touch. */
+  async current(around: Date): Promise<VersionedCalendar> {
+    const year = yearInVietnam(around);
+    const years = [year - 1, year, year + 1, year + 2];
+    const read = await Promise.all(years.map((y) => this.latest(y)));
+    const version = read
+      .filter((r): r is { year: number; revision: bigint; overrides: CalendarYearOverrides } => r !== undefined)
+      .map((r) => `${r.year}:${r.revision}`)
+      .join(',');
+    return { calendar: this.build(read.map((r) => r?.overrides)), version };
+  }
+
+  /** The calendar a version string names (years not named use the shipped overrides). */
+  async atVersion(version: string): Promise<WorkingCalendar> {
+    const named = parseVersion(version);
+    const overrides = await Promise.all(named.map(({ year, revision }) => this.atRevision(year, revision)));
+    return this.build(overrides);
+  }
+
+  private build(fromStreams: ReadonlyArray<CalendarYearOverrides | undefined>): WorkingCalendar {
+    const byYear = new Map<number, CalendarYearOverrides>(VN_CALENDAR_OVERRIDES.map((o) => [o.year, o]));
+    for (const o of fromStreams) if (o) byYear.set(o.year, o);
+    return WorkingCalendar.fromOverrides([...byYear.values()].sort((a, b) => a.year - b.year));
+  }
+
+  private async latest(year: number) {
+    const { events, revision } = await this.store.readStream(calendarStreamName(year));
+    if (revision < 0n) return undefined;
+    const overrides = toOverrides(events[events.length - 1].event.data as OverridesSetData);
+    this.cache.set(`${year}:${revision}`, overrides);
+    return { year, revision, overrides };
+  }
+
+  private async atRevision(year: number, revision: bigint): Promise<CalendarYearOverrides | undefined> {
+    const key = `${year}:${revision}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const { events } = await this.store.readStream(calendarStreamName(year));
+    const at = events.find((e) => e.revision === revision);
+    if (!at) return undefined;
+    const overrides = toOverrides(at.event.data as OverridesSetData);
+    this.cache.set(key, overrides);
+    return overrides;
+  }
+}
+
+function toOverrides(data: OverridesSetData): CalendarYearOverrides {
+  return { year: data.year, holidays: data.holidays, workingDays: data.workingDays, sources: ['PUT /api/calendar'] };
+}
+
+function parseVersion(version: string): { year: number; revision: bigint }[] {
+  if (!version) return [];
+  return version.split(',').flatMap((part) => {
+    const m = /^(\d{4}):(\d+)$/.exec(part.trim());
+    return m ? [{ year: Number(m[1]), revision: BigInt(m[2]) }] : [];
+  });
+}
+
+/** The calendar year in Asia/Ho_Chi_Minh (UTC+7, no DST). */
+export const yearInVietnam = (instant: Date): number => new Date(instant.getTime() + 7 * 3600_000).getUTCFullYear();

@@ -1,0 +1,145 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, ICommandHandler, IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import {
+  Event,
+  calendarYearDecider,
+  procedureDecider,
+  procedureStreamName,
+  unitDecider,
+  unitStreamName,
+} from '@tracker/domain';
+import { RequestContext, actorOf, commandContextOf } from '../access/caller';
+import { handleCommand } from '../command-handling/handle-command';
+import { CLOCK, Clock } from '../ports/clock.port';
+import { EVENT_STORE, EventStore } from '../ports/event-store.port';
+import { calendarStreamName } from './calendar.provider';
+import { CatalogueReader, DefinedProcedure, UnitView } from './catalogue.reader';
+
+export type DefineUnitInput = Readonly<{
+  unitId: string;
+  name: string;
+  level: 'department' | 'district' | 'commune';
+  parentId?: string;
+}>;
+export type DefineProcedureInput = Readonly<{
+  code: string;
+  name: string;
+  units: string[];
+  timeLimit: { value: number; unit: 'working-days' | 'days' | 'working-hours' };
+  onlineLevel: 'none' | 'partial' | 'full';
+  feeRequired: boolean;
+  requiresWrittenResult: boolean;
+  effectiveFrom?: string;
+}>;
+export type SetCalendarInput = Readonly<{ year: number; holidays: string[]; workingDays: string[] }>;
+
+export class DefineUnitCommand extends Command<UnitView> {
+  constructor(
+    readonly input: DefineUnitInput,
+    readonly context: RequestContext,
+  ) {
+    super();
+  }
+}
+export class DefineProcedureCommand extends Command<DefinedProcedure> {
+  constructor(
+    readonly input: DefineProcedureInput,
+    readonly context: RequestContext,
+  ) {
+    super();
+  }
+}
+export class SetCalendarCommand extends Command<SetCalendarInput & { revision: number }> {
+  constructor(
+    readonly input: SetCalendarInput,
+    readonly context: RequestContext,
+  ) {
+    super();
+  }
+}
+export class ListUnitsQuery extends Query<UnitView[]> {}
+export class ListProceduresQuery extends Query<DefinedProcedure[]> {}
+
+@CommandHandler(DefineUnitCommand)
+export class DefineUnitHandler implements ICommandHandler<DefineUnitCommand, UnitView> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly catalogue: CatalogueReader,
+  ) {}
+
+  async execute({ input, context }: DefineUnitCommand): Promise<UnitView> {
+    const stream = unitStreamName(input.unitId);
+    const command = {
+      type: 'DefineUnit' as const,
+      data: { ...input, now: this.clock.now().toISOString(), actor: actorOf(context.caller) },
+    };
+    const result = await handleCommand(this.store, stream, unitDecider, command, commandContextOf(context));
+    applyLocally(this.catalogue, stream, result.newEvents);
+    return (await this.catalogue.unit(input.unitId))!;
+  }
+}
+
+@CommandHandler(DefineProcedureCommand)
+export class DefineProcedureHandler implements ICommandHandler<DefineProcedureCommand, DefinedProcedure> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly catalogue: CatalogueReader,
+  ) {}
+
+  async execute({ input, context }: DefineProcedureCommand): Promise<DefinedProcedure> {
+    const stream = procedureStreamName(input.code);
+    const command = {
+      type: 'DefineProcedure' as const,
+      data: { ...input, now: this.clock.now().toISOString(), actor: actorOf(context.caller) },
+    };
+    const result = await handleCommand(this.store, stream, procedureDecider, command, commandContextOf(context));
+    applyLocally(this.catalogue, stream, result.newEvents);
+    if (result.state.status !== 'defined') throw new Error('a defined procedure has no state');
+    return result.state;
+  }
+}
+
+@CommandHandler(SetCalendarCommand)
+export class SetCalendarHandler implements ICommandHandler<SetCalendarCommand, SetCalendarInput & { revision: number }> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ input, context }: SetCalendarCommand) {
+    const command = {
+      type: 'SetCalendarOverrides' as const,
+      data: { ...input, now: this.clock.now().toISOString(), actor: actorOf(context.caller) },
+    };
+    const result = await handleCommand(
+      this.store,
+      calendarStreamName(input.year),
+      calendarYearDecider,
+      command,
+      commandContextOf(context),
+    );
+    return { year: input.year, holidays: input.holidays, workingDays: input.workingDays, revision: Number(result.revision) };
+  }
+}
+
+@QueryHandler(ListUnitsQuery)
+export class ListUnitsHandler implements IQueryHandler<ListUnitsQuery, UnitView[]> {
+  constructor(private readonly catalogue: CatalogueReader) {}
+  async execute(): Promise<UnitView[]> {
+    return this.catalogue.listUnits();
+  }
+}
+
+@QueryHandler(ListProceduresQuery)
+export class ListProceduresHandler implements IQueryHandler<ListProceduresQuery, DefinedProcedure[]> {
+  constructor(private readonly catalogue: CatalogueReader) {}
+  async execute(): Promise<DefinedProcedure[]> {
+    return this.catalogue.listProcedures();
+  }
+}
+
+function applyLocally(catalogue: CatalogueReader, stream: string, events: readonly Event[]): void {
+  for (const e of events) catalogue.apply(stream, e);
+}

@@ -1,0 +1,115 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Decider,
+  Event,
+  ProcedureEvent,
+  ProcedureSnapshot,
+  ProcedureState,
+  UnitEvent,
+  UnitState,
+  procedureDecider,
+  procedureStreamName,
+  unitDecider,
+  unitStreamName,
+} from '@tracker/domain';
+import { EVENT_FEED, EventFeed, FeedSubscription } from '../ports/event-feed.port';
+import { EVENT_STORE, EventStore } from '../ports/event-store.port';
+
+export type UnitView = Readonly<{ unitId: string; name: string; level: string; parentId?: string }>;
+export type DefinedProcedure = Extract<ProcedureState, { status: 'defined' }>;
+export type ProcedureView = Readonly<{ code: string; snapshot: ProcedureSnapshot; units: readonly string[] }>;
+
+/**
+ * Units and procedures. A single lookup reads the entity's own stream (always current, even right after a
+ * PUT on another replica); the lists come from an in-memory view fed by a catch-up subscription, which the
+ * application waits for at start-up. The catalogue is small (hundreds of units, thousands of procedures).
+ */
+@Injectable()
+export class CatalogueReader implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('catalogue');
+  private readonly units = new Map<string, UnitState>();
+  private readonly procedures = new Map<string, ProcedureState>();
+  private subscription?: FeedSubscription;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_FEED) private readonly feed: EventFeed,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.subscription = this.feed.subscribe<Event>(
+        { streamPrefixes: ['unit-', 'procedure-'] },
+        {
+          onEvent: ({ event, streamName }) => this.apply(streamName, event),
+          onCaughtUp: resolve,
+          onError: (error) => this.logger.error(`catalogue feed: ${error.message}`),
+        },
+      );
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscription?.stop();
+  }
+
+  /** Applies an event the local process just appended, so its own lists show it at once. */
+  apply(streamName: string, event: Event): void {
+    if (streamName.startsWith('unit-')) {
+      const id = streamName.slice('unit-'.length);
+      this.units.set(id, unitDecider.evolve(this.units.get(id) ?? unitDecider.initialState(), event as UnitEvent));
+    } else if (streamName.startsWith('procedure-')) {
+      const code = streamName.slice('procedure-'.length);
+      const state = this.procedures.get(code) ?? procedureDecider.initialState();
+      this.procedures.set(code, procedureDecider.evolve(state, event as ProcedureEvent));
+    }
+  }
+
+  async unit(unitId: string): Promise<UnitView | undefined> {
+    const state = await this.fold(unitStreamName(unitId), unitDecider);
+    return state.status === 'defined' ? unitView(state) : undefined;
+  }
+
+  /** The procedure as defined at `at` (catalogue changes are dated), or undefined. */
+  async procedureAt(code: string, at: string): Promise<ProcedureView | undefined> {
+    const state = await this.fold(procedureStreamName(code), procedureDecider);
+    return state.status === 'defined' ? procedureView(state, at) : undefined;
+  }
+
+  listUnits(): UnitView[] {
+    return [...this.units.values()]
+      .filter((s): s is Extract<UnitState, { status: 'defined' }> => s.status === 'defined')
+      .map(unitView)
+      .sort((a, b) => a.unitId.localeCompare(b.unitId));
+  }
+
+  listProcedures(): DefinedProcedure[] {
+    return [...this.procedures.values()]
+      .filter((s): s is DefinedProcedure => s.status === 'defined')
+      .sort((a, b) => a.code.localeCompare(b.code));
+  }
+
+  private async fold<S, E extends Event>(stream: string, decider: Decider<S, never, E>): Promise<S> {
+    const { events } = await this.store.readStream<E>(stream);
+    return events.reduce((s, r) => decider.evolve(s, r.event), decider.initialState());
+  }
+}
+
+function unitView(s: Extract<UnitState, { status: 'defined' }>): UnitView {
+  return { unitId: s.unitId, name: s.name, level: s.level, ...(s.parentId ? { parentId: s.parentId } : {}) };
+}
+
+function procedureView(s: DefinedProcedure, at: string): ProcedureView {
+  const v = definitionAt(s, at);
+  return {
+    code: s.code,
+    units: v.units,
+    snapshot: {
+      name: v.name,
+      timeLimit: v.timeLimit,
+      onlineLevel: v.onlineLevel,
+      feeRequired: v.feeRequired,
+      requiresWrittenResult: v.requiresWrittenResult,
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { DomainError, ReceiveDossier, dossierDecider, dossierStreamName, isDossier } from '@tracker/domain';
+import { actorOf, assertCanWrite, commandContextOf } from '../access/caller';
+import { CatalogueReader } from '../catalogue/catalogue.reader';
+import { CalendarProvider } from '../catalogue/calendar.provider';
+import { handleCommand } from '../command-handling/handle-command';
+import { CLOCK, Clock } from '../ports/clock.port';
+import { EVENT_STORE, EventStore } from '../ports/event-store.port';
+import { DossierCodeAllocator } from './dossier-code.allocator';
+import { ReceiveDossierCommand, ReceiveDossierResult } from './receive-dossier.command';
+
+@CommandHandler(ReceiveDossierCommand)
+export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierCommand, ReceiveDossierResult> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly catalogue: CatalogueReader,
+    private readonly calendars: CalendarProvider,
+    private readonly codes: DossierCodeAllocator,
+  ) {}
+
+  async execute({ input, context }: ReceiveDossierCommand): Promise<ReceiveDossierResult> {
+    assertCanWrite(context.caller, [input.unitId]);
+    const now = this.clock.now();
+    const unit = await this.catalogue.unit(input.unitId);
+    if (!unit) throw new DomainError('UNIT_NOT_FOUND', 'not-found', `no unit ${input.unitId}`);
+    const procedure = await this.catalogue.procedureAt(input.procedureCode, input.receivedAt);
+    if (!procedure) {
+      throw new DomainError('PROCEDURE_NOT_FOUND', 'rule', `no procedure ${input.procedureCode} in the catalogue`, {
+        field: 'procedureCode',
+      });
+    }
+    if (!procedure.units.includes(input.unitId)) {
+      throw new DomainError(
+        'PROCEDURE_NOT_OFFERED',
+        'rule',
+        `unit ${input.unitId} does not handle procedure ${input.procedureCode}`,
+        { field: 'procedureCode' },
+      );
+    }
+    const { calendar, version } = await this.calendars.current(new Date(input.receivedAt));
+
+    for (let attempt = 0; ; attempt++) {
+      const code = input.code ?? (await this.codes.next(input.unitId, input.receivedAt, context.idempotencyScope, attempt));
+      const command: ReceiveDossier = {
+        type: 'ReceiveDossier',
+        data: {
+          code,
+          unitId: input.unitId,
+          procedureCode: input.procedureCode,
+          procedure: procedure.snapshot,
+          channel: input.channel,
+          ...(input.onlineLevel ? { onlineLevel: input.onlineLevel } : {}),
+          receivedAt: input.receivedAt,
+          ...(input.dueAt ? { dueAt: input.dueAt } : {}),
+          feeAmount: input.feeAmount ?? 0,
+          calendar,
+          calendarVersion: version,
+          occurredAt: input.receivedAt,
+          now: now.toISOString(),
+          actor: actorOf(context.caller),
+        },
+      };
+      try {
+        const result = await handleCommand(
+          this.store,
+          dossierStreamName(code),
+          dossierDecider,
+          command,
+          commandContextOf(context),
+        );
+        if (!isDossier(result.state)) throw new Error('a received dossier has no state');
+        return { code, dueAt: result.state.dueAt, status: result.state.status, revision: Number(result.revision) };
+      } catch (error) {
+        // A generated code that a clerk had already typed in by hand: draw the next one.
+        const taken = error instanceof DomainError && error.code === 'DOSSIER_ALREADY_RECEIVED';
+        if (!taken || input.code || attempt >= 20) throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+/** The settings of PRODUCT.md "Running", validated at start-up; every one has a default that runs on one machine. */
+export class Environment {
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 3000 : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsOptional()
+  @Matches(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb|kdb\+discover):\/\//, {
+    message: 'EVENTSTORE_CONNECTION_STRING must be an esdb:// or esdb+discover:// connection string',
+  })
+  EVENTSTORE_CONNECTION_STRING?: string;
+
+  @IsString()
+  EVENTSTORE_DATA_DIR = './data/eventstore';
+
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Prefix of every Redis key the tracker writes, so tests and several trackers can share a server. */
+  @Matches(/^[A-Za-z0-9:_.-]*$/, { message: 'REDIS_KEY_PREFIX may hold letters, digits and : _ . -' })
+  REDIS_KEY_PREFIX = 'tracker:';
+
+  @IsOptional()
+  @IsString()
+  TRACKER_TOKENS_FILE?: string;
+
+  get production(): boolean {
+    return this.NODE_ENV === 'production';
+  }
+}
+
+export class ConfigurationError extends Error {
+  override name = 'ConfigurationError';
+}
+
+/** Reads and validates the settings; throws one error naming every bad variable. */
+export function loadEnvironment(source: Record<string, string | undefined> = process.env): Environment {
+  const defined = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const env = plainToInstance(Environment, defined, { exposeDefaultValues: true });
+  const errors = validateSync(env, { whitelist: false });
+  if (errors.length) {
+    const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new ConfigurationError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return env;
+}

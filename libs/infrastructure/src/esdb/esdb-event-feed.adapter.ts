@@ -1,0 +1,64 @@
+import { EventStoreDBClient, START, streamNameFilter } from '@eventstore/db-client';
+import type { Event } from '@tracker/domain';
+import type { EventFeed, FeedHandlers, FeedOptions, FeedSubscription, RecordedEvent } from '@tracker/application';
+
+/**
+ * Catch-up subscriptions to `$all` through the client, filtered on the server by stream-name prefix, events
+ * handed over strictly one at a time; on a drop it resubscribes after the last handled position, with
+ * backoff, so nothing is skipped or handled twice.
+ */
+export class EsdbEventFeed implements EventFeed {
+  constructor(private readonly client: EventStoreDBClient) {}
+
+  subscribe<E extends Event>(options: FeedOptions, handlers: FeedHandlers<E>): FeedSubscription {
+    let stopped = false;
+    let last = options.after;
+    let caughtUp = false;
+    let current: ReturnType<EventStoreDBClient['subscribeToAll']> | undefined;
+
+    const run = async () => {
+      for (let attempt = 0; !stopped; attempt++) {
+        try {
+          current = this.client.subscribeToAll({
+            fromPosition: last === undefined ? START : { commit: last, prepare: last },
+            filter: streamNameFilter({ prefixes: [...options.streamPrefixes] }),
+          });
+          current.on('caughtUp', () => {
+            if (!caughtUp) {
+              caughtUp = true;
+              handlers.onCaughtUp?.();
+            }
+          });
+          for await (const resolved of current) {
+            const e = resolved.event;
+            if (!e || stopped) continue;
+            const position = e.position?.commit ?? 0n;
+            await handlers.onEvent({
+              event: { type: e.type, data: e.data } as unknown as E,
+              id: e.id,
+              streamName: e.streamId,
+              revision: e.revision,
+              position,
+              metadata: (e.metadata ?? {}) as RecordedEvent['metadata'],
+              recordedAt: e.created,
+            });
+            last = position;
+            attempt = 0;
+          }
+        } catch (error) {
+          if (stopped) return;
+          if (attempt >= 8) handlers.onError?.(error as Error);
+          await new Promise((r) => setTimeout(r, Math.min(5_000, 100 * 2 ** Math.min(attempt, 6))));
+        }
+      }
+    };
+    const done = run();
+    return {
+      async stop() {
+        stopped = true;
+        await current?.unsubscribe().catch(() => undefined);
+        await done;
+      },
+    };
+  }
+}

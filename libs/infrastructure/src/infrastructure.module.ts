@@ -1,0 +1,80 @@
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
+import { CLOCK, Clock, EVENT_FEED, EVENT_STORE, IDEMPOTENCY_STORE } from '@tracker/application';
+import { Redis } from 'ioredis';
+import { Environment } from './config/environment';
+import { EsdbEventStore } from './esdb/esdb-event-store.adapter';
+import { EsdbEventFeed } from './esdb/esdb-event-feed.adapter';
+import { EventStoreConnection, connectEventStore } from './esdb/event-store-connection';
+import { SystemClock } from './clock/system-clock.adapter';
+import { RedisIdempotencyStore } from './redis/redis-idempotency.store';
+
+export const ENVIRONMENT = Symbol('ENVIRONMENT');
+export const EVENT_STORE_CONNECTION = Symbol('EVENT_STORE_CONNECTION');
+export const REDIS = Symbol('REDIS');
+
+export type InfrastructureOptions = Readonly<{
+  env: Environment;
+  /** Replaces the system clock (tests move time). */
+  clock?: Clock;
+  /** Reuse an already open event store connection (tests, the all-in-one process). */
+  eventStore?: EventStoreConnection;
+}>;
+
+@Injectable()
+class ConnectionsLifecycle implements OnApplicationShutdown {
+  constructor(
+    @Inject(EVENT_STORE_CONNECTION) private readonly eventStore: EventStoreConnection,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject('OWNS_EVENT_STORE') private readonly ownsEventStore: boolean,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+    if (this.ownsEventStore) await this.eventStore.close();
+  }
+}
+
+/** Adapters, one per port, and the lifecycles of the clients behind them. */
+@Global()
+@Module({})
+export class InfrastructureModule {
+  static forRoot(options: InfrastructureOptions): DynamicModule {
+    const { env } = options;
+    const providers: Provider[] = [
+      { provide: ENVIRONMENT, useValue: env },
+      { provide: 'OWNS_EVENT_STORE', useValue: !options.eventStore },
+      {
+        provide: EVENT_STORE_CONNECTION,
+        useFactory: () =>
+          options.eventStore ??
+          connectEventStore({ connectionString: env.EVENTSTORE_CONNECTION_STRING, dataDir: env.EVENTSTORE_DATA_DIR }),
+      },
+      {
+        provide: EVENT_STORE,
+        useFactory: (c: EventStoreConnection) => new EsdbEventStore(c.client),
+        inject: [EVENT_STORE_CONNECTION],
+      },
+      {
+        provide: EVENT_FEED,
+        useFactory: (c: EventStoreConnection) => new EsdbEventFeed(c.client),
+        inject: [EVENT_STORE_CONNECTION],
+      },
+      {
+        provide: REDIS,
+        useFactory: () => new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false }),
+      },
+      {
+        provide: IDEMPOTENCY_STORE,
+        useFactory: (redis: Redis) => new RedisIdempotencyStore(redis, `${env.REDIS_KEY_PREFIX}idem:`),
+        inject: [REDIS],
+      },
+      { provide: CLOCK, useValue: options.clock ?? new SystemClock() },
+      ConnectionsLifecycle,
+    ];
+    return {
+      module: InfrastructureModule,
+      providers,
+      exports: [ENVIRONMENT, EVENT_STORE_CONNECTION, EVENT_STORE, EVENT_FEED, REDIS, IDEMPOTENCY_STORE, CLOCK],
+    };
+  }
+}
