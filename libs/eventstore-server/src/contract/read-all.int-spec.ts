@@ -1,5 +1,10 @@
 import { AllStreamResolvedEvent, BACKWARDS, END, FORWARDS, Position, START } from '@eventstore/db-client';
-import { collect, itNeedsOwnServer, startTestEventStore, useTestEventStore } from '@tracker/testing/eventstore/test-event-store';
+import {
+  collect,
+  itNeedsOwnServer,
+  startTestEventStore,
+  useTestEventStore,
+} from '@tracker/testing/eventstore/test-event-store';
 import { testEvents } from './contract-helpers';
 
 /**
