@@ -49,6 +49,10 @@ export class TrackerErrorFilter implements ExceptionFilter {
         typeof response === 'object' && response !== null && 'message' in response
           ? String((response as { message: unknown }).message)
           : exception.message;
+      // Nest turns body-parser's SyntaxError into a bare 400 carrying the parser's message.
+      if (status === 400 && /JSON/.test(message)) {
+        return [status, errorBody('MALFORMED_JSON', 'request body is not valid JSON')];
+      }
       return [status, errorBody(codeOfStatus[status] ?? `HTTP_${status}`, message)];
     }
     const typed = exception as { status?: number; type?: string; message?: string };

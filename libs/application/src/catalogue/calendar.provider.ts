@@ -1,12 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CalendarYearOverrides, VN_CALENDAR_OVERRIDES, WorkingCalendar } from '@tracker/domain';
+import { CalendarYearOverrides, VN_CALENDAR_OVERRIDES, WorkingCalendar, calendarYearStreamName } from '@tracker/domain';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 
 type OverridesSetData = { year: number; holidays: string[]; workingDays: string[] };
 
 export type VersionedCalendar = Readonly<{ calendar: WorkingCalendar; version: string }>;
-
-export const calendarStreamName = (year: number): string => `calendar-${year}`;
 
 /**
  * The working-day calendar from the `calendar-{year}` streams, falling back to the shipped overrides for
@@ -46,7 +44,7 @@ export class CalendarProvider {
   }
 
   private async latest(year: number) {
-    const { events, revision } = await this.store.readStream(calendarStreamName(year));
+    const { events, revision } = await this.store.readStream(calendarYearStreamName(year));
     if (revision < 0n) return undefined;
     const overrides = toOverrides(events[events.length - 1].event.data as OverridesSetData);
     this.cache.set(`${year}:${revision}`, overrides);
@@ -57,7 +55,7 @@ export class CalendarProvider {
     const key = `${year}:${revision}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
-    const { events } = await this.store.readStream(calendarStreamName(year));
+    const { events } = await this.store.readStream(calendarYearStreamName(year));
     const at = events.find((e) => e.revision === revision);
     if (!at) return undefined;
     const overrides = toOverrides(at.event.data as OverridesSetData);

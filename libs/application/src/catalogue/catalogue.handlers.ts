@@ -2,7 +2,11 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler, IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import {
   Event,
+  SetCalendarOverrides,
+  CalendarYearEvent,
+  CalendarYearState,
   calendarYearDecider,
+  calendarYearStreamName,
   procedureDecider,
   procedureStreamName,
   unitDecider,
@@ -12,8 +16,7 @@ import { RequestContext, actorOf, commandContextOf } from '../access/caller';
 import { handleCommand } from '../command-handling/handle-command';
 import { CLOCK, Clock } from '../ports/clock.port';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
-import { calendarStreamName } from './calendar.provider';
-import { CatalogueReader, DefinedProcedure, UnitView } from './catalogue.reader';
+import { CatalogueReader, DefinedProcedure, UnitView, procedureListing } from './catalogue.reader';
 
 export type DefineUnitInput = Readonly<{
   unitId: string;
@@ -97,7 +100,7 @@ export class DefineProcedureHandler implements ICommandHandler<DefineProcedureCo
     const result = await handleCommand(this.store, stream, procedureDecider, command, commandContextOf(context));
     applyLocally(this.catalogue, stream, result.newEvents);
     if (result.state.status !== 'defined') throw new Error('a defined procedure has no state');
-    return result.state;
+    return procedureListing(result.state);
   }
 }
 
@@ -109,13 +112,13 @@ export class SetCalendarHandler implements ICommandHandler<SetCalendarCommand, S
   ) {}
 
   async execute({ input, context }: SetCalendarCommand) {
-    const command = {
-      type: 'SetCalendarOverrides' as const,
+    const command: SetCalendarOverrides = {
+      type: 'SetCalendarOverrides',
       data: { ...input, now: this.clock.now().toISOString(), actor: actorOf(context.caller) },
     };
-    const result = await handleCommand(
+    const result = await handleCommand<CalendarYearState, SetCalendarOverrides, CalendarYearEvent>(
       this.store,
-      calendarStreamName(input.year),
+      calendarYearStreamName(input.year),
       calendarYearDecider,
       command,
       commandContextOf(context),

@@ -5,6 +5,7 @@ import {
   ProcedureEvent,
   ProcedureSnapshot,
   ProcedureState,
+  ProcedureVersion,
   UnitEvent,
   UnitState,
   procedureDecider,
@@ -16,7 +17,9 @@ import { EVENT_FEED, EventFeed, FeedSubscription } from '../ports/event-feed.por
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 
 export type UnitView = Readonly<{ unitId: string; name: string; level: string; parentId?: string }>;
-export type DefinedProcedure = Extract<ProcedureState, { status: 'defined' }>;
+type DefinedProcedureState = Extract<ProcedureState, { status: 'defined' }>;
+/** A procedure as the catalogue lists it: its current definition and its dated history. */
+export type DefinedProcedure = ProcedureVersion & { versions: readonly ProcedureVersion[] };
 export type ProcedureView = Readonly<{ code: string; snapshot: ProcedureSnapshot; units: readonly string[] }>;
 
 /**
@@ -85,7 +88,8 @@ export class CatalogueReader implements OnApplicationBootstrap, OnApplicationShu
 
   listProcedures(): DefinedProcedure[] {
     return [...this.procedures.values()]
-      .filter((s): s is DefinedProcedure => s.status === 'defined')
+      .filter((s): s is DefinedProcedureState => s.status === 'defined')
+      .map(procedureListing)
       .sort((a, b) => a.code.localeCompare(b.code));
   }
 
@@ -99,10 +103,24 @@ function unitView(s: Extract<UnitState, { status: 'defined' }>): UnitView {
   return { unitId: s.unitId, name: s.name, level: s.level, ...(s.parentId ? { parentId: s.parentId } : {}) };
 }
 
-function procedureView(s: DefinedProcedure, at: string): ProcedureView {
+export const procedureListing = (s: DefinedProcedureState): DefinedProcedure => ({
+  ...s.current,
+  versions: s.versions,
+});
+
+/** The version in force at `at`; a dossier older than the catalogue entry takes its first version. */
+function definitionAt(s: DefinedProcedureState, at: string): ProcedureVersion {
+  const t = Date.parse(at);
+  const inForce = s.versions.filter((v) => Date.parse(v.effectiveFrom) <= t);
+  return inForce.length
+    ? inForce.reduce((a, b) => (Date.parse(b.effectiveFrom) >= Date.parse(a.effectiveFrom) ? b : a))
+    : s.versions[0];
+}
+
+function procedureView(s: DefinedProcedureState, at: string): ProcedureView {
   const v = definitionAt(s, at);
   return {
-    code: s.code,
+    code: v.code,
     units: v.units,
     snapshot: {
       name: v.name,
