@@ -56,12 +56,12 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-interface EventBody {
+type EventBody = {
   append: string;
   index: number;
   of: number;
   pad: string;
-}
+};
 
 interface Attempt {
   append: string;
@@ -87,7 +87,7 @@ describe('SIGKILL during concurrent appends', () => {
         const stream = n % 3 === 0 ? shared[n % 2] : own;
         const append = `${w}-${n}`;
         const events = Array.from({ length: size }, (_, index) =>
-          jsonEvent<{ type: 'Crashed'; data: EventBody }>({
+          jsonEvent({
             id: randomUUID(),
             type: 'Crashed',
             data: { append, index, of: size, pad: 'p'.repeat(512) },
