@@ -1,1 +1,2 @@
 export * from './eventstore/test-event-store';
+export * from './decider-specification';

@@ -20,14 +20,13 @@ export function instantMs(instant: Instant, field = 'occurredAt'): number {
 const VN_OFFSET_MS = 7 * 3_600_000;
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
-/** ms → `YYYY-MM-DDTHH:mm:ss[.SSS]+07:00`. */
+/** ms → `YYYY-MM-DDTHH:mm:ss.SSS+07:00` (the calendar's format). */
 export function instantFromMs(ms: number): Instant {
   const local = new Date(ms + VN_OFFSET_MS);
-  const millis = local.getUTCMilliseconds();
   return (
     `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}` +
     `T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}` +
-    (millis ? `.${pad(millis, 3)}` : '') +
+    `.${pad(local.getUTCMilliseconds(), 3)}` +
     '+07:00'
   );
 }
