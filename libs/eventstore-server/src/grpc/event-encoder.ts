@@ -3,9 +3,64 @@ import { sharedPb, streamsPb, uuidMessage } from './protocol';
 
 const IDENTIFIER_CACHE_LIMIT = 4096;
 
+/**
+ * Reads are the hot path: building jspb messages per event costs more than SQLite and gRPC together.
+ * So events are encoded by hand into one buffer (ReadResp{event: ReadEvent{event: RecordedEvent,
+ * commit_position}}, field numbers from streams.proto) and handed over as a ReadResp whose
+ * `serializeBinary` returns those bytes: still an instance of the client module's ReadResp, which is
+ * what the generated serializer checks. A spec pins the bytes to what jspb itself would produce.
+ */
+interface EncodedReadResp extends streamsPb.ReadResp {
+  bytes: Uint8Array;
+}
+const encodedPrototype: EncodedReadResp = Object.create(streamsPb.ReadResp.prototype, {
+  serializeBinary: {
+    value(this: EncodedReadResp) {
+      return this.bytes;
+    },
+  },
+});
+const preEncoded = (bytes: Uint8Array): streamsPb.ReadResp => {
+  const message = Object.create(encodedPrototype) as EncodedReadResp;
+  message.bytes = bytes;
+  return message;
+};
+
+const varintSize = (value: number): number => {
+  let size = 1;
+  while (value >= 128) {
+    value = Math.floor(value / 128);
+    size++;
+  }
+  return size;
+};
+
+/** Varint of a non-negative integer up to 2^53, without 32-bit bit operations. */
+const writeVarint = (buf: Buffer, offset: number, value: number): number => {
+  while (value >= 128) {
+    buf[offset++] = (value % 128) | 128;
+    value = Math.floor(value / 128);
+  }
+  buf[offset++] = value;
+  return offset;
+};
+
+/** long.MaxValue (a tombstone's revision) as a varint: 63 one-bits. */
+const TOMBSTONE_VARINT = Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
+const TYPE_KEY = Buffer.from('type');
+const CONTENT_TYPE_KEY = Buffer.from('content-type');
+const CREATED_KEY = Buffer.from('created');
+
+/** A length-delimited field header: tag byte + varint length. */
+const headerSize = (length: number): number => 1 + varintSize(length);
+const mapEntrySize = (key: number, value: number): number =>
+  headerSize(key) + key + headerSize(value) + value;
+
 /** Builds ReadResp messages from stored rows, reusing what can be shared between events. */
 export class EventEncoder {
   private readonly identifiers = new Map<string, sharedPb.StreamIdentifier>();
+  /** Encoded StreamIdentifier messages (field 3: the UTF-8 name). */
+  private readonly encodedIdentifiers = new Map<string, Buffer>();
 
   constructor(private readonly structuredIds: boolean) {}
 
@@ -20,6 +75,117 @@ export class EventEncoder {
   }
 
   event(e: StoredEvent): streamsPb.ReadResp {
+    return this.structuredIds ? this.eventMessage(e) : preEncoded(this.encodeEvent(e));
+  }
+
+  private encodedIdentifier(stream: string): Buffer {
+    let encoded = this.encodedIdentifiers.get(stream);
+    if (!encoded) {
+      const name = Buffer.from(stream, 'utf8');
+      encoded = Buffer.allocUnsafe(headerSize(name.length) + name.length);
+      encoded[0] = 0x1a; // StreamIdentifier.stream_name
+      name.copy(encoded, writeVarint(encoded, 1, name.length));
+      if (this.encodedIdentifiers.size >= IDENTIFIER_CACHE_LIMIT) this.encodedIdentifiers.clear();
+      this.encodedIdentifiers.set(stream, encoded);
+    }
+    return encoded;
+  }
+
+  /** ReadResp bytes for an event, ids as strings: same bytes as jspb's serializeBinary. */
+  encodeEvent(e: StoredEvent): Buffer {
+    const identifier = this.encodedIdentifier(e.stream);
+    const typeLength = Buffer.byteLength(e.type);
+    const contentTypeLength = Buffer.byteLength(e.contentType);
+    const created = `${e.created}0`;
+    const tombstone = e.revision === TOMBSTONE_REVISION;
+    const revisionSize =
+      e.revision === 0 ? 0 : 1 + (tombstone ? TOMBSTONE_VARINT.length : varintSize(e.revision));
+    const positionSize = e.position === 0 ? 0 : 1 + varintSize(e.position);
+    const uuidSize = 2 + 36; // UUID{string (field 2) = 36 ASCII chars}
+    const typeEntry = mapEntrySize(TYPE_KEY.length, typeLength);
+    const contentTypeEntry = mapEntrySize(CONTENT_TYPE_KEY.length, contentTypeLength);
+    const createdEntry = mapEntrySize(CREATED_KEY.length, created.length);
+    const recordSize =
+      headerSize(uuidSize) +
+      uuidSize +
+      headerSize(identifier.length) +
+      identifier.length +
+      revisionSize +
+      2 * positionSize +
+      headerSize(typeEntry) +
+      typeEntry +
+      headerSize(contentTypeEntry) +
+      contentTypeEntry +
+      headerSize(createdEntry) +
+      createdEntry +
+      (e.metadata.length > 0 ? headerSize(e.metadata.length) + e.metadata.length : 0) +
+      (e.data.length > 0 ? headerSize(e.data.length) + e.data.length : 0);
+    const readEventSize = headerSize(recordSize) + recordSize + 1 + varintSize(e.position);
+    const total = headerSize(readEventSize) + readEventSize;
+
+    const buf = Buffer.allocUnsafe(total);
+    let o = 0;
+    buf[o++] = 0x0a; // ReadResp.event
+    o = writeVarint(buf, o, readEventSize);
+    buf[o++] = 0x0a; // ReadEvent.event
+    o = writeVarint(buf, o, recordSize);
+    buf[o++] = 0x0a; // RecordedEvent.id
+    o = writeVarint(buf, o, uuidSize);
+    buf[o++] = 0x12; // UUID.string
+    buf[o++] = 36;
+    o += buf.write(e.id, o, 'latin1');
+    buf[o++] = 0x12; // RecordedEvent.stream_identifier
+    o = writeVarint(buf, o, identifier.length);
+    o += identifier.copy(buf, o);
+    if (revisionSize > 0) {
+      buf[o++] = 0x18; // stream_revision
+      o = tombstone ? o + TOMBSTONE_VARINT.copy(buf, o) : writeVarint(buf, o, e.revision);
+    }
+    if (positionSize > 0) {
+      buf[o++] = 0x20; // prepare_position
+      o = writeVarint(buf, o, e.position);
+      buf[o++] = 0x28; // commit_position
+      o = writeVarint(buf, o, e.position);
+    }
+    o = this.writeEntry(buf, o, TYPE_KEY, e.type, typeLength, typeEntry);
+    o = this.writeEntry(buf, o, CONTENT_TYPE_KEY, e.contentType, contentTypeLength, contentTypeEntry);
+    o = this.writeEntry(buf, o, CREATED_KEY, created, created.length, createdEntry);
+    if (e.metadata.length > 0) {
+      buf[o++] = 0x3a; // custom_metadata
+      o = writeVarint(buf, o, e.metadata.length);
+      o += e.metadata.copy(buf, o);
+    }
+    if (e.data.length > 0) {
+      buf[o++] = 0x42; // data
+      o = writeVarint(buf, o, e.data.length);
+      o += e.data.copy(buf, o);
+    }
+    buf[o++] = 0x18; // ReadEvent.commit_position
+    writeVarint(buf, o, e.position);
+    return buf;
+  }
+
+  /** One `metadata` map entry (field 6): key (1) and value (2), both strings. */
+  private writeEntry(
+    buf: Buffer,
+    o: number,
+    key: Buffer,
+    value: string,
+    valueLength: number,
+    size: number,
+  ): number {
+    buf[o++] = 0x32;
+    o = writeVarint(buf, o, size);
+    buf[o++] = 0x0a;
+    o = writeVarint(buf, o, key.length);
+    o += key.copy(buf, o);
+    buf[o++] = 0x12;
+    o = writeVarint(buf, o, valueLength);
+    return o + buf.write(value, o, 'utf8');
+  }
+
+  /** The same event built with jspb: for structured ids, and as the reference the spec compares to. */
+  eventMessage(e: StoredEvent): streamsPb.ReadResp {
     const position = String(e.position);
     const record = new streamsPb.ReadResp.ReadEvent.RecordedEvent();
     record.setId(uuidMessage(e.id, this.structuredIds));

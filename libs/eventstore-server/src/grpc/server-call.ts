@@ -1,15 +1,18 @@
 import * as grpc from '@grpc/grpc-js';
 
-/** Past this many buffered bytes a writer waits for `drain`; below it, a page is written in one go. */
-const HIGH_WATER_BYTES = 512 * 1024;
+/** Bytes written but not yet taken by the transport above which a writer waits… */
+const HIGH_WATER_BYTES = 1024 * 1024;
+/** …until they fall back to this, so the transport never runs dry while the next page is read. */
+const LOW_WATER_BYTES = 256 * 1024;
 
 /**
- * A server-streaming call with cancellation and byte-bounded backpressure: `write` resolves at once
- * until about HIGH_WATER_BYTES are buffered, then waits for the transport to drain.
+ * A server-streaming call with cancellation and byte-bounded backpressure. Every write's callback
+ * (the transport took the message, HTTP/2 flow control included) lowers the outstanding count.
  */
 export class ServerCall<Resp> {
   private done = false;
-  private buffered = 0;
+  private outstanding = 0;
+  private resume: (() => void) | undefined;
   private readonly abortCallbacks = new Set<() => void>();
 
   constructor(private readonly call: grpc.ServerWritableStream<unknown, Resp>) {
@@ -33,31 +36,36 @@ export class ServerCall<Resp> {
     return () => this.abortCallbacks.delete(callback);
   }
 
-  /** `size` is a rough byte count of the message, for the high-water mark. */
+  /** `size`: the message's rough byte count. Returns a promise only when the writer must wait. */
   write(message: Resp, size = 64): Promise<void> | undefined {
     if (this.done) return undefined;
-    const accepted = this.call.write(message);
-    this.buffered += size;
-    if (accepted || this.buffered < HIGH_WATER_BYTES) return undefined;
-    return this.drain();
+    this.outstanding += size;
+    this.call.write(message, () => this.taken(size));
+    return this.outstanding < HIGH_WATER_BYTES ? undefined : this.drain();
   }
 
-  /** Waits until the transport has taken what was written (or the call ended). */
+  /** Waits until the outstanding bytes are back under the low-water mark (or the call ended). */
   drain(): Promise<void> | undefined {
-    if (this.done || !this.call.writableNeedDrain) {
-      this.buffered = 0;
-      return undefined;
-    }
+    if (this.done || this.outstanding <= LOW_WATER_BYTES) return undefined;
     return new Promise<void>((resolve) => {
-      const finish = () => {
-        this.call.off('drain', finish);
+      const off = this.onAbort(() => {
+        this.resume = undefined;
+        resolve();
+      });
+      this.resume = () => {
         off();
-        this.buffered = 0;
         resolve();
       };
-      const off = this.onAbort(finish);
-      this.call.once('drain', finish);
     });
+  }
+
+  private taken(size: number): void {
+    this.outstanding -= size;
+    if (this.resume && this.outstanding <= LOW_WATER_BYTES) {
+      const resume = this.resume;
+      this.resume = undefined;
+      resume();
+    }
   }
 
   end(): void {
