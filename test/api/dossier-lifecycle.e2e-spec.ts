@@ -21,7 +21,13 @@ beforeAll(async () => {
   await admin.put('/api/procedures/P1').send(P1).expect(200);
   await admin
     .put('/api/procedures/P2')
-    .send({ ...P1, name: 'Xác nhận', feeRequired: false, onlineLevel: 'none', timeLimit: { value: 3, unit: 'working-days' } })
+    .send({
+      ...P1,
+      name: 'Xác nhận',
+      feeRequired: false,
+      onlineLevel: 'none',
+      timeLimit: { value: 3, unit: 'working-days' },
+    })
     .expect(200);
 });
 
@@ -67,7 +73,12 @@ describe('a dossier life through the HTTP API', () => {
   it('records every step and shows state and history with actor and time', async () => {
     const { code } = await receive({ code: 'SCT-LIFE-1' });
     const steps = [
-      { type: 'input-digitized', occurredAt: '2025-03-03T09:10:00+07:00', reused: true, fromPersonalStore: true },
+      {
+        type: 'input-digitized',
+        occurredAt: '2025-03-03T09:10:00+07:00',
+        reused: true,
+        fromPersonalStore: true,
+      },
       { type: 'supplement-requested', occurredAt: '2025-03-04T10:00:00+07:00', reason: 'thiếu bản sao' },
       { type: 'supplement-received', occurredAt: '2025-03-06T10:00:00+07:00' },
       { type: 'processed', occurredAt: '2025-03-12T15:00:00+07:00', outcome: 'approved' },
@@ -100,7 +111,10 @@ describe('a dossier life through the HTTP API', () => {
     expect(res.body.supplement.totalMs).toBe(2 * 24 * 3600_000);
     expect(res.body.history).toHaveLength(steps.length + 1);
     expect(res.body.history[0]).toMatchObject({ type: 'DossierReceived', actor: 'clerk-a', role: 'clerk' });
-    expect(res.body.history[4]).toMatchObject({ type: 'DossierProcessed', occurredAt: '2025-03-12T15:00:00+07:00' });
+    expect(res.body.history[4]).toMatchObject({
+      type: 'DossierProcessed',
+      occurredAt: '2025-03-12T15:00:00+07:00',
+    });
     expect(typeof res.body.history[4].recordedAt).toBe('string');
   });
 
@@ -158,13 +172,22 @@ describe('refusals append nothing', () => {
   it('refuses an online dossier without its level, an unknown step type, and fields of another type', async () => {
     const a = await clerk()
       .post('/api/dossiers')
-      .send({ unitId: 'SCT', procedureCode: 'P1', channel: 'online', receivedAt: '2025-03-03T09:00:00+07:00' })
+      .send({
+        unitId: 'SCT',
+        procedureCode: 'P1',
+        channel: 'online',
+        receivedAt: '2025-03-03T09:00:00+07:00',
+      })
       .expect(400);
     expect(a.body.error.details.map((d: { field: string }) => d.field)).toEqual(['onlineLevel']);
     const { code } = await receive({ code: 'SCT-REFUSE-1' });
     const b = await step(code, { type: 'approved', occurredAt: '2025-03-04T09:00:00+07:00' }).expect(400);
     expect(b.body.error.details[0].field).toBe('type');
-    const c = await step(code, { type: 'synced', occurredAt: '2025-03-04T09:00:00+07:00', outcome: 'approved' }).expect(400);
+    const c = await step(code, {
+      type: 'synced',
+      occurredAt: '2025-03-04T09:00:00+07:00',
+      outcome: 'approved',
+    }).expect(400);
     expect(c.body.error.details[0].field).toBe('outcome');
     const d = await step(code, { type: 'processed', occurredAt: '2025-03-04T09:00:00+07:00' }).expect(400);
     expect(d.body.error.details[0].field).toBe('outcome');
@@ -187,27 +210,53 @@ describe('refusals append nothing', () => {
   });
 
   it('refuses steps out of order (409) and rule breaks (422)', async () => {
-    const { code } = await receive({ code: 'SCT-ORDER-1', feeAmount: 0, procedureCode: 'P2', channel: 'in-person', onlineLevel: undefined });
+    const { code } = await receive({
+      code: 'SCT-ORDER-1',
+      feeAmount: 0,
+      procedureCode: 'P2',
+      channel: 'in-person',
+      onlineLevel: undefined,
+    });
     const early = await step(code, { type: 'result-returned', occurredAt: '2025-03-04T09:00:00+07:00' });
     expect(early.status).toBe(409);
-    const pay = await step(code, { type: 'paid-online', occurredAt: '2025-03-04T09:00:00+07:00', amount: 1000, gateway: 'national' });
+    const pay = await step(code, {
+      type: 'paid-online',
+      occurredAt: '2025-03-04T09:00:00+07:00',
+      amount: 1000,
+      gateway: 'national',
+    });
     expect(pay.status).toBe(422);
     const before = await step(code, { type: 'synced', occurredAt: '2025-03-01T09:00:00+07:00' });
     expect(before.status).toBe(422);
     const future = await step(code, { type: 'synced', occurredAt: '2099-01-01T09:00:00+07:00' });
     expect(future.status).toBe(422);
     await step(code, { type: 'withdrawn', occurredAt: '2025-03-04T09:00:00+07:00' }).expect(201);
-    const after = await step(code, { type: 'processed', occurredAt: '2025-03-05T09:00:00+07:00', outcome: 'approved' });
+    const after = await step(code, {
+      type: 'processed',
+      occurredAt: '2025-03-05T09:00:00+07:00',
+      outcome: 'approved',
+    });
     expect(after.status).toBe(409);
-    expect(after.body.error).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
+    expect(after.body.error).toEqual(
+      expect.objectContaining({ code: expect.any(String), message: expect.any(String) }),
+    );
     expect(await streamLength(code)).toBe(2);
   });
 
   it('refuses a procedure the unit does not handle, and an unknown procedure, with 422', async () => {
-    await api.as(TOKENS.admin).put('/api/units/OTHER').send({ name: 'Sở khác', level: 'department' }).expect(200);
+    await api
+      .as(TOKENS.admin)
+      .put('/api/units/OTHER')
+      .send({ name: 'Sở khác', level: 'department' })
+      .expect(200);
     const unknown = await clerk()
       .post('/api/dossiers')
-      .send({ unitId: 'SCT', procedureCode: 'NOPE', channel: 'in-person', receivedAt: '2025-03-03T09:00:00+07:00' });
+      .send({
+        unitId: 'SCT',
+        procedureCode: 'NOPE',
+        channel: 'in-person',
+        receivedAt: '2025-03-03T09:00:00+07:00',
+      });
     expect(unknown.status).toBe(422);
     expect(unknown.body.error.code).toBe('PROCEDURE_NOT_FOUND');
   });
@@ -226,7 +275,12 @@ describe('who may do what', () => {
     await api
       .as(TOKENS.clerkB)
       .post('/api/dossiers')
-      .send({ unitId: 'SCT', procedureCode: 'P1', channel: 'in-person', receivedAt: '2025-03-03T09:00:00+07:00' })
+      .send({
+        unitId: 'SCT',
+        procedureCode: 'P1',
+        channel: 'in-person',
+        receivedAt: '2025-03-03T09:00:00+07:00',
+      })
       .expect(403);
     await api.as(TOKENS.reform).get(`/api/dossiers/${code}`).expect(200);
     await step(code, { type: 'synced', occurredAt: '2025-03-04T09:00:00+07:00' }, TOKENS.reform).expect(403);
@@ -243,7 +297,12 @@ describe('who may do what', () => {
 
 describe('Idempotency-Key', () => {
   it('returns the first answer to a repeat and appends nothing; another body with the key is a 422', async () => {
-    const body = { unitId: 'SCT', procedureCode: 'P1', channel: 'in-person', receivedAt: '2025-03-05T09:00:00+07:00' };
+    const body = {
+      unitId: 'SCT',
+      procedureCode: 'P1',
+      channel: 'in-person',
+      receivedAt: '2025-03-05T09:00:00+07:00',
+    };
     const first = await clerk().post('/api/dossiers').set('Idempotency-Key', 'rcv-1').send(body).expect(201);
     const again = await clerk().post('/api/dossiers').set('Idempotency-Key', 'rcv-1').send(body).expect(201);
     expect(again.body).toEqual(first.body);
@@ -291,7 +350,9 @@ describe('concurrent writers on one dossier', () => {
     const created = results.filter((r) => r.status === 201).length;
     for (const r of results) expect([201, 409, 422]).toContain(r.status);
     expect(await streamLength(code)).toBe(1 + created);
-    const history = (await api.as(TOKENS.admin).get(`/api/dossiers/${code}`)).body.history as { revision: number }[];
+    const history = (await api.as(TOKENS.admin).get(`/api/dossiers/${code}`)).body.history as {
+      revision: number;
+    }[];
     expect(history.map((h) => h.revision)).toEqual(history.map((_, i) => i));
   });
 });

@@ -2,7 +2,13 @@ import 'reflect-metadata';
 import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Clock } from '@tracker/application';
-import { Environment, EventStoreConnection, connectEventStore, loadEnvironment, parseTokens } from '@tracker/infrastructure';
+import {
+  Environment,
+  EventStoreConnection,
+  connectEventStore,
+  loadEnvironment,
+  parseTokens,
+} from '@tracker/infrastructure';
 import { startTestEventStore, TestEventStore, uniqueToken } from '@tracker/testing';
 import { Redis } from 'ioredis';
 import request from 'supertest';
@@ -47,7 +53,11 @@ export type ApiHarness = Readonly<{
   env: Environment;
   clock: TestClock;
   eventStore: TestEventStore;
-  as(token: string): { get(path: string): request.Test; post(path: string): request.Test; put(path: string): request.Test };
+  as(token: string): {
+    get(path: string): request.Test;
+    post(path: string): request.Test;
+    put(path: string): request.Test;
+  };
   close(): Promise<void>;
 }>;
 
@@ -62,7 +72,12 @@ export async function startApi(): Promise<ApiHarness> {
     dataDir: 'unused',
   });
   const prefix = `test:${uniqueToken()}:`;
-  const env = loadEnvironment({ ...process.env, NODE_ENV: 'test', REDIS_KEY_PREFIX: prefix, EVENTSTORE_CONNECTION_STRING: eventStore.connectionString });
+  const env = loadEnvironment({
+    ...process.env,
+    NODE_ENV: 'test',
+    REDIS_KEY_PREFIX: prefix,
+    EVENTSTORE_CONNECTION_STRING: eventStore.connectionString,
+  });
   const clock = new TestClock();
   const moduleRef = await Test.createTestingModule({
     imports: [ApiModule.forRoot({ env, tokens: parseTokens(TOKENS_FILE), clock, eventStore: connection })],

@@ -9,16 +9,23 @@ import { configureHttp } from './http/configure-http';
 async function bootstrap(): Promise<void> {
   const logger = new Logger('tracker');
   const env = loadEnvironment();
-  const { registry, generatedAdminToken } = resolveTokens({ file: env.TRACKER_TOKENS_FILE, production: env.production });
+  const { registry, generatedAdminToken } = resolveTokens({
+    file: env.TRACKER_TOKENS_FILE,
+    production: env.production,
+  });
   const app = configureHttp(
     await NestFactory.create<NestExpressApplication>(ApiModule.forRoot({ env, tokens: registry }), {
       logger: ['log', 'warn', 'error'],
     }),
   );
   await app.listen(env.PORT);
-  logger.log(`API listening on http://127.0.0.1:${env.PORT}/api (event store: ${env.EVENTSTORE_CONNECTION_STRING ? 'external' : `embedded in ${env.EVENTSTORE_DATA_DIR}`})`);
+  logger.log(
+    `API listening on http://127.0.0.1:${env.PORT}/api (event store: ${env.EVENTSTORE_CONNECTION_STRING ? 'external' : `embedded in ${env.EVENTSTORE_DATA_DIR}`})`,
+  );
   if (generatedAdminToken) {
-    logger.warn(`No TRACKER_TOKENS_FILE: one admin token for local use only:\n\n    ${generatedAdminToken}\n`);
+    logger.warn(
+      `No TRACKER_TOKENS_FILE: one admin token for local use only:\n\n    ${generatedAdminToken}\n`,
+    );
   }
 }
 

@@ -1,4 +1,12 @@
-import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationShutdown,
+  Provider,
+} from '@nestjs/common';
 import { CLOCK, Clock, EVENT_FEED, EVENT_STORE, IDEMPOTENCY_STORE } from '@tracker/application';
 import { Redis } from 'ioredis';
 import { Environment } from './config/environment';
@@ -47,7 +55,10 @@ export class InfrastructureModule {
         provide: EVENT_STORE_CONNECTION,
         useFactory: () =>
           options.eventStore ??
-          connectEventStore({ connectionString: env.EVENTSTORE_CONNECTION_STRING, dataDir: env.EVENTSTORE_DATA_DIR }),
+          connectEventStore({
+            connectionString: env.EVENTSTORE_CONNECTION_STRING,
+            dataDir: env.EVENTSTORE_DATA_DIR,
+          }),
       },
       {
         provide: EVENT_STORE,
@@ -74,7 +85,15 @@ export class InfrastructureModule {
     return {
       module: InfrastructureModule,
       providers,
-      exports: [ENVIRONMENT, EVENT_STORE_CONNECTION, EVENT_STORE, EVENT_FEED, REDIS, IDEMPOTENCY_STORE, CLOCK],
+      exports: [
+        ENVIRONMENT,
+        EVENT_STORE_CONNECTION,
+        EVENT_STORE,
+        EVENT_FEED,
+        REDIS,
+        IDEMPOTENCY_STORE,
+        CLOCK,
+      ],
     };
   }
 }

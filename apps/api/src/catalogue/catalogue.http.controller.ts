@@ -71,6 +71,8 @@ export class CatalogueHttpController {
     @CurrentPrincipal() caller: Principal,
     @Req() req: IdempotentRequest,
   ) {
-    return this.commands.execute(new SetCalendarCommand({ year: Number(year), ...body }, contextOf(caller, req)));
+    return this.commands.execute(
+      new SetCalendarCommand({ year: Number(year), ...body }, contextOf(caller, req)),
+    );
   }
 }

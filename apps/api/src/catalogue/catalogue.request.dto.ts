@@ -18,7 +18,8 @@ import {
 } from 'class-validator';
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._]{0,63}$/;
-const ID_MESSAGE = '$property must be 1-64 letters, digits, dots or underscores, starting with a letter or digit';
+const ID_MESSAGE =
+  '$property must be 1-64 letters, digits, dots or underscores, starting with a letter or digit';
 
 export class UnitIdParam {
   @Matches(ID_PATTERN, { message: ID_MESSAGE })

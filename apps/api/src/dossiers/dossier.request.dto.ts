@@ -40,7 +40,9 @@ export class ReceiveDossierRequest {
   channel!: 'in-person' | 'postal' | 'online';
 
   @ValidateIf((o: ReceiveDossierRequest) => o.channel === 'online' || o.onlineLevel !== undefined)
-  @IsIn(['full', 'partial'], { message: 'onlineLevel must be full or partial (and is required for online dossiers)' })
+  @IsIn(['full', 'partial'], {
+    message: 'onlineLevel must be full or partial (and is required for online dossiers)',
+  })
   onlineLevel?: 'full' | 'partial';
 
   @IsInstant()
@@ -103,9 +105,10 @@ export class RecordDossierStepRequest {
   toUnitId?: string;
 
   // transferred, withdrawn (optional); supplement-requested, stopped, apology-issued, correction-recorded (required)
-  @ValidateIf((o: RecordDossierStepRequest) =>
-    ['supplement-requested', 'stopped', 'apology-issued', 'correction-recorded'].includes(o.type) ||
-    (['transferred', 'withdrawn'].includes(o.type) && o.reason !== undefined),
+  @ValidateIf(
+    (o: RecordDossierStepRequest) =>
+      ['supplement-requested', 'stopped', 'apology-issued', 'correction-recorded'].includes(o.type) ||
+      (['transferred', 'withdrawn'].includes(o.type) && o.reason !== undefined),
   )
   @IsString()
   @IsNotEmpty()

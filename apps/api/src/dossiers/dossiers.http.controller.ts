@@ -11,7 +11,12 @@ import { ApiError } from '../http/api-error';
 import { CurrentPrincipal, Roles } from '../http/auth.guard';
 import type { IdempotentRequest } from '../http/idempotency.interceptor';
 import type { Principal } from '@tracker/infrastructure';
-import { DossierCodeParam, FIELDS_OF, ReceiveDossierRequest, RecordDossierStepRequest } from './dossier.request.dto';
+import {
+  DossierCodeParam,
+  FIELDS_OF,
+  ReceiveDossierRequest,
+  RecordDossierStepRequest,
+} from './dossier.request.dto';
 
 @Controller('api/dossiers')
 export class DossiersHttpController {
@@ -23,7 +28,11 @@ export class DossiersHttpController {
   @Post()
   @HttpCode(201)
   @Roles('clerk')
-  receive(@Body() body: ReceiveDossierRequest, @CurrentPrincipal() caller: Principal, @Req() req: IdempotentRequest) {
+  receive(
+    @Body() body: ReceiveDossierRequest,
+    @CurrentPrincipal() caller: Principal,
+    @Req() req: IdempotentRequest,
+  ) {
     return this.commands.execute(new ReceiveDossierCommand(body, contextOf(caller, req)));
   }
 
@@ -37,7 +46,11 @@ export class DossiersHttpController {
     @Req() req: IdempotentRequest,
   ) {
     const foreign = Object.keys(body).filter(
-      (k) => k !== 'type' && k !== 'occurredAt' && !FIELDS_OF[body.type].includes(k) && body[k as keyof typeof body] !== undefined,
+      (k) =>
+        k !== 'type' &&
+        k !== 'occurredAt' &&
+        !FIELDS_OF[body.type].includes(k) &&
+        body[k as keyof typeof body] !== undefined,
     );
     if (foreign.length) {
       throw new ApiError(
@@ -60,5 +73,9 @@ export class DossiersHttpController {
 export function contextOf(caller: Principal, req: IdempotentRequest): RequestContext {
   const header = req.headers['x-correlation-id'];
   const correlationId = typeof header === 'string' && /^[\w.:-]{1,100}$/.test(header) ? header : randomUUID();
-  return { caller, correlationId, ...(req.idempotencyScope ? { idempotencyScope: req.idempotencyScope } : {}) };
+  return {
+    caller,
+    correlationId,
+    ...(req.idempotencyScope ? { idempotencyScope: req.idempotencyScope } : {}),
+  };
 }

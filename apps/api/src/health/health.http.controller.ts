@@ -37,7 +37,11 @@ async function timed(probe: () => Promise<unknown>): Promise<Check> {
     await withTimeout(probe(), 2000);
     return { status: 'up', latencyMs: Math.round(performance.now() - start) };
   } catch (error) {
-    return { status: 'down', latencyMs: Math.round(performance.now() - start), error: (error as Error).message };
+    return {
+      status: 'down',
+      latencyMs: Math.round(performance.now() - start),
+      error: (error as Error).message,
+    };
   }
 }
 

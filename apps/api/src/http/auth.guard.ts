@@ -1,4 +1,11 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  SetMetadata,
+  createParamDecorator,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Principal, TokenRegistry, TokenRole } from '@tracker/infrastructure';
 import type { Request } from 'express';
@@ -33,7 +40,8 @@ export class AuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) throw new ApiError(401, 'UNAUTHENTICATED', 'an Authorization: Bearer <token> header is required');
+    if (!match)
+      throw new ApiError(401, 'UNAUTHENTICATED', 'an Authorization: Bearer <token> header is required');
     const principal = this.tokens.authenticate(match[1]);
     if (!principal) throw new ApiError(401, 'UNAUTHENTICATED', 'unknown token');
     req.principal = principal;

@@ -58,8 +58,19 @@ export class TrackerErrorFilter implements ExceptionFilter {
     const typed = exception as { status?: number; type?: string; message?: string };
     if (typeof typed?.status === 'number' && typed.status >= 400 && typed.status < 500) {
       // express body-parser errors carry a status and a type ('entity.parse.failed', 'entity.too.large').
-      const code = typed.type === 'entity.parse.failed' ? 'MALFORMED_JSON' : (codeOfStatus[typed.status] ?? 'BAD_REQUEST');
-      return [typed.status, errorBody(code, typed.type === 'entity.parse.failed' ? 'request body is not valid JSON' : (typed.message ?? 'bad request'))];
+      const code =
+        typed.type === 'entity.parse.failed'
+          ? 'MALFORMED_JSON'
+          : (codeOfStatus[typed.status] ?? 'BAD_REQUEST');
+      return [
+        typed.status,
+        errorBody(
+          code,
+          typed.type === 'entity.parse.failed'
+            ? 'request body is not valid JSON'
+            : (typed.message ?? 'bad request'),
+        ),
+      ];
     }
     return [HttpStatus.INTERNAL_SERVER_ERROR, errorBody('INTERNAL', 'internal error')];
   }

@@ -43,11 +43,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
       const claim = await this.store.claim(scope, hash);
       if (claim.outcome === 'replay') return claim.response.body;
       if (claim.outcome === 'mismatch') {
-        throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with another request');
+        throw new ApiError(
+          422,
+          'IDEMPOTENCY_KEY_REUSED',
+          'this Idempotency-Key was used with another request',
+        );
       }
       if (claim.outcome === 'claimed') break;
       // Another copy of this request is running: wait for its answer rather than run it twice.
-      if (waited > 10_000) throw new ApiError(409, 'REQUEST_IN_PROGRESS', 'the same request is still running');
+      if (waited > 10_000)
+        throw new ApiError(409, 'REQUEST_IN_PROGRESS', 'the same request is still running');
       await new Promise((r) => setTimeout(r, 50));
     }
     req.idempotencyScope = scope;

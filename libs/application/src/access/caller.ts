@@ -9,7 +9,11 @@ export type Caller = Readonly<{ subject: string; role: CallerRole; units: readon
 /** What every use case receives besides its input. */
 export type RequestContext = Readonly<{ caller: Caller; correlationId: string; idempotencyScope?: string }>;
 
-export const actorOf = (caller: Caller): Actor => ({ subject: caller.subject, role: caller.role, units: caller.units });
+export const actorOf = (caller: Caller): Actor => ({
+  subject: caller.subject,
+  role: caller.role,
+  units: caller.units,
+});
 
 export const commandContextOf = (ctx: RequestContext): CommandContext => ({
   actor: ctx.caller.subject,

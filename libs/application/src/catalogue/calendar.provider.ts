@@ -1,5 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CalendarYearOverrides, VN_CALENDAR_OVERRIDES, WorkingCalendar, calendarYearStreamName } from '@tracker/domain';
+import {
+  CalendarYearOverrides,
+  VN_CALENDAR_OVERRIDES,
+  WorkingCalendar,
+  calendarYearStreamName,
+} from '@tracker/domain';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 
 type OverridesSetData = { year: number; holidays: string[]; workingDays: string[] };
@@ -24,7 +29,9 @@ export class CalendarProvider {
     const years = [year - 1, year, year + 1, year + 2];
     const read = await Promise.all(years.map((y) => this.latest(y)));
     const version = read
-      .filter((r): r is { year: number; revision: bigint; overrides: CalendarYearOverrides } => r !== undefined)
+      .filter(
+        (r): r is { year: number; revision: bigint; overrides: CalendarYearOverrides } => r !== undefined,
+      )
       .map((r) => `${r.year}:${r.revision}`)
       .join(',');
     return { calendar: this.build(read.map((r) => r?.overrides)), version };
@@ -65,7 +72,12 @@ export class CalendarProvider {
 }
 
 function toOverrides(data: OverridesSetData): CalendarYearOverrides {
-  return { year: data.year, holidays: data.holidays, workingDays: data.workingDays, sources: ['PUT /api/calendar'] };
+  return {
+    year: data.year,
+    holidays: data.holidays,
+    workingDays: data.workingDays,
+    sources: ['PUT /api/calendar'],
+  };
 }
 
 function parseVersion(version: string): { year: number; revision: bigint }[] {
@@ -77,4 +89,5 @@ function parseVersion(version: string): { year: number; revision: bigint }[] {
 }
 
 /** The calendar year in Asia/Ho_Chi_Minh (UTC+7, no DST). */
-export const yearInVietnam = (instant: Date): number => new Date(instant.getTime() + 7 * 3600_000).getUTCFullYear();
+export const yearInVietnam = (instant: Date): number =>
+  new Date(instant.getTime() + 7 * 3600_000).getUTCFullYear();

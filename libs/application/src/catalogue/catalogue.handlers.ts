@@ -97,7 +97,13 @@ export class DefineProcedureHandler implements ICommandHandler<DefineProcedureCo
       type: 'DefineProcedure' as const,
       data: { ...input, now: this.clock.now().toISOString(), actor: actorOf(context.caller) },
     };
-    const result = await handleCommand(this.store, stream, procedureDecider, command, commandContextOf(context));
+    const result = await handleCommand(
+      this.store,
+      stream,
+      procedureDecider,
+      command,
+      commandContextOf(context),
+    );
     applyLocally(this.catalogue, stream, result.newEvents);
     if (result.state.status !== 'defined') throw new Error('a defined procedure has no state');
     return procedureListing(result.state);
@@ -105,7 +111,10 @@ export class DefineProcedureHandler implements ICommandHandler<DefineProcedureCo
 }
 
 @CommandHandler(SetCalendarCommand)
-export class SetCalendarHandler implements ICommandHandler<SetCalendarCommand, SetCalendarInput & { revision: number }> {
+export class SetCalendarHandler implements ICommandHandler<
+  SetCalendarCommand,
+  SetCalendarInput & { revision: number }
+> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -123,7 +132,12 @@ export class SetCalendarHandler implements ICommandHandler<SetCalendarCommand, S
       command,
       commandContextOf(context),
     );
-    return { year: input.year, holidays: input.holidays, workingDays: input.workingDays, revision: Number(result.revision) };
+    return {
+      year: input.year,
+      holidays: input.holidays,
+      workingDays: input.workingDays,
+      revision: Number(result.revision),
+    };
   }
 }
 

@@ -60,7 +60,10 @@ export class CatalogueReader implements OnApplicationBootstrap, OnApplicationShu
   apply(streamName: string, event: Event): void {
     if (streamName.startsWith('unit-')) {
       const id = streamName.slice('unit-'.length);
-      this.units.set(id, unitDecider.evolve(this.units.get(id) ?? unitDecider.initialState(), event as UnitEvent));
+      this.units.set(
+        id,
+        unitDecider.evolve(this.units.get(id) ?? unitDecider.initialState(), event as UnitEvent),
+      );
     } else if (streamName.startsWith('procedure-')) {
       const code = streamName.slice('procedure-'.length);
       const state = this.procedures.get(code) ?? procedureDecider.initialState();

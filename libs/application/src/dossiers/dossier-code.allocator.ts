@@ -11,7 +11,12 @@ import { eventId } from '../command-handling/event-ids';
 export class DossierCodeAllocator {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async next(unitId: string, receivedAt: string, idempotencyScope: string | undefined, attempt = 0): Promise<string> {
+  async next(
+    unitId: string,
+    receivedAt: string,
+    idempotencyScope: string | undefined,
+    attempt = 0,
+  ): Promise<string> {
     const day = localDay(receivedAt);
     const stream = `dossiercode-${unitId}-${day}`;
     const { nextExpectedRevision } = await this.store.appendToStream(

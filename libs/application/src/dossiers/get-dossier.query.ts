@@ -1,7 +1,9 @@
 import { Query } from '@nestjs/cqrs';
 import type { Caller } from '../access/caller';
 
-export type DossierView = Readonly<Record<string, unknown> & { code: string; history: readonly HistoryEntry[] }>;
+export type DossierView = Readonly<
+  Record<string, unknown> & { code: string; history: readonly HistoryEntry[] }
+>;
 
 export type HistoryEntry = Readonly<{
   revision: number;

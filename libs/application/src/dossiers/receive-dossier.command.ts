@@ -13,7 +13,12 @@ export type ReceiveDossierInput = Readonly<{
   feeAmount?: number;
 }>;
 
-export type ReceiveDossierResult = Readonly<{ code: string; dueAt: string; status: DossierStatus; revision: number }>;
+export type ReceiveDossierResult = Readonly<{
+  code: string;
+  dueAt: string;
+  status: DossierStatus;
+  revision: number;
+}>;
 
 export class ReceiveDossierCommand extends Command<ReceiveDossierResult> {
   constructor(

@@ -27,9 +27,14 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
     if (!unit) throw new DomainError('UNIT_NOT_FOUND', 'not-found', `no unit ${input.unitId}`);
     const procedure = await this.catalogue.procedureAt(input.procedureCode, input.receivedAt);
     if (!procedure) {
-      throw new DomainError('PROCEDURE_NOT_FOUND', 'rule', `no procedure ${input.procedureCode} in the catalogue`, {
-        field: 'procedureCode',
-      });
+      throw new DomainError(
+        'PROCEDURE_NOT_FOUND',
+        'rule',
+        `no procedure ${input.procedureCode} in the catalogue`,
+        {
+          field: 'procedureCode',
+        },
+      );
     }
     if (!procedure.units.includes(input.unitId)) {
       throw new DomainError(
@@ -42,7 +47,9 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
     const { calendar, version } = await this.calendars.current(new Date(input.receivedAt));
 
     for (let attempt = 0; ; attempt++) {
-      const code = input.code ?? (await this.codes.next(input.unitId, input.receivedAt, context.idempotencyScope, attempt));
+      const code =
+        input.code ??
+        (await this.codes.next(input.unitId, input.receivedAt, context.idempotencyScope, attempt));
       const command: ReceiveDossier = {
         type: 'ReceiveDossier',
         data: {
@@ -71,7 +78,12 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
           commandContextOf(context),
         );
         if (!isDossier(result.state)) throw new Error('a received dossier has no state');
-        return { code, dueAt: result.state.dueAt, status: result.state.status, revision: Number(result.revision) };
+        return {
+          code,
+          dueAt: result.state.dueAt,
+          status: result.state.status,
+          revision: Number(result.revision),
+        };
       } catch (error) {
         // A generated code that a clerk had already typed in by hand: draw the next one.
         const taken = error instanceof DomainError && error.code === 'DOSSIER_ALREADY_RECEIVED';

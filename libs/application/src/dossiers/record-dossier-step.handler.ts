@@ -15,10 +15,17 @@ import { CatalogueReader } from '../catalogue/catalogue.reader';
 import { handleCommand } from '../command-handling/handle-command';
 import { CLOCK, Clock } from '../ports/clock.port';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
-import { DossierStepInput, RecordDossierStepCommand, RecordDossierStepResult } from './record-dossier-step.command';
+import {
+  DossierStepInput,
+  RecordDossierStepCommand,
+  RecordDossierStepResult,
+} from './record-dossier-step.command';
 
 @CommandHandler(RecordDossierStepCommand)
-export class RecordDossierStepHandler implements ICommandHandler<RecordDossierStepCommand, RecordDossierStepResult> {
+export class RecordDossierStepHandler implements ICommandHandler<
+  RecordDossierStepCommand,
+  RecordDossierStepResult
+> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -29,7 +36,11 @@ export class RecordDossierStepHandler implements ICommandHandler<RecordDossierSt
   async execute({ code, step, context }: RecordDossierStepCommand): Promise<RecordDossierStepResult> {
     const { caller } = context;
     if (step.type === 'apology-issued' && caller.role !== 'supervisor' && caller.role !== 'admin') {
-      throw new DomainError('SUPERVISOR_ONLY', 'forbidden', 'an apology is signed by the head of the unit (supervisor)');
+      throw new DomainError(
+        'SUPERVISOR_ONLY',
+        'forbidden',
+        'an apology is signed by the head of the unit (supervisor)',
+      );
     }
     if (step.type === 'transferred' && !(await this.catalogue.unit(step.toUnitId!))) {
       throw new DomainError('UNIT_NOT_FOUND', 'rule', `no unit ${step.toUnitId}`, { field: 'toUnitId' });
@@ -54,7 +65,10 @@ export class RecordDossierStepHandler implements ICommandHandler<RecordDossierSt
   private async toDomain(step: DossierStepInput, meta: CommandMeta, state: Dossier): Promise<DossierCommand> {
     switch (step.type) {
       case 'transferred':
-        return { type: 'TransferDossier', data: { ...meta, toUnitId: step.toUnitId!, ...opt('reason', step.reason) } };
+        return {
+          type: 'TransferDossier',
+          data: { ...meta, toUnitId: step.toUnitId!, ...opt('reason', step.reason) },
+        };
       case 'supplement-requested':
         return { type: 'RequestSupplement', data: { ...meta, reason: step.reason! } };
       case 'supplement-received':
@@ -94,7 +108,10 @@ export class RecordDossierStepHandler implements ICommandHandler<RecordDossierSt
       case 'payment-requested':
         return { type: 'RequestPayment', data: { ...meta, amount: step.amount! } };
       case 'paid-online':
-        return { type: 'RecordOnlinePayment', data: { ...meta, amount: step.amount!, gateway: step.gateway! } };
+        return {
+          type: 'RecordOnlinePayment',
+          data: { ...meta, amount: step.amount!, gateway: step.gateway! },
+        };
       case 'paid-offline':
         return { type: 'RecordOfflinePayment', data: { ...meta, amount: step.amount! } };
       case 'satisfaction-rated':
@@ -104,7 +121,13 @@ export class RecordDossierStepHandler implements ICommandHandler<RecordDossierSt
       case 'correction-recorded':
         return {
           type: 'RecordCorrection',
-          data: { ...meta, field: step.field!, value: step.value, reason: step.reason!, approvedBy: step.approvedBy! },
+          data: {
+            ...meta,
+            field: step.field!,
+            value: step.value,
+            reason: step.reason!,
+            approvedBy: step.approvedBy!,
+          },
         };
       default: {
         const never: never = step.type;

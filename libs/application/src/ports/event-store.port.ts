@@ -25,7 +25,11 @@ export type RecordedEvent<E extends Event = Event> = Readonly<{
   recordedAt: Date;
 }>;
 
-export type EventToAppend<E extends Event = Event> = Readonly<{ event: E; id: string; metadata: EventMetadata }>;
+export type EventToAppend<E extends Event = Event> = Readonly<{
+  event: E;
+  id: string;
+  metadata: EventMetadata;
+}>;
 
 export type ReadStreamResult<E extends Event = Event> = Readonly<{
   events: RecordedEvent<E>[];

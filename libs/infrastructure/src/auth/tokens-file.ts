@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
-import { ArrayNotEmpty, IsArray, IsIn, IsOptional, IsString, MinLength, ValidateIf, validateSync } from 'class-validator';
+import {
+  ArrayNotEmpty,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  MinLength,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
 import { ConfigurationError } from '../config/environment';
 
 export type TokenRole = 'clerk' | 'supervisor' | 'reform-office' | 'admin';
@@ -57,7 +66,10 @@ export function parseTokens(json: unknown, origin = 'tokens file'): TokenRegistr
     }
     if (seen.has(entry.token)) problems.push(`[${i}].token: duplicate token`);
     seen.add(entry.token);
-    return { token: entry.token, principal: { subject: entry.name, role: entry.role, units: entry.units ?? [] } };
+    return {
+      token: entry.token,
+      principal: { subject: entry.name, role: entry.role, units: entry.units ?? [] },
+    };
   });
   if (problems.length) throw new ConfigurationError(`${origin} is invalid:\n  ${problems.join('\n  ')}`);
   return new TokenRegistry(entries);

@@ -1,6 +1,12 @@
 import { EventStoreDBClient, START, streamNameFilter } from '@eventstore/db-client';
 import type { Event } from '@tracker/domain';
-import type { EventFeed, FeedHandlers, FeedOptions, FeedSubscription, RecordedEvent } from '@tracker/application';
+import type {
+  EventFeed,
+  FeedHandlers,
+  FeedOptions,
+  FeedSubscription,
+  RecordedEvent,
+} from '@tracker/application';
 
 /**
  * Catch-up subscriptions to `$all` through the client, filtered on the server by stream-name prefix, events

@@ -18,7 +18,13 @@ export class RedisIdempotencyStore implements IdempotencyStore {
 
   async claim(scope: string, requestHash: string): Promise<IdempotencyClaim> {
     const key = this.prefix + scope;
-    const set = await this.redis.set(key, JSON.stringify({ hash: requestHash } satisfies Entry), 'PX', this.leaseMs, 'NX');
+    const set = await this.redis.set(
+      key,
+      JSON.stringify({ hash: requestHash } satisfies Entry),
+      'PX',
+      this.leaseMs,
+      'NX',
+    );
     if (set === 'OK') return { outcome: 'claimed' };
     const raw = await this.redis.get(key);
     if (raw === null) return this.claim(scope, requestHash); // expired in between
