@@ -11,7 +11,9 @@ export type OnTimeFacts = Readonly<{
   supplements: readonly SupplementInterval[];
 }>;
 
-type Round = { req: number; rec: number | null };
+/** A supplement round in epoch ms (rec null while open). */
+export type SupplementSpanMs = { req: number; rec: number | null };
+type Round = SupplementSpanMs;
 const roundsOf = (supplements: readonly SupplementInterval[]): Round[] =>
   supplements
     .map((s) => ({
