@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { ExpectedRevision, ProposedEvent, WriteOutcome } from '../storage/event-log.types';
 import { SqliteEventLog } from '../storage/sqlite-event-log';
 import { MissingMetadataError, toProposedEvent } from './proposed-event';
+import { enableBatchedWrites } from './server-call';
 import {
   BadRequestError,
   GoogleEmpty,
@@ -34,6 +35,7 @@ const MAX_PENDING_BATCHES = 1024;
  */
 export function createBatchAppendHandler(log: SqliteEventLog, maxAppendSize: number) {
   return (call: grpc.ServerDuplexStream<streamsPb.BatchAppendReq, streamsPb.BatchAppendResp>): void => {
+    enableBatchedWrites(call);
     const pending = new Map<string, PendingBatch>();
     let open = true;
     const send = (resp: streamsPb.BatchAppendResp) => {

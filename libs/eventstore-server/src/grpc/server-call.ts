@@ -16,6 +16,7 @@ export class ServerCall<Resp> {
   private readonly abortCallbacks = new Set<() => void>();
 
   constructor(private readonly call: grpc.ServerWritableStream<unknown, Resp>) {
+    enableBatchedWrites(call);
     const abort = () => this.abort();
     call.on('cancelled', abort);
     call.on('error', abort);
@@ -88,4 +89,31 @@ export class ServerCall<Resp> {
     this.abortCallbacks.clear();
     for (const callback of callbacks) callback();
   }
+}
+
+type InternalCall = {
+  call?: { sendMessage?: (message: unknown, callback: (error?: Error | null) => void) => void };
+};
+
+/**
+ * grpc-js's server stream implements only `_write`, so a Writable hands it one message at a time and
+ * waits for each to be flushed before the next: an event-loop round trip per event, the main cost
+ * of a long read. Given `_writev`, the Writable passes everything buffered at once; each message goes
+ * to the same `call.sendMessage` grpc-js's own `_write` uses, and the HTTP/2 stream gets them together.
+ * Skipped (plain one-by-one writes) if grpc-js ever changes that internal.
+ */
+export function enableBatchedWrites(
+  call: grpc.ServerWritableStream<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>,
+): void {
+  const inner = (call as unknown as InternalCall).call;
+  if (typeof inner?.sendMessage !== 'function') return;
+  const sendMessage = inner.sendMessage.bind(inner);
+  (call as unknown as { _writev: unknown })._writev = (
+    chunks: { chunk: unknown }[],
+    callback: (error?: Error | null) => void,
+  ) => {
+    const last = chunks.length - 1;
+    for (let i = 0; i < last; i++) sendMessage(chunks[i].chunk, () => undefined);
+    sendMessage(chunks[last].chunk, callback);
+  };
 }

@@ -40,8 +40,23 @@ const CACHE_LIMIT = 50_000;
 /** Metastreams keep only their latest `$metadata` event visible, as on the real server. */
 const METASTREAM_METADATA: StreamMetadata = { maxCount: 1, softDeleted: false };
 
-const COLUMNS =
-  'pos AS position, stream, revision, id, type, content_type AS contentType, created, data, metadata';
+const COLUMNS = 'pos, stream, revision, id, type, content_type, created, data, metadata';
+
+type EventRow = [number, string, number, string, string, string, number, Buffer, Buffer];
+
+/** Rows come back as arrays (about twice as fast as better-sqlite3's named objects) and get one fixed shape. */
+const toEvent = (row: EventRow): StoredEvent => ({
+  position: row[0],
+  stream: row[1],
+  revision: row[2],
+  id: row[3],
+  type: row[4],
+  contentType: row[5],
+  created: row[6],
+  data: row[7],
+  metadata: row[8],
+});
+const toEvents = (rows: unknown[]): StoredEvent[] => (rows as EventRow[]).map(toEvent);
 
 const defaultNowMicros = (): number => Math.floor((performance.timeOrigin + performance.now()) * 1000);
 
@@ -116,14 +131,25 @@ export class SqliteEventLog {
       ),
       idsFrom: db.prepare(`SELECT id, revision, pos FROM events
         WHERE stream = ? AND revision >= ? AND revision <= ? ORDER BY revision`),
-      lastEventOf: db.prepare(`SELECT ${COLUMNS} FROM events
+      lastDataOf: db.prepare(`SELECT data FROM events
         WHERE stream = ? AND revision >= 0 ORDER BY revision DESC LIMIT 1`),
-      streamForward: db.prepare(`SELECT ${COLUMNS} FROM events
-        WHERE stream = ? AND revision >= ? AND revision <= ? ORDER BY revision LIMIT ?`),
-      streamBackward: db.prepare(`SELECT ${COLUMNS} FROM events
-        WHERE stream = ? AND revision >= ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
-      allForward: db.prepare(`SELECT ${COLUMNS} FROM events WHERE pos >= ? ORDER BY pos LIMIT ?`),
-      allBackward: db.prepare(`SELECT ${COLUMNS} FROM events WHERE pos < ? ORDER BY pos DESC LIMIT ?`),
+      streamForward: db
+        .prepare(
+          `SELECT ${COLUMNS} FROM events
+           WHERE stream = ? AND revision >= ? AND revision <= ? ORDER BY revision LIMIT ?`,
+        )
+        .raw(true),
+      streamBackward: db
+        .prepare(
+          `SELECT ${COLUMNS} FROM events
+           WHERE stream = ? AND revision >= ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+        )
+        .raw(true),
+      allForward: db.prepare(`SELECT ${COLUMNS} FROM events WHERE pos >= ? ORDER BY pos LIMIT ?`).raw(true),
+      allBackward: db
+        .prepare(`SELECT ${COLUMNS} FROM events WHERE pos < ? ORDER BY pos DESC LIMIT ?`)
+        .raw(true),
+      lastPosition: db.prepare('SELECT pos FROM events ORDER BY pos DESC LIMIT 1'),
     };
   }
 
@@ -134,8 +160,8 @@ export class SqliteEventLog {
 
   /** The position of the last record, or 0 on an empty log. */
   get lastPosition(): number {
-    const row = this.stmt.allBackward.get(this.nextPosition, 1) as StoredEvent | undefined;
-    return row?.position ?? 0;
+    const row = this.stmt.lastPosition.get() as { pos: number } | undefined;
+    return row?.pos ?? 0;
   }
 
   get closed(): boolean {
@@ -324,7 +350,7 @@ export class SqliteEventLog {
   private writeMetadata(stream: string, tb: string, created: number): number {
     const metastream = metastreamOf(stream);
     const mstate = this.state(metastream);
-    const previous = this.stmt.lastEventOf.get(metastream) as StoredEvent | undefined;
+    const previous = this.stmt.lastDataOf.get(metastream) as { data: Buffer } | undefined;
     const revision = mstate.lastRevision + 1;
     const position = this.insert(
       metastream,
@@ -379,7 +405,7 @@ export class SqliteEventLog {
     if (isMetastream(stream)) return METASTREAM_METADATA;
     let meta = this.metadataCache.get(stream);
     if (!meta) {
-      const row = this.stmt.lastEventOf.get(metastreamOf(stream)) as StoredEvent | undefined;
+      const row = this.stmt.lastDataOf.get(metastreamOf(stream)) as { data: Buffer } | undefined;
       meta = row ? parseStreamMetadata(row.data) : NO_METADATA;
       if (this.metadataCache.size >= CACHE_LIMIT) {
         this.metadataCache.delete(this.metadataCache.keys().next().value as string);
@@ -412,11 +438,11 @@ export class SqliteEventLog {
     let next: number;
     if (forwards) {
       const start = Math.max(from, min);
-      events = this.stmt.streamForward.all(stream, start, state.lastRevision, limit) as StoredEvent[];
+      events = toEvents(this.stmt.streamForward.all(stream, start, state.lastRevision, limit));
       next = events.length > 0 ? events[events.length - 1].revision + 1 : start;
     } else {
       const top = Math.min(from, state.lastRevision);
-      events = top < min ? [] : (this.stmt.streamBackward.all(stream, min, top, limit) as StoredEvent[]);
+      events = top < min ? [] : toEvents(this.stmt.streamBackward.all(stream, min, top, limit));
       next = events.length > 0 ? events[events.length - 1].revision - 1 : -1;
     }
     const exhausted = events.length < limit;
@@ -436,7 +462,7 @@ export class SqliteEventLog {
 
   /** One page of `$all`: forwards from `position` inclusive, backwards strictly before it. */
   readAll(position: number, forwards: boolean, limit: number): StoredEvent[] {
-    return (forwards ? this.stmt.allForward : this.stmt.allBackward).all(position, limit) as StoredEvent[];
+    return toEvents((forwards ? this.stmt.allForward : this.stmt.allBackward).all(position, limit));
   }
 
   // ---------------------------------------------------------------- seed
