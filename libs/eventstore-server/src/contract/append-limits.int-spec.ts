@@ -31,6 +31,8 @@ import {
  * write.
  */
 const MAX_APPEND_SIZE = 1024 * 1024;
+// Waits below carry their own deadlines; this only bounds a stuck test on a loaded machine.
+jest.setTimeout(30_000);
 const store = useTestEventStore();
 
 describe.each(APPEND_PATHS)('max append size through %s', (path) => {

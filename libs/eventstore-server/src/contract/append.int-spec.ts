@@ -21,6 +21,8 @@ import {
  * Append: expected revision × stream condition (esdb.md §4.2), where WrongExpectedVersion travels and what the
  * client makes of it (§4.3), results (§4.1), through both append RPCs (§2).
  */
+// Waits below carry their own deadlines; this only bounds a stuck test on a loaded machine.
+jest.setTimeout(30_000);
 const store = useTestEventStore();
 
 async function existingStream(path: AppendPath, lastRevision: number): Promise<string> {

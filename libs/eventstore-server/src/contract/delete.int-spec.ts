@@ -14,6 +14,8 @@ import { readStreamEvents, revisionsOf, testEvents } from './contract-helpers';
  * FAILED_PRECONDITION whose trailers hold raw longs, so `expectedVersion` is a bigint (-1n no_stream, -4n
  * stream_exists, or the revision) (§4.3 case 3).
  */
+// Waits below carry their own deadlines; this only bounds a stuck test on a loaded machine.
+jest.setTimeout(30_000);
 const store = useTestEventStore();
 
 async function streamWithEvents(count: number, prefix = 'del'): Promise<string> {

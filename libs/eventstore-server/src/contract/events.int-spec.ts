@@ -7,6 +7,8 @@ import { APPEND_PATHS, appendVia, readStreamEvents } from './contract-helpers';
  * Event content (esdb.md §2 RecordedEvent, §4.6): data and custom metadata bytes round-trip exactly, JSON vs
  * binary by content-type, `created` set by the server (ticks) close to now.
  */
+// Waits below carry their own deadlines; this only bounds a stuck test on a loaded machine.
+jest.setTimeout(30_000);
 const store = useTestEventStore();
 
 describe.each(APPEND_PATHS)('event content through %s', (path) => {

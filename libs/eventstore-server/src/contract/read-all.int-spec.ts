@@ -11,6 +11,8 @@ import { testEvents } from './contract-helpers';
  * readAll and positions (esdb.md §4.5): commit = prepare, strictly growing, forwards inclusive, backwards
  * strictly before, `$all` holds system and metadata events.
  */
+// Waits below carry their own deadlines; this only bounds a stuck test on a loaded machine.
+jest.setTimeout(30_000);
 const store = useTestEventStore();
 
 /** The position of the newest event in $all (START on an empty log): reading forwards from it skips history. */

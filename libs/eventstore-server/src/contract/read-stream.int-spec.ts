@@ -10,6 +10,8 @@ import { collect, rejectionOf, useTestEventStore } from '@tracker/testing/events
 import { readStreamEvents, revisionsOf, testEvents } from './contract-helpers';
 
 /** readStream (esdb.md §4.1): 0-based revisions, `fromRevision` inclusive both ways, StreamNotFound vs StreamDeleted. */
+// Waits below carry their own deadlines; this only bounds a stuck test on a loaded machine.
+jest.setTimeout(30_000);
 const store = useTestEventStore();
 
 describe('readStream', () => {

@@ -38,6 +38,8 @@ import { appendVia, readStreamEvents, recordSubscription, revisionsOf, testEvent
  * UNIMPLEMENTED for the services that are not served, and robustness: a malformed request gets an error and
  * the server keeps serving every other call.
  */
+// Waits below carry their own deadlines; this only bounds a stuck test on a loaded machine.
+jest.setTimeout(30_000);
 const store = useTestEventStore();
 const STREAMS = '/event_store.client.streams.Streams';
 

@@ -6,6 +6,8 @@ import { readStreamEvents, revisionsOf, testEvents } from './contract-helpers';
  * Stream metadata (esdb.md §4.7): a `$metadata` JSON event in `$$<stream>`, system keys enforced at read
  * time ($maxCount, $maxAge, $tb), custom keys kept.
  */
+// Waits below carry their own deadlines; this only bounds a stuck test on a loaded machine.
+jest.setTimeout(30_000);
 const store = useTestEventStore();
 
 async function streamWithEvents(count: number): Promise<string> {

@@ -18,6 +18,8 @@ import { checkpointSink, recordSubscription, SubscriptionRecorder } from './cont
  * event-type filters by prefix or regex, excludeSystemEvents (= event type regex `^[^$].*`), checkpoints every
  * window × multiplier *considered* events (window 32 by default) and at the end of catch-up.
  */
+// Waits below carry their own deadlines; this only bounds a stuck test on a loaded machine.
+jest.setTimeout(30_000);
 const store = useTestEventStore();
 const recorders: SubscriptionRecorder[] = [];
 

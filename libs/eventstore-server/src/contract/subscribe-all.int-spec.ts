@@ -12,6 +12,8 @@ import {
  * Catch-up subscriptions to `$all` (esdb.md §4.5, §4.10): from a position exclusive, START, END, one
  * caught_up, live with no gaps while appends race the switch.
  */
+// Waits below carry their own deadlines; this only bounds a stuck test on a loaded machine.
+jest.setTimeout(30_000);
 const store = useTestEventStore();
 const recorders: SubscriptionRecorder[] = [];
 
@@ -113,5 +115,24 @@ describe('subscribeToAll', () => {
     const commits = sub.events().map((e) => e.event!.position!.commit);
     expect(new Set(commits).size).toBe(commits.length);
     expect(sub.count('caughtUp')).toBe(1);
+  });
+
+  it('delivers every live event without waiting for a later append (no lost wake-ups)', async () => {
+    // Writers append one event each and wait until the subscription delivered it before the next: if a commit
+    // notification is ever lost between the pump's read and its wait, every writer stalls and this fails.
+    const sub = subscribe(END);
+    await sub.waitFor('caughtUp');
+    const writers = Array.from({ length: 8 }, async (_, w) => {
+      const stream = store().streamName(`pingpong${w}`);
+      for (let round = 0; round < 40; round += 1) {
+        await store().client.appendToStream(stream, testEvents(1));
+        await sub.waitForEvents(
+          (e) => e.filter((x) => x.event?.streamId === stream).length > round,
+          `event ${round} of writer ${w}`,
+          5_000,
+        );
+      }
+    });
+    await Promise.all(writers);
   });
 });

@@ -6,6 +6,8 @@ import { expectContiguous, recordSubscription, SubscriptionRecorder, testEvents 
  * Catch-up subscriptions to a stream (esdb.md §4.1, §4.10): `fromRevision` exclusive, confirmation first, one
  * caught_up, then live events with no gap and no duplicate, even while appends race the catch-up→live switch.
  */
+// Waits below carry their own deadlines; this only bounds a stuck test on a loaded machine.
+jest.setTimeout(30_000);
 const store = useTestEventStore();
 const recorders: SubscriptionRecorder[] = [];
 

@@ -21,6 +21,8 @@ import {
  * IP:127.0.0.1) made with openssl; the real client connects with `{ rootCertificate }` or `tlsCAFile=`.
  * Production relies on TLS, so one secure test stays in the suite. Needs a server of its own.
  */
+// Waits below carry their own deadlines; this only bounds a stuck test on a loaded machine.
+jest.setTimeout(30_000);
 describeNeedsOwnServer('TLS', () => {
   let certs: TestCertificates;
   let server: RunningEventStoreServer;
