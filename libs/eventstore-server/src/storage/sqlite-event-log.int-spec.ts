@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProposedEvent } from './event-log.types';
+import { SqliteEventLog } from './sqlite-event-log';
+
+const event = (): ProposedEvent => ({
+  id: randomUUID(),
+  type: 'Happened',
+  contentType: 'application/json',
+  data: Buffer.from('{}'),
+  metadata: Buffer.alloc(0),
+});
+
+describe('SqliteEventLog on disk', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'event-log-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps events, revisions, deletions and strictly growing positions across a restart', () => {
+    const first = new SqliteEventLog({ dataDir: dir });
+    const seeded = first.readAll(0, true, 100).length;
+    const written = first.append('s', { kind: 'no_stream' }, [event(), event()]);
+    first.tombstone('gone', { kind: 'any' });
+    const lastBefore = first.lastPosition;
+    first.close();
+
+    const second = new SqliteEventLog({ dataDir: dir });
+    try {
+      // Not seeded twice.
+      expect(second.readAll(0, true, 100).length).toBe(seeded + 3);
+      expect(second.append('s', { kind: 'exact', revision: 1 }, [event()])).toMatchObject({
+        status: 'ok',
+        lastRevision: 2,
+      });
+      expect(second.lastPosition).toBeGreaterThan(lastBefore);
+      expect(written.status === 'ok' && written.position).toBeLessThan(second.lastPosition);
+      expect(second.append('gone', { kind: 'any' }, [event()]).status).toBe('stream-deleted');
+    } finally {
+      second.close();
+    }
+  });
+});

@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import { ExpectedRevision, ProposedEvent, StoredEvent, TOMBSTONE_REVISION } from './event-log.types';
+import { SqliteEventLog } from './sqlite-event-log';
+
+const ANY: ExpectedRevision = { kind: 'any' };
+const NO_STREAM: ExpectedRevision = { kind: 'no_stream' };
+const STREAM_EXISTS: ExpectedRevision = { kind: 'stream_exists' };
+const exact = (revision: number): ExpectedRevision => ({ kind: 'exact', revision });
+
+const proposed = (id = randomUUID(), type = 'Happened'): ProposedEvent => ({
+  id,
+  type,
+  contentType: 'application/json',
+  data: Buffer.from('{"x":1}'),
+  metadata: Buffer.alloc(0),
+});
+const many = (n: number) => Array.from({ length: n }, () => proposed());
+const json = (value: unknown): ProposedEvent => ({
+  ...proposed(undefined, '$metadata'),
+  data: Buffer.from(JSON.stringify(value)),
+});
+
+const readAllOf = (log: SqliteEventLog): StoredEvent[] => log.readAll(0, true, 1_000_000);
+const revisions = (log: SqliteEventLog, stream: string) => {
+  const page = log.readStream(stream, 0, true, 1000);
+  return page.status === 'ok' ? page.events.map((e) => e.revision) : page.status;
+};
+
+describe('SqliteEventLog', () => {
+  let now = 1_764_000_000_000_000;
+  let log: SqliteEventLog;
+  beforeEach(() => {
+    log = new SqliteEventLog({ memory: true, nowMicros: () => now });
+  });
+  afterEach(() => log.close());
+
+  it('seeds a fresh store with a few system events, as a real node has', () => {
+    const all = readAllOf(log);
+    expect(all.length).toBeGreaterThan(0);
+    expect(all.every((e) => e.stream.startsWith('$') && e.type.startsWith('$'))).toBe(true);
+  });
+
+  it('numbers revisions from 0 and returns the last revision and its position; positions strictly grow', () => {
+    const first = log.append('s', NO_STREAM, many(3));
+    expect(first).toMatchObject({ status: 'ok', lastRevision: 2 });
+    const second = log.append('s', exact(2), many(2));
+    expect(second).toMatchObject({ status: 'ok', lastRevision: 4 });
+    const events = readAllOf(log);
+    for (let i = 1; i < events.length; i++)
+      expect(events[i].position).toBeGreaterThan(events[i - 1].position);
+    expect(events[events.length - 1]).toMatchObject({ stream: 's', revision: 4 });
+    expect(second.status === 'ok' && second.position).toBe(events[events.length - 1].position);
+  });
+
+  describe('expected revision (esdb.md §4.2)', () => {
+    it.each<[string, ExpectedRevision, 'ok' | 'wrong-expected-version']>([
+      ['any', ANY, 'ok'],
+      ['no_stream', NO_STREAM, 'ok'],
+      ['stream_exists', STREAM_EXISTS, 'wrong-expected-version'],
+      ['exact 0', exact(0), 'wrong-expected-version'],
+    ])('on an absent stream, %s → %s', (_name, expected, status) => {
+      expect(log.append('absent', expected, many(1)).status).toBe(status);
+    });
+
+    it.each<[string, ExpectedRevision, 'ok' | 'wrong-expected-version']>([
+      ['any', ANY, 'ok'],
+      ['no_stream', NO_STREAM, 'wrong-expected-version'],
+      ['stream_exists', STREAM_EXISTS, 'ok'],
+      ['exact = last', exact(1), 'ok'],
+      ['exact < last', exact(0), 'wrong-expected-version'],
+      ['exact > last', exact(5), 'wrong-expected-version'],
+    ])('on a stream at revision 1, %s → %s', (_name, expected, status) => {
+      log.append('s', ANY, many(2));
+      const outcome = log.append('s', expected, many(1));
+      expect(outcome.status).toBe(status);
+      if (outcome.status === 'wrong-expected-version') expect(outcome.currentRevision).toBe(1);
+    });
+
+    it('counts a stream with only metadata as existing for stream_exists', () => {
+      log.append('$$meta-only', ANY, [json({ custom: 1 })]);
+      expect(log.append('meta-only', STREAM_EXISTS, many(1))).toMatchObject({
+        status: 'ok',
+        lastRevision: 0,
+      });
+    });
+  });
+
+  describe('idempotent appends (esdb.md §4.4)', () => {
+    it('any: a replay of the same ids is a no-op returning the original revision and position', () => {
+      const events = many(3);
+      const first = log.append('s', ANY, events);
+      log.append('s', ANY, many(1));
+      expect(log.append('s', ANY, events)).toEqual(first);
+      expect(revisions(log, 's')).toEqual([0, 1, 2, 3]);
+    });
+
+    it('any: first id known but a later one not → WEV (CorruptedIdempotency)', () => {
+      const events = many(2);
+      log.append('s', ANY, events);
+      expect(log.append('s', ANY, [events[0], proposed()]).status).toBe('wrong-expected-version');
+    });
+
+    it('no_stream / exact below current: idempotent only when the ids after R match', () => {
+      const events = many(2);
+      const first = log.append('s', NO_STREAM, events);
+      expect(log.append('s', NO_STREAM, events)).toEqual(first);
+      expect(log.append('s', NO_STREAM, many(2)).status).toBe('wrong-expected-version');
+      const more = many(1);
+      const third = log.append('s', exact(1), more);
+      expect(log.append('s', exact(1), more)).toEqual(third);
+      expect(revisions(log, 's')).toEqual([0, 1, 2]);
+    });
+
+    it('ids are per stream: the same id in another stream is simply written', () => {
+      const event = proposed();
+      log.append('a', ANY, [event]);
+      expect(log.append('b', ANY, [event])).toMatchObject({ status: 'ok', lastRevision: 0 });
+    });
+  });
+
+  describe('soft delete (esdb.md §4.8)', () => {
+    it('hides the stream, keeps its events in $all, and a new append continues the revisions', () => {
+      log.append('s', ANY, many(3));
+      expect(log.delete('s', exact(2)).status).toBe('ok');
+      expect(log.readStream('s', 0, true, 10).status).toBe('not-found');
+      expect(readAllOf(log).filter((e) => e.stream === 's')).toHaveLength(3);
+      expect(log.append('s', NO_STREAM, many(1))).toMatchObject({ status: 'ok', lastRevision: 3 });
+      expect(revisions(log, 's')).toEqual([3]);
+      const meta = log.readStream('$$s', Number.MAX_SAFE_INTEGER, false, 1);
+      expect(meta.status === 'ok' && JSON.parse(meta.events[0].data.toString())).toEqual({ $tb: 3 });
+    });
+
+    it('keeps custom metadata keys through delete and undelete', () => {
+      log.append('$$s', ANY, [json({ $maxCount: 10, owner: 'x' })]);
+      log.append('s', ANY, many(1));
+      log.delete('s', ANY);
+      log.append('s', ANY, many(1));
+      const meta = log.readStream('$$s', Number.MAX_SAFE_INTEGER, false, 1);
+      expect(meta.status === 'ok' && JSON.parse(meta.events[0].data.toString())).toEqual({
+        $tb: 1,
+        $maxCount: 10,
+        owner: 'x',
+      });
+    });
+
+    it('refuses no_stream on a stream that never existed, but accepts it on one with only metadata', () => {
+      expect(log.delete('never', NO_STREAM).status).toBe('wrong-expected-version');
+      log.append('$$meta', ANY, [json({ a: 1 })]);
+      expect(log.delete('meta', NO_STREAM).status).toBe('ok');
+    });
+  });
+
+  describe('tombstone (esdb.md §4.8)', () => {
+    it('is permanent: reads, appends, deletes and metadata writes all answer stream-deleted', () => {
+      log.append('s', ANY, many(2));
+      expect(log.tombstone('s', ANY).status).toBe('ok');
+      expect(log.readStream('s', 0, true, 10).status).toBe('stream-deleted');
+      expect(log.append('s', ANY, many(1)).status).toBe('stream-deleted');
+      expect(log.delete('s', ANY).status).toBe('stream-deleted');
+      expect(log.tombstone('s', ANY).status).toBe('stream-deleted');
+      expect(log.append('$$s', ANY, [json({ $maxCount: 1 })]).status).toBe('stream-deleted');
+      const tomb = readAllOf(log).find((e) => e.stream === 's' && e.type === '$streamDeleted');
+      expect(tomb?.revision).toBe(TOMBSTONE_REVISION);
+    });
+
+    it('checks the expected revision first', () => {
+      log.append('s', ANY, many(2));
+      expect(log.tombstone('s', exact(0))).toEqual({ status: 'wrong-expected-version', currentRevision: 1 });
+    });
+  });
+
+  describe('stream metadata enforced at read time (esdb.md §4.7)', () => {
+    it('$maxCount keeps the last N, forwards and backwards', () => {
+      log.append('s', ANY, many(20));
+      log.append('$$s', ANY, [json({ $maxCount: 2 })]);
+      expect(revisions(log, 's')).toEqual([18, 19]);
+      const back = log.readStream('s', Number.MAX_SAFE_INTEGER, false, 100);
+      expect(back.status === 'ok' && back.events.map((e) => e.revision)).toEqual([19, 18]);
+    });
+
+    it('$tb hides revisions before it', () => {
+      log.append('s', ANY, many(5));
+      log.append('$$s', ANY, [json({ $tb: 3 })]);
+      expect(revisions(log, 's')).toEqual([3, 4]);
+    });
+
+    it('$maxAge (seconds) compares against created', () => {
+      log.append('s', ANY, many(2));
+      now += 10_000_000;
+      log.append('s', ANY, many(1));
+      log.append('$$s', ANY, [json({ $maxAge: 5 })]);
+      expect(revisions(log, 's')).toEqual([2]);
+    });
+
+    it('a metastream shows only its latest metadata event', () => {
+      log.append('$$s', ANY, [json({ a: 1 })]);
+      log.append('$$s', ANY, [json({ a: 2 })]);
+      expect(revisions(log, '$$s')).toEqual([1]);
+    });
+  });
+
+  it('reads $all forwards from a position inclusively and backwards strictly before it', () => {
+    log.append('s', ANY, many(3));
+    const all = readAllOf(log);
+    const middle = all[all.length - 2].position;
+    expect(log.readAll(middle, true, 10)[0].position).toBe(middle);
+    expect(log.readAll(middle, false, 10)[0].position).toBe(all[all.length - 3].position);
+  });
+
+  it('reads a missing stream as not-found', () => {
+    expect(log.readStream('nope', 0, true, 10).status).toBe('not-found');
+  });
+});
