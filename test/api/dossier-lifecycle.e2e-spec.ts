@@ -249,14 +249,12 @@ describe('refusals append nothing', () => {
       .put('/api/units/OTHER')
       .send({ name: 'Sở khác', level: 'department' })
       .expect(200);
-    const unknown = await clerk()
-      .post('/api/dossiers')
-      .send({
-        unitId: 'SCT',
-        procedureCode: 'NOPE',
-        channel: 'in-person',
-        receivedAt: '2025-03-03T09:00:00+07:00',
-      });
+    const unknown = await clerk().post('/api/dossiers').send({
+      unitId: 'SCT',
+      procedureCode: 'NOPE',
+      channel: 'in-person',
+      receivedAt: '2025-03-03T09:00:00+07:00',
+    });
     expect(unknown.status).toBe(422);
     expect(unknown.body.error.code).toBe('PROCEDURE_NOT_FOUND');
   });

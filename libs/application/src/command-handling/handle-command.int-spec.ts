@@ -10,7 +10,7 @@ type Added = Event<'Added', { by: number; total: number }>;
 type Add = Command<'Add', { by: number; limit: number }>;
 const counter: Decider<number, Add, Added> = {
   initialState: () => 0,
-  evolve: (total, e) => e.data.total,
+  evolve: (_total, e) => e.data.total,
   decide: ({ data }, total) => {
     if (data.by === 0) return [];
     if (total + data.by > data.limit) throw new DomainError('LIMIT', 'rule', 'over the limit');
@@ -18,7 +18,7 @@ const counter: Decider<number, Add, Added> = {
   },
 };
 const add = (by: number, limit = 1_000): Add => ({ type: 'Add', data: { by, limit } });
-const ctx = { actor: 'tester', correlationId: 'c-1' };
+const ctx = { actor: 'tester', correlationId: 'c-1', causationId: 'c-1' };
 
 let es: TestEventStore;
 let store: EsdbEventStore;
