@@ -12,3 +12,4 @@ export * from './dossiers/get-dossier.query';
 export * from './application.module';
 export * from './ports/event-feed.port';
 export * from './catalogue/catalogue.handlers';
+export * from './projections';

@@ -1,0 +1,95 @@
+import type { Event } from '@tracker/domain';
+import type { IndexEntry, ProjectedEvent, Projection, StoredDocument } from './projection';
+
+/** One document's value before and after a batch; `after` undefined means deleted. */
+export type DocumentChange<Doc = unknown> = Readonly<{
+  id: string;
+  before: StoredDocument<Doc> | undefined;
+  after: StoredDocument<Doc> | undefined;
+}>;
+
+export type AppliedBatch<Doc> = Readonly<{
+  /** Documents the batch changed, in the order first touched. */
+  changes: DocumentChange<Doc>[];
+  /** Events folded into a document. */
+  applied: number;
+  /** Events not handled, or already folded (position at or before the document's lastPosition). */
+  skipped: number;
+}>;
+
+const handles = <E extends Event>(projection: Projection<unknown, E>, event: ProjectedEvent<E>): boolean =>
+  (projection.canHandle as readonly string[]).includes(event.event.type);
+
+/** The ids of the documents a batch touches: what the runner loads before folding. */
+export function documentIdsOf<Doc, E extends Event>(
+  projection: Projection<Doc, E>,
+  events: readonly ProjectedEvent<E>[],
+): string[] {
+  const ids = new Set<string>();
+  for (const e of events) {
+    if (!handles(projection, e)) continue;
+    const id = projection.documentId(e);
+    if (id !== undefined) ids.add(id);
+  }
+  return [...ids];
+}
+
+/**
+ * Folds a batch, strictly in order, into the loaded documents (missing ones start from initialState). Each
+ * document carries the position of the last event folded into it and skips any event at or before it, so
+ * replaying an event (a redelivery, a resumed batch) changes nothing. Pure: the caller persists `changes`.
+ */
+export function applyProjection<Doc, E extends Event>(
+  projection: Projection<Doc, E>,
+  loaded: ReadonlyMap<string, StoredDocument<Doc> | undefined>,
+  events: readonly ProjectedEvent<E>[],
+): AppliedBatch<Doc> {
+  const current = new Map<string, StoredDocument<Doc> | undefined>();
+  const before = new Map<string, StoredDocument<Doc> | undefined>();
+  let applied = 0;
+  let skipped = 0;
+  for (const event of events) {
+    const id = handles(projection, event) ? projection.documentId(event) : undefined;
+    if (id === undefined) {
+      skipped++;
+      continue;
+    }
+    if (!current.has(id)) {
+      const stored = loaded.get(id);
+      current.set(id, stored);
+      before.set(id, stored);
+    }
+    const stored = current.get(id);
+    if (stored && event.position <= stored.lastPosition) {
+      skipped++;
+      continue;
+    }
+    const next = projection.evolve(stored ? stored.doc : projection.initialState(id), event);
+    current.set(id, next === null ? undefined : { doc: next, lastPosition: event.position });
+    applied++;
+  }
+  const changes: DocumentChange<Doc>[] = [];
+  for (const [id, after] of current) {
+    const was = before.get(id);
+    if (was === after) continue;
+    changes.push({ id, before: was, after });
+  }
+  return { changes, applied, skipped };
+}
+
+/** The ZREM/ZADD that keep a document's index entries in step with it. */
+export function indexDiff<Doc>(
+  projection: Projection<Doc, Event>,
+  change: DocumentChange<Doc>,
+): { remove: IndexEntry[]; add: IndexEntry[] } {
+  if (!projection.indexes) return { remove: [], add: [] };
+  const old = change.before ? projection.indexes(change.before.doc, change.id) : [];
+  const now = change.after ? projection.indexes(change.after.doc, change.id) : [];
+  const key = (e: IndexEntry) => `${e.set}\u0000${e.member}`;
+  const nowByKey = new Map(now.map((e) => [key(e), e]));
+  const oldByKey = new Map(old.map((e) => [key(e), e]));
+  return {
+    remove: old.filter((e) => !nowByKey.has(key(e))),
+    add: now.filter((e) => oldByKey.get(key(e))?.score !== e.score),
+  };
+}

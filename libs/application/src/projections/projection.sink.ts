@@ -1,0 +1,67 @@
+import type { Event } from '@tracker/domain';
+import type { RecordedEvent } from '../ports/event-store.port';
+import { applyProjection, documentIdsOf, indexDiff } from './apply-projection';
+import { AnyProjection, IndexEntry, projectionId } from './projection';
+import type { ProjectionStore, ProjectionWriter } from './projection-store.port';
+import type { SubscriptionSink } from './subscription.runner';
+
+export type ProjectionSinkMode = 'active' | 'new-generation';
+
+/**
+ * Runs a projection over the store: load the batch's documents, fold, commit documents + indexes +
+ * checkpoint in one atomic write guarded by the checkpoint it started from.
+ */
+export class ProjectionSink implements SubscriptionSink {
+  readonly name: string;
+  readonly streamPrefixes: readonly string[];
+  private writer?: ProjectionWriter;
+  private position: bigint | undefined;
+
+  constructor(
+    readonly projection: AnyProjection,
+    private readonly store: ProjectionStore,
+    private readonly mode: ProjectionSinkMode = 'active',
+  ) {
+    this.name = projectionId(projection);
+    this.streamPrefixes = projection.streamPrefixes;
+  }
+
+  /** The generation written (after open()). */
+  get generation(): number | undefined {
+    return this.writer?.generation;
+  }
+
+  async open(): Promise<bigint | undefined> {
+    if (this.mode === 'active') {
+      // Readers may have been switched to another generation: follow them.
+      await this.writer?.close();
+      this.writer = await this.store.activeWriter(this.projection);
+    } else {
+      this.writer ??= await this.store.newGenerationWriter(this.projection);
+    }
+    this.position = (await this.writer.checkpoint()).position;
+    return this.position;
+  }
+
+  async handle(events: readonly RecordedEvent[]): Promise<void> {
+    const writer = this.writer!;
+    const ids = documentIdsOf(this.projection, events as RecordedEvent<Event>[]);
+    const loaded = ids.length ? await writer.load(ids) : new Map();
+    const { changes } = applyProjection(this.projection, loaded, events as RecordedEvent<Event>[]);
+    const remove: IndexEntry[] = [];
+    const add: IndexEntry[] = [];
+    for (const change of changes) {
+      const diff = indexDiff(this.projection, change);
+      remove.push(...diff.remove);
+      add.push(...diff.add);
+    }
+    const checkpoint = events[events.length - 1].position;
+    await writer.commit({ expected: this.position, checkpoint, events: events.length, changes, remove, add });
+    this.position = checkpoint;
+  }
+
+  async close(): Promise<void> {
+    await this.writer?.close();
+    this.writer = undefined;
+  }
+}

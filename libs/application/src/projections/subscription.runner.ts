@@ -1,0 +1,227 @@
+import type { Event } from '@tracker/domain';
+import type { EventFeed, FeedSubscription } from '../ports/event-feed.port';
+import type { RecordedEvent } from '../ports/event-store.port';
+
+/**
+ * What a SubscriptionRunner drives: a projection (ProjectionSink) or a reactor. The runner hands it batches
+ * in `$all` order; the sink makes each batch durable together with its checkpoint.
+ */
+export interface SubscriptionSink {
+  /** `dossier-list.v1`: in logs and health. */
+  readonly name: string;
+  readonly streamPrefixes: readonly string[];
+  /** Called on every (re)start: the position to resume after (exclusive), undefined for the start of `$all`. */
+  open(): Promise<bigint | undefined>;
+  /**
+   * Handles one batch (non-empty, in order) and stores the checkpoint (the last event's position). When it
+   * throws, nothing of the batch may count: the runner resubscribes from what open() then answers.
+   */
+  handle(events: readonly RecordedEvent[]): Promise<void>;
+  close?(): Promise<void>;
+}
+
+export type SubscriptionRunnerOptions = Readonly<{
+  /** Largest batch (default 500 events). */
+  batchSize?: number;
+  /** Longest an event waits for its batch to fill (default 50 ms). */
+  batchMs?: number;
+  /** Backoff after a failure: doubles from initialMs up to maxMs (default 100 ms … 5 s). */
+  retry?: Readonly<{ initialMs?: number; maxMs?: number }>;
+  /** Told about each failure (the runner keeps retrying). */
+  onError?: (error: Error, sink: string) => void;
+}>;
+
+export type RunnerState = 'idle' | 'catching-up' | 'live' | 'retrying' | 'stopped';
+
+export type RunnerStatus = Readonly<{
+  name: string;
+  state: RunnerState;
+  /** Position of the last event committed by this runner (or loaded from the checkpoint). */
+  position: bigint | undefined;
+  restarts: number;
+  lastError?: string;
+}>;
+
+type Session = { failed: boolean; end: () => void; ended: Promise<void> };
+
+/**
+ * A durable, ordered catch-up subscription to `$all` feeding one sink in batches (up to `batchSize` events or
+ * `batchMs`). One batch at a time, in order; on any failure (feed or sink) it drops what it buffered, backs
+ * off and starts again from the sink's stored checkpoint, so a crash or a retry neither loses nor repeats.
+ */
+export class SubscriptionRunner {
+  private readonly batchSize: number;
+  private readonly batchMs: number;
+  private state: RunnerState = 'idle';
+  private committed: bigint | undefined;
+  private restarts = 0;
+  private lastError?: string;
+  private loop?: Promise<void>;
+  private stopping = false;
+  private wake?: () => void;
+  private caughtUp = false;
+  private readonly waiters = new Set<{ test: () => boolean; resolve: () => void }>();
+
+  constructor(
+    private readonly feed: EventFeed,
+    readonly sink: SubscriptionSink,
+    private readonly options: SubscriptionRunnerOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 500;
+    this.batchMs = options.batchMs ?? 50;
+  }
+
+  /** Starts the loop (returns at once). */
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.loop = this.run();
+  }
+
+  /** Stops after the batch in hand is committed (or abandoned); later events wait for the next start. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    this.loop = undefined;
+    this.state = 'stopped';
+    await this.sink.close?.();
+  }
+
+  status(): RunnerStatus {
+    return {
+      name: this.sink.name,
+      state: this.state,
+      position: this.committed,
+      restarts: this.restarts,
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
+  }
+
+  /** Resolves once the runner has committed (or resumed at) `position` or beyond. */
+  waitForPosition(position: bigint): Promise<void> {
+    return this.until(() => this.committed !== undefined && this.committed >= position);
+  }
+
+  /** Resolves once the runner has delivered everything recorded before it (re)started. */
+  whenCaughtUp(): Promise<void> {
+    return this.until(() => this.caughtUp);
+  }
+
+  private until(test: () => boolean): Promise<void> {
+    if (test()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.add({ test, resolve }));
+  }
+
+  private notify(): void {
+    for (const w of this.waiters) {
+      if (w.test()) {
+        this.waiters.delete(w);
+        w.resolve();
+      }
+    }
+  }
+
+  private async run(): Promise<void> {
+    const initial = this.options.retry?.initialMs ?? 100;
+    const max = this.options.retry?.maxMs ?? 5_000;
+    for (let attempt = 0; !this.stopping; attempt++) {
+      const ok = await this.session();
+      if (this.stopping) break;
+      if (ok) attempt = -1;
+      this.restarts++;
+      this.state = 'retrying';
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(max, initial * 2 ** Math.min(attempt, 10)));
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  /** One subscription from the stored checkpoint until stop or failure; false when it failed. */
+  private async session(): Promise<boolean> {
+    let resolveEnd!: () => void;
+    const session: Session = {
+      failed: false,
+      end: () => resolveEnd(),
+      ended: new Promise((r) => (resolveEnd = r)),
+    };
+    this.wake = session.end;
+    let subscription: FeedSubscription | undefined;
+    let buffer: RecordedEvent[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    let flushing: Promise<void> = Promise.resolve();
+
+    const fail = (error: unknown) => {
+      if (session.failed) return;
+      session.failed = true;
+      buffer = [];
+      if (timer) clearTimeout(timer);
+      const err = error instanceof Error ? error : new Error(String(error));
+      this.lastError = err.message;
+      this.options.onError?.(err, this.sink.name);
+      session.end();
+    };
+    const flush = (): Promise<void> => {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      flushing = flushing.then(async () => {
+        if (session.failed || buffer.length === 0) return;
+        const batch = buffer;
+        buffer = [];
+        try {
+          await this.sink.handle(batch);
+          this.committed = batch[batch.length - 1].position;
+          this.notify();
+        } catch (error) {
+          fail(error);
+        }
+      });
+      return flushing;
+    };
+
+    try {
+      this.caughtUp = false;
+      this.state = 'catching-up';
+      this.committed = await this.sink.open();
+      this.notify();
+      if (this.stopping) return true;
+      subscription = this.feed.subscribe<Event>(
+        {
+          streamPrefixes: this.sink.streamPrefixes,
+          ...(this.committed !== undefined ? { after: this.committed } : {}),
+        },
+        {
+          onEvent: async (event) => {
+            if (session.failed || this.stopping) return;
+            buffer.push(event as RecordedEvent);
+            if (buffer.length >= this.batchSize) await flush();
+            else timer ??= setTimeout(() => void flush(), this.batchMs);
+          },
+          onCaughtUp: () => {
+            void flush().then(() => {
+              if (session.failed) return;
+              this.caughtUp = true;
+              this.state = 'live';
+              this.notify();
+            });
+          },
+          onError: fail,
+        },
+      );
+      await session.ended;
+      await flush();
+    } catch (error) {
+      fail(error);
+    } finally {
+      if (timer) clearTimeout(timer);
+      await subscription?.stop().catch(() => undefined);
+      await flushing;
+    }
+    return !session.failed;
+  }
+}
