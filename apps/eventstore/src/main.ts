@@ -3,7 +3,7 @@ import { EventStoreServerOptions, startEventStoreServer } from '@tracker/eventst
 
 /**
  * The embedded event store as a standalone process:
- *   npm run eventstore -- --port <port> [--host 127.0.0.1] [--data <dir> | --memory] [--tls-cert <f> --tls-key <f>]
+ *   npm run eventstore -- --port <port> [--host 127.0.0.1] [--data <dir> | --memory] [--tls-cert <f> --tls-key <f> [--tls-ca <f>]]
  * Prints one JSON line `{"event":"listening","host":…,"port":…}` when ready; SIGTERM/SIGINT close it.
  */
 export function parseCommandLine(argv: string[]): EventStoreServerOptions {
@@ -16,6 +16,7 @@ export function parseCommandLine(argv: string[]): EventStoreServerOptions {
       memory: { type: 'boolean' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
+      'tls-ca': { type: 'string' },
       'max-append-size': { type: 'string' },
     },
     strict: true,
@@ -31,6 +32,7 @@ export function parseCommandLine(argv: string[]): EventStoreServerOptions {
   else options.dataDir = values.data ?? './data/eventstore';
   if (values['tls-cert'] && values['tls-key']) {
     options.tls = { certFile: values['tls-cert'], keyFile: values['tls-key'] };
+    if (values['tls-ca']) options.tls.caFile = values['tls-ca'];
   }
   if (values['max-append-size'] !== undefined) {
     const size = Number(values['max-append-size']);

@@ -14,7 +14,11 @@ export interface EventStoreServerOptions {
   dataDir?: string;
   /** In-memory SQLite: nothing survives close(). */
   memory?: boolean;
-  tls?: { certFile: string; keyFile: string };
+  /**
+   * PEM files. `caFile` (optional) names the CA the connection string tells clients to trust; without it
+   * `certFile` is named, which works for a self-signed certificate or a chain file that ends in its root.
+   */
+  tls?: { certFile: string; keyFile: string; caFile?: string };
   /** Bytes per write (default 1 MiB, as the real server). */
   maxAppendSize?: number;
 }
@@ -22,7 +26,7 @@ export interface EventStoreServerOptions {
 export interface RunningEventStoreServer {
   readonly host: string;
   readonly port: number;
-  /** esdb://host:port?tls=false, or tls=true&tlsVerifyCert=false when TLS. */
+  /** esdb://host:port?tls=false, or tls=true&tlsVerifyCert=false&tlsCAFile=… when TLS. */
   readonly connectionString: string;
   close(): Promise<void>;
 }
@@ -67,7 +71,8 @@ export async function startEventStoreServer(
 
   let closing: Promise<void> | undefined;
   const connectionString = options.tls
-    ? `esdb://${formatHost(host)}:${boundPort}?tls=true&tlsVerifyCert=false`
+    ? // v6.2.1 ignores tlsVerifyCert=false, so the string also names a file the client can trust.
+      `esdb://${formatHost(host)}:${boundPort}?tls=true&tlsVerifyCert=false&tlsCAFile=${encodeURIComponent(options.tls.caFile ?? options.tls.certFile)}`
     : `esdb://${formatHost(host)}:${boundPort}?tls=false`;
   return {
     host,
