@@ -38,7 +38,7 @@ describeNeedsOwnServer('TLS', () => {
       host: '127.0.0.1',
       port: 0,
       memory: true,
-      tls: { certFile: certs.certFile, keyFile: certs.keyFile },
+      tls: { certFile: certs.certFile, keyFile: certs.keyFile, caFile: certs.caFile },
     });
   });
 
