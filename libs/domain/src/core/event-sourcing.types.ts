@@ -37,4 +37,5 @@ export class DomainError extends Error {
   }
 }
 
-export const fold = <S, E>(evolve: (s: S, e: E) => S, initial: S, events: readonly E[]): S => events.reduce(evolve, initial);
+export const fold = <S, E>(evolve: (s: S, e: E) => S, initial: S, events: readonly E[]): S =>
+  events.reduce(evolve, initial);
