@@ -1,22 +1,38 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { ApplicationModule } from '@tracker/application';
+import { ApplicationModule, ListDossiersModule } from '@tracker/application';
 import { InfrastructureModule, InfrastructureOptions, TokenRegistry } from '@tracker/infrastructure';
 import { CatalogueHttpController } from './catalogue/catalogue.http.controller';
+import { DossierListHttpController } from './dossiers/dossier-list.http.controller';
 import { DossiersHttpController } from './dossiers/dossiers.http.controller';
 import { HealthHttpController } from './health/health.http.controller';
 import { AuthGuard, TOKEN_REGISTRY } from './http/auth.guard';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { WorkerModule, WorkerOptions } from '../../worker/src/worker.module';
 
-export type ApiOptions = InfrastructureOptions & { tokens: TokenRegistry };
+export type ApiOptions = InfrastructureOptions & {
+  tokens: TokenRegistry;
+  /** Run the worker (projections) in this process, sharing its event store connection (`npm start`). */
+  worker?: WorkerOptions | boolean;
+};
 
 @Module({})
 export class ApiModule {
   static forRoot(options: ApiOptions): DynamicModule {
     return {
       module: ApiModule,
-      imports: [InfrastructureModule.forRoot(options), ApplicationModule],
-      controllers: [DossiersHttpController, CatalogueHttpController, HealthHttpController],
+      imports: [
+        InfrastructureModule.forRoot(options),
+        ApplicationModule,
+        ListDossiersModule,
+        ...(options.worker ? [WorkerModule.forRoot(options.worker === true ? {} : options.worker)] : []),
+      ],
+      controllers: [
+        DossierListHttpController,
+        DossiersHttpController,
+        CatalogueHttpController,
+        HealthHttpController,
+      ],
       providers: [
         { provide: TOKEN_REGISTRY, useValue: options.tokens },
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -13,8 +13,11 @@ async function bootstrap(): Promise<void> {
     file: env.TRACKER_TOKENS_FILE,
     production: env.production,
   });
+  // `npm start` runs the worker here too (sharing the event store connection); `--no-worker` (npm run start:api)
+  // runs the API alone, beside a separate `npm run start:worker`.
+  const worker = !process.argv.includes('--no-worker');
   const app = configureHttp(
-    await NestFactory.create<NestExpressApplication>(ApiModule.forRoot({ env, tokens: registry }), {
+    await NestFactory.create<NestExpressApplication>(ApiModule.forRoot({ env, tokens: registry, worker }), {
       logger: ['log', 'warn', 'error'],
     }),
   );

@@ -13,3 +13,6 @@ export * from './application.module';
 export * from './ports/event-feed.port';
 export * from './catalogue/catalogue.handlers';
 export * from './projections';
+export * from './dossiers/list-dossiers.query';
+export * from './dossiers/list-dossiers.handler';
+export * from './dossiers/list-dossiers.module';

@@ -6,3 +6,5 @@ export * from './auth/tokens-file';
 export * from './redis/redis-idempotency.store';
 export * from './infrastructure.module';
 export * from './esdb/esdb-event-feed.adapter';
+export * from './redis/redis-projection.store';
+export * from './redis/projection-faults';

@@ -7,7 +7,16 @@ import {
   OnApplicationShutdown,
   Provider,
 } from '@nestjs/common';
-import { CLOCK, Clock, EVENT_FEED, EVENT_STORE, IDEMPOTENCY_STORE } from '@tracker/application';
+import {
+  CHECKPOINT_STORE,
+  CLOCK,
+  Clock,
+  EVENT_FEED,
+  EVENT_LOG_PROBE,
+  EVENT_STORE,
+  IDEMPOTENCY_STORE,
+  PROJECTION_STORE,
+} from '@tracker/application';
 import { Redis } from 'ioredis';
 import { Environment } from './config/environment';
 import { EsdbEventStore } from './esdb/esdb-event-store.adapter';
@@ -15,6 +24,7 @@ import { EsdbEventFeed } from './esdb/esdb-event-feed.adapter';
 import { EventStoreConnection, connectEventStore } from './esdb/event-store-connection';
 import { SystemClock } from './clock/system-clock.adapter';
 import { RedisIdempotencyStore } from './redis/redis-idempotency.store';
+import { RedisCheckpointStore, RedisProjectionStore } from './redis/redis-projection.store';
 
 export const ENVIRONMENT = Symbol('ENVIRONMENT');
 export const EVENT_STORE_CONNECTION = Symbol('EVENT_STORE_CONNECTION');
@@ -77,6 +87,17 @@ export class InfrastructureModule {
       {
         provide: IDEMPOTENCY_STORE,
         useFactory: (redis: Redis) => new RedisIdempotencyStore(redis, `${env.REDIS_KEY_PREFIX}idem:`),
+        inject: [REDIS],
+      },
+      { provide: EVENT_LOG_PROBE, useExisting: EVENT_FEED },
+      {
+        provide: PROJECTION_STORE,
+        useFactory: (redis: Redis) => new RedisProjectionStore(redis, env.REDIS_KEY_PREFIX),
+        inject: [REDIS],
+      },
+      {
+        provide: CHECKPOINT_STORE,
+        useFactory: (redis: Redis) => new RedisCheckpointStore(redis, env.REDIS_KEY_PREFIX),
         inject: [REDIS],
       },
       { provide: CLOCK, useValue: options.clock ?? new SystemClock() },

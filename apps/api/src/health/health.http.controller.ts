@@ -1,4 +1,13 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
+import {
+  ALL_PROJECTIONS,
+  EVENT_LOG_PROBE,
+  EventLogProbe,
+  PROJECTION_STORE,
+  ProjectionStore,
+  ProjectionWorker,
+  projectionId,
+} from '@tracker/application';
 import { EVENT_STORE_CONNECTION, EventStoreConnection, REDIS } from '@tracker/infrastructure';
 import type { Redis } from 'ioredis';
 import type { Response } from 'express';
@@ -6,12 +15,34 @@ import { Public } from '../http/auth.guard';
 
 type Check = { status: 'up' | 'down'; latencyMs: number; error?: string };
 
-/** Liveness and readiness: 200 when the event store and Redis answer, 503 otherwise. */
+/** Lag is counted by reading `$all` forward from the checkpoint, at most this many events. */
+const LAG_CAP = 10_000;
+
+type ProjectionHealth = {
+  name: string;
+  generation: number | null;
+  /** Commit position of the last event the projection took, as a decimal string. */
+  checkpoint: string | null;
+  /** Events of its streams recorded after the checkpoint (at least `lag` when `lagCapped`). */
+  lag: number | null;
+  lagCapped?: boolean;
+  /** The runner in this process, when the worker runs here. */
+  runner?: string;
+  error?: string;
+};
+
+/**
+ * Liveness and readiness: 200 when the event store and Redis answer, 503 otherwise. Projections report
+ * their checkpoint and lag; a lagging projection does not make the API unready (writes still work).
+ */
 @Controller('api/health')
 export class HealthHttpController {
   constructor(
     @Inject(EVENT_STORE_CONNECTION) private readonly eventStore: EventStoreConnection,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(PROJECTION_STORE) private readonly projections: ProjectionStore,
+    @Inject(EVENT_LOG_PROBE) private readonly log: EventLogProbe,
+    @Optional() private readonly worker?: ProjectionWorker,
   ) {}
 
   @Public()
@@ -23,11 +54,40 @@ export class HealthHttpController {
     ]);
     const ready = eventStore.status === 'up' && redis.status === 'up';
     res.status(ready ? 200 : 503);
+    const projections = ready ? await Promise.all(ALL_PROJECTIONS.map((p) => this.projection(p))) : [];
     return {
       status: ready ? 'ready' : 'unavailable',
       eventStore: { ...eventStore, embedded: Boolean(this.eventStore.embedded) },
       redis,
+      projections,
     };
+  }
+
+  private async projection(p: (typeof ALL_PROJECTIONS)[number]): Promise<ProjectionHealth> {
+    const name = projectionId(p);
+    const runner = this.worker?.runner(name)?.status().state;
+    try {
+      const status = await withTimeout(this.projections.status(p), 2000);
+      const position = status?.checkpoint.position;
+      const lag = await withTimeout(this.log.countAfter(p.streamPrefixes, position, LAG_CAP), 2000);
+      return {
+        name,
+        generation: status?.generation ?? null,
+        checkpoint: position?.toString() ?? null,
+        lag: lag.count,
+        ...(lag.capped ? { lagCapped: true } : {}),
+        ...(runner ? { runner } : {}),
+      };
+    } catch (error) {
+      return {
+        name,
+        generation: null,
+        checkpoint: null,
+        lag: null,
+        ...(runner ? { runner } : {}),
+        error: (error as Error).message,
+      };
+    }
   }
 }
 

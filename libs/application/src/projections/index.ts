@@ -3,3 +3,7 @@ export * from './apply-projection';
 export * from './projection-store.port';
 export * from './subscription.runner';
 export * from './projection.sink';
+export * from './projection.worker';
+export * from './rebuild-projection';
+export * from './dossier-list.projection';
+export * from './registry';

@@ -23,6 +23,8 @@ export type ProjectionCommit = Readonly<{
   /** Index entries to remove and add (from indexDiff). */
   remove: readonly IndexEntry[];
   add: readonly IndexEntry[];
+  /** Append the changed ids to the projection's capped change log (Projection.changeLog). */
+  changeLog?: Readonly<{ maxLength: number }>;
 }>;
 
 /** The commit was refused: another writer moved the checkpoint, or readers were switched to another generation. */
@@ -102,4 +104,20 @@ export const CHECKPOINT_STORE = Symbol('CHECKPOINT_STORE');
 export interface CheckpointStore {
   load(name: string): Promise<bigint | undefined>;
   store(name: string, position: bigint): Promise<void>;
+}
+
+/** How far `$all` has gone: what health reports a projection's lag against. */
+export const EVENT_LOG_PROBE = Symbol('EVENT_LOG_PROBE');
+export interface EventLogProbe {
+  /** Commit position of the last event in `$all` (0n when empty). */
+  headPosition(): Promise<bigint>;
+  /**
+   * Events of streams with these prefixes after `after` (exclusive; from the start when undefined), reading
+   * at most `cap` events of `$all`; `capped` when it stopped there.
+   */
+  countAfter(
+    streamPrefixes: readonly string[],
+    after: bigint | undefined,
+    cap: number,
+  ): Promise<{ count: number; capped: boolean }>;
 }

@@ -56,7 +56,15 @@ export class ProjectionSink implements SubscriptionSink {
       add.push(...diff.add);
     }
     const checkpoint = events[events.length - 1].position;
-    await writer.commit({ expected: this.position, checkpoint, events: events.length, changes, remove, add });
+    await writer.commit({
+      expected: this.position,
+      checkpoint,
+      events: events.length,
+      changes,
+      remove,
+      add,
+      ...(this.projection.changeLog ? { changeLog: this.projection.changeLog } : {}),
+    });
     this.position = checkpoint;
   }
 

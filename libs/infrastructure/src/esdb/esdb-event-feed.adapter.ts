@@ -1,7 +1,8 @@
-import { EventStoreDBClient, START, streamNameFilter } from '@eventstore/db-client';
+import { BACKWARDS, END, EventStoreDBClient, FORWARDS, START, streamNameFilter } from '@eventstore/db-client';
 import type { Event } from '@tracker/domain';
 import type {
   EventFeed,
+  EventLogProbe,
   FeedHandlers,
   FeedOptions,
   FeedSubscription,
@@ -13,8 +14,42 @@ import type {
  * handed over strictly one at a time; on a drop it resubscribes after the last handled position, with
  * backoff, so nothing is skipped or handled twice.
  */
-export class EsdbEventFeed implements EventFeed {
+export class EsdbEventFeed implements EventFeed, EventLogProbe {
   constructor(private readonly client: EventStoreDBClient) {}
+
+  async headPosition(): Promise<bigint> {
+    for await (const resolved of this.client.readAll({
+      direction: BACKWARDS,
+      fromPosition: END,
+      maxCount: 1,
+    })) {
+      return resolved.event?.position?.commit ?? resolved.commitPosition ?? 0n;
+    }
+    return 0n;
+  }
+
+  /** Reads `$all` forward from `after` (a read from a position includes it: skipped) up to `cap` events. */
+  async countAfter(
+    streamPrefixes: readonly string[],
+    after: bigint | undefined,
+    cap: number,
+  ): Promise<{ count: number; capped: boolean }> {
+    let read = 0;
+    let count = 0;
+    const events = this.client.readAll({
+      direction: FORWARDS,
+      fromPosition: after === undefined ? START : { commit: after, prepare: after },
+      maxCount: cap + 1,
+    });
+    for await (const resolved of events) {
+      const e = resolved.event;
+      const position = e?.position?.commit ?? resolved.commitPosition;
+      if (!e || (after !== undefined && position !== undefined && position <= after)) continue;
+      if (++read > cap) return { count, capped: true };
+      if (streamPrefixes.some((p) => e.streamId.startsWith(p))) count++;
+    }
+    return { count, capped: false };
+  }
 
   subscribe<E extends Event>(options: FeedOptions, handlers: FeedHandlers<E>): FeedSubscription {
     let stopped = false;

@@ -1,0 +1,28 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { DossierListPage, ListDossiersQuery } from '@tracker/application';
+import type { Principal } from '@tracker/infrastructure';
+import { ApiError } from '../http/api-error';
+import { CurrentPrincipal, Roles } from '../http/auth.guard';
+import { ListDossiersRequest } from './dossier-list.request.dto';
+
+/** `GET /api/dossiers`: the dossier-list read model, cursor paged (see ListDossiersHandler for the filters). */
+@Controller('api/dossiers')
+export class DossierListHttpController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  @Roles('clerk', 'supervisor', 'reform-office')
+  list(@Query() query: ListDossiersRequest, @CurrentPrincipal() caller: Principal): Promise<DossierListPage> {
+    if (
+      query.receivedFrom &&
+      query.receivedTo &&
+      Date.parse(query.receivedFrom) > Date.parse(query.receivedTo)
+    ) {
+      throw new ApiError(400, 'VALIDATION_FAILED', 'invalid receivedTo', [
+        { field: 'receivedTo', problems: ['receivedTo must not lie before receivedFrom'] },
+      ]);
+    }
+    return this.queries.execute(new ListDossiersQuery(query, caller));
+  }
+}

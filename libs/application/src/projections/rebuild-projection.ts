@@ -1,0 +1,61 @@
+import type { EventFeed } from '../ports/event-feed.port';
+import { AnyProjection, projectionId } from './projection';
+import type { ProjectionStore } from './projection-store.port';
+import { ProjectionSink } from './projection.sink';
+import { SubscriptionRunner, SubscriptionRunnerOptions } from './subscription.runner';
+
+export type RebuildOptions = Readonly<{
+  /** Wait this long after switching readers before deleting the old generation (readers mid-query). */
+  graceMs?: number;
+  runner?: SubscriptionRunnerOptions;
+  log?: (line: string) => void;
+}>;
+
+export type RebuildResult = Readonly<{
+  projection: string;
+  generation: number;
+  replaced: number | undefined;
+}>;
+
+/**
+ * Rebuilds a projection beside the live one: folds `$all` into a fresh generation of keys, and once it has
+ * caught up and reached the live generation's checkpoint, switches readers to it in one atomic step (the
+ * old generation stays whole until then, so readers never see a gap), then deletes the old generation.
+ * A running worker notices the switch at its next commit (its WATCH on the pointer fails) and continues the
+ * new generation from its checkpoint.
+ */
+export async function rebuildProjection(
+  feed: EventFeed,
+  store: ProjectionStore,
+  projection: AnyProjection,
+  options: RebuildOptions = {},
+): Promise<RebuildResult> {
+  const name = projectionId(projection);
+  const log = options.log ?? (() => undefined);
+  const sink = new ProjectionSink(projection, store, 'new-generation');
+  const runner = new SubscriptionRunner(feed, sink, options.runner);
+  runner.start();
+  try {
+    await runner.whenCaughtUp();
+    const generation = sink.generation!;
+    log(`${name}: generation ${generation} caught up at ${runner.status().position ?? 'start'}`);
+    for (;;) {
+      const switched = await store.activate(projection, generation);
+      if (switched) {
+        log(`${name}: readers switched to generation ${generation}`);
+        await runner.stop();
+        if (switched.replaced !== undefined) {
+          await new Promise((r) => setTimeout(r, options.graceMs ?? 2_000));
+          await store.dropGeneration(projection, switched.replaced);
+          log(`${name}: generation ${switched.replaced} deleted`);
+        }
+        return { projection: name, generation, replaced: switched.replaced };
+      }
+      // The live generation is ahead: chase its checkpoint, then try again.
+      const live = await store.status(projection);
+      if (live?.checkpoint.position !== undefined) await runner.waitForPosition(live.checkpoint.position);
+    }
+  } finally {
+    await runner.stop();
+  }
+}
