@@ -2,3 +2,4 @@ export * from './core/event-sourcing.types';
 export * from './calendar';
 export * from './dossier';
 export * from './catalogue';
+export * from './scoring';

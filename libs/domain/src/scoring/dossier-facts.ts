@@ -1,0 +1,185 @@
+// One compact, JSON-serialisable record per dossier: everything SCORING.md needs to judge the dossier for
+// ANY asOf ("only events with occurredAt ≤ asOf exist"). Instants are epoch ms so the scorecard scan only
+// compares numbers. The fold is order-insensitive (first-of = min, rounds and ratings kept sorted), so a
+// late fact recorded out of occurredAt order yields the same facts as the events in occurredAt order.
+import type { DossierEvent, DossierEventType, DossierOnlineLevel } from '../dossier/dossier.events';
+import { instantMs } from '../dossier/dossier.time';
+
+/** A rating: when (epoch ms) and whether satisfied. */
+export type RatingFact = { at: number; satisfied: boolean };
+
+export type DossierFacts = {
+  code: string;
+  /** The receiving unit: the dossier counts for it (a transfer does not move it). '' until received. */
+  unitId: string;
+  procedureCode: string;
+  /** From the procedure snapshot at receipt. */
+  requiresWrittenResult: boolean;
+  /** channel === 'online'. */
+  online: boolean;
+  onlineLevel: DossierOnlineLevel | null;
+  /** null until DossierReceived is folded: such facts count nowhere. */
+  receivedAt: number | null;
+  /** The original due date; an apology's new date never changes it (nor the score). */
+  dueAt: number | null;
+  /** First of processed / returned / stopped / withdrawn by occurredAt. */
+  finishedAt: number | null;
+  /** Supplement requests and receipts, each ascending; round i is [requested[i], received[i] ?? open]. */
+  supplementRequestedAt: number[];
+  supplementReceivedAt: number[];
+  /** First occurredAt of each kind of event (null: none yet). */
+  syncedAt: number | null;
+  digitizedAt: number | null;
+  reusedAt: number | null;
+  personalStoreAt: number | null;
+  eResultAt: number | null;
+  paidOnlineAt: number | null;
+  /** When the dossier got a fee: receipt if feeAmount > 0, else the first PaymentRequested with amount > 0. */
+  feeAt: number | null;
+  /** Ascending by `at`; on equal instants an unsatisfied rating sorts last (see evolveFacts). */
+  ratings: RatingFact[];
+};
+
+export const initialFacts = (code: string): DossierFacts => ({
+  code,
+  unitId: '',
+  procedureCode: '',
+  requiresWrittenResult: false,
+  online: false,
+  onlineLevel: null,
+  receivedAt: null,
+  dueAt: null,
+  finishedAt: null,
+  supplementRequestedAt: [],
+  supplementReceivedAt: [],
+  syncedAt: null,
+  digitizedAt: null,
+  reusedAt: null,
+  personalStoreAt: null,
+  eResultAt: null,
+  paidOnlineAt: null,
+  feeAt: null,
+  ratings: [],
+});
+
+/** The event types that change facts: a projection's `canHandle`. Others (transfers, apologies, alerts,
+ * overdue records and retractions, offline payments, corrections) do not affect method v1. */
+export const DOSSIER_FACTS_EVENT_TYPES: readonly DossierEventType[] = [
+  'DossierReceived',
+  'SupplementRequested',
+  'SupplementReceived',
+  'DossierProcessed',
+  'ResultReturned',
+  'DossierStopped',
+  'DossierWithdrawn',
+  'InputDigitized',
+  'ResultIssuedElectronically',
+  'PaymentRequested',
+  'PaidOnline',
+  'SatisfactionRated',
+  'DossierSynced',
+];
+
+export const canHandleFacts = (type: string): boolean =>
+  (DOSSIER_FACTS_EVENT_TYPES as readonly string[]).includes(type);
+
+const first = (current: number | null, at: number): number =>
+  current === null || at < current ? at : current;
+
+/** Insert keeping ascending order (equal instants: after the existing ones; the result is the same). */
+const insertSorted = (list: readonly number[], at: number): number[] => {
+  const out = list.slice();
+  let i = out.length;
+  while (i > 0 && out[i - 1] > at) i--;
+  out.splice(i, 0, at);
+  return out;
+};
+
+/** Ratings sorted by instant; on a tie an unsatisfied rating sorts after a satisfied one, so "the latest
+ * rating" does not depend on recording order (and the doubtful case counts against the unit). */
+const insertRating = (list: readonly RatingFact[], r: RatingFact): RatingFact[] => {
+  const after = (a: RatingFact, b: RatingFact): boolean =>
+    a.at > b.at || (a.at === b.at && a.satisfied && !b.satisfied);
+  const out = list.slice();
+  let i = out.length;
+  while (i > 0 && after(out[i - 1], r)) i--;
+  out.splice(i, 0, r);
+  return out;
+};
+
+/**
+ * Pure: the facts after one event. Applied in recording order by the projection; the result does not
+ * depend on that order. CorrectionRecorded is kept in the stream for the record but changes no fact in
+ * method v1 (a correction's field/value is free text; scoring it is a later method version's decision).
+ */
+export function evolveFacts(facts: DossierFacts, event: DossierEvent): DossierFacts {
+  switch (event.type) {
+    case 'DossierReceived': {
+      const d = event.data;
+      const receivedAt = instantMs(d.receivedAt, 'receivedAt');
+      return {
+        ...facts,
+        code: d.code,
+        unitId: d.unitId,
+        procedureCode: d.procedureCode,
+        requiresWrittenResult: d.procedure.requiresWrittenResult,
+        online: d.channel === 'online',
+        onlineLevel: d.channel === 'online' ? (d.onlineLevel ?? null) : null,
+        receivedAt,
+        dueAt: instantMs(d.dueAt, 'dueAt'),
+        feeAt: d.feeAmount > 0 ? first(facts.feeAt, receivedAt) : facts.feeAt,
+      };
+    }
+    case 'SupplementRequested':
+      return { ...facts, supplementRequestedAt: insertSorted(facts.supplementRequestedAt, at(event)) };
+    case 'SupplementReceived':
+      return { ...facts, supplementReceivedAt: insertSorted(facts.supplementReceivedAt, at(event)) };
+    case 'DossierProcessed':
+    case 'ResultReturned':
+    case 'DossierStopped':
+    case 'DossierWithdrawn':
+      return { ...facts, finishedAt: first(facts.finishedAt, at(event)) };
+    case 'InputDigitized': {
+      const t = at(event);
+      return {
+        ...facts,
+        digitizedAt: first(facts.digitizedAt, t),
+        reusedAt: event.data.reused ? first(facts.reusedAt, t) : facts.reusedAt,
+        personalStoreAt: event.data.fromPersonalStore
+          ? first(facts.personalStoreAt, t)
+          : facts.personalStoreAt,
+      };
+    }
+    case 'ResultIssuedElectronically':
+      return { ...facts, eResultAt: first(facts.eResultAt, at(event)) };
+    case 'PaymentRequested':
+      return event.data.amount > 0 ? { ...facts, feeAt: first(facts.feeAt, at(event)) } : facts;
+    case 'PaidOnline':
+      return { ...facts, paidOnlineAt: first(facts.paidOnlineAt, at(event)) };
+    case 'SatisfactionRated':
+      return {
+        ...facts,
+        ratings: insertRating(facts.ratings, { at: at(event), satisfied: event.data.satisfied }),
+      };
+    case 'DossierSynced':
+      return { ...facts, syncedAt: first(facts.syncedAt, at(event)) };
+    case 'DossierTransferred':
+    case 'DossierDueSoon':
+    case 'DossierBecameOverdue':
+    case 'OverdueRetracted':
+    case 'ApologyIssued':
+    case 'PaidOffline':
+    case 'CorrectionRecorded':
+      return facts;
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
+  }
+}
+
+const at = (event: DossierEvent): number => instantMs(event.data.occurredAt);
+
+/** Fold a dossier's events (in any order) into facts. */
+export const factsOf = (code: string, events: readonly DossierEvent[]): DossierFacts =>
+  events.reduce(evolveFacts, initialFacts(code));
