@@ -99,7 +99,7 @@ const insertSorted = (list: readonly number[], at: number): number[] => {
  * rating" does not depend on recording order (and the doubtful case counts against the unit). */
 const insertRating = (list: readonly RatingFact[], r: RatingFact): RatingFact[] => {
   const after = (a: RatingFact, b: RatingFact): boolean =>
-    a.at > b.at || (a.at === b.at && a.satisfied && !b.satisfied);
+    a.at > b.at || (a.at === b.at && !a.satisfied && b.satisfied);
   const out = list.slice();
   let i = out.length;
   while (i > 0 && after(out[i - 1], r)) i--;
