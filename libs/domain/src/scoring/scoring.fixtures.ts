@@ -2,7 +2,7 @@
 // local (+07:00) instants, and facts straight from a compact description.
 import type { DossierEvent, DossierReceived } from '../dossier/dossier.events';
 import { instantFromMs } from '../dossier/dossier.time';
-import { evolveFacts, initialFacts, type DossierFacts } from './dossier-facts';
+import { evolveFacts, initialFacts, type DossierFacts, type RatingFact } from './dossier-facts';
 import type { ScorecardUnitInput } from './scorecard.types';
 
 export const HOUR = 3_600_000;
@@ -81,3 +81,103 @@ export const UNITS: ScorecardUnitInput[] = [
   { unitId: 'U2', name: 'Sở Xây dựng', level: 'department' },
   { unitId: 'C1', name: 'Phường Hải Châu', level: 'commune' },
 ];
+
+/** A small deterministic generator (mulberry32), so the scale spec and the bench see the same data. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+export type Generated = {
+  units: ScorecardUnitInput[];
+  procedures: {
+    code: string;
+    units: string[];
+    onlineLevel: 'none' | 'partial' | 'full';
+    feeRequired: boolean;
+  }[];
+  facts: DossierFacts[];
+};
+
+/** `n` facts received between `from` and `to` (epoch ms), over `nUnits` units and `nProcedures` procedures,
+ * built directly (not through events) with realistic proportions of every kind of fact. */
+export function generateFacts(
+  n: number,
+  from: number,
+  to: number,
+  seed = 1,
+  nUnits = 300,
+  nProcedures = 2000,
+): Generated {
+  const rnd = rng(seed);
+  const pick = (k: number) => Math.floor(rnd() * k);
+  const units: ScorecardUnitInput[] = Array.from({ length: nUnits }, (_, i) => ({
+    unitId: `UNIT-${String(i).padStart(4, '0')}`,
+    name: `Đơn vị ${i}`,
+    level: i % 3 === 0 ? 'department' : 'commune',
+  }));
+  const procedures = Array.from({ length: nProcedures }, (_, i) => ({
+    code: `TTHC-${i}`,
+    units: [units[i % nUnits].unitId, units[(i * 7 + 3) % nUnits].unitId],
+    onlineLevel: (['none', 'partial', 'full'] as const)[pick(3)],
+    feeRequired: rnd() < 0.4,
+  }));
+  const facts: DossierFacts[] = new Array(n);
+  const span = to - from;
+  for (let i = 0; i < n; i++) {
+    const receivedAt = from + Math.floor(rnd() * span);
+    const dueAt = receivedAt + (1 + pick(20)) * DAY;
+    const p = procedures[pick(nProcedures)];
+    const unitId = p.units[pick(2)];
+    const supp = rnd();
+    const requested: number[] = [];
+    const receivedS: number[] = [];
+    let t = receivedAt + pick(3 * DAY);
+    if (supp < 0.15) {
+      const rounds = supp < 0.02 ? 2 : 1;
+      for (let k = 0; k < rounds; k++) {
+        requested.push(t);
+        t += pick(6 * DAY);
+        if (rnd() < 0.9) receivedS.push(t);
+        else break;
+        t += pick(2 * DAY);
+      }
+    }
+    const open = requested.length > receivedS.length;
+    const finishedAt = open || rnd() < 0.05 ? null : t + pick(15 * DAY);
+    const fee = rnd() < 0.3 ? receivedAt + (rnd() < 0.7 ? 0 : pick(5 * DAY)) : null;
+    const at = (prob: number, base: number, spread: number) => (rnd() < prob ? base + pick(spread) : null);
+    const ratings: RatingFact[] =
+      finishedAt !== null && rnd() < 0.2 ? [{ at: finishedAt + pick(10 * DAY), satisfied: rnd() < 0.8 }] : [];
+    const online = rnd() < 0.7;
+    const digitizedAt = at(0.8, receivedAt, DAY);
+    facts[i] = {
+      code: `D-${i}`,
+      unitId,
+      procedureCode: p.code,
+      requiresWrittenResult: rnd() < 0.6,
+      online,
+      onlineLevel: online ? 'full' : null,
+      receivedAt,
+      dueAt,
+      finishedAt,
+      supplementRequestedAt: requested,
+      supplementReceivedAt: receivedS,
+      syncedAt: at(0.9, receivedAt, 3 * DAY),
+      digitizedAt,
+      reusedAt: digitizedAt !== null && rnd() < 0.4 ? digitizedAt : null,
+      personalStoreAt: digitizedAt !== null && rnd() < 0.2 ? digitizedAt : null,
+      eResultAt: finishedAt !== null && rnd() < 0.6 ? finishedAt + pick(DAY) : null,
+      paidOnlineAt: fee !== null && rnd() < 0.5 ? fee + pick(2 * DAY) : null,
+      feeAt: fee,
+      ratings,
+    };
+  }
+  return { units, procedures, facts };
+}
