@@ -62,7 +62,7 @@ function reference(unitFacts: readonly DossierFacts[], period: string, asOf: num
   };
 }
 
-const criteria = (row: Scorecard['province']): Map<string, CriterionResult> =>
+const criteria = (row: Pick<Scorecard['province'], 'groups'>): Map<string, CriterionResult> =>
   new Map(row.groups.flatMap((g) => g.criteria).map((c) => [c.id, c]));
 
 describe('scorecard at scale (100,000 dossiers)', () => {
