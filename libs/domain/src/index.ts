@@ -3,3 +3,4 @@ export * from './calendar';
 export * from './dossier';
 export * from './catalogue';
 export * from './scoring';
+export * from './deadlines';

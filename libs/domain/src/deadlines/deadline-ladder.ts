@@ -1,0 +1,138 @@
+// The escalation ladder of one dossier: the instants at which the system checks it again (due soon at a share
+// of the office's working time, apology-needed at the last moment the law allows an apology, overdue at the
+// effective due). Pure: the state, its calendar and the policy in; instants out. The worker turns each
+// instant into a delayed job and the decider re-checks the dossier when it fires.
+import type { WorkingCalendar } from '../calendar';
+import { latestApologyAt } from '../calendar';
+import { addWorkingMsMs, workingMsBetweenMs } from '../calendar/working-time';
+import type { DueSoonStage } from '../dossier/dossier.events';
+import { dossierAt, overdueInvalidity } from '../dossier/dossier.decider';
+import type { Dossier, DossierState } from '../dossier/dossier.state';
+import { instantMs } from '../dossier/dossier.time';
+
+export type DeadlineStage = DueSoonStage | 'overdue';
+export type ShareStage = Exclude<DueSoonStage, 'apology-needed'>;
+
+/** One procedure's ladder: the share of working time at which each due-soon stage fires (null: off). */
+export type LadderPolicy = Readonly<{
+  dueSoon: Readonly<Record<ShareStage, number | null>>;
+  apologyNeeded: boolean;
+}>;
+
+/** The global ladder and per-procedure overrides (by procedure code). */
+export type DeadlinePolicy = Readonly<{
+  default: LadderPolicy;
+  procedures?: Readonly<Record<string, Partial<LadderPolicy>>>;
+}>;
+
+export const DEFAULT_LADDER: LadderPolicy = Object.freeze({
+  dueSoon: Object.freeze({ 'due-soon-50': 0.5, 'due-soon-75': 0.75 }),
+  apologyNeeded: true,
+});
+export const DEFAULT_DEADLINE_POLICY: DeadlinePolicy = Object.freeze({ default: DEFAULT_LADDER });
+
+export function ladderFor(policy: DeadlinePolicy, procedureCode: string): LadderPolicy {
+  const own = policy.procedures?.[procedureCode];
+  if (!own) return policy.default;
+  return {
+    dueSoon: { ...policy.default.dueSoon, ...own.dueSoon },
+    apologyNeeded: own.apologyNeeded ?? policy.default.apologyNeeded,
+  };
+}
+
+/** One rung: check `stage` at `atMs`, for the effective due instant `dueMs` it was computed from. */
+export type DeadlineInstant = Readonly<{ stage: DeadlineStage; atMs: number; dueMs: number }>;
+
+/** Unfinished, and the deadline clock not stopped by an open first supplement request. */
+export function isClockRunning(d: Dossier): boolean {
+  return (
+    d.finishedAt === null &&
+    !(d.openSupplement !== null && d.supplements[0]?.requestedAt === d.openSupplement.requestedAt)
+  );
+}
+
+/**
+ * The rungs still ahead of the dossier (those already recorded for its current effective due are left out,
+ * so a replay schedules nothing new). None while the clock is stopped; none once finished, except an
+ * overdue never recorded for a dossier that finished after its due (a lost job must not lose that fact).
+ */
+export function deadlineLadder(
+  state: DossierState,
+  calendar: WorkingCalendar,
+  ladder: LadderPolicy = DEFAULT_LADDER,
+): DeadlineInstant[] {
+  if (state.status === 'none') return [];
+  if (state.finishedAt !== null) return finishedLate(state);
+  if (!isClockRunning(state) || state.overdue) return [];
+
+  const dueMs = instantMs(state.effectiveDueAt, 'effectiveDueAt');
+  const recorded = (stage: DueSoonStage) =>
+    state.dueSoon.some((d) => d.stage === stage && instantMs(d.dueAt, 'dueAt') === dueMs);
+  const rungs: DeadlineInstant[] = [];
+  // After an apology the supervisor has acted: only the overdue (against the original date) remains.
+  if (state.apology === null) {
+    const receivedMs = instantMs(state.receivedAt, 'receivedAt');
+    const clock = officeClock(state, receivedMs, dueMs, calendar);
+    for (const stage of ['due-soon-50', 'due-soon-75'] as const) {
+      const share = ladder.dueSoon[stage];
+      if (share === null || share === undefined || recorded(stage)) continue;
+      const atMs = clock.at(share);
+      if (atMs < dueMs) rungs.push({ stage, atMs, dueMs });
+    }
+    if (ladder.apologyNeeded && !recorded('apology-needed')) {
+      const atMs = instantMs(latestApologyAt(state.effectiveDueAt, calendar), 'latestApologyAt');
+      // Before receipt, no apology can ever be in time: nothing to warn about.
+      if (atMs > receivedMs && atMs < dueMs) rungs.push({ stage: 'apology-needed', atMs, dueMs });
+    }
+  }
+  rungs.push({ stage: 'overdue', atMs: dueMs, dueMs });
+  return rungs.sort((a, b) => a.atMs - b.atMs);
+}
+
+function finishedLate(state: Dossier): DeadlineInstant[] {
+  if (state.overdue) return [];
+  const finishedMs = instantMs(state.finishedAt!, 'finishedAt');
+  const { effectiveDueMs: dueMs } = dossierAt(state, finishedMs);
+  if (dueMs >= finishedMs || overdueInvalidity(state, dueMs) !== null) return [];
+  return [{ stage: 'overdue', atMs: dueMs, dueMs }];
+}
+
+/**
+ * The office's clock between receipt and the effective due: working time, minus the closed supplement
+ * intervals that pushed the due back (the citizen's time, as effectiveDueMs counts it). `at(share)` is the
+ * instant when that share of the office's working time has elapsed.
+ */
+function officeClock(state: Dossier, receivedMs: number, dueMs: number, calendar: WorkingCalendar) {
+  const segments: Array<[number, number]> = [];
+  let from = receivedMs;
+  let due = instantMs(state.dueAt, 'dueAt');
+  const rounds = state.supplements
+    .map((s) => ({
+      req: instantMs(s.requestedAt, 'requestedAt'),
+      rec: s.receivedAt === null ? null : instantMs(s.receivedAt, 'receivedAt'),
+    }))
+    .sort((a, b) => a.req - b.req);
+  for (const r of rounds) {
+    if (r.rec === null || r.req > due) continue;
+    due += r.rec - r.req;
+    if (r.req > from) segments.push([from, r.req]);
+    from = Math.max(from, r.rec);
+  }
+  if (dueMs > from) segments.push([from, dueMs]);
+  const spans = segments.map(([a, b]) => ({ from: a, ms: workingMsBetweenMs(a, b, calendar) }));
+  const total = spans.reduce((sum, s) => sum + s.ms, 0);
+  return {
+    at(share: number): number {
+      let remaining = Math.round(total * share);
+      for (const s of spans) {
+        if (remaining <= s.ms) return addWorkingMsMs(s.from, remaining, calendar);
+        remaining -= s.ms;
+      }
+      return dueMs;
+    },
+  };
+}
+
+/** BullMQ job id of a rung: deterministic (a replay or a second scheduler adds nothing) and without ':'. */
+export const deadlineJobId = (stage: DeadlineStage, code: string, dueMs: number): string =>
+  `${stage}-${code.replace(/[:%]/g, (c) => (c === ':' ? '%3A' : '%25'))}-${dueMs}`;
