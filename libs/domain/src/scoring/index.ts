@@ -1,4 +1,5 @@
 export * from './dossier-facts';
+export * from './facts-table';
 export * from './periods';
 export * from './scoring-method';
 export * from './scorecard.types';

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import type { DossierEvent } from '../dossier/dossier.events';
 import { isOnTimeAt } from '../dossier/dossier.on-time';
 import { evolveFacts, initialFacts, type DossierFacts } from './dossier-facts';
+import { FactsTable } from './facts-table';
 import { computeScorecard, isOnTimeFacts } from './scorecard';
 import type { ScorecardProcedureInput } from './scorecard.types';
 import { QD766_V1 } from './scoring-method';
@@ -117,7 +118,7 @@ const byOccurredAt = (events: readonly DossierEvent[]) =>
   [...events].sort((a, b) => Date.parse(a.data.occurredAt) - Date.parse(b.data.occurredAt));
 const fold = (code: string, events: readonly DossierEvent[]): DossierFacts =>
   events.reduce(evolveFacts, initialFacts(code));
-const score = (facts: DossierFacts[], period: string, asOf: number) =>
+const score = (facts: DossierFacts[] | FactsTable, period: string, asOf: number) =>
   computeScorecard({
     method: QD766_V1,
     period,

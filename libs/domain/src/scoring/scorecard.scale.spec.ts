@@ -2,6 +2,7 @@
 // unit (filters over the facts, the decider's isOnTimeAt on ISO instants). Correctness only: no timing.
 import { isOnTimeAt } from '../dossier/dossier.on-time';
 import type { DossierFacts } from './dossier-facts';
+import { FactsTable } from './facts-table';
 import { parsePeriod } from './periods';
 import { computeScorecard } from './scorecard';
 import type { CriterionResult, Scorecard } from './scorecard.types';
@@ -16,6 +17,8 @@ const { units, procedures, facts } = generateFacts(
   60,
   400,
 );
+
+const table = FactsTable.from(facts);
 
 type Counts = Record<string, [number, number]>;
 
@@ -73,6 +76,9 @@ describe('scorecard at scale (100,000 dossiers)', () => {
   ])('%s agrees with a plain count per unit and for the province', (period, asOf) => {
     const card = computeScorecard({ method: QD766_V1, period, asOf, units, procedures, facts });
     expect(card.units).toHaveLength(units.length);
+    expect(
+      computeScorecard({ method: QD766_V1, period, asOf, units, procedures, facts: table, explain: false }),
+    ).toEqual(card);
     const all: Counts = {};
     for (const u of card.units) {
       const ref = reference(

@@ -6,6 +6,14 @@ import { UNIT_LEVELS, type UnitLevel } from '../catalogue';
 import { DomainError } from '../core/event-sourcing.types';
 import { instantFromMs, instantMs } from '../dossier/dossier.time';
 import type { DossierFacts } from './dossier-facts';
+import {
+  FactsTable,
+  TF_LAST_UNSATISFIED,
+  TF_ONLINE,
+  TF_RATINGS,
+  TF_SUPPLEMENTS,
+  TF_WRITTEN_RESULT,
+} from './facts-table';
 import { periodWindow, type PeriodWindow } from './periods';
 import type {
   ComputeScorecardInput,
@@ -222,6 +230,289 @@ function buildRow(
 }
 
 /**
+ * The one pass over the facts. A class, not closures: its methods keep one identity across calls, so the
+ * optimizing compiler's inlining of `tally` into the loops survives from one scorecard to the next.
+ * Instants enter `tally` as numbers, NaN for none (every comparison with NaN is false).
+ */
+class Scan {
+  /** Row u * NC per unit; row nUnits is the province. */
+  readonly counts: Int32Array;
+  /** Catalogue procedures as of the period's end; codes met only in dossiers are appended. */
+  readonly procCodes: string[] = [];
+  readonly catalogue: (CatalogueProcedure | null)[] = [];
+  readonly procUnitIdx: number[][] = [];
+  private readonly procIndex = new Map<string, number>();
+  private cap = 64;
+  /** Flags of (procedure p, unit u) at p * nUnits + u; of the province's procedure p at provFlags[p]. */
+  pairFlags: Uint8Array;
+  private provFlags: Uint8Array;
+  explainAcc: (ExplainAcc[] | null)[] | null = null;
+
+  constructor(
+    private readonly start: number,
+    private readonly end: number,
+    private readonly asOf: number,
+    private readonly unitIndex: ReadonlyMap<string, number>,
+    private readonly nUnits: number,
+    private readonly limit: number,
+  ) {
+    this.counts = new Int32Array((nUnits + 1) * NC);
+    this.pairFlags = new Uint8Array(this.cap * Math.max(1, nUnits));
+    this.provFlags = new Uint8Array(this.cap);
+  }
+
+  addProcedure(v: CatalogueProcedure): void {
+    if (this.procIndex.has(v.code)) return;
+    const p = this.procOf(v.code);
+    this.catalogue[p] = v;
+    const idx: number[] = [];
+    for (const id of v.units) {
+      const u = this.unitIndex.get(id);
+      if (u !== undefined && !idx.includes(u)) idx.push(u);
+    }
+    this.procUnitIdx[p] = idx;
+    const c = this.counts;
+    for (const b of [this.nUnits * NC, ...idx.map((u) => u * NC)]) {
+      c[b + C_PROCS]++;
+      if (v.online) c[b + C_PROCS_ONLINE]++;
+      if (v.feeRequired) c[b + C_PROCS_FEE]++;
+    }
+  }
+
+  procOf(code: string): number {
+    let p = this.procIndex.get(code);
+    if (p === undefined) {
+      p = this.procCodes.length;
+      this.procIndex.set(code, p);
+      this.procCodes.push(code);
+      this.catalogue.push(null);
+      this.procUnitIdx.push([]);
+      if (p >= this.cap) {
+        this.cap *= 2;
+        const pf = new Uint8Array(this.cap * Math.max(1, this.nUnits));
+        pf.set(this.pairFlags);
+        this.pairFlags = pf;
+        const vf = new Uint8Array(this.cap);
+        vf.set(this.provFlags);
+        this.provFlags = vf;
+      }
+    }
+    return p;
+  }
+
+  /** Set a flag on (p, u) and on p for the province, counting first hits. */
+  private hit(p: number, u: number, flag: number): void {
+    const c = this.counts;
+    const i = p * this.nUnits + u;
+    const before = this.pairFlags[i];
+    if ((before & flag) === 0) {
+      this.pairFlags[i] = before | flag;
+      const v = this.catalogue[p];
+      const listed = v !== null && this.procUnitIdx[p].includes(u);
+      const b = u * NC;
+      if (flag === F_ONLINE) {
+        if (listed && v.online) c[b + C_PROCS_ONLINE_HIT]++;
+      } else if (flag === F_FEE) {
+        c[b + C_PROCS_WITH_FEE_DOSSIER]++;
+        if (listed && v.feeRequired) c[b + C_PROCS_FEE_HIT]++;
+      } else c[b + C_PROCS_PAID_ONLINE]++;
+    }
+    const pb = this.provFlags[p];
+    if ((pb & flag) === 0) {
+      this.provFlags[p] = pb | flag;
+      const v = this.catalogue[p];
+      const b = this.nUnits * NC;
+      if (flag === F_ONLINE) {
+        if (v !== null && v.online) c[b + C_PROCS_ONLINE_HIT]++;
+      } else if (flag === F_FEE) {
+        c[b + C_PROCS_WITH_FEE_DOSSIER]++;
+        if (v !== null && v.feeRequired) c[b + C_PROCS_FEE_HIT]++;
+      } else c[b + C_PROCS_PAID_ONLINE]++;
+    }
+  }
+
+  note(acc: ExplainAcc, code: string, inNumerator: boolean): void {
+    const list = inNumerator ? acc.num : acc.lost;
+    if (list.length < this.limit) list.push(code);
+    else acc.truncated = true;
+  }
+
+  scanTable(t: FactsTable): void {
+    const { start, end } = this;
+    const procMap = new Int32Array(t.procedureCodes.length).fill(-1);
+    const unitOf = Int32Array.from(t.unitIds, (id) => this.unitIndex.get(id) ?? -1);
+    const c = t.columns;
+    const { receivedAt, finishedAt, dueAt, syncedAt, digitizedAt, reusedAt, personalStoreAt, eResultAt } = c;
+    const { paidOnlineAt, feeAt } = c;
+    const { unit, procedure, flags, facts } = t;
+    const { supplement1RequestedAt: req1, supplement1ReceivedAt: rec1, lastRatingAt } = c;
+    const asOf = this.asOf;
+    for (let i = 0, n = t.size; i < n; i++) {
+      const r = receivedAt[i];
+      if (!(r <= end)) continue; // also skips NaN: not received
+      const fin = finishedAt[i];
+      if (fin < start && r < start) continue;
+      const u = unitOf[unit[i]];
+      if (u < 0) continue;
+      const tp = procedure[i];
+      let p = procMap[tp];
+      if (p < 0) p = procMap[tp] = this.procOf(t.procedureCodes[tp]);
+      const fl = flags[i];
+      let onTime = false;
+      let ok53 = false;
+      if (!(fin < start)) {
+        if ((fl & TF_SUPPLEMENTS) !== 0) onTime = isOnTimeFacts(facts[i], end);
+        else {
+          // At most one round: SCORING.md's rule on the first round's columns.
+          const q = req1[i];
+          const v = rec1[i];
+          const e = fin <= end ? fin : q <= end && !(v <= end) ? q : end;
+          onTime = (q <= e && v <= e ? e - (v - q) : e) <= dueAt[i];
+        }
+        if (onTime) {
+          const lr = lastRatingAt[i];
+          ok53 =
+            lr <= asOf
+              ? (fl & TF_LAST_UNSATISFIED) === 0
+              : (fl & TF_RATINGS) === 0 || !ratedUnsatisfied(facts[i], asOf);
+        }
+      }
+      this.tally(
+        u,
+        facts[i],
+        p,
+        r,
+        fin,
+        fl,
+        onTime,
+        ok53,
+        syncedAt[i],
+        digitizedAt[i],
+        reusedAt[i],
+        personalStoreAt[i],
+        eResultAt[i],
+        paidOnlineAt[i],
+        feeAt[i],
+      );
+    }
+  }
+
+  scanArray(facts: readonly DossierFacts[]): void {
+    for (let i = 0; i < facts.length; i++) this.visit(facts[i]);
+  }
+
+  visit(f: DossierFacts): void {
+    const r = f.receivedAt;
+    if (r === null || r > this.end) return;
+    const fin = f.finishedAt ?? NaN;
+    if (fin < this.start && r < this.start) return;
+    const u = this.unitIndex.get(f.unitId);
+    if (u === undefined) return;
+    const flags = (f.online ? TF_ONLINE : 0) | (f.requiresWrittenResult ? TF_WRITTEN_RESULT : 0);
+    const onTime = !(fin < this.start) && isOnTimeFacts(f, this.end);
+    const ok53 = onTime && !ratedUnsatisfied(f, this.asOf);
+    this.tally(
+      u,
+      f,
+      -1,
+      r,
+      fin,
+      flags,
+      onTime,
+      ok53,
+      f.syncedAt ?? NaN,
+      f.digitizedAt ?? NaN,
+      f.reusedAt ?? NaN,
+      f.personalStoreAt ?? NaN,
+      f.eResultAt ?? NaN,
+      f.paidOnlineAt ?? NaN,
+      f.feeAt ?? NaN,
+    );
+  }
+
+  /** One dossier that is received in the period or handled in it, judged on time (`onTime`) and neither
+   * late nor rated unsatisfied (`ok53`) by the caller. `p` is its procedure's index, or -1 to look it up
+   * by code (only when needed); `src` is read only for codes. */
+  private tally(
+    u: number,
+    src: DossierFacts,
+    p: number,
+    r: number,
+    fin: number,
+    flags: number,
+    onTime: boolean,
+    ok53: boolean,
+    syncedAt: number,
+    digitizedAt: number,
+    reusedAt: number,
+    personalAt: number,
+    eResultAt: number,
+    paidOnlineAt: number,
+    feeAt: number,
+  ): void {
+    const { start, end, asOf, counts } = this;
+    const b = u * NC;
+    const x = this.explainAcc === null ? null : this.explainAcc[u];
+    const finishedByEnd = fin <= end;
+
+    if (!(fin < start)) {
+      // handled in the period
+      counts[b + C_HANDLED]++;
+      if (onTime) counts[b + C_ON_TIME]++;
+      if (ok53) counts[b + C_SATISFIED_ON_TIME]++;
+      if (finishedByEnd && (flags & TF_WRITTEN_RESULT) !== 0) {
+        counts[b + C_FINISHED_WRITTEN]++;
+        const e = eResultAt <= asOf;
+        if (e) counts[b + C_E_RESULT]++;
+        if (x !== null) this.note(x[X_61], src.code, e);
+      }
+      if (x !== null) {
+        this.note(x[X_21], src.code, onTime);
+        this.note(x[X_53], src.code, ok53);
+      }
+    }
+    if (r >= start) {
+      // received in the period
+      counts[b + C_RECEIVED]++;
+      const synced = syncedAt <= asOf;
+      const digitized = digitizedAt <= asOf;
+      const reused = reusedAt <= asOf;
+      const personal = personalAt <= asOf;
+      if (synced) counts[b + C_SYNCED]++;
+      if (digitized) counts[b + C_DIGITIZED]++;
+      if (reused) counts[b + C_REUSED]++;
+      if (personal) counts[b + C_PERSONAL_STORE]++;
+      const online = (flags & TF_ONLINE) !== 0;
+      const fee = feeAt <= asOf;
+      const paid = fee && paidOnlineAt <= asOf;
+      if (online || fee) {
+        const pi = p >= 0 ? p : this.procOf(src.procedureCode);
+        if (online) {
+          counts[b + C_ONLINE]++;
+          this.hit(pi, u, F_ONLINE);
+        }
+        if (fee) {
+          counts[b + C_FEE]++;
+          this.hit(pi, u, F_FEE);
+          if (paid) {
+            counts[b + C_FEE_PAID_ONLINE]++;
+            this.hit(pi, u, F_PAID);
+          }
+        }
+      }
+      if (x !== null) {
+        this.note(x[X_14], src.code, synced);
+        this.note(x[X_33], src.code, online);
+        this.note(x[X_62], src.code, digitized);
+        this.note(x[X_63], src.code, reused);
+        this.note(x[X_64], src.code, personal);
+        if (fee) this.note(x[X_43], src.code, paid);
+      }
+    }
+  }
+}
+
+/**
  * The scorecard of `period` as it stood at `asOf` (SCORING.md, method `input.method`). Pure: the caller
  * passes "now" as asOf when the request names none. Rows for units of `level` (all levels if omitted),
  * ranked within their level; the province row over all units.
@@ -241,184 +532,32 @@ export function computeScorecard(input: ComputeScorecardInput): Scorecard {
       throw new DomainError('DUPLICATE_UNIT', 'rule', `unit ${u.unitId} listed twice`);
     unitIndex.set(u.unitId, i);
   });
-  const P = nUnits; // the province's counter row
-  const counts = new Int32Array((nUnits + 1) * NC);
-
-  // Catalogue procedures as of the period's end; codes met only in dossiers are appended during the scan.
-  const procCodes: string[] = [];
-  const procIndex = new Map<string, number>();
-  const catalogue: (CatalogueProcedure | null)[] = [];
-  const procUnitIdx: number[][] = [];
-  for (const p of input.procedures) {
-    const v = procedureAt(p, end);
-    if (v === null || procIndex.has(p.code)) continue;
-    procIndex.set(p.code, procCodes.length);
-    procCodes.push(p.code);
-    catalogue.push(v);
-    const idx: number[] = [];
-    for (const id of v.units) {
-      const u = unitIndex.get(id);
-      if (u !== undefined && !idx.includes(u)) idx.push(u);
-    }
-    procUnitIdx.push(idx);
-    counts[P * NC + C_PROCS]++;
-    if (v.online) counts[P * NC + C_PROCS_ONLINE]++;
-    if (v.feeRequired) counts[P * NC + C_PROCS_FEE]++;
-    for (const u of idx) {
-      counts[u * NC + C_PROCS]++;
-      if (v.online) counts[u * NC + C_PROCS_ONLINE]++;
-      if (v.feeRequired) counts[u * NC + C_PROCS_FEE]++;
-    }
-  }
-  // flags of (procedure p, unit u) at p * nUnits + u; of the province's procedure p at provFlags[p].
-  let cap = Math.max(16, procCodes.length * 2);
-  let pairFlags = new Uint8Array(cap * Math.max(1, nUnits));
-  let provFlags = new Uint8Array(cap);
-  const procOf = (code: string): number => {
-    let p = procIndex.get(code);
-    if (p === undefined) {
-      p = procCodes.length;
-      procIndex.set(code, p);
-      procCodes.push(code);
-      catalogue.push(null);
-      procUnitIdx.push([]);
-      if (p >= cap) {
-        cap *= 2;
-        const pf = new Uint8Array(cap * Math.max(1, nUnits));
-        pf.set(pairFlags);
-        pairFlags = pf;
-        const vf = new Uint8Array(cap);
-        vf.set(provFlags);
-        provFlags = vf;
-      }
-    }
-    return p;
-  };
-  /** Set a flag on (p, u) and on p for the province, counting first hits. */
-  const hit = (p: number, u: number, flag: number): void => {
-    const i = p * nUnits + u;
-    const before = pairFlags[i];
-    if ((before & flag) === 0) {
-      pairFlags[i] = before | flag;
-      const v = catalogue[p];
-      const listed = v !== null && procUnitIdx[p].includes(u);
-      const b = u * NC;
-      if (flag === F_ONLINE) {
-        if (listed && v.online) counts[b + C_PROCS_ONLINE_HIT]++;
-      } else if (flag === F_FEE) {
-        counts[b + C_PROCS_WITH_FEE_DOSSIER]++;
-        if (listed && v.feeRequired) counts[b + C_PROCS_FEE_HIT]++;
-      } else counts[b + C_PROCS_PAID_ONLINE]++;
-    }
-    const pb = provFlags[p];
-    if ((pb & flag) === 0) {
-      provFlags[p] = pb | flag;
-      const v = catalogue[p];
-      const b = P * NC;
-      if (flag === F_ONLINE) {
-        if (v !== null && v.online) counts[b + C_PROCS_ONLINE_HIT]++;
-      } else if (flag === F_FEE) {
-        counts[b + C_PROCS_WITH_FEE_DOSSIER]++;
-        if (v !== null && v.feeRequired) counts[b + C_PROCS_FEE_HIT]++;
-      } else counts[b + C_PROCS_PAID_ONLINE]++;
-    }
-  };
-
   // Which units get a row.
   const only = input.onlyUnitIds ? new Set(input.onlyUnitIds) : null;
   const shown = units.map(
     (u) => (input.level === undefined || u.level === input.level) && (!only || only.has(u.unitId)),
   );
 
-  // Explanations, for the shown units only.
-  const limit = input.explainLimit ?? 100;
-  const explainAcc: (ExplainAcc[] | null)[] | null = input.explain
-    ? units.map((_, i) => (shown[i] ? X_IDS.map(newAcc) : null))
-    : null;
-  const note = (acc: ExplainAcc, code: string, inNumerator: boolean): void => {
-    const list = inNumerator ? acc.num : acc.lost;
-    if (list.length < limit) list.push(code);
-    else acc.truncated = true;
-  };
-
-  // The scan.
-  const visit = (f: DossierFacts): void => {
-    const r = f.receivedAt;
-    if (r === null || r > end) return;
-    const fin = f.finishedAt;
-    const receivedIn = r >= start;
-    const handled = fin === null || fin >= start;
-    if (!handled && !receivedIn) return;
-    const u = unitIndex.get(f.unitId);
-    if (u === undefined) return;
-    const b = u * NC;
-    const x = explainAcc === null ? null : explainAcc[u];
-
-    if (handled) {
-      counts[b + C_HANDLED]++;
-      const onTime = isOnTimeFacts(f, end);
-      const ok53 = onTime && !ratedUnsatisfied(f, asOf);
-      if (onTime) counts[b + C_ON_TIME]++;
-      if (ok53) counts[b + C_SATISFIED_ON_TIME]++;
-      if (fin !== null && fin <= end && f.requiresWrittenResult) {
-        counts[b + C_FINISHED_WRITTEN]++;
-        const e = f.eResultAt !== null && f.eResultAt <= asOf;
-        if (e) counts[b + C_E_RESULT]++;
-        if (x !== null) note(x[X_61], f.code, e);
-      }
-      if (x !== null) {
-        note(x[X_21], f.code, onTime);
-        note(x[X_53], f.code, ok53);
-      }
-    }
-    if (receivedIn) {
-      counts[b + C_RECEIVED]++;
-      const synced = f.syncedAt !== null && f.syncedAt <= asOf;
-      const digitized = f.digitizedAt !== null && f.digitizedAt <= asOf;
-      const reused = f.reusedAt !== null && f.reusedAt <= asOf;
-      const personal = f.personalStoreAt !== null && f.personalStoreAt <= asOf;
-      if (synced) counts[b + C_SYNCED]++;
-      if (digitized) counts[b + C_DIGITIZED]++;
-      if (reused) counts[b + C_REUSED]++;
-      if (personal) counts[b + C_PERSONAL_STORE]++;
-      const fee = f.feeAt !== null && f.feeAt <= asOf;
-      if (f.online || fee) {
-        const p = procOf(f.procedureCode);
-        if (f.online) {
-          counts[b + C_ONLINE]++;
-          hit(p, u, F_ONLINE);
-        }
-        if (fee) {
-          counts[b + C_FEE]++;
-          hit(p, u, F_FEE);
-          if (f.paidOnlineAt !== null && f.paidOnlineAt <= asOf) {
-            counts[b + C_FEE_PAID_ONLINE]++;
-            hit(p, u, F_PAID);
-          }
-        }
-      }
-      if (x !== null) {
-        note(x[X_14], f.code, synced);
-        note(x[X_33], f.code, f.online);
-        note(x[X_62], f.code, digitized);
-        note(x[X_63], f.code, reused);
-        note(x[X_64], f.code, personal);
-        if (fee) note(x[X_43], f.code, f.paidOnlineAt !== null && f.paidOnlineAt <= asOf);
-      }
-    }
-  };
-  const facts = input.facts;
-  if (Array.isArray(facts)) {
-    const arr = facts as readonly DossierFacts[];
-    for (let i = 0; i < arr.length; i++) visit(arr[i]);
-  } else {
-    for (const f of facts) visit(f);
+  const scan = new Scan(start, end, asOf, unitIndex, nUnits, input.explainLimit ?? 100);
+  for (const p of input.procedures) {
+    const v = procedureAt(p, end);
+    if (v !== null) scan.addProcedure(v);
   }
+  if (input.explain) scan.explainAcc = units.map((_, i) => (shown[i] ? X_IDS.map(newAcc) : null));
+
+  const facts = input.facts;
+  if (facts instanceof FactsTable) scan.scanTable(facts);
+  else if (Array.isArray(facts)) scan.scanArray(facts as readonly DossierFacts[]);
+  else for (const f of facts as Iterable<DossierFacts>) scan.visit(f);
 
   // The province's dossier counts are its units' sums (every counted dossier belongs to one unit).
+  const { counts, procCodes, catalogue, procUnitIdx, pairFlags, explainAcc } = scan;
+  const P = nUnits;
   for (let u = 0; u < nUnits; u++) {
     for (let k = 0; k <= C_PERSONAL_STORE; k++) counts[P * NC + k] += counts[u * NC + k];
   }
+  const note = (acc: ExplainAcc, code: string, inNumerator: boolean): void =>
+    scan.note(acc, code, inNumerator);
 
   // Explanations of procedure criteria (codes in catalogue order).
   const procedureExplanation = (u: number, id: CriterionId): CriterionExplanation | undefined => {

@@ -4,6 +4,7 @@
 import type { Instant } from '../calendar';
 import type { ProcedureVersion, UnitLevel } from '../catalogue';
 import type { DossierFacts } from './dossier-facts';
+import type { FactsTable } from './facts-table';
 import type { CriterionId, GroupId, ScoringMethod } from './scoring-method';
 
 export type ScorecardUnitInput = Readonly<{ unitId: string; name: string; level: UnitLevel }>;
@@ -28,8 +29,9 @@ export type ComputeScorecardInput = Readonly<{
   /** Every unit of the province (the province row aggregates all of them, whatever `level`). */
   units: readonly ScorecardUnitInput[];
   procedures: readonly ScorecardProcedureInput[];
-  /** All dossiers' facts (any that do not fall in the period are skipped cheaply). */
-  facts: Iterable<DossierFacts> | readonly DossierFacts[];
+  /** All dossiers' facts (any that do not fall in the period are skipped cheaply); a FactsTable (columns)
+   * scans several times faster than objects. */
+  facts: Iterable<DossierFacts> | readonly DossierFacts[] | FactsTable;
   /** Only units of this level get a row (ranks are always within a level). */
   level?: UnitLevel;
   /** List the codes behind each criterion (GET /api/scorecards/{unitId}). */
