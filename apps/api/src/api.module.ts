@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { ApplicationModule, ListDossiersModule } from '@tracker/application';
+import { AlertsReader, ApplicationModule, ListDossiersModule } from '@tracker/application';
+import { AlertsHttpController } from './alerts/alerts.http.controller';
 import { InfrastructureModule, InfrastructureOptions, TokenRegistry } from '@tracker/infrastructure';
 import { CatalogueHttpController } from './catalogue/catalogue.http.controller';
 import { DossierListHttpController } from './dossiers/dossier-list.http.controller';
@@ -32,9 +33,11 @@ export class ApiModule {
         DossiersHttpController,
         CatalogueHttpController,
         HealthHttpController,
+        AlertsHttpController,
       ],
       providers: [
         { provide: TOKEN_REGISTRY, useValue: options.tokens },
+        AlertsReader,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],

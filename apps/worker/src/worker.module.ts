@@ -8,12 +8,17 @@ import {
   WORKER_RUNNER_OPTIONS,
 } from '@tracker/application';
 import { InfrastructureModule, InfrastructureOptions } from '@tracker/infrastructure';
+import type { DeadlineOptions } from '@tracker/application';
+import { alertWorkerProviders } from './alerts/alerts.runtime';
+import { deadlineWorkerProviders } from './deadlines/deadlines.runtime';
 
 export type WorkerOptions = Readonly<{
   /** The projections to run (default: all of them). */
   projections?: readonly AnyProjection[];
   /** Batching and backoff of every runner. */
   runner?: SubscriptionRunnerOptions;
+  /** Deadline jobs, processor and sweep (false: none in this process). */
+  deadlines?: DeadlineOptions | false;
 }>;
 
 /**
@@ -30,6 +35,8 @@ export class WorkerModule {
         { provide: WORKER_PROJECTIONS, useValue: options.projections ?? ALL_PROJECTIONS },
         { provide: WORKER_RUNNER_OPTIONS, useValue: options.runner ?? {} },
         ProjectionWorker,
+        ...deadlineWorkerProviders(options.deadlines),
+        ...alertWorkerProviders(),
       ],
       exports: [ProjectionWorker],
     };

@@ -16,3 +16,5 @@ export * from './projections';
 export * from './dossiers/list-dossiers.query';
 export * from './dossiers/list-dossiers.handler';
 export * from './dossiers/list-dossiers.module';
+export * from './deadlines';
+export * from './alerts';

@@ -8,3 +8,4 @@ export * from './infrastructure.module';
 export * from './esdb/esdb-event-feed.adapter';
 export * from './redis/redis-projection.store';
 export * from './redis/projection-faults';
+export * from './bullmq';

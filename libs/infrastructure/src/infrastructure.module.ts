@@ -8,6 +8,7 @@ import {
   Provider,
 } from '@nestjs/common';
 import {
+  ALERT_FEED,
   CHECKPOINT_STORE,
   CLOCK,
   Clock,
@@ -24,6 +25,7 @@ import { EsdbEventFeed } from './esdb/esdb-event-feed.adapter';
 import { EventStoreConnection, connectEventStore } from './esdb/event-store-connection';
 import { SystemClock } from './clock/system-clock.adapter';
 import { RedisIdempotencyStore } from './redis/redis-idempotency.store';
+import { RedisAlertFeed } from './bullmq/redis-alert-feed.adapter';
 import { RedisCheckpointStore, RedisProjectionStore } from './redis/redis-projection.store';
 
 export const ENVIRONMENT = Symbol('ENVIRONMENT');
@@ -100,6 +102,11 @@ export class InfrastructureModule {
         useFactory: (redis: Redis) => new RedisCheckpointStore(redis, env.REDIS_KEY_PREFIX),
         inject: [REDIS],
       },
+      {
+        provide: ALERT_FEED,
+        useFactory: (redis: Redis) => new RedisAlertFeed(redis, env.REDIS_KEY_PREFIX),
+        inject: [REDIS],
+      },
       { provide: CLOCK, useValue: options.clock ?? new SystemClock() },
       ConnectionsLifecycle,
     ];
@@ -114,6 +121,8 @@ export class InfrastructureModule {
         REDIS,
         IDEMPOTENCY_STORE,
         CLOCK,
+        ALERT_FEED,
+        PROJECTION_STORE,
       ],
     };
   }

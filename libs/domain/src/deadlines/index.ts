@@ -1,1 +1,2 @@
 export * from './deadline-ladder';
+export * from './open-alerts';

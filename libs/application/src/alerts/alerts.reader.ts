@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DeadlineAlert } from '@tracker/domain';
+import type { Caller } from '../access/caller';
+import { PROJECTION_STORE, type ProjectionStore } from '../projections/projection-store.port';
+import { ALERT_FEED, type AlertFeed, type AlertFeedReader } from './alert-feed.port';
+import { alertsProjection, type AlertsDoc } from './alerts.projection';
+
+/** Reform office and admin see every unit; supervisors their own (the receiving or the current unit). */
+export function alertVisibleTo(caller: Caller, alert: DeadlineAlert, unitId?: string): boolean {
+  const units = [alert.unitId, alert.currentUnitId];
+  if (unitId !== undefined && !units.includes(unitId)) return false;
+  if (caller.role === 'admin' || caller.role === 'reform-office') return true;
+  return units.some((u) => caller.units.includes(u));
+}
+
+/** `GET /api/alerts` and `/api/alerts/stream` over the `alerts.v1` read model and its change feed. */
+@Injectable()
+export class AlertsReader {
+  constructor(
+    @Inject(PROJECTION_STORE) private readonly store: ProjectionStore,
+    @Inject(ALERT_FEED) private readonly feed: AlertFeed,
+  ) {}
+
+  /** Open alerts the caller may see, oldest first. */
+  async list(caller: Caller, unitId?: string): Promise<DeadlineAlert[]> {
+    const generation = await this.store.activeGeneration(alertsProjection);
+    if (generation === undefined) return [];
+    const everything = caller.role === 'admin' || caller.role === 'reform-office';
+    const sets =
+      unitId !== undefined ? [`unit:${unitId}`] : everything ? ['all'] : caller.units.map((u) => `unit:${u}`);
+    const codes = new Set<string>();
+    for (const set of sets) {
+      for (const code of await this.store.membersByScore(
+        alertsProjection,
+        generation,
+        set,
+        -Infinity,
+        Infinity,
+      )) {
+        codes.add(code);
+      }
+    }
+    const docs = await this.store.documents<AlertsDoc>(alertsProjection, generation, [...codes]);
+    return docs
+      .flatMap((d) => d?.alerts ?? [])
+      .filter((a) => alertVisibleTo(caller, a, unitId))
+      .sort((a, b) => Date.parse(a.raisedAt) - Date.parse(b.raisedAt) || a.id.localeCompare(b.id));
+  }
+
+  lastId(): Promise<string> {
+    return this.feed.lastId();
+  }
+
+  reader(): AlertFeedReader {
+    return this.feed.reader();
+  }
+}

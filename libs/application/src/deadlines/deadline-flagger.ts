@@ -1,0 +1,53 @@
+import {
+  DomainError,
+  dossierDecider,
+  dossierStreamName,
+  instantFromMs,
+  type Actor,
+  type DossierCommand,
+} from '@tracker/domain';
+import { handleCommand } from '../command-handling/handle-command';
+import type { Clock } from '../ports/clock.port';
+import type { EventStore } from '../ports/event-store.port';
+import type { DeadlineJob } from './deadline-scheduler.port';
+
+const SYSTEM: Actor = { subject: 'deadline-worker', role: 'system' };
+
+export type FlagOutcome = 'recorded' | 'nothing' | 'early' | 'no-dossier';
+
+/**
+ * The use case behind a firing job and the sweep: re-read the dossier and let the decider say whether the
+ * stage still holds. The command is dated at the job's instant (the due instant for an overdue), so the
+ * event says when the dossier reached the stage, not when a worker got round to it; the decider judges the
+ * dossier as it stood then, and a fact recorded later that contradicts it is answered by a retraction.
+ */
+export class DeadlineFlagger {
+  constructor(
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** `early` when the clock has not reached the job's instant yet (the caller waits and retries). */
+  async flag(job: DeadlineJob): Promise<FlagOutcome> {
+    if (this.clock.now().getTime() < job.atMs) return 'early';
+    const at = instantFromMs(job.atMs);
+    const dueAt = instantFromMs(job.dueMs);
+    const command: DossierCommand =
+      job.stage === 'overdue'
+        ? { type: 'FlagOverdue', data: { now: dueAt, actor: SYSTEM, dueAt } }
+        : { type: 'FlagDueSoon', data: { now: at, actor: SYSTEM, stage: job.stage, dueAt } };
+    try {
+      const result = await handleCommand(this.store, dossierStreamName(job.code), dossierDecider, command, {
+        actor: SYSTEM.subject,
+        role: SYSTEM.role,
+        correlationId: job.id,
+        // Deterministic event ids: two workers racing on the same job write the same event, once.
+        idempotencyScope: `deadline:${job.id}`,
+      });
+      return result.newEvents.length ? 'recorded' : 'nothing';
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'DOSSIER_NOT_FOUND') return 'no-dossier';
+      throw error;
+    }
+  }
+}

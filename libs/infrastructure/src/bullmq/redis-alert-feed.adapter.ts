@@ -1,0 +1,61 @@
+import type { AlertFeed, AlertFeedEntry, AlertFeedReader } from '@tracker/application';
+import type { Redis } from 'ioredis';
+
+const compare = (a: string, b: string): number => {
+  const [am, as] = a.split('-').map(BigInt);
+  const [bm, bs] = b.split('-').map(BigInt);
+  return am === bm ? Number(as - bs) : am < bm ? -1 : 1;
+};
+
+type Raw = [string, string[]];
+const parse = ([id, fields]: Raw): AlertFeedEntry => {
+  const body = JSON.parse(fields[fields.indexOf('change') + 1]) as Omit<AlertFeedEntry, 'id'>;
+  return { id, ...body };
+};
+
+/** The alerts change feed as a capped Redis Stream (`P alerts:changes`), with the ids the sink gives. */
+export class RedisAlertFeed implements AlertFeed {
+  readonly key: string;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    private readonly maxLength = 100_000,
+  ) {
+    this.key = `${prefix}alerts:changes`;
+  }
+
+  async append(entries: readonly AlertFeedEntry[]): Promise<void> {
+    const last = await this.lastId();
+    const fresh = entries.filter((e) => compare(e.id, last) > 0);
+    if (fresh.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const { id, ...body } of fresh) {
+      pipeline.xadd(this.key, 'MAXLEN', '~', this.maxLength, id, 'change', JSON.stringify(body));
+    }
+    const results = (await pipeline.exec()) ?? [];
+    // A concurrent writer (a second worker) may have added the same ids first: that is the same entry.
+    const failed = results.find(([error]) => error && !/equal or smaller/.test(error.message));
+    if (failed?.[0]) throw failed[0];
+  }
+
+  async lastId(): Promise<string> {
+    const info = (await this.redis.xrevrange(this.key, '+', '-', 'COUNT', 1)) as Raw[];
+    return info[0]?.[0] ?? '0-0';
+  }
+
+  reader(): AlertFeedReader {
+    const conn = this.redis.duplicate();
+    const key = this.key;
+    return {
+      async read(after: string, blockMs: number, count = 100): Promise<AlertFeedEntry[]> {
+        const result = (await conn.xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', key, after)) as
+          [string, Raw[]][] | null;
+        return result?.[0]?.[1].map(parse) ?? [];
+      },
+      async close(): Promise<void> {
+        conn.disconnect();
+      },
+    };
+  }
+}
