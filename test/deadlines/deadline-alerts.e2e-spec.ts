@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 async function receive(code: string, receivedAt = RECEIVED): Promise<void> {
-  if (t.clock.now().getTime() < ms(receivedAt)) t.clock.set(ms(receivedAt) + 1);
+  t.clock.set(ms(receivedAt) + 1_000); // recorded a second after it happened
   await t
     .as(TOKENS.clerk)
     .post('/api/dossiers')
@@ -166,5 +166,162 @@ describe('deadline alerts (API + worker, BullMQ, embedded event store, test cloc
       'DossierDueSoon:apology-needed',
       'DossierBecameOverdue:',
     ]);
+  });
+});
+
+describe('deadline alerts: what moves, cancels and repairs them', () => {
+  it('a dossier finished in time gets no job and no alert, even past its due and after sweeps', async () => {
+    const code = 'DL-DONE-1';
+    await receive(code);
+    await t.settled(code);
+    expect((await jobsOf(code)).length).toBe(4);
+    t.clock.set(ms('2025-03-04T09:00:00+07:00'));
+    await step(code, {
+      type: 'processed',
+      occurredAt: '2025-03-04T09:00:00+07:00',
+      outcome: 'approved',
+    }).expect(201);
+    await t.settled(code);
+    expect(await jobsOf(code)).toEqual([]);
+    t.clock.set(ms(DUE) + 60_000);
+    await t.runtime().sweep.run();
+    await t.runtime().sweep.run();
+    await t.settled(code);
+    expect(systemEvents(await t.eventsOf(code))).toEqual([]);
+    const open = await t.as(TOKENS.reform).get('/api/alerts').expect(200);
+    expect(open.body.alerts.filter((a: { code: string }) => a.code === code)).toEqual([]);
+  });
+
+  it('a supplement round trip stops the clock (no jobs) and moves every rung to the new instants', async () => {
+    const code = 'DL-SUPP-1';
+    await receive(code);
+    t.clock.set(ms('2025-03-04T08:00:00+07:00') + 1);
+    await step(code, {
+      type: 'supplement-requested',
+      occurredAt: '2025-03-04T08:00:00+07:00',
+      reason: 'thiếu bản vẽ',
+    }).expect(201);
+    await t.settled(code);
+    expect(await jobsOf(code)).toEqual([]);
+    t.clock.set(ms('2025-03-06T08:00:00+07:00') + 1);
+    await step(code, { type: 'supplement-received', occurredAt: '2025-03-06T08:00:00+07:00' }).expect(201);
+    await t.settled(code);
+    const NEW_DUE = '2025-03-12T08:00:00.000+07:00'; // two days with the citizen
+    const ladder = await ladderOf(code);
+    expect(ladder.map((r) => instantFromMs(r.dueMs))).toEqual(ladder.map(() => NEW_DUE));
+    expect((await jobsOf(code)).sort()).toEqual(
+      ladder.map((r) => `${r.stage}-${code}-${ms(NEW_DUE)}`).sort(),
+    );
+
+    const e50 = await reach(code, ms('2025-03-07T13:45:00+07:00'), 'DossierDueSoon', 'due-soon-50');
+    expect(e50.data).toMatchObject({ occurredAt: '2025-03-07T13:45:00.000+07:00', dueAt: NEW_DUE });
+    // The old due instant passes without an overdue.
+    t.clock.set(ms(DUE) + 1_000);
+    await t.runtime().sweep.run();
+    expect((await t.eventsOf(code)).some((e) => e.type === 'DossierBecameOverdue')).toBe(false);
+    const eOverdue = await reach(code, ms(NEW_DUE), 'DossierBecameOverdue');
+    expect(eOverdue.data).toEqual({ occurredAt: NEW_DUE, dueAt: NEW_DUE });
+  });
+
+  it('a processing step recorded late, dated before the due, retracts the overdue and closes its alert', async () => {
+    const code = 'DL-LATE-1';
+    const sse = await t.sse(TOKENS.reform);
+    await receive(code);
+    await t.settled(code);
+    await reach(code, ms(DUE), 'DossierBecameOverdue');
+    await t.settled(code);
+    const open = await t.as(TOKENS.supervisor).get('/api/alerts?unitId=SCT').expect(200);
+    expect(open.body.alerts.filter((a: { code: string }) => a.code === code)).toMatchObject([
+      { kind: 'overdue', dueAt: DUE },
+    ]);
+    await step(code, {
+      type: 'processed',
+      occurredAt: '2025-03-07T16:00:00+07:00',
+      outcome: 'approved',
+    }).expect(201);
+    const retracted = await waitFor(async () =>
+      (await t.eventsOf(code)).find((e) => e.type === 'OverdueRetracted'),
+    );
+    expect(retracted.data).toMatchObject({ dueAt: DUE, why: 'finished-before-due' });
+    await t.settled(code);
+    const after = await t.as(TOKENS.supervisor).get('/api/alerts').expect(200);
+    expect(after.body.alerts.filter((a: { code: string }) => a.code === code)).toEqual([]);
+    await waitFor(() => sse.events.some((e) => e.alert.code === code && e.change === 'closed'));
+    expect(
+      sse.events.filter((e) => e.alert.code === code && e.alert.kind === 'overdue').map((e) => e.change),
+    ).toEqual(['opened', 'closed']);
+  });
+
+  it('Redis loses everything mid-way: the sweep restarts the reactor and every overdue is recorded, once', async () => {
+    const codes = Array.from({ length: 12 }, (_, i) => `DL-LOST-${i}`);
+    t.clock.set(ms('2025-03-17T08:00:00+07:00'));
+    for (const [i, code] of codes.entries()) {
+      await receive(code, `2025-03-17T08:${String(i).padStart(2, '0')}:00+07:00`);
+    }
+    for (const code of codes) await t.settled(code);
+    await t.loseRedisData();
+    t.clock.set(ms('2025-03-24T09:00:00+07:00')); // past every due (24 March 08:00–08:11)
+    await waitFor(
+      async () => {
+        for (const code of codes) {
+          if (!(await t.eventsOf(code)).some((e) => e.type === 'DossierBecameOverdue')) return false;
+        }
+        return true;
+      },
+      { timeoutMs: 30_000, description: 'every overdue recorded after the loss' },
+    );
+    for (const code of codes) await t.settled(code);
+    await t.runtime().sweep.run();
+    for (const [i, code] of codes.entries()) {
+      const overdues = (await t.eventsOf(code)).filter((e) => e.type === 'DossierBecameOverdue');
+      const due = `2025-03-24T08:${String(i).padStart(2, '0')}:00.000+07:00`;
+      expect(overdues.map((e) => e.data)).toEqual([{ occurredAt: due, dueAt: due }]);
+    }
+    const open = await t.as(TOKENS.reform).get('/api/alerts').expect(200);
+    const kinds = open.body.alerts
+      .filter((a: { code: string }) => codes.includes(a.code))
+      .map((a: { kind: string }) => a.kind);
+    expect(kinds).toEqual(codes.map(() => 'overdue'));
+  });
+
+  it('two workers at once record each event once', async () => {
+    await t.startSecondWorker();
+    const codes = Array.from({ length: 10 }, (_, i) => `DL-TWO-${i}`);
+    t.clock.set(ms('2025-04-07T08:00:00+07:00'));
+    for (const [i, code] of codes.entries()) {
+      await receive(code, `2025-04-07T08:${String(i).padStart(2, '0')}:00+07:00`);
+    }
+    for (const code of codes) await t.settled(code);
+    const ladder = await ladderOf(codes[0]);
+    for (const rung of ladder) {
+      t.clock.set(rung.atMs + 11 * 60_000); // past this rung of all ten
+      await waitFor(
+        async () => {
+          for (const code of codes) {
+            const stored = systemEvents(await t.eventsOf(code));
+            const found = stored.some((e) =>
+              rung.stage === 'overdue' ? e.type === 'DossierBecameOverdue' : e.data.stage === rung.stage,
+            );
+            if (!found) return false;
+          }
+          return true;
+        },
+        { timeoutMs: 20_000, description: `${rung.stage} of all ten` },
+      );
+    }
+    await t.runtime().sweep.run();
+    for (const code of codes) {
+      const stored = systemEvents(await t.eventsOf(code)).map(
+        (e) => `${e.type}:${String(e.data.stage ?? '')}`,
+      );
+      expect(stored.sort()).toEqual(
+        [
+          'DossierDueSoon:due-soon-50',
+          'DossierDueSoon:due-soon-75',
+          'DossierDueSoon:apology-needed',
+          'DossierBecameOverdue:',
+        ].sort(),
+      );
+    }
   });
 });
