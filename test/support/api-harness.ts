@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Clock } from '@tracker/application';
+import { ALL_PROJECTIONS, PROJECTION_STORE, ProjectionStore, type Clock } from '@tracker/application';
+import { BACKWARDS, END } from '@eventstore/db-client';
 import {
   Environment,
   EventStoreConnection,
@@ -14,6 +15,7 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureHttp } from '../../apps/api/src/http/configure-http';
+import type { WorkerOptions } from '../../apps/worker/src/worker.module';
 
 export const TOKENS = {
   admin: 'admin-token-0000000000000000',
@@ -53,6 +55,8 @@ export type ApiHarness = Readonly<{
   env: Environment;
   clock: TestClock;
   eventStore: TestEventStore;
+  /** Resolves when every projection the worker runs has folded the last event of its streams. */
+  waitForProjections(timeoutMs?: number): Promise<void>;
   as(token: string): {
     get(path: string): request.Test;
     post(path: string): request.Test;
@@ -61,11 +65,25 @@ export type ApiHarness = Readonly<{
   close(): Promise<void>;
 }>;
 
+/** Position of the last event in `$all` on a stream with one of these prefixes. */
+async function lastPositionOf(es: TestEventStore, prefixes: readonly string[]): Promise<bigint | undefined> {
+  for await (const resolved of es.client.readAll({ direction: BACKWARDS, fromPosition: END })) {
+    const e = resolved.event;
+    if (e && prefixes.some((p) => e.streamId.startsWith(p))) return e.position?.commit;
+  }
+  return undefined;
+}
+
 /**
  * The API exactly as main.ts configures it, over a fresh embedded event store (in memory) and the real
  * Redis under a key prefix of its own, removed on close.
  */
-export async function startApi(): Promise<ApiHarness> {
+export type StartApiOptions = Readonly<{
+  /** Run the worker (projections, reactors) in the same process, as `npm start` does. */
+  worker?: WorkerOptions | boolean;
+}>;
+
+export async function startApi(options: StartApiOptions = {}): Promise<ApiHarness> {
   const eventStore = await startTestEventStore({ forceEmbedded: true });
   const connection: EventStoreConnection = await connectEventStore({
     connectionString: eventStore.connectionString,
@@ -80,7 +98,15 @@ export async function startApi(): Promise<ApiHarness> {
   });
   const clock = new TestClock();
   const moduleRef = await Test.createTestingModule({
-    imports: [ApiModule.forRoot({ env, tokens: parseTokens(TOKENS_FILE), clock, eventStore: connection })],
+    imports: [
+      ApiModule.forRoot({
+        env,
+        tokens: parseTokens(TOKENS_FILE),
+        clock,
+        eventStore: connection,
+        ...(options.worker ? { worker: options.worker } : {}),
+      }),
+    ],
   }).compile();
   const app = configureHttp(moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] }));
   await app.init();
@@ -90,12 +116,28 @@ export async function startApi(): Promise<ApiHarness> {
     post: (path: string) => http.post(path).set('Authorization', `Bearer ${token}`),
     put: (path: string) => http.put(path).set('Authorization', `Bearer ${token}`),
   });
+  const waitForProjections = async (timeoutMs = 20_000) => {
+    const store = app.get<ProjectionStore>(PROJECTION_STORE);
+    const deadline = Date.now() + timeoutMs;
+    for (const projection of ALL_PROJECTIONS) {
+      const target = await lastPositionOf(eventStore, projection.streamPrefixes);
+      if (target === undefined) continue;
+      for (;;) {
+        const position = (await store.status(projection))?.checkpoint.position;
+        if (position !== undefined && position >= target) break;
+        if (Date.now() > deadline)
+          throw new Error(`${projection.name} did not reach ${target} (at ${position})`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+  };
   return {
     app,
     http,
     env,
     clock,
     eventStore,
+    waitForProjections,
     as,
     async close() {
       await app.close();

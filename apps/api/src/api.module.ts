@@ -9,6 +9,7 @@ import { DossiersHttpController } from './dossiers/dossiers.http.controller';
 import { HealthHttpController } from './health/health.http.controller';
 import { AuthGuard, TOKEN_REGISTRY } from './http/auth.guard';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { ScorecardsHttpController } from './scorecards/scorecards.http.controller';
 import { WorkerModule, WorkerOptions } from '../../worker/src/worker.module';
 
 export type ApiOptions = InfrastructureOptions & {
@@ -34,6 +35,7 @@ export class ApiModule {
         CatalogueHttpController,
         HealthHttpController,
         AlertsHttpController,
+        ScorecardsHttpController,
       ],
       providers: [
         { provide: TOKEN_REGISTRY, useValue: options.tokens },

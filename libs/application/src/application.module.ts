@@ -13,6 +13,8 @@ import { DossierCodeAllocator } from './dossiers/dossier-code.allocator';
 import { GetDossierHandler } from './dossiers/get-dossier.handler';
 import { ReceiveDossierHandler } from './dossiers/receive-dossier.handler';
 import { RecordDossierStepHandler } from './dossiers/record-dossier-step.handler';
+import { DossierFactsCache } from './scorecards/dossier-facts.cache';
+import { GetScorecardHandler, GetUnitScorecardHandler, ScorecardCalculator } from './scorecards/scorecard.queries';
 
 /**
  * Use cases behind the CommandBus/QueryBus (the dispatch seam only: no AggregateRoot, no in-memory event bus).
@@ -32,6 +34,10 @@ import { RecordDossierStepHandler } from './dossiers/record-dossier-step.handler
     SetCalendarHandler,
     ListUnitsHandler,
     ListProceduresHandler,
+    DossierFactsCache,
+    ScorecardCalculator,
+    GetScorecardHandler,
+    GetUnitScorecardHandler,
   ],
   exports: [CqrsModule, CalendarProvider, CatalogueReader],
 })

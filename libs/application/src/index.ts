@@ -16,5 +16,8 @@ export * from './projections';
 export * from './dossiers/list-dossiers.query';
 export * from './dossiers/list-dossiers.handler';
 export * from './dossiers/list-dossiers.module';
+export * from './ports/dossier-facts.source.port';
+export * from './scorecards/dossier-facts.cache';
+export * from './scorecards/scorecard.queries';
 export * from './deadlines';
 export * from './alerts';

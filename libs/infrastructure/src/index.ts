@@ -8,4 +8,5 @@ export * from './infrastructure.module';
 export * from './esdb/esdb-event-feed.adapter';
 export * from './redis/redis-projection.store';
 export * from './redis/projection-faults';
+export * from './redis/redis-dossier-facts.source';
 export * from './bullmq';

@@ -7,6 +7,7 @@ import {
   ProcedureState,
   ProcedureVersion,
   UnitEvent,
+  UnitLevel,
   UnitState,
   procedureDecider,
   procedureStreamName,
@@ -16,7 +17,7 @@ import {
 import { EVENT_FEED, EventFeed, FeedSubscription } from '../ports/event-feed.port';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 
-export type UnitView = Readonly<{ unitId: string; name: string; level: string; parentId?: string }>;
+export type UnitView = Readonly<{ unitId: string; name: string; level: UnitLevel; parentId?: string }>;
 type DefinedProcedureState = Extract<ProcedureState, { status: 'defined' }>;
 /** A procedure as the catalogue lists it: its current definition and its dated history. */
 export type DefinedProcedure = ProcedureVersion & { versions: readonly ProcedureVersion[] };

@@ -6,4 +6,5 @@ export * from './projection.sink';
 export * from './projection.worker';
 export * from './rebuild-projection';
 export * from './dossier-list.projection';
+export * from './dossier-facts.projection';
 export * from './registry';

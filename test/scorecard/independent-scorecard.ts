@@ -1,0 +1,309 @@
+// An independent reading of SCORING.md ("qd766-v1"), written for the scenario test straight from the text
+// and the raw events in `$all`, sharing no code with libs/domain/src/scoring. Deliberately plain: lists,
+// filters and counts, no indexes, no incremental folds.
+
+export type RawEvent = { stream: string; type: string; data: Record<string, any> };
+
+type Unit = { unitId: string; name: string; level: string };
+type Procedure = {
+  code: string;
+  versions: { units: string[]; onlineLevel: string; feeRequired: boolean; effectiveFrom: string }[];
+};
+
+export type Criterion = {
+  id: string;
+  numerator: number | null;
+  denominator: number | null;
+  score: number | null;
+  max: number;
+};
+export type Row = {
+  unitId: string;
+  total: number;
+  maxWithoutData: number;
+  band: string | null;
+  rank?: number;
+  criteria: Criterion[];
+};
+
+const HOUR = 3600_000;
+const ms = (iso: string) => Date.parse(iso);
+
+/** [start, last instant] of `2025`, `2025-Q1` or `2025-03`, in UTC+7. */
+export function periodBounds(period: string): [number, number] {
+  const y = Number(period.slice(0, 4));
+  let m0 = 0;
+  let months = 12;
+  if (/Q\d$/.test(period)) {
+    m0 = (Number(period.slice(-1)) - 1) * 3;
+    months = 3;
+  } else if (/-\d\d$/.test(period)) {
+    m0 = Number(period.slice(5)) - 1;
+    months = 1;
+  }
+  const start = Date.UTC(y, m0, 1) - 7 * HOUR;
+  const next = Date.UTC(y, m0 + months, 1) - 7 * HOUR;
+  return [start, next - 1];
+}
+
+type Dossier = {
+  code: string;
+  unitId: string;
+  procedureCode: string;
+  requiresWrittenResult: boolean;
+  online: boolean;
+  receivedAt: number;
+  dueAt: number;
+  finishedAt: number | null;
+  requests: number[];
+  receipts: number[];
+  synced: boolean;
+  digitized: boolean;
+  reused: boolean;
+  personal: boolean;
+  eResult: boolean;
+  fee: boolean;
+  paidOnline: boolean;
+  lastRating: boolean | null;
+};
+
+/** Each dossier as it stands at asOf: only events with occurredAt ≤ asOf exist. */
+function dossiersAt(events: RawEvent[], asOf: number): Dossier[] {
+  const byStream = new Map<string, RawEvent[]>();
+  for (const e of events) {
+    if (!e.stream.startsWith('dossier-')) continue;
+    if (ms(e.data.occurredAt) > asOf) continue;
+    byStream.set(e.stream, [...(byStream.get(e.stream) ?? []), e]);
+  }
+  const out: Dossier[] = [];
+  for (const list of byStream.values()) {
+    const sorted = [...list].sort((a, b) => ms(a.data.occurredAt) - ms(b.data.occurredAt));
+    const received = sorted.find((e) => e.type === 'DossierReceived');
+    if (!received) continue;
+    const r = received.data;
+    const at = (types: string[]) =>
+      sorted.filter((e) => types.includes(e.type)).map((e) => ms(e.data.occurredAt));
+    const finishes = at(['DossierProcessed', 'ResultReturned', 'DossierStopped', 'DossierWithdrawn']);
+    const digitized = sorted.filter((e) => e.type === 'InputDigitized');
+    const ratings = sorted.filter((e) => e.type === 'SatisfactionRated');
+    out.push({
+      code: r.code,
+      unitId: r.unitId,
+      procedureCode: r.procedureCode,
+      requiresWrittenResult: r.procedure.requiresWrittenResult,
+      online: r.channel === 'online',
+      receivedAt: ms(r.receivedAt),
+      dueAt: ms(r.dueAt),
+      finishedAt: finishes.length ? Math.min(...finishes) : null,
+      requests: at(['SupplementRequested']),
+      receipts: at(['SupplementReceived']),
+      synced: at(['DossierSynced']).length > 0,
+      digitized: digitized.length > 0,
+      reused: digitized.some((e) => e.data.reused === true),
+      personal: digitized.some((e) => e.data.fromPersonalStore === true),
+      eResult: at(['ResultIssuedElectronically']).length > 0,
+      fee: r.feeAmount > 0 || sorted.some((e) => e.type === 'PaymentRequested' && e.data.amount > 0),
+      paidOnline: at(['PaidOnline']).length > 0,
+      lastRating: ratings.length ? ratings[ratings.length - 1].data.satisfied : null,
+    });
+  }
+  return out;
+}
+
+/** SCORING.md "On time": judged at the end of the period (or of asOf). */
+function onTime(d: Dossier, end: number): boolean {
+  let e: number;
+  if (d.finishedAt !== null && d.finishedAt <= end) e = d.finishedAt;
+  else {
+    const requestsByEnd = d.requests.filter((t) => t <= end);
+    const receiptsByEnd = d.receipts.filter((t) => t <= end);
+    const open = requestsByEnd.length > receiptsByEnd.length;
+    e = open && requestsByEnd.length === 1 ? requestsByEnd[0] : end;
+  }
+  let s = 0;
+  d.requests.forEach((req, i) => {
+    const rec = d.receipts[i];
+    if (rec !== undefined && rec <= e) s += rec - req;
+  });
+  const requestCount = d.requests.filter((t) => t <= end).length;
+  return requestCount <= 1 && e - s <= d.dueAt;
+}
+
+const linear = (max: number, n: number, d: number) => (d === 0 ? null : (max * n) / d);
+const threshold = (max: number, t: number, n: number, d: number) =>
+  d === 0 ? null : Math.min(max, (max * (n / d)) / t);
+
+function versionAt(p: Procedure, at: number) {
+  const inForce = p.versions.filter((v) => ms(v.effectiveFrom) <= at);
+  return inForce.length ? inForce[inForce.length - 1] : p.versions[0];
+}
+
+function criteriaFor(
+  dossiers: Dossier[],
+  procedures: { code: string; onlineLevel: string; feeRequired: boolean }[],
+  start: number,
+  end: number,
+): Criterion[] {
+  const received = dossiers.filter((d) => d.receivedAt >= start && d.receivedAt <= end);
+  const finished = dossiers.filter(
+    (d) => d.finishedAt !== null && d.finishedAt >= start && d.finishedAt <= end,
+  );
+  const handled = dossiers.filter(
+    (d) => d.receivedAt <= end && !(d.finishedAt !== null && d.finishedAt < start),
+  );
+  const onlineProcs = procedures.filter((p) => p.onlineLevel !== 'none');
+  const feeProcs = procedures.filter((p) => p.feeRequired);
+  const withFee = received.filter((d) => d.fee);
+  const c = (
+    id: string,
+    max: number,
+    n: number | null,
+    d: number | null,
+    score: number | null,
+  ): Criterion => ({
+    id,
+    numerator: n,
+    denominator: d,
+    score,
+    max,
+  });
+  const onlineProcsUsed = onlineProcs.filter((p) =>
+    received.some((d) => d.online && d.procedureCode === p.code),
+  );
+  const feeProcsUsed = feeProcs.filter((p) => withFee.some((d) => d.procedureCode === p.code));
+  const procsWithFee = [...new Set(withFee.map((d) => d.procedureCode))];
+  const procsPaidOnline = procsWithFee.filter((code) =>
+    withFee.some((d) => d.procedureCode === code && d.paidOnline),
+  );
+  const lateOrUnhappy = (d: Dossier) => !onTime(d, end) || d.lastRating === false;
+  const written = finished.filter((d) => d.requiresWrittenResult);
+  const n = (xs: unknown[]) => xs.length;
+  return [
+    c('1.1', 6, null, null, null),
+    c('1.2', 4, null, null, null),
+    c('1.3', 2, null, null, null),
+    c(
+      '1.4',
+      6,
+      n(received.filter((d) => d.synced)),
+      n(received),
+      linear(6, n(received.filter((d) => d.synced)), n(received)),
+    ),
+    c(
+      '2.1',
+      20,
+      n(handled.filter((d) => onTime(d, end))),
+      n(handled),
+      linear(20, n(handled.filter((d) => onTime(d, end))), n(handled)),
+    ),
+    c('3.1', 2, n(onlineProcs), n(procedures), threshold(2, 0.8, n(onlineProcs), n(procedures))),
+    c('3.2', 4, n(onlineProcsUsed), n(onlineProcs), linear(4, n(onlineProcsUsed), n(onlineProcs))),
+    c(
+      '3.3',
+      6,
+      n(received.filter((d) => d.online)),
+      n(received),
+      threshold(6, 0.5, n(received.filter((d) => d.online)), n(received)),
+    ),
+    c('4.1', 2, n(feeProcsUsed), n(feeProcs), threshold(2, 0.8, n(feeProcsUsed), n(feeProcs))),
+    c('4.2', 2, n(procsPaidOnline), n(procsWithFee), threshold(2, 0.8, n(procsPaidOnline), n(procsWithFee))),
+    c(
+      '4.3',
+      6,
+      n(withFee.filter((d) => d.paidOnline)),
+      n(withFee),
+      linear(6, n(withFee.filter((d) => d.paidOnline)), n(withFee)),
+    ),
+    c('5.1', 6, null, null, null),
+    c('5.2', 6, null, null, null),
+    c(
+      '5.3',
+      6,
+      n(handled.filter((d) => !lateOrUnhappy(d))),
+      n(handled),
+      threshold(6, 0.9, n(handled.filter((d) => !lateOrUnhappy(d))), n(handled)),
+    ),
+    c(
+      '6.1',
+      6,
+      n(written.filter((d) => d.eResult)),
+      n(written),
+      linear(6, n(written.filter((d) => d.eResult)), n(written)),
+    ),
+    c(
+      '6.2',
+      4,
+      n(received.filter((d) => d.digitized)),
+      n(received),
+      linear(4, n(received.filter((d) => d.digitized)), n(received)),
+    ),
+    c(
+      '6.3',
+      2,
+      n(received.filter((d) => d.reused)),
+      n(received),
+      threshold(2, 0.8, n(received.filter((d) => d.reused)), n(received)),
+    ),
+    c(
+      '6.4',
+      4,
+      n(received.filter((d) => d.personal)),
+      n(received),
+      linear(4, n(received.filter((d) => d.personal)), n(received)),
+    ),
+    c('6.5', 6, null, null, null),
+  ];
+}
+
+const BANDS: [number, string][] = [
+  [90, 'Xuất sắc'],
+  [80, 'Tốt'],
+  [70, 'Khá'],
+  [50, 'Trung bình'],
+];
+
+function row(unitId: string, criteria: Criterion[]): Row {
+  const total = criteria.reduce((s, c) => s + (c.score ?? 0), 0);
+  const maxWithoutData = criteria.reduce((s, c) => s + (c.score === null ? c.max : 0), 0);
+  const shown = Math.round(total * 100) / 100;
+  const band = criteria.every((c) => c.score === null)
+    ? null
+    : (BANDS.find(([min]) => shown >= min)?.[1] ?? 'Yếu');
+  return { unitId, total, maxWithoutData, band, criteria };
+}
+
+/** The scorecard of one level, plus the province row, from the raw events. */
+export function independentScorecard(events: RawEvent[], period: string, asOf: number, level: string) {
+  const [start, last] = periodBounds(period);
+  const end = Math.min(last, asOf);
+  const dossiers = dossiersAt(events, asOf);
+  const units = new Map<string, Unit>();
+  const procedures = new Map<string, Procedure>();
+  for (const e of events) {
+    if (e.type === 'UnitDefined' || e.type === 'UnitChanged') units.set(e.data.unitId, e.data as Unit);
+    if (e.type === 'ProcedureDefined' || e.type === 'ProcedureChanged') {
+      const p: Procedure = procedures.get(e.data.code) ?? { code: e.data.code, versions: [] };
+      p.versions.push(e.data as Procedure['versions'][number]);
+      procedures.set(e.data.code, p);
+    }
+  }
+  const catalogue = [...procedures.values()].map((p) => ({ code: p.code, ...versionAt(p, last) }));
+  const rows = [...units.values()]
+    .filter((u) => u.level === level)
+    .map((u) =>
+      row(
+        u.unitId,
+        criteriaFor(
+          dossiers.filter((d) => d.unitId === u.unitId),
+          catalogue.filter((p) => p.units.includes(u.unitId)),
+          start,
+          end,
+        ),
+      ),
+    );
+  const score21 = (r: Row) => r.criteria.find((c) => c.id === '2.1')!.score ?? -1;
+  rows.sort((a, b) => b.total - a.total || score21(b) - score21(a) || a.unitId.localeCompare(b.unitId));
+  rows.forEach((r, i) => (r.rank = i + 1));
+  const province = row('province', criteriaFor(dossiers, catalogue, start, end));
+  return { rows, province };
+}
