@@ -12,11 +12,13 @@ import {
   CHECKPOINT_STORE,
   CLOCK,
   Clock,
+  DOSSIER_FACTS_SOURCE,
   EVENT_FEED,
   EVENT_LOG_PROBE,
   EVENT_STORE,
   IDEMPOTENCY_STORE,
   PROJECTION_STORE,
+  dossierFactsProjection,
 } from '@tracker/application';
 import { Redis } from 'ioredis';
 import { Environment } from './config/environment';
@@ -27,6 +29,7 @@ import { SystemClock } from './clock/system-clock.adapter';
 import { RedisIdempotencyStore } from './redis/redis-idempotency.store';
 import { RedisAlertFeed } from './bullmq/redis-alert-feed.adapter';
 import { RedisCheckpointStore, RedisProjectionStore } from './redis/redis-projection.store';
+import { RedisDossierFactsSource } from './redis/redis-dossier-facts.source';
 
 export const ENVIRONMENT = Symbol('ENVIRONMENT');
 export const EVENT_STORE_CONNECTION = Symbol('EVENT_STORE_CONNECTION');
@@ -103,6 +106,12 @@ export class InfrastructureModule {
         inject: [REDIS],
       },
       {
+        provide: DOSSIER_FACTS_SOURCE,
+        useFactory: (redis: Redis) =>
+          new RedisDossierFactsSource(redis, env.REDIS_KEY_PREFIX, dossierFactsProjection),
+        inject: [REDIS],
+      },
+      {
         provide: ALERT_FEED,
         useFactory: (redis: Redis) => new RedisAlertFeed(redis, env.REDIS_KEY_PREFIX),
         inject: [REDIS],
@@ -120,9 +129,12 @@ export class InfrastructureModule {
         EVENT_FEED,
         REDIS,
         IDEMPOTENCY_STORE,
+        DOSSIER_FACTS_SOURCE,
         CLOCK,
         ALERT_FEED,
         PROJECTION_STORE,
+        CHECKPOINT_STORE,
+        EVENT_LOG_PROBE,
       ],
     };
   }
