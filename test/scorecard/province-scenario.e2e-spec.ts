@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { ApiHarness, TOKENS, startApi } from '../support/api-harness';
 import { RawEvent, independentScorecard } from './independent-scorecard';
 
@@ -287,5 +288,78 @@ describe('the scorecard of a small province equals an independent recomputation 
     expect(timeliness.explain.numerator).toHaveLength(timeliness.numerator);
     expect(timeliness.explain.lost).toHaveLength(timeliness.denominator - timeliness.numerator);
     expect(timeliness.explain.lost.every((code: string) => code.startsWith('S-'))).toBe(true);
+  });
+
+  it('exports the same numbers as CSV and as an XLSX file that exceljs opens', async () => {
+    const asOf = encodeURIComponent('2025-04-30T00:00:00+07:00');
+    const json = (
+      await api
+        .as(TOKENS.reform)
+        .get(`/api/scorecards?period=2025-Q1&level=department&asOf=${asOf}`)
+        .expect(200)
+    ).body;
+    const binary = (res: any, cb: (e: Error | null, b: Buffer) => void) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    };
+    const xlsx = await api
+      .as(TOKENS.reform)
+      .get(`/api/scorecards/export?period=2025-Q1&level=department&format=xlsx&asOf=${asOf}`)
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+    expect(xlsx.headers['content-disposition']).toContain('scorecard-2025-Q1-department.xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.body);
+    const sheet = book.worksheets[0];
+    const header = (sheet.getRow(4).values as unknown[]).slice(1) as string[];
+    const rows = [] as Record<string, unknown>[];
+    sheet.eachRow((row, n) => {
+      if (n <= 4) return;
+      const values = (row.values as unknown[]).slice(1);
+      rows.push(Object.fromEntries(header.map((h, i) => [h, values[i] ?? null])));
+    });
+    const expected = [...json.units, json.province];
+    expect(rows.map((r) => r.unitId)).toEqual(expected.map((u: any) => u.unitId));
+    rows.forEach((r, i) => {
+      const u = expected[i];
+      expect(r.total).toBe(u.total);
+      expect(r.band).toBe(u.band ?? null);
+      for (const g of u.groups)
+        for (const c of g.criteria) {
+          expect([r[`${c.id} numerator`], r[`${c.id} denominator`], r[`${c.id} score`]]).toEqual([
+            c.numerator,
+            c.denominator,
+            c.score,
+          ]);
+        }
+    });
+
+    const csv = await api
+      .as(TOKENS.reform)
+      .get(`/api/scorecards/export?period=2025-Q1&level=department&format=csv&asOf=${asOf}`)
+      .expect(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const lines = csv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r\n/);
+    expect(lines[0]).toContain('qd766-v1');
+    const csvHeader = lines[1].split(',');
+    const totals = lines.slice(2).map((l) => Number(l.split(',')[csvHeader.indexOf('total')]));
+    expect(totals).toEqual(expected.map((u: any) => u.total));
+  });
+
+  it('refuses bad queries with 400 and clerks with 403', async () => {
+    const bad = await api
+      .as(TOKENS.reform)
+      .get('/api/scorecards?period=2025-Q5&level=city&asOf=yesterday')
+      .expect(400);
+    expect(bad.body.error.details.map((d: any) => d.field).sort()).toEqual(['asOf', 'level', 'period']);
+    await api.as(TOKENS.reform).get('/api/scorecards/export?period=2025&format=pdf').expect(400);
+    await api.as(TOKENS.clerkA).get('/api/scorecards?period=2025').expect(403);
+    await api.as(TOKENS.reform).get('/api/scorecards/NOPE?period=2025').expect(404);
   });
 });
