@@ -49,7 +49,7 @@ export class HealthHttpController {
   @Get()
   async health(@Res({ passthrough: true }) res: Response) {
     const [eventStore, redis] = await Promise.all([
-      timed(() => this.eventStore.headPosition()),
+      timed(() => this.log.headPosition()),
       timed(() => this.redis.ping()),
     ]);
     const ready = eventStore.status === 'up' && redis.status === 'up';

@@ -17,15 +17,20 @@ import type {
 export class EsdbEventFeed implements EventFeed, EventLogProbe {
   constructor(private readonly client: EventStoreDBClient) {}
 
+  /**
+   * Drains the (one-event) read rather than returning from inside the loop: an abandoned read followed by a
+   * subscription on the same client was seen to leave client.dispose() hanging.
+   */
   async headPosition(): Promise<bigint> {
+    let head = 0n;
     for await (const resolved of this.client.readAll({
       direction: BACKWARDS,
       fromPosition: END,
       maxCount: 1,
     })) {
-      return resolved.event?.position?.commit ?? resolved.commitPosition ?? 0n;
+      head = resolved.event?.position?.commit ?? resolved.commitPosition ?? head;
     }
-    return 0n;
+    return head;
   }
 
   /** Reads `$all` forward from `after` (a read from a position includes it: skipped) up to `cap` events. */
@@ -45,10 +50,10 @@ export class EsdbEventFeed implements EventFeed, EventLogProbe {
       const e = resolved.event;
       const position = e?.position?.commit ?? resolved.commitPosition;
       if (!e || (after !== undefined && position !== undefined && position <= after)) continue;
-      if (++read > cap) return { count, capped: true };
+      if (++read > cap) continue; // drained, not abandoned (see headPosition)
       if (streamPrefixes.some((p) => e.streamId.startsWith(p))) count++;
     }
-    return { count, capped: false };
+    return { count, capped: read > cap };
   }
 
   subscribe<E extends Event>(options: FeedOptions, handlers: FeedHandlers<E>): FeedSubscription {
