@@ -1,0 +1,285 @@
+/**
+ * Projection benchmark: `npm run bench:projections [-- --dossiers 1000000 --units 60 --redis-db 14 --samples 40]`.
+ *
+ * 1. Generates a province (60 units, procedures, 1,000,000 dossiers with realistic lives, about 8 million
+ *    events) straight into the embedded server's SQLite log, then starts the server on it (its own process).
+ * 2. The floor: the same events read with a bare `$all` read through the client, events/s.
+ * 3. A full rebuild of every projection (the worker's runners, from an empty Redis database), events/s,
+ *    and the ratio to the floor (aim ≥ 1/3).
+ * 4. `GET /api/scorecards` for a quarter and a year through the API (its own process), p50/p95 after the
+ *    facts cache is warm (aim: a quarter's p95 < 100 ms); the first, cold request is reported apart.
+ * Uses its own Redis database and flushes it before and after. Not a test: nothing asserts on time.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { EventStoreDBClient } from '@eventstore/db-client';
+import { ALL_PROJECTIONS, ProjectionSink, SubscriptionRunner, projectionId } from '@tracker/application';
+import { SqliteEventLog } from '@tracker/eventstore-server';
+import { EsdbEventFeed, RedisProjectionStore } from '@tracker/infrastructure';
+import { Redis } from 'ioredis';
+import { median, percentile, startApiProcess, startEventStoreProcess, stop } from './support/processes';
+
+const { values } = parseArgs({
+  options: {
+    dossiers: { type: 'string', default: '1000000' },
+    units: { type: 'string', default: '60' },
+    'redis-db': { type: 'string', default: '14' },
+    samples: { type: 'string', default: '40' },
+    port: { type: 'string', default: '3918' },
+  },
+});
+const DOSSIERS = Number(values.dossiers);
+const UNITS = Number(values.units);
+const REDIS_URL = `redis://127.0.0.1:6379/${values['redis-db']}`;
+const SAMPLES = Number(values.samples);
+const PORT = values.port!;
+const TOKEN = 'bench-reform-token-000000000000';
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+
+function prng(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const json = (type: string, data: object, actor = 'bench') => ({
+  id: randomUUID(),
+  type,
+  contentType: 'application/json',
+  data: Buffer.from(JSON.stringify(data)),
+  metadata: Buffer.from(
+    JSON.stringify({
+      actor,
+      correlationId: 'bench',
+      causationId: 'bench',
+      occurredAt: (data as { occurredAt?: string }).occurredAt,
+    }),
+  ),
+});
+
+const iso = (t: number) => new Date(t + 7 * HOUR).toISOString().replace('Z', '+07:00');
+
+/** Writes the province into a fresh SQLite log; returns the number of events written. */
+function generate(dataDir: string): number {
+  const log = new SqliteEventLog({ dataDir });
+  const rnd = prng(766);
+  let events = 0;
+  const now = iso(Date.parse('2024-01-01T00:00:00Z'));
+  const unitIds = Array.from({ length: UNITS }, (_, i) =>
+    i < 20 ? `SO${String(i + 1).padStart(2, '0')}` : `XA${String(i - 19).padStart(3, '0')}`,
+  );
+  for (const [i, id] of unitIds.entries()) {
+    log.append(`unit-${id}`, { kind: 'any' }, [
+      json('UnitDefined', {
+        unitId: id,
+        name: `Đơn vị ${id}`,
+        level: i < 20 ? 'department' : 'commune',
+        occurredAt: now,
+      }),
+    ]);
+    events++;
+  }
+  const procedures = Array.from({ length: 300 }, (_, i) => ({
+    code: `TT${String(i + 1).padStart(4, '0')}`,
+    units: unitIds.filter((_, u) => (u + i) % 7 === 0 || u === i % UNITS),
+    onlineLevel: i % 3 === 0 ? 'none' : i % 3 === 1 ? 'partial' : 'full',
+    feeRequired: i % 4 === 0,
+    requiresWrittenResult: i % 5 !== 0,
+    timeLimit: { value: 5 + (i % 15), unit: 'working-days' },
+  }));
+  for (const p of procedures) {
+    log.append(`procedure-${p.code}`, { kind: 'any' }, [
+      json('ProcedureDefined', { ...p, name: `Thủ tục ${p.code}`, effectiveFrom: now, occurredAt: now }),
+    ]);
+    events++;
+  }
+  const start = Date.parse('2024-01-01T00:00:00Z');
+  const span = Date.parse('2026-09-30T00:00:00Z') - start;
+  for (let n = 0; n < DOSSIERS; n++) {
+    const p = procedures[Math.floor(rnd() * procedures.length)];
+    const unitId = p.units[Math.floor(rnd() * p.units.length)];
+    const received = start + Math.floor(rnd() * span);
+    const due = received + (p.timeLimit.value * 7 * DAY) / 5;
+    const online = p.onlineLevel !== 'none' && rnd() < 0.73;
+    const fee = p.feeRequired ? 50_000 : 0;
+    const code = `${unitId}-${n}`;
+    const list = [
+      json('DossierReceived', {
+        code,
+        unitId,
+        procedureCode: p.code,
+        procedure: {
+          name: p.code,
+          timeLimit: p.timeLimit,
+          onlineLevel: p.onlineLevel,
+          feeRequired: p.feeRequired,
+          requiresWrittenResult: p.requiresWrittenResult,
+        },
+        channel: online ? 'online' : 'in-person',
+        ...(online ? { onlineLevel: p.onlineLevel } : {}),
+        receivedAt: iso(received),
+        dueAt: iso(due),
+        feeAmount: fee,
+        calendarVersion: '',
+        occurredAt: iso(received),
+      }),
+    ];
+    if (rnd() < 0.7)
+      list.push(
+        json('InputDigitized', {
+          occurredAt: iso(received + 600_000),
+          reused: rnd() < 0.3,
+          fromPersonalStore: rnd() < 0.2,
+        }),
+      );
+    if (rnd() < 0.8) list.push(json('DossierSynced', { occurredAt: iso(received + HOUR) }));
+    let t = received + DAY;
+    if (rnd() < 0.15) {
+      list.push(json('SupplementRequested', { occurredAt: iso(t), reason: 'bổ sung' }));
+      t += 3 * DAY;
+      list.push(json('SupplementReceived', { occurredAt: iso(t) }));
+    }
+    if (fee) list.push(json('PaymentRequested', { occurredAt: iso(received + HOUR), amount: fee }));
+    if (fee && rnd() < 0.6)
+      list.push(
+        json('PaidOnline', { occurredAt: iso(received + 2 * HOUR), amount: fee, gateway: 'national' }),
+      );
+    if (rnd() < 0.9) {
+      const done = Math.max(t, received + (due - received) * (rnd() < 0.85 ? rnd() : 1 + rnd()));
+      list.push(json('DossierProcessed', { occurredAt: iso(done), outcome: 'approved' }));
+      if (p.requiresWrittenResult && rnd() < 0.6)
+        list.push(json('ResultIssuedElectronically', { occurredAt: iso(done + 600_000) }));
+      list.push(json('DossierSynced', { occurredAt: iso(done + HOUR) }));
+      list.push(json('ResultReturned', { occurredAt: iso(done + DAY) }));
+      list.push(json('DossierSynced', { occurredAt: iso(done + DAY + HOUR) }));
+      if (rnd() < 0.5)
+        list.push(json('SatisfactionRated', { occurredAt: iso(done + 2 * DAY), satisfied: rnd() < 0.85 }));
+    }
+    const outcome = log.append(`dossier-${code}`, { kind: 'no_stream' }, list);
+    if (outcome.status !== 'ok') throw new Error(`append ${code}: ${outcome.status}`);
+    events += list.length;
+    if (n % 100_000 === 0 && n) console.log(`  ${n} dossiers, ${events} events…`);
+  }
+  log.close();
+  return events;
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-projections-'));
+  const redis = new Redis(REDIS_URL);
+  await redis.flushdb();
+  let es: Awaited<ReturnType<typeof startEventStoreProcess>> | undefined;
+  let api: Awaited<ReturnType<typeof startApiProcess>> | undefined;
+  try {
+    console.log(`generating ${DOSSIERS} dossiers over ${UNITS} units…`);
+    const t0 = performance.now();
+    const total = generate(join(dir, 'eventstore'));
+    console.log(`generated ${total} events in ${round((performance.now() - t0) / 1000)} s`);
+
+    es = await startEventStoreProcess(join(dir, 'eventstore'));
+    const connectionString = `esdb://127.0.0.1:${es.port}?tls=false`;
+    const client = EventStoreDBClient.connectionString(connectionString);
+
+    console.log('bare $all read through the client…');
+    let read = 0;
+    let head = 0n;
+    const r0 = performance.now();
+    for await (const e of client.readAll()) {
+      read++;
+      head = e.event?.position?.commit ?? head;
+    }
+    const readSeconds = (performance.now() - r0) / 1000;
+    const readRate = read / readSeconds;
+
+    console.log('rebuilding every projection from an empty Redis database…');
+    const store = new RedisProjectionStore(redis, 'bench:');
+    const feed = new EsdbEventFeed(client);
+    const runners = ALL_PROJECTIONS.map(
+      (p) => new SubscriptionRunner(feed, new ProjectionSink(p, store, 'active'), { batchSize: 1000 }),
+    );
+    const b0 = performance.now();
+    runners.forEach((r) => r.start());
+    await Promise.all(runners.map((r) => r.whenCaughtUp()));
+    const rebuildSeconds = (performance.now() - b0) / 1000;
+    const folded = (await Promise.all(ALL_PROJECTIONS.map((p) => store.status(p)))).map(
+      (s) => s?.checkpoint.events ?? 0,
+    );
+    await Promise.all(runners.map((r) => r.stop()));
+    await client.dispose();
+    // The runners run side by side over the same events: the rebuild rate counts the events of $all once.
+    const rebuildRate = read / rebuildSeconds;
+
+    console.log('scorecards through the API…');
+    const tokens = join(dir, 'tokens.json');
+    writeFileSync(tokens, JSON.stringify([{ token: TOKEN, name: 'bench', role: 'reform-office' }]));
+    api = await startApiProcess({
+      PORT,
+      EVENTSTORE_CONNECTION_STRING: connectionString,
+      REDIS_URL,
+      REDIS_KEY_PREFIX: 'bench:',
+      TRACKER_TOKENS_FILE: tokens,
+      NODE_ENV: 'production',
+    });
+    const get = async (path: string) => {
+      const t = performance.now();
+      const res = await fetch(`http://127.0.0.1:${PORT}${path}`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+      return performance.now() - t;
+    };
+    const cold = await get('/api/scorecards?period=2025-Q2');
+    const timings = async (path: string) => {
+      const xs: number[] = [];
+      for (let i = 0; i < SAMPLES; i++) xs.push(await get(path));
+      return { p50: round(median(xs)), p95: round(percentile(xs, 95)) };
+    };
+    const quarter = await timings('/api/scorecards?period=2025-Q2');
+    const year = await timings('/api/scorecards?period=2025');
+    const quarterAsOf = await timings(
+      `/api/scorecards?period=2025-Q2&asOf=${encodeURIComponent('2025-05-15T12:00:00+07:00')}`,
+    );
+
+    console.log('\n| figure | value |');
+    console.log('|---|---|');
+    console.log(`| events in \`$all\` | ${read} (${DOSSIERS} dossiers, ${UNITS} units) |`);
+    console.log(
+      `| bare \`$all\` read through the client (floor) | ${Math.round(readRate)} events/s (${round(readSeconds)} s) |`,
+    );
+    console.log(
+      `| full rebuild of ${ALL_PROJECTIONS.map(projectionId).join(', ')} | ${Math.round(rebuildRate)} events/s (${round(rebuildSeconds)} s; folded ${folded.join(', ')}) |`,
+    );
+    console.log(`| rebuild / floor | ${round(rebuildRate / readRate)} (aim ≥ 0.33) |`);
+    console.log(`| first scorecard request (loads the facts cache) | ${round(cold)} ms |`);
+    console.log(
+      `| GET /api/scorecards?period=2025-Q2 | p50 ${quarter.p50} ms, p95 ${quarter.p95} ms (aim p95 < 100 ms) |`,
+    );
+    console.log(
+      `| GET /api/scorecards?period=2025-Q2&asOf=… | p50 ${quarterAsOf.p50} ms, p95 ${quarterAsOf.p95} ms |`,
+    );
+    console.log(`| GET /api/scorecards?period=2025 | p50 ${year.p50} ms, p95 ${year.p95} ms |`);
+    void head;
+  } finally {
+    if (api) await stop(api);
+    if (es) await stop(es.child);
+    await redis.flushdb();
+    await redis.quit();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
