@@ -1,12 +1,14 @@
 import {
+  AnyProjection,
   ProjectionSink,
+  dossierFactsProjection,
   SubscriptionRunner,
   dossierListProjection,
   handleCommand,
   projectionId,
   rebuildProjection,
 } from '@tracker/application';
-import { DossierCommand, dossierDecider, dossierStreamName } from '@tracker/domain';
+import { DossierCommand, DossierEvent, dossierDecider, dossierStreamName, factsOf } from '@tracker/domain';
 import { startTestEventStore, TestEventStore, uniqueToken, waitFor } from '@tracker/testing';
 import {
   recordProcessing,
@@ -82,9 +84,14 @@ async function dump(prefix: string): Promise<Dump> {
   return { checkpoint, docs, indexes };
 }
 
-function runner(prefix: string, batchSize = 500, onError?: (e: Error) => void) {
+function runner(
+  prefix: string,
+  batchSize = 500,
+  onError?: (e: Error) => void,
+  projection: AnyProjection = P,
+) {
   const projections = new RedisProjectionStore(redis, prefix);
-  const r = new SubscriptionRunner(feed, new ProjectionSink(P, projections), {
+  const r = new SubscriptionRunner(feed, new ProjectionSink(projection, projections), {
     batchSize,
     retry: { initialMs: 5, maxMs: 20 },
     ...(onError ? { onError } : {}),
@@ -199,5 +206,31 @@ describe('dossier-list.v1 in Redis', () => {
     expect(Object.keys(after.docs)).toHaveLength(32);
     expect(after.checkpoint.events).toBe(String(totalEvents));
     expect(await redis.keys(`${keys.generation(1).root}:*`)).toEqual([]);
+  });
+});
+
+describe('dossier-facts.v1 in Redis', () => {
+  it('holds the scoring fold of each dossier in one hash, and logs the changed codes of each batch', async () => {
+    const prefix = `t:${uniqueToken()}:`;
+    const r = runner(prefix, 13, undefined, dossierFactsProjection);
+    await caughtUpWithHead(r);
+    await r.stop();
+    const g = new ProjectionKeys(prefix, dossierFactsProjection).generation(1);
+    const stored = await redis.hgetall(g.docs);
+    expect(Object.keys(stored).sort()).toEqual([...codes].sort());
+    for (const code of codes) {
+      const { events } = await store.readStream<DossierEvent>(dossierStreamName(code));
+      const expected = factsOf(
+        code,
+        events.map((e) => e.event),
+      );
+      expect((JSON.parse(stored[code]) as { d: unknown }).d).toEqual(JSON.parse(JSON.stringify(expected)));
+    }
+    const log = await redis.xrange(g.changes, '-', '+');
+    expect(log.length).toBeGreaterThan(1);
+    const logged = new Set(
+      log.flatMap(([, fields]) => JSON.parse(fields[fields.indexOf('ids') + 1]) as string[]),
+    );
+    expect([...logged].sort()).toEqual([...codes].sort());
   });
 });
