@@ -44,5 +44,4 @@ export const projectionId = (p: Pick<Projection<unknown>, 'name' | 'version'>): 
 /** A document as stored: the fold's value and the position of the last event folded into it. */
 export type StoredDocument<Doc> = Readonly<{ doc: Doc; lastPosition: bigint }>;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyProjection = Projection<any, any>;

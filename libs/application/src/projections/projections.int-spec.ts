@@ -17,12 +17,16 @@ import {
   receiveSupplement,
   transfer,
 } from '@tracker/testing/fixtures/dossier.fixtures';
+import {
+  EsdbEventFeed,
+  EsdbEventStore,
+  EventStoreConnection,
+  ProjectionKeys,
+  RedisProjectionStore,
+  connectEventStore,
+  setProjectionCommitFault,
+} from '@tracker/infrastructure';
 import { Redis } from 'ioredis';
-import { EsdbEventFeed } from '../esdb/esdb-event-feed.adapter';
-import { EsdbEventStore } from '../esdb/esdb-event-store.adapter';
-import { EventStoreConnection, connectEventStore } from '../esdb/event-store-connection';
-import { setProjectionCommitFault } from './projection-faults';
-import { ProjectionKeys, RedisProjectionStore } from './redis-projection.store';
 
 jest.setTimeout(60_000);
 
@@ -79,7 +83,7 @@ async function dump(prefix: string): Promise<Dump> {
   const docs = await redis.hgetall(g.docs);
   const indexes: Record<string, string[]> = {};
   for (const key of (await redis.keys(`${g.root}:ix:*`)).sort()) {
-    indexes[key.slice(g.root.length)] = await redis.zrange(key, 0, -1, 'WITHSCORES');
+    indexes[key.slice(g.root.length)] = await redis.zrange(key, '0', '-1', 'WITHSCORES');
   }
   return { checkpoint, docs, indexes };
 }
