@@ -67,11 +67,27 @@ export type ApiHarness = Readonly<{
 
 /** Position of the last event in `$all` on a stream with one of these prefixes. */
 async function lastPositionOf(es: TestEventStore, prefixes: readonly string[]): Promise<bigint | undefined> {
-  for await (const resolved of es.client.readAll({ direction: BACKWARDS, fromPosition: END })) {
-    const e = resolved.event;
-    if (e && prefixes.some((p) => e.streamId.startsWith(p))) return e.position?.commit;
+  // Pages read to their end: with client 6.2.1 an abandoned read then a subscription hangs dispose().
+  let from: typeof END | { commit: bigint; prepare: bigint } = END;
+  for (;;) {
+    let found: bigint | undefined;
+    let last: bigint | undefined;
+    let count = 0;
+    for await (const resolved of es.client.readAll({
+      direction: BACKWARDS,
+      fromPosition: from,
+      maxCount: 200,
+    })) {
+      const e = resolved.event;
+      count++;
+      if (!e?.position) continue;
+      last = e.position.commit;
+      if (found === undefined && prefixes.some((p) => e.streamId.startsWith(p))) found = e.position.commit;
+    }
+    if (found !== undefined) return found;
+    if (count < 200 || last === undefined) return undefined;
+    from = { commit: last, prepare: last };
   }
-  return undefined;
 }
 
 /**

@@ -55,10 +55,13 @@ export async function connectEventStore(options: {
     connectionString,
     embedded,
     async headPosition() {
+      // Read to the end (one event) rather than return from inside the loop: with client 6.2.1 an abandoned
+      // read followed by a subscription on the same client makes dispose() hang.
+      let head = 0n;
       for await (const resolved of client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })) {
-        return resolved.event?.position?.commit ?? resolved.commitPosition ?? 0n;
+        head = resolved.event?.position?.commit ?? resolved.commitPosition ?? 0n;
       }
-      return 0n;
+      return head;
     },
     async close() {
       await client.dispose();
