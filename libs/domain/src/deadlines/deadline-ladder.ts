@@ -58,10 +58,11 @@ export function isClockRunning(d: Dossier): boolean {
  */
 export function deadlineLadder(
   state: DossierState,
-  calendar: WorkingCalendar,
+  workingCalendar: WorkingCalendar,
   ladder: LadderPolicy = DEFAULT_LADDER,
 ): DeadlineInstant[] {
   if (state.status === 'none') return [];
+  const calendar = memoised(workingCalendar);
   if (state.finishedAt !== null) return finishedLate(state);
   if (!isClockRunning(state) || state.overdue) return [];
 
@@ -131,6 +132,39 @@ function officeClock(state: Dossier, receivedMs: number, dueMs: number, calendar
       return dueMs;
     },
   };
+}
+
+const MEMOISED = new WeakMap<WorkingCalendar, WorkingCalendar>();
+/**
+ * The same calendar with its day answers memoised (the calendar is immutable): planning thousands of
+ * dossiers walks the same month of days over and over. The methods read the day through `this`, so an
+ * object inheriting from the calendar with these two overridden answers every question from the cache.
+ */
+function memoised(calendar: WorkingCalendar): WorkingCalendar {
+  let cached = MEMOISED.get(calendar);
+  if (!cached) {
+    const sessions = new Map<string, ReturnType<WorkingCalendar['sessionsOn']>>();
+    const working = new Map<string, boolean>();
+    cached = Object.create(calendar, {
+      sessionsOn: {
+        value: (date: string) => {
+          let s = sessions.get(date);
+          if (!s) sessions.set(date, (s = calendar.sessionsOn(date)));
+          return s;
+        },
+      },
+      isWorkingDay: {
+        value: (date: string) => {
+          let w = working.get(date);
+          if (w === undefined) working.set(date, (w = calendar.isWorkingDay(date)));
+          return w;
+        },
+      },
+    }) as WorkingCalendar;
+    MEMOISED.set(calendar, cached);
+    MEMOISED.set(cached, cached);
+  }
+  return cached;
 }
 
 /** BullMQ job id of a rung: deterministic (a replay or a second scheduler adds nothing) and without ':'. */
