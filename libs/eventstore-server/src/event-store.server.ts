@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { gossipService } from './grpc/gossip.grpc-service';
 import { serverFeaturesService } from './grpc/server-features.grpc-service';
 import { streamsService } from './grpc/streams.grpc-service';
+import { claimDataDir } from './storage/data-dir.claim';
 import { SqliteEventLog } from './storage/sqlite-event-log';
 
 export interface EventStoreServerOptions {
@@ -38,7 +39,14 @@ export async function startEventStoreServer(
   options: EventStoreServerOptions = {},
 ): Promise<RunningEventStoreServer> {
   const host = options.host ?? '127.0.0.1';
-  const log = new SqliteEventLog({ dataDir: options.dataDir, memory: options.memory });
+  const claim = options.memory || !options.dataDir ? undefined : await claimDataDir(options.dataDir);
+  let log: SqliteEventLog;
+  try {
+    log = new SqliteEventLog({ dataDir: options.dataDir, memory: options.memory });
+  } catch (error) {
+    claim?.release();
+    throw error;
+  }
   const credentials = options.tls
     ? grpc.ServerCredentials.createSsl(
         null,
@@ -66,6 +74,7 @@ export async function startEventStoreServer(
     );
   } catch (error) {
     log.close();
+    claim?.release();
     throw error;
   }
 
@@ -74,6 +83,7 @@ export async function startEventStoreServer(
     ? // v6.2.1 ignores tlsVerifyCert=false, so the string also names a file the client can trust.
       `esdb://${formatHost(host)}:${boundPort}?tls=true&tlsVerifyCert=false&tlsCAFile=${encodeURIComponent(options.tls.caFile ?? options.tls.certFile)}`
     : `esdb://${formatHost(host)}:${boundPort}?tls=false`;
+  claim?.publish({ pid: process.pid, host, port: boundPort, connectionString });
   return {
     host,
     port: boundPort,
@@ -86,6 +96,7 @@ export async function startEventStoreServer(
         server.forceShutdown();
         setImmediate(() => {
           log.close();
+          claim?.release();
           resolve();
         });
       });

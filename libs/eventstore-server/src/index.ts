@@ -3,3 +3,4 @@ export type { EventStoreServerOptions, RunningEventStoreServer } from './event-s
 export { SqliteEventLog } from './storage/sqlite-event-log';
 export type { SqliteEventLogOptions } from './storage/sqlite-event-log';
 export * from './storage/event-log.types';
+export * from './storage/data-dir.claim';

@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonEvent } from '@eventstore/db-client';
-import { EMBEDDED_SERVER_FILE, connectEventStore } from './event-store-connection';
+import { SERVER_FILE as EMBEDDED_SERVER_FILE, startEventStoreServer } from '@tracker/eventstore-server';
+import { connectEventStore } from './event-store-connection';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'es-conn-'))));
@@ -30,12 +31,26 @@ describe('connecting to the embedded event store', () => {
   it('takes over a data directory whose owner died without cleaning up', async () => {
     writeFileSync(
       join(dir, EMBEDDED_SERVER_FILE),
-      JSON.stringify({ pid: 2 ** 22 + 12345, host: '127.0.0.1', port: 1 }),
+      JSON.stringify({
+        pid: 2 ** 22 + 12345,
+        host: '127.0.0.1',
+        port: 1,
+        connectionString: 'esdb://127.0.0.1:1?tls=false',
+      }),
     );
     const conn = await connectEventStore({ dataDir: dir });
     expect(conn.embedded).toBeDefined();
     expect(await conn.headPosition()).toBeGreaterThan(0n);
     await conn.close();
+  });
+
+  it('refuses a second server on a data directory a live process serves, naming the owner', async () => {
+    const owner = await connectEventStore({ dataDir: dir });
+    await expect(startEventStoreServer({ dataDir: dir, port: 0 })).rejects.toMatchObject({
+      name: 'DataDirInUseError',
+      owner: { pid: process.pid, connectionString: owner.connectionString },
+    });
+    await owner.close();
   });
 
   it('connects to the given connection string without touching any data directory', async () => {
