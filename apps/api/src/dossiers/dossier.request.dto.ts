@@ -13,6 +13,7 @@ import {
   ValidateIf,
   ArrayMaxSize,
 } from 'class-validator';
+import { DOSSIER_STEP_TYPES, DossierStepType } from '@tracker/application';
 import { IsInstant } from '../http/instant.validator';
 import { ID_PATTERN } from '../catalogue/catalogue.request.dto';
 
@@ -59,25 +60,8 @@ export class ReceiveDossierRequest {
   feeAmount?: number;
 }
 
-export const STEP_TYPES = [
-  'transferred',
-  'supplement-requested',
-  'supplement-received',
-  'processed',
-  'result-returned',
-  'stopped',
-  'withdrawn',
-  'apology-issued',
-  'input-digitized',
-  'result-issued-electronically',
-  'payment-requested',
-  'paid-online',
-  'paid-offline',
-  'satisfaction-rated',
-  'synced',
-  'correction-recorded',
-] as const;
-export type StepType = (typeof STEP_TYPES)[number];
+export const STEP_TYPES = DOSSIER_STEP_TYPES;
+export type StepType = DossierStepType;
 
 const when =
   (...types: StepType[]) =>
