@@ -10,6 +10,7 @@ import { HealthHttpController } from './health/health.http.controller';
 import { AuthGuard, TOKEN_REGISTRY } from './http/auth.guard';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { ScorecardsHttpController } from './scorecards/scorecards.http.controller';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { WorkerModule, WorkerOptions } from '../../worker/src/worker.module';
 
 export type ApiOptions = InfrastructureOptions & {
@@ -27,6 +28,7 @@ export class ApiModule {
         InfrastructureModule.forRoot(options),
         ApplicationModule,
         ListDossiersModule,
+        DashboardModule,
         ...(options.worker ? [WorkerModule.forRoot(options.worker === true ? {} : options.worker)] : []),
       ],
       controllers: [

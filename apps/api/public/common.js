@@ -1,0 +1,160 @@
+// Shared by every page: the token (kept in sessionStorage only), calls to the JSON API, the header, formats.
+const KEY = 'tracker.token';
+
+export const token = () => sessionStorage.getItem(KEY);
+export const setToken = (value) => sessionStorage.setItem(KEY, value);
+export const logout = () => {
+  sessionStorage.removeItem(KEY);
+  location.href = '/';
+};
+
+export class ApiFailure extends Error {
+  constructor(status, body) {
+    const error = body && typeof body === 'object' ? body.error : undefined;
+    super(error?.message ?? `HTTP ${status}`);
+    this.status = status;
+    this.code = error?.code ?? `HTTP_${status}`;
+    this.details = error?.details;
+  }
+}
+
+/** A JSON API call with the bearer token; a 401 sends the user back to the login page. */
+export async function api(path, { method = 'GET', body, headers = {}, raw = false } = {}) {
+  const res = await fetch(path, {
+    method,
+    headers: {
+      Accept: 'application/json',
+      Authorization: `Bearer ${token()}`,
+      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      ...headers,
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  if (res.status === 401 && location.pathname !== '/' && location.pathname !== '/index.html') {
+    sessionStorage.removeItem(KEY);
+    location.href = `/?next=${encodeURIComponent(location.pathname + location.search)}`;
+    throw new ApiFailure(401, null);
+  }
+  if (raw && res.ok) return res;
+  const type = res.headers.get('content-type') ?? '';
+  const data = type.includes('json') ? await res.json() : await res.text();
+  if (!res.ok) throw new ApiFailure(res.status, data);
+  return data;
+}
+
+let meCache;
+export const me = () => (meCache ??= api('/api/dashboard/me'));
+
+const ROLE = { clerk: 'Cán bộ một cửa', supervisor: 'Lãnh đạo đơn vị', 'reform-office': 'Văn phòng CCHC', admin: 'Quản trị' };
+const PAGES = [
+  ['board.html', 'Bảng theo dõi', ['supervisor', 'reform-office', 'admin']],
+  ['clerk.html', 'Tiếp nhận & xử lý', ['clerk', 'supervisor', 'admin']],
+  ['dossier.html', 'Tra cứu hồ sơ', ['clerk', 'supervisor', 'reform-office', 'admin']],
+  ['scorecard.html', 'Bộ chỉ số 766', ['supervisor', 'reform-office', 'admin']],
+];
+
+export function homeOf(role) {
+  return role === 'clerk' ? 'clerk.html' : role === 'reform-office' ? 'scorecard.html' : 'board.html';
+}
+
+/** Redirects to the login page without a token; otherwise draws the header and resolves with the caller. */
+export async function startPage(active) {
+  if (!token()) {
+    location.href = `/?next=${encodeURIComponent(location.pathname + location.search)}`;
+    return new Promise(() => {});
+  }
+  const who = await me();
+  const header = document.createElement('header');
+  header.className = 'top';
+  header.innerHTML = `<span class="brand">Theo dõi hồ sơ TTHC</span><nav></nav><span class="who"></span><button type="button">Đăng xuất</button>`;
+  const nav = header.querySelector('nav');
+  for (const [href, label, roles] of PAGES) {
+    if (!roles.includes(who.role)) continue;
+    const a = el('a', { href, className: href === active ? 'active' : '' }, label);
+    nav.append(a);
+  }
+  const units = who.units.map((u) => u.name ?? u.unitId).join(', ');
+  header.querySelector('.who').textContent = `${who.subject} · ${ROLE[who.role] ?? who.role}${units ? ` · ${units}` : ''}`;
+  header.querySelector('button').addEventListener('click', logout);
+  document.body.prepend(header);
+  return who;
+}
+
+/** A DOM element with properties and children (text is always set as text, never as HTML). */
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (v === undefined || v === null) continue;
+    if (k === 'dataset') Object.assign(node.dataset, v);
+    else if (k === 'style') node.setAttribute('style', v);
+    else if (k in node) node[k] = v;
+    else node.setAttribute(k, v);
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) node.append(c instanceof Node ? c : String(c));
+  return node;
+}
+
+const DT = new Intl.DateTimeFormat('vi-VN', {
+  timeZone: 'Asia/Ho_Chi_Minh',
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+export const fmtTime = (iso) => (iso ? DT.format(new Date(iso)) : '—');
+
+/** Working time in hours (one decimal), e.g. "12,5 giờ". */
+export const fmtHours = (ms) => `${(Math.round((Math.abs(ms) / 3_600_000) * 10) / 10).toLocaleString('vi-VN')} giờ`;
+
+export const fmtNum = (n, digits = 2) =>
+  n === null || n === undefined ? '—' : Number(n).toLocaleString('vi-VN', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+
+/** `YYYY-MM-DDTHH:mm` of a datetime-local input (Vietnam time) as an ISO instant with +07:00. */
+export const localToIso = (value) => (value ? `${value.length === 16 ? `${value}:00` : value}+07:00` : undefined);
+
+/** Now as a datetime-local value in Vietnam time. */
+export function nowLocal(offsetMs = 0) {
+  const d = new Date(Date.now() + offsetMs + 7 * 3_600_000);
+  return d.toISOString().slice(0, 16);
+}
+
+export const STEP_LABEL = {
+  DossierReceived: 'Tiếp nhận hồ sơ (received)',
+  DossierTransferred: 'Chuyển xử lý (transferred)',
+  SupplementRequested: 'Yêu cầu bổ sung (supplement requested)',
+  SupplementReceived: 'Nhận hồ sơ bổ sung (supplement received)',
+  DossierProcessed: 'Đã xử lý xong (processed)',
+  ResultReturned: 'Đã trả kết quả (result returned)',
+  DossierStopped: 'Dừng xử lý (stopped)',
+  DossierWithdrawn: 'Công dân rút hồ sơ (withdrawn)',
+  DossierDueSoon: 'Sắp đến hạn (due soon)',
+  DossierBecameOverdue: 'Quá hạn (overdue)',
+  OverdueRetracted: 'Hủy ghi nhận quá hạn (overdue retracted)',
+  ApologyIssued: 'Phiếu xin lỗi, hẹn lại (apology)',
+  InputDigitized: 'Số hóa đầu vào (input digitized)',
+  ResultIssuedElectronically: 'Cấp kết quả điện tử (e-result)',
+  PaymentRequested: 'Yêu cầu thanh toán (payment requested)',
+  PaidOnline: 'Thanh toán trực tuyến (paid online)',
+  PaidOffline: 'Thanh toán trực tiếp (paid offline)',
+  SatisfactionRated: 'Đánh giá mức độ hài lòng (rated)',
+  DossierSynced: 'Đồng bộ Cổng DVC quốc gia (synced)',
+  CorrectionRecorded: 'Đính chính (correction)',
+};
+
+export const ALERT_LABEL = {
+  'due-soon-50': 'Đã dùng 50 % thời hạn',
+  'due-soon-75': 'Đã dùng 75 % thời hạn',
+  'apology-needed': 'Cần phiếu xin lỗi (apology needed)',
+  overdue: 'Quá hạn (overdue)',
+};
+
+export const STATUS_LABEL = {
+  received: 'Đang xử lý',
+  'in-progress': 'Đang xử lý',
+  'awaiting-supplement': 'Chờ bổ sung',
+  processed: 'Đã xử lý xong',
+  returned: 'Đã trả kết quả',
+  stopped: 'Dừng xử lý',
+  withdrawn: 'Đã rút',
+};

@@ -1,0 +1,72 @@
+import { Controller, Get, Header, Param, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { ApiError } from '../http/api-error';
+import { Public } from '../http/auth.guard';
+
+/** apps/api/public, from the sources (swc-node) or from a tsc build under dist/ alike. */
+function publicDir(): string {
+  const candidates = [
+    resolve(__dirname, '../../public'),
+    resolve(process.cwd(), 'apps/api/public'),
+    resolve(__dirname, '../../../../../apps/api/public'),
+  ];
+  return candidates.find((d) => existsSync(join(d, 'index.html'))) ?? candidates[0];
+}
+
+/** chart.js's self-contained UMD file (its package exports do not name it, so find it on disk). */
+function chartJsFile(): string {
+  let dir = __dirname;
+  for (;;) {
+    const file = join(dir, 'node_modules/chart.js/dist/chart.umd.min.js');
+    if (existsSync(file)) return file;
+    const up = dirname(dir);
+    if (up === dir) return join(process.cwd(), 'node_modules/chart.js/dist/chart.umd.min.js');
+    dir = up;
+  }
+}
+
+const ASSET = /^[a-z][a-z0-9-]{0,40}\.(html|js|css|svg)$/;
+
+/**
+ * The dashboard's static pages, outside the `/api` bearer guard: they hold no data; they log in with a
+ * token kept in sessionStorage and call the JSON API with `Authorization: Bearer`.
+ */
+@Controller()
+@Public()
+export class DashboardPagesController {
+  private readonly root = publicDir();
+  private readonly chartJs = chartJsFile();
+
+  @Get()
+  index(@Res() res: Response): void {
+    this.send(res, 'index.html');
+  }
+
+  @Get('vendor/chart.umd.min.js')
+  @Header('Cache-Control', 'public, max-age=86400')
+  chart(@Res() res: Response): void {
+    res.type('application/javascript').sendFile(this.chartJs);
+  }
+
+  @Get(':file')
+  asset(@Param('file') file: string, @Res() res: Response): void {
+    if (!ASSET.test(file)) throw new ApiError(404, 'NOT_FOUND', `no page ${file}`);
+    this.send(res, file);
+  }
+
+  private send(res: Response, file: string): void {
+    if (!existsSync(join(this.root, file))) throw new ApiError(404, 'NOT_FOUND', `no page ${file}`);
+    res.setHeader('Cache-Control', 'no-cache');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (file.endsWith('.html')) {
+      res.setHeader(
+        'Content-Security-Policy',
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'",
+      );
+      res.setHeader('Referrer-Policy', 'no-referrer');
+    }
+    res.sendFile(file, { root: this.root, dotfiles: 'deny' });
+  }
+}

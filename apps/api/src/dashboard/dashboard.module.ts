@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AlertsReader, ApplicationModule } from '@tracker/application';
+import { DemoModule } from '../demo/demo.module';
+import { DashboardHttpController } from './dashboard.http.controller';
+import { DashboardPagesController } from './dashboard-pages.controller';
+
+/** The web pages (apps/api/public) at `/`, the few read routes they need under `/api/dashboard`, the demo. */
+@Module({
+  imports: [ApplicationModule, DemoModule],
+  controllers: [DashboardHttpController, DashboardPagesController],
+  providers: [AlertsReader],
+})
+export class DashboardModule {}

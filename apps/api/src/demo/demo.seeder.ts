@@ -1,0 +1,390 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  CLOCK,
+  CalendarProvider,
+  CatalogueReader,
+  DefineProcedureCommand,
+  DefineUnitCommand,
+  ReceiveDossierCommand,
+  RecordDossierStepCommand,
+  type Caller,
+  type Clock,
+  type DossierStepInput,
+  type ReceiveDossierInput,
+  type RequestContext,
+} from '@tracker/application';
+import { civilDateOf, latestApologyAt, type WorkingCalendar } from '@tracker/domain';
+import {
+  ARTICLE,
+  DEFAULT_SCALE,
+  DEMO_PROCEDURES,
+  DEMO_UNITS,
+  type DemoProcedure,
+  type DemoUnit,
+} from './demo-province';
+
+export type DemoSeedOptions = Readonly<{
+  /** Share of the article's volume (113,695 dossiers a quarter): 0.1 by default, 1 for the full volume. */
+  scale?: number;
+  /** Dossiers in flight at once (each dossier's steps run in order). */
+  concurrency?: number;
+  /** PRNG seed: the same seed and the same `now` build the same province. */
+  seed?: number;
+  log?: (line: string) => void;
+}>;
+
+export type DemoSeedReport = Readonly<{
+  units: number;
+  procedures: number;
+  dossiers: number;
+  refused: number;
+  commands: number;
+  online: number;
+  late: number;
+  pending: number;
+  from: string;
+  to: string;
+  elapsedMs: number;
+}>;
+
+/** Mulberry32: a small seeded PRNG. */
+export function prng(seed: number): () => number {
+  let a = seed | 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Profile = Readonly<{
+  online: number;
+  late: number;
+  supplement: number;
+  apology: number;
+  digitized: number;
+  reused: number;
+  personalStore: number;
+  synced: number;
+  eResult: number;
+  payOnline: number;
+  unsatisfied: number;
+}>;
+
+const between = (rnd: () => number, lo: number, hi: number) => lo + (hi - lo) * rnd();
+
+/** Each unit's habits: some offices are quick and digital, some slow and paper-bound. */
+export function unitProfile(unit: DemoUnit, index: number): Profile {
+  const rnd = prng(7_660 + index * 31);
+  const district = unit.level === 'district';
+  // Remote mountain districts lag behind the cities.
+  const remote = [
+    'NAMTRAMY',
+    'TAYGIANG',
+    'DONGGIANG',
+    'NAMGIANG',
+    'PHUOCSON',
+    'BACTRAMY',
+    'HIEPDUC',
+    'NONGSON',
+  ].includes(unit.id);
+  return {
+    online: Math.min(0.97, Math.max(0.35, between(rnd, 0.62, 0.92) - (remote ? 0.2 : 0))),
+    late: district ? between(rnd, 0.01, remote ? 0.16 : 0.09) : between(rnd, 0.002, 0.07),
+    supplement: between(rnd, 0.04, 0.15),
+    apology: between(rnd, 0.15, 0.7),
+    digitized: Math.max(0.3, between(rnd, 0.55, 0.98) - (remote ? 0.2 : 0)),
+    reused: between(rnd, 0.15, 0.6),
+    personalStore: between(rnd, 0.03, 0.3),
+    synced: between(rnd, 0.86, 0.995),
+    eResult: between(rnd, 0.3, 0.95),
+    payOnline: Math.max(0.15, between(rnd, 0.35, 0.9) - (remote ? 0.25 : 0)),
+    unsatisfied: between(rnd, 0.005, 0.06),
+  };
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function pickWeighted<T extends { weight: number }>(items: readonly T[], r: number): T {
+  const total = items.reduce((s, i) => s + i.weight, 0);
+  let x = r * total;
+  for (const item of items) {
+    x -= item.weight;
+    if (x < 0) return item;
+  }
+  return items[items.length - 1];
+}
+
+/**
+ * Builds the demo province through the application's own command handlers (the CommandBus the HTTP
+ * controllers call, with the same callers' rights): units, the procedure catalogue, then a year of
+ * dossiers up to now, each with a realistic life.
+ */
+@Injectable()
+export class DemoSeeder {
+  private readonly logger = new Logger('demo');
+
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly catalogue: CatalogueReader,
+    private readonly calendars: CalendarProvider,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** True once the demo's units exist (the last one defined is the marker). */
+  async isSeeded(): Promise<boolean> {
+    return (await this.catalogue.unit(DEMO_UNITS[DEMO_UNITS.length - 1].id)) !== undefined;
+  }
+
+  async seed(options: DemoSeedOptions = {}): Promise<DemoSeedReport> {
+    const started = Date.now();
+    const scale = options.scale ?? DEFAULT_SCALE;
+    const concurrency = options.concurrency ?? 48;
+    const log = options.log ?? ((line: string) => this.logger.log(line));
+    const nowMs = this.clock.now().getTime();
+    const fromMs = nowMs - 365 * DAY;
+    const admin: Caller = { subject: 'demo-admin', role: 'admin', units: [] };
+    const ctx = (caller: Caller, correlationId: string): RequestContext => ({ caller, correlationId });
+
+    for (const u of DEMO_UNITS) {
+      await this.commands.execute(
+        new DefineUnitCommand({ unitId: u.id, name: u.name, level: u.level }, ctx(admin, 'demo-units')),
+      );
+    }
+    const districts = DEMO_UNITS.filter((u) => u.level === 'district').map((u) => u.id);
+    const effectiveFrom = iso(fromMs - 30 * DAY);
+    for (const p of DEMO_PROCEDURES) {
+      await this.commands.execute(
+        new DefineProcedureCommand(
+          {
+            code: p.code,
+            name: p.name,
+            units: p.unit ? [p.unit] : districts,
+            timeLimit: p.timeLimit,
+            onlineLevel: p.onlineLevel,
+            feeRequired: p.fee > 0,
+            requiresWrittenResult: p.requiresWrittenResult,
+            effectiveFrom,
+          },
+          ctx(admin, 'demo-catalogue'),
+        ),
+      );
+    }
+    log(`demo: ${DEMO_UNITS.length} units, ${DEMO_PROCEDURES.length} procedures defined`);
+
+    const { calendar } = await this.calendars.current(new Date(nowMs));
+    const profiles = new Map(DEMO_UNITS.map((u, i) => [u.id, unitProfile(u, i)] as const));
+    const proceduresOf = new Map(
+      DEMO_UNITS.map((u) => [
+        u.id,
+        DEMO_PROCEDURES.filter((p) => (p.unit ? p.unit === u.id : u.level === 'district')),
+      ]),
+    );
+    // Online share among the unit's online-capable dossiers, so the unit's overall share meets its profile.
+    const capable = new Map(
+      DEMO_UNITS.map((u) => {
+        const ps = proceduresOf.get(u.id)!;
+        const all = ps.reduce((s, p) => s + p.weight, 0);
+        const on = ps.filter((p) => p.onlineLevel !== 'none').reduce((s, p) => s + p.weight, 0);
+        return [u.id, on / all] as const;
+      }),
+    );
+
+    const total = Math.max(1, Math.round(ARTICLE.dossiersPerQuarter * 4 * scale));
+    const seed = options.seed ?? 766;
+    const sequences = new Map<string, number>();
+    let next = 0;
+    let done = 0;
+    let refused = 0;
+    let commands = 0;
+    let online = 0;
+    let late = 0;
+    let pending = 0;
+    let lastLog = Date.now();
+
+    const plan = (n: number) => {
+      const rnd = prng(seed * 1_000_003 + n);
+      const unit = pickWeighted(DEMO_UNITS, rnd());
+      const profile = profiles.get(unit.id)!;
+      const procedure = pickWeighted(proceduresOf.get(unit.id)!, rnd());
+      // A working day in the year, during office hours.
+      let day = fromMs + Math.floor(rnd() * 365) * DAY;
+      for (let i = 0; i < 7 && !calendar.isWorkingDay(civilDateOf(iso(day))); i++) day += DAY;
+      const local = new Date(day + 7 * HOUR);
+      const midnight = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - 7 * HOUR;
+      const minute = rnd() < 0.5 ? 450 + Math.floor(rnd() * 240) : 810 + Math.floor(rnd() * 210);
+      const receivedMs = Math.min(nowMs - 10 * 60_000, midnight + minute * 60_000);
+      const isOnline =
+        procedure.onlineLevel !== 'none' && rnd() < Math.min(1, profile.online / capable.get(unit.id)!);
+      return { rnd, unit, profile, procedure, receivedMs, isOnline };
+    };
+
+    const clerkOf = (unit: DemoUnit): Caller => ({
+      subject: `mot-cua.${unit.id.toLowerCase()}`,
+      role: 'clerk',
+      units: [unit.id],
+    });
+    const headOf = (unit: DemoUnit): Caller => ({
+      subject: `lanh-dao.${unit.id.toLowerCase()}`,
+      role: 'supervisor',
+      units: [unit.id],
+    });
+
+    const one = async (n: number): Promise<void> => {
+      const { rnd, unit, profile, procedure, receivedMs, isOnline } = plan(n);
+      const yymmdd = civilDateOf(iso(receivedMs)).slice(2).replace(/-/g, '');
+      const key = `${unit.id}-${yymmdd}`;
+      const seq = (sequences.get(key) ?? 0) + 1;
+      sequences.set(key, seq);
+      const code = `${key}-${String(seq).padStart(4, '0')}`;
+      const clerk = ctx(clerkOf(unit), `demo-${code}`);
+      const input: ReceiveDossierInput = {
+        code,
+        unitId: unit.id,
+        procedureCode: procedure.code,
+        channel: isOnline ? 'online' : rnd() < 0.85 ? 'in-person' : 'postal',
+        ...(isOnline ? { onlineLevel: procedure.onlineLevel === 'full' ? 'full' : 'partial' } : {}),
+        receivedAt: iso(receivedMs),
+        feeAmount: procedure.fee,
+      };
+      let dueMs: number;
+      try {
+        const receipt = await this.commands.execute(new ReceiveDossierCommand(input, clerk));
+        dueMs = Date.parse(receipt.dueAt);
+      } catch (error) {
+        refused++;
+        if (refused <= 5) log(`demo: ${code} refused: ${(error as Error).message}`);
+        return;
+      } finally {
+        commands++;
+      }
+      if (isOnline) online++;
+      const steps = this.life(procedure, profile, rnd, receivedMs, dueMs, calendar);
+      if (steps.late) late++;
+      let finished = false;
+      for (const step of steps.list) {
+        if (Date.parse(step.occurredAt) > nowMs - 60_000) continue; // not happened yet
+        const caller = step.type === 'apology-issued' ? ctx(headOf(unit), `demo-${code}`) : clerk;
+        try {
+          commands++;
+          await this.commands.execute(new RecordDossierStepCommand(code, step, caller));
+          if (['processed', 'stopped', 'withdrawn'].includes(step.type)) finished = true;
+        } catch (error) {
+          refused++;
+          if (refused <= 20) log(`demo: ${code} ${step.type} refused: ${(error as Error).message}`);
+        }
+      }
+      if (!finished) pending++;
+    };
+
+    const runner = async () => {
+      for (;;) {
+        const n = next++;
+        if (n >= total) return;
+        await one(n);
+        done++;
+        if (Date.now() - lastLog > 5_000) {
+          lastLog = Date.now();
+          const s = (Date.now() - started) / 1000;
+          log(
+            `demo: ${done}/${total} dossiers, ${commands} commands, ${Math.round(commands / s)} commands/s`,
+          );
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, runner));
+    const report: DemoSeedReport = {
+      units: DEMO_UNITS.length,
+      procedures: DEMO_PROCEDURES.length,
+      dossiers: done,
+      refused,
+      commands,
+      online,
+      late,
+      pending,
+      from: iso(fromMs),
+      to: iso(nowMs),
+      elapsedMs: Date.now() - started,
+    };
+    log(
+      `demo: ${report.dossiers} dossiers (${((online / Math.max(1, done)) * 100).toFixed(1)} % online, ${late} late, ${pending} still open), ${commands} commands, ${refused} refused, in ${(report.elapsedMs / 1000).toFixed(1)} s`,
+    );
+    return report;
+  }
+
+  /** One dossier's steps after receipt, in occurredAt order. */
+  private life(
+    procedure: DemoProcedure,
+    profile: Profile,
+    rnd: () => number,
+    receivedMs: number,
+    dueMs: number,
+    calendar: WorkingCalendar,
+  ): { late: boolean; list: DossierStepInput[] } {
+    const list: DossierStepInput[] = [];
+    const at = (type: DossierStepInput['type'], ms: number, fields: Partial<DossierStepInput> = {}) =>
+      list.push({ type, occurredAt: iso(ms), ...fields } as DossierStepInput);
+    const span = dueMs - receivedMs;
+    if (rnd() < profile.digitized)
+      at('input-digitized', receivedMs + 10 * 60_000, {
+        reused: rnd() < profile.reused,
+        fromPersonalStore: rnd() < profile.personalStore,
+      });
+    if (rnd() < profile.synced) at('synced', receivedMs + 30 * 60_000);
+    const paysOnline = procedure.fee > 0 && rnd() < profile.payOnline;
+    if (procedure.fee > 0) {
+      if (paysOnline)
+        at('paid-online', receivedMs + 20 * 60_000, {
+          amount: procedure.fee,
+          gateway: rnd() < 0.7 ? 'national' : 'provincial',
+        });
+      else at('paid-offline', receivedMs + 20 * 60_000, { amount: procedure.fee });
+    }
+    // Supplement rounds: the citizen's time, which moves the office's deadline on.
+    let citizenMs = 0;
+    let t = receivedMs + Math.max(HOUR, span * 0.2 * rnd());
+    const rounds = rnd() < profile.supplement ? (rnd() < 0.12 ? 2 : 1) : 0;
+    for (let r = 0; r < rounds; r++) {
+      at('supplement-requested', t, {
+        reason: 'Thiếu bản sao giấy tờ tùy thân / cần bổ sung thành phần hồ sơ',
+      });
+      const wait = (1 + Math.floor(rnd() * 6)) * DAY + Math.floor(rnd() * 8) * HOUR;
+      t += wait;
+      citizenMs += wait;
+      at('supplement-received', t);
+      t += HOUR;
+    }
+    const late = rounds > 1 || rnd() < profile.late;
+    const endMs = late
+      ? dueMs + citizenMs + HOUR * (2 + Math.floor(rnd() * 24 * 8))
+      : Math.max(t + 30 * 60_000, receivedMs + citizenMs + span * between(rnd, 0.25, 0.95));
+    if (late && rounds === 0 && rnd() < profile.apology) {
+      const latest = Date.parse(latestApologyAt(iso(dueMs), calendar));
+      if (latest > receivedMs + HOUR)
+        at('apology-issued', latest - 30 * 60_000, {
+          reason: 'Cần xác minh thực địa, lấy ý kiến cơ quan liên quan',
+          newDueAt: iso(dueMs + 5 * DAY),
+          signedBy: 'Thủ trưởng đơn vị',
+        });
+    }
+    const ending = rnd();
+    if (ending < 0.008) at('withdrawn', endMs, { reason: 'Công dân rút hồ sơ' });
+    else if (ending < 0.015) at('stopped', endMs, { reason: 'Hồ sơ không đủ điều kiện giải quyết' });
+    else {
+      at('processed', endMs, { outcome: rnd() < 0.97 ? 'approved' : 'denied' });
+      const eResult = procedure.requiresWrittenResult && rnd() < profile.eResult;
+      if (eResult) at('result-issued-electronically', endMs + 5 * 60_000);
+      const returned = !eResult && rnd() < 0.2;
+      if (returned) at('result-returned', endMs + 2 * HOUR);
+      // A rating needs a result in the citizen's hands.
+      if ((eResult || returned) && rnd() < 0.15)
+        at('satisfaction-rated', endMs + 3 * HOUR, { satisfied: rnd() >= profile.unsatisfied * 4 });
+    }
+    list.sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
+    return { late, list };
+  }
+}
