@@ -173,7 +173,7 @@ describeWithChromium('dashboard pages (Chromium over the API + worker)', () => {
     await page.waitForSelector('body[data-live="true"]');
     await page.evaluate('window.marker = 1');
 
-    // Received eight working days ago with a five-working-day limit: already past due, so the deadline
+    // Received 25 calendar days ago (at least five working days even across Tết) with a five-working-day limit: already past due, so the deadline
     // worker records DossierBecameOverdue as soon as the reactor schedules the dossier.
     await api
       .as(TOKENS.clerkA)
@@ -184,7 +184,7 @@ describeWithChromium('dashboard pages (Chromium over the API + worker)', () => {
         procedureCode: 'CT.01',
         channel: 'online',
         onlineLevel: 'full',
-        receivedAt: iso(weekdayMorning(12)),
+        receivedAt: iso(weekdayMorning(25)),
         feeAmount: 50_000,
       })
       .expect(201);
