@@ -158,6 +158,39 @@ describe('a dossier life through the HTTP API', () => {
   });
 });
 
+describe('the working-day calendar', () => {
+  it('applies a calendar change to dossiers received after it; earlier ones keep their due date', async () => {
+    const before = await receive({ code: 'SCT-CAL-1', receivedAt: '2025-06-02T09:00:00+07:00' });
+    expect(before.dueAt).toBe('2025-06-16T09:00:00.000+07:00');
+    // A local day off on Wednesday 4 June 2025.
+    await api
+      .as(TOKENS.admin)
+      .put('/api/calendar/2025')
+      .send({ holidays: ['2025-06-04'], workingDays: [] })
+      .expect(200);
+    const after = await receive({ code: 'SCT-CAL-2', receivedAt: '2025-06-02T09:00:00+07:00' });
+    expect(after.dueAt).toBe('2025-06-17T09:00:00.000+07:00');
+    // And a swapped working Saturday, 14 June: the due date comes back a day.
+    await api
+      .as(TOKENS.admin)
+      .put('/api/calendar/2025')
+      .send({ holidays: ['2025-06-04'], workingDays: ['2025-06-14'] })
+      .expect(200);
+    const swapped = await receive({ code: 'SCT-CAL-3', receivedAt: '2025-06-02T09:00:00+07:00' });
+    expect(swapped.dueAt).toBe('2025-06-16T09:00:00.000+07:00');
+    const res = await clerk().get('/api/dossiers/SCT-CAL-1').expect(200);
+    expect(res.body.dueAt).toBe(before.dueAt);
+    expect(res.body.calendarVersion).not.toBe(
+      (await clerk().get('/api/dossiers/SCT-CAL-2')).body.calendarVersion,
+    );
+    const bad = await api
+      .as(TOKENS.admin)
+      .put('/api/calendar/2025')
+      .send({ holidays: ['2025-02-30'], workingDays: [] });
+    expect(bad.status).toBe(400);
+  });
+});
+
 describe('refusals append nothing', () => {
   it('answers 400 naming each bad field', async () => {
     const res = await clerk()

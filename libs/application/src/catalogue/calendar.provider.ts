@@ -7,7 +7,8 @@ import {
 } from '@tracker/domain';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 
-type OverridesSetData = { year: number; holidays: string[]; workingDays: string[] };
+export type OverridesSetData = { year: number; holidays: readonly string[]; workingDays: readonly string[] };
+type YearAt = { year: number; revision: bigint; overrides: CalendarYearOverrides };
 
 export type VersionedCalendar = Readonly<{ calendar: WorkingCalendar; version: string }>;
 
@@ -20,28 +21,58 @@ export type VersionedCalendar = Readonly<{ calendar: WorkingCalendar; version: s
 export class CalendarProvider {
   /** Revisions never change once written: cache per year and revision. */
   private readonly cache = new Map<string, CalendarYearOverrides>();
+  /** Built calendars by version: a calendar computes each year's skeleton once, so keep them. */
+  private readonly built = new Map<string, WorkingCalendar>();
+  /** The latest revision of each year, kept current by the catalogue's feed once it has caught up. */
+  private readonly latestByYear = new Map<number, YearAt>();
+  private live = false;
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  /** A `calendar-{year}` event seen on the feed or just appended by this process. */
+  observe(year: number, revision: bigint, data: OverridesSetData): void {
+    const known = this.latestByYear.get(year);
+    const overrides = toOverrides(data);
+    this.cache.set(`${year}:${revision}`, overrides);
+    if (!known || known.revision < revision) this.latestByYear.set(year, { year, revision, overrides });
+  }
+
+  /** The feed has delivered every calendar event recorded before it started: no more stream reads. */
+  markLive(): void {
+    this.live = true;
+  }
 
   /** The calendar as it stands now, for the years a dossier received at `around` can touch. */
   async current(around: Date): Promise<VersionedCalendar> {
     const year = yearInVietnam(around);
     const years = [year - 1, year, year + 1, year + 2];
-    const read = await Promise.all(years.map((y) => this.latest(y)));
+    const read = this.live
+      ? years.map((y) => this.latestByYear.get(y))
+      : await Promise.all(years.map((y) => this.latest(y)));
     const version = read
-      .filter(
-        (r): r is { year: number; revision: bigint; overrides: CalendarYearOverrides } => r !== undefined,
-      )
+      .filter((r): r is YearAt => r !== undefined)
       .map((r) => `${r.year}:${r.revision}`)
       .join(',');
-    return { calendar: this.build(read.map((r) => r?.overrides)), version };
+    return { calendar: this.buildOnce(version, () => read.map((r) => r?.overrides)), version };
   }
 
   /** The calendar a version string names (years not named use the shipped overrides). */
   async atVersion(version: string): Promise<WorkingCalendar> {
+    const cached = this.built.get(version);
+    if (cached) return cached;
     const named = parseVersion(version);
     const overrides = await Promise.all(named.map(({ year, revision }) => this.atRevision(year, revision)));
-    return this.build(overrides);
+    return this.buildOnce(version, () => overrides);
+  }
+
+  private buildOnce(version: string, overrides: () => ReadonlyArray<CalendarYearOverrides | undefined>) {
+    let calendar = this.built.get(version);
+    if (!calendar) {
+      if (this.built.size >= 64) this.built.delete(this.built.keys().next().value!);
+      calendar = this.build(overrides());
+      this.built.set(version, calendar);
+    }
+    return calendar;
   }
 
   private build(fromStreams: ReadonlyArray<CalendarYearOverrides | undefined>): WorkingCalendar {

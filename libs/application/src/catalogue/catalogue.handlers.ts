@@ -118,6 +118,7 @@ export class SetCalendarHandler implements ICommandHandler<
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly catalogue: CatalogueReader,
   ) {}
 
   async execute({ input, context }: SetCalendarCommand) {
@@ -131,6 +132,11 @@ export class SetCalendarHandler implements ICommandHandler<
       calendarYearDecider,
       command,
       commandContextOf(context),
+    );
+    // This process receives dossiers under the new calendar at once, before its feed brings the event.
+    const stream = calendarYearStreamName(input.year);
+    result.newEvents.forEach((e, i) =>
+      this.catalogue.apply(stream, e, result.revision - BigInt(result.newEvents.length - 1 - i)),
     );
     return {
       year: input.year,

@@ -15,6 +15,7 @@ import {
   unitStreamName,
 } from '@tracker/domain';
 import { EVENT_FEED, EventFeed, FeedSubscription } from '../ports/event-feed.port';
+import { CalendarProvider, OverridesSetData } from './calendar.provider';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 
 export type UnitView = Readonly<{ unitId: string; name: string; level: UnitLevel; parentId?: string }>;
@@ -24,9 +25,10 @@ export type DefinedProcedure = ProcedureVersion & { versions: readonly Procedure
 export type ProcedureView = Readonly<{ code: string; snapshot: ProcedureSnapshot; units: readonly string[] }>;
 
 /**
- * Units and procedures. A single lookup reads the entity's own stream (always current, even right after a
- * PUT on another replica); the lists come from an in-memory view fed by a catch-up subscription, which the
- * application waits for at start-up. The catalogue is small (hundreds of units, thousands of procedures).
+ * Units, procedures and the calendar years, in memory, fed by a catch-up subscription the application waits
+ * for at start-up (the catalogue is small: hundreds of units, thousands of procedures), so receiving a
+ * dossier reads no catalogue stream. A unit or procedure the view does not know yet (defined a moment ago
+ * through another replica) is read from its own stream.
  */
 @Injectable()
 export class CatalogueReader implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -38,15 +40,19 @@ export class CatalogueReader implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(EVENT_FEED) private readonly feed: EventFeed,
+    private readonly calendars: CalendarProvider,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await new Promise<void>((resolve) => {
       this.subscription = this.feed.subscribe<Event>(
-        { streamPrefixes: ['unit-', 'procedure-'] },
+        { streamPrefixes: ['unit-', 'procedure-', 'calendar-'] },
         {
-          onEvent: ({ event, streamName }) => this.apply(streamName, event),
-          onCaughtUp: resolve,
+          onEvent: ({ event, streamName, revision }) => this.apply(streamName, event, revision),
+          onCaughtUp: () => {
+            this.calendars.markLive();
+            resolve();
+          },
           onError: (error) => this.logger.error(`catalogue feed: ${error.message}`),
         },
       );
@@ -58,7 +64,16 @@ export class CatalogueReader implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** Applies an event the local process just appended, so its own lists show it at once. */
-  apply(streamName: string, event: Event): void {
+  apply(streamName: string, event: Event, revision?: bigint): void {
+    if (
+      streamName.startsWith('calendar-') &&
+      revision !== undefined &&
+      event.type === 'CalendarOverridesSet'
+    ) {
+      const data = event.data as OverridesSetData;
+      this.calendars.observe(data.year, revision, data);
+      return;
+    }
     if (streamName.startsWith('unit-')) {
       const id = streamName.slice('unit-'.length);
       this.units.set(
@@ -72,13 +87,18 @@ export class CatalogueReader implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
+  /** From the view when it has the unit; else from its stream (defined a moment ago on another replica). */
   async unit(unitId: string): Promise<UnitView | undefined> {
+    const known = this.units.get(unitId);
+    if (known?.status === 'defined') return unitView(known);
     const state = await this.fold(unitStreamName(unitId), unitDecider);
     return state.status === 'defined' ? unitView(state) : undefined;
   }
 
   /** The procedure as defined at `at` (catalogue changes are dated), or undefined. */
   async procedureAt(code: string, at: string): Promise<ProcedureView | undefined> {
+    const known = this.procedures.get(code);
+    if (known?.status === 'defined') return procedureView(known, at);
     const state = await this.fold(procedureStreamName(code), procedureDecider);
     return state.status === 'defined' ? procedureView(state, at) : undefined;
   }
