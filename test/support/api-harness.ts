@@ -97,19 +97,25 @@ async function lastPositionOf(es: TestEventStore, prefixes: readonly string[]): 
 export type StartApiOptions = Readonly<{
   /** Run the worker (projections, reactors) in the same process, as `npm start` does. */
   worker?: WorkerOptions | boolean;
+  /** Reuse this event store (not closed by close()) instead of a fresh one: a restart on the same data. */
+  eventStore?: TestEventStore;
+  /** Redis (a database of the test's own, say) and key prefix, instead of a fresh prefix on the default. */
+  redisUrl?: string;
+  keyPrefix?: string;
 }>;
 
 export async function startApi(options: StartApiOptions = {}): Promise<ApiHarness> {
-  const eventStore = await startTestEventStore({ forceEmbedded: true });
+  const eventStore = options.eventStore ?? (await startTestEventStore({ forceEmbedded: true }));
   const connection: EventStoreConnection = await connectEventStore({
     connectionString: eventStore.connectionString,
     dataDir: 'unused',
   });
-  const prefix = `test:${uniqueToken()}:`;
+  const prefix = options.keyPrefix ?? `test:${uniqueToken()}:`;
   const env = loadEnvironment({
     ...process.env,
     NODE_ENV: 'test',
     REDIS_KEY_PREFIX: prefix,
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     EVENTSTORE_CONNECTION_STRING: eventStore.connectionString,
   });
   const clock = new TestClock();
@@ -158,7 +164,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiHarnes
     async close() {
       await app.close();
       await connection.close();
-      await eventStore.close();
+      if (!options.eventStore) await eventStore.close();
       const redis = new Redis(env.REDIS_URL);
       const keys = await redis.keys(`${prefix}*`);
       if (keys.length) await redis.del(...keys);

@@ -516,8 +516,8 @@ describe('5.3 satisfaction with handling', () => {
     );
     const c = card(facts, { explain: true });
     expect(crit(c, 'U1', '5.3').explain).toMatchObject({
-      numerator: ['good', 'changedMind', 'ratedAfterAsOf'],
-      lost: ['unsatisfied', 'ratedAfterPeriod', 'late'],
+      numerator: ['changedMind', 'good', 'ratedAfterAsOf'], // in code order
+      lost: ['late', 'ratedAfterPeriod', 'unsatisfied'],
     });
     expect(nd(card(facts, { asOf: Q2_END }), 'U1', '5.3')).toEqual([4, 6]);
   });

@@ -254,7 +254,7 @@ class Scan {
     private readonly asOf: number,
     private readonly unitIndex: ReadonlyMap<string, number>,
     private readonly nUnits: number,
-    private readonly limit: number,
+    readonly limit: number,
   ) {
     this.counts = new Int32Array((nUnits + 1) * NC);
     this.pairFlags = new Uint8Array(this.cap * Math.max(1, nUnits));
@@ -332,9 +332,9 @@ class Scan {
   }
 
   note(acc: ExplainAcc, code: string, inNumerator: boolean): void {
-    const list = inNumerator ? acc.num : acc.lost;
-    if (list.length < this.limit) list.push(code);
-    else acc.truncated = true;
+    // Every code is kept and the lists are cut after sorting (capped()), so they do not depend on the
+    // order in which the facts happen to sit in memory.
+    (inNumerator ? acc.num : acc.lost).push(code);
   }
 
   scanTable(t: FactsTable): void {
@@ -559,7 +559,14 @@ export function computeScorecard(input: ComputeScorecardInput): Scorecard {
   const note = (acc: ExplainAcc, code: string, inNumerator: boolean): void =>
     scan.note(acc, code, inNumerator);
 
-  // Explanations of procedure criteria (codes in catalogue order).
+  /** The lists in code order, each cut at the explain limit. */
+  const capped = (acc: ExplainAcc, kind: CriterionExplanation['kind']): CriterionExplanation => {
+    const cut = (list: string[]) => list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, scan.limit);
+    const truncated = acc.num.length > scan.limit || acc.lost.length > scan.limit;
+    return { kind, numerator: cut(acc.num), lost: cut(acc.lost), truncated };
+  };
+
+  // Explanations of procedure criteria.
   const procedureExplanation = (u: number, id: CriterionId): CriterionExplanation | undefined => {
     const acc = newAcc();
     for (let p = 0; p < procCodes.length; p++) {
@@ -571,7 +578,7 @@ export function computeScorecard(input: ComputeScorecardInput): Scorecard {
       else if (id === '4.1' && listed && v.feeRequired) note(acc, procCodes[p], (fl & F_FEE) !== 0);
       else if (id === '4.2' && (fl & F_FEE) !== 0) note(acc, procCodes[p], (fl & F_PAID) !== 0);
     }
-    return { kind: 'procedure', numerator: acc.num, lost: acc.lost, truncated: acc.truncated };
+    return capped(acc, 'procedure');
   };
   const explainerOf = (u: number): ((id: CriterionId) => CriterionExplanation | undefined) | null => {
     const accs = explainAcc === null ? null : explainAcc[u];
@@ -579,8 +586,7 @@ export function computeScorecard(input: ComputeScorecardInput): Scorecard {
     return (id) => {
       const k = X_IDS.indexOf(id);
       if (k < 0) return procedureExplanation(u, id);
-      const a = accs[k];
-      return { kind: 'dossier', numerator: a.num, lost: a.lost, truncated: a.truncated };
+      return capped(accs[k], 'dossier');
     };
   };
 
