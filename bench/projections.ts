@@ -16,7 +16,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EventStoreDBClient } from '@eventstore/db-client';
-import { ALL_PROJECTIONS, ProjectionSink, SubscriptionRunner, projectionId } from '@tracker/application';
+import {
+  ALL_PROJECTIONS,
+  ProjectionSink,
+  SharedEventFeed,
+  SubscriptionRunner,
+  projectionId,
+} from '@tracker/application';
 import { SqliteEventLog } from '@tracker/eventstore-server';
 import { EsdbEventFeed, RedisProjectionStore } from '@tracker/infrastructure';
 import { Redis } from 'ioredis';
@@ -203,7 +209,8 @@ async function main(): Promise<void> {
 
     console.log('rebuilding every projection from an empty Redis database…');
     const store = new RedisProjectionStore(redis, 'bench:');
-    const feed = new EsdbEventFeed(client);
+    // As the worker runs them: one shared subscription to `$all` feeding every projection.
+    const feed = new SharedEventFeed(new EsdbEventFeed(client));
     const runners = ALL_PROJECTIONS.map(
       (p) => new SubscriptionRunner(feed, new ProjectionSink(p, store, 'active'), { batchSize: 1000 }),
     );

@@ -2,6 +2,7 @@ export * from './projection';
 export * from './apply-projection';
 export * from './projection-store.port';
 export * from './subscription.runner';
+export * from './shared-event-feed';
 export * from './projection.sink';
 export * from './projection.worker';
 export * from './rebuild-projection';

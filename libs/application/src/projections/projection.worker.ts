@@ -10,6 +10,7 @@ import { EVENT_FEED, EventFeed } from '../ports/event-feed.port';
 import { AnyProjection, projectionId } from './projection';
 import { PROJECTION_STORE, ProjectionStore } from './projection-store.port';
 import { ProjectionSink } from './projection.sink';
+import { SharedEventFeed } from './shared-event-feed';
 import { SubscriptionRunner, SubscriptionRunnerOptions, SubscriptionSink } from './subscription.runner';
 
 export const WORKER_PROJECTIONS = Symbol('WORKER_PROJECTIONS');
@@ -25,19 +26,23 @@ export class ProjectionWorker implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger('worker');
   private readonly runners = new Map<string, SubscriptionRunner>();
   private started = false;
+  /** Every runner reads `$all` through one shared subscription: read and decoded once for all of them. */
+  private readonly shared: SharedEventFeed;
 
   constructor(
-    @Inject(EVENT_FEED) private readonly feed: EventFeed,
+    @Inject(EVENT_FEED) feed: EventFeed,
     @Inject(PROJECTION_STORE) private readonly store: ProjectionStore,
     @Inject(WORKER_PROJECTIONS) private readonly projections: readonly AnyProjection[],
     @Optional() @Inject(WORKER_RUNNER_OPTIONS) private readonly options: SubscriptionRunnerOptions = {},
-  ) {}
+  ) {
+    this.shared = new SharedEventFeed(feed);
+  }
 
   /** Adds a sink (a reactor) to run beside the projections; call it before bootstrap ends (onModuleInit). */
   register(sink: SubscriptionSink, options?: SubscriptionRunnerOptions): SubscriptionRunner {
     if (this.runners.has(sink.name))
       throw new Error(`a subscription named ${sink.name} is already registered`);
-    const runner = new SubscriptionRunner(this.feed, sink, {
+    const runner = new SubscriptionRunner(this.shared, sink, {
       onError: (error, name) => this.logger.warn(`${name}: ${error.message}; resuming from its checkpoint`),
       ...this.options,
       ...options,

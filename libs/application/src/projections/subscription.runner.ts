@@ -46,7 +46,7 @@ type Session = { failed: boolean; end: () => void; ended: Promise<void> };
 
 /**
  * A durable, ordered catch-up subscription to `$all` feeding one sink in batches (up to `batchSize` events or
- * `batchMs`). One batch at a time, in order; on any failure (feed or sink) it drops what it buffered, backs
+ * `batchMs`). Batches commit one at a time, in order, while the feed fills the next; on any failure (feed or sink) it drops what it buffered, backs
  * off and starts again from the sink's stored checkpoint, so a crash or a retry neither loses nor repeats.
  */
 export class SubscriptionRunner {
@@ -166,13 +166,14 @@ export class SubscriptionRunner {
       this.options.onError?.(err, this.sink.name);
       session.end();
     };
+    /** Commits the buffered events after the batches before them (one commit at a time, in order). */
     const flush = (): Promise<void> => {
       if (timer) clearTimeout(timer);
       timer = undefined;
+      const batch = buffer;
+      buffer = [];
       flushing = flushing.then(async () => {
-        if (session.failed || buffer.length === 0) return;
-        const batch = buffer;
-        buffer = [];
+        if (session.failed || batch.length === 0) return;
         try {
           await this.sink.handle(batch);
           this.committed = batch[batch.length - 1].position;
@@ -196,11 +197,18 @@ export class SubscriptionRunner {
           ...(this.committed !== undefined ? { after: this.committed } : {}),
         },
         {
-          onEvent: async (event) => {
+          onEvent: (event) => {
             if (session.failed || this.stopping) return;
             buffer.push(event as RecordedEvent);
-            if (buffer.length >= this.batchSize) await flush();
-            else timer ??= setTimeout(() => void flush(), this.batchMs);
+            if (buffer.length < this.batchSize) {
+              timer ??= setTimeout(() => void flush(), this.batchMs);
+              return;
+            }
+            // Pipelined: the feed reads the next batch while this one commits; it waits only while an
+            // earlier batch is still committing, so at most two batches are held.
+            const previous = flushing;
+            void flush();
+            return previous;
           },
           onCaughtUp: () => {
             void flush().then(() => {
