@@ -140,12 +140,13 @@ async function main(): Promise<void> {
     );
 
     // 2. Hot dossiers, received now (the reactor live) and due within the window, among the scheduled ones.
-    const processors = [0, 1].map(
-      () =>
+    const processorConnections = [0, 1].map(() => bullConnection(redisUrl));
+    const processors = processorConnections.map(
+      (c) =>
         new DeadlineProcessor(
           new DeadlineFlagger(store, clock),
           () => clock.now().getTime(),
-          bullConnection(redisUrl),
+          c,
           bullPrefix(prefix),
           Number(values.concurrency),
         ),
@@ -192,6 +193,7 @@ async function main(): Promise<void> {
     await sub.stop();
     await runner.stop();
     await Promise.all(processors.map((x) => x.close()));
+    await Promise.all(processorConnections.map((c) => c.quit().catch(() => c.disconnect())));
     await scheduler.close();
   } finally {
     let cursor = '0';

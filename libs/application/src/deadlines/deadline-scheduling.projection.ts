@@ -9,19 +9,26 @@ import type { IndexEntry, Projection } from '../projections/projection';
 import type { DeadlineJob } from './deadline-scheduler.port';
 
 /**
- * What the scheduling reactor keeps per dossier: the state (to re-plan on the next event) and the jobs it
- * has scheduled (to move or cancel exactly those). `dossier` is null once nothing can ever be planned
- * again (finished, its overdue settled): the state is dropped to keep a replay of years of history cheap.
+ * What the scheduling reactor keeps per dossier: the state (to re-plan on the next event), the jobs it has
+ * scheduled (`plan`: the next rung only, to move or cancel exactly it) and the overdue rung (`overdue`,
+ * indexed for the sweep whether or not it is the rung scheduled yet). `dossier` is null once nothing can
+ * ever be planned again (finished, its overdue settled): the state is dropped to keep a replay of years of
+ * history cheap. (A document written before `overdue` existed has every rung in `plan`.)
  */
-export type DeadlineDoc = Readonly<{ dossier: DossierState | null; plan: readonly DeadlineJob[] }>;
+export type DeadlineDoc = Readonly<{
+  dossier: DossierState | null;
+  plan: readonly DeadlineJob[];
+  overdue?: DeadlineJob | null;
+}>;
 
 /** Index members carry the instant and the id, so the sweep needs no document: `<atMs>|<jobId>`. */
 export const jobMember = (job: Pick<DeadlineJob, 'atMs' | 'id'>): string => `${job.atMs}|${job.id}`;
 
 /**
  * `deadline-scheduling.v1`. Its fold keeps the dossier's state; the reactor (not the fold: it needs the
- * calendar) sets `plan` before each commit. Indexes: `jobs` (every planned job, by its instant) and
- * `overdue` (the overdue jobs, by due instant), both with `<atMs>|<jobId>` members.
+ * calendar) sets `plan` and `overdue` before each commit. Indexes: `jobs` (every scheduled job, by its
+ * instant) and `overdue` (the pending overdue rung, by due instant, scheduled or not), both with
+ * `<atMs>|<jobId>` members.
  */
 export const deadlineSchedulingProjection: Projection<DeadlineDoc, DossierEvent> = {
   name: 'deadline-scheduling',
@@ -31,15 +38,18 @@ export const deadlineSchedulingProjection: Projection<DeadlineDoc, DossierEvent>
   documentId: (e) =>
     e.streamName.startsWith('dossier-') ? e.streamName.slice('dossier-'.length) : undefined,
   initialState: () => ({ dossier: initialDossierState(), plan: [] }),
-  evolve: (doc, e) =>
-    doc.dossier === null ? doc : { dossier: evolveDossier(doc.dossier, e.event), plan: doc.plan },
-  indexes: (doc) =>
-    doc.plan.flatMap((job): IndexEntry[] => {
-      const member = jobMember(job);
-      const entries: IndexEntry[] = [{ set: 'jobs', score: job.atMs, member }];
-      if (job.stage === 'overdue') entries.push({ set: 'overdue', score: job.atMs, member });
-      return entries;
-    }),
+  evolve: (doc, e) => (doc.dossier === null ? doc : { ...doc, dossier: evolveDossier(doc.dossier, e.event) }),
+  indexes: (doc) => {
+    const entries: IndexEntry[] = doc.plan.map((job) => ({
+      set: 'jobs',
+      score: job.atMs,
+      member: jobMember(job),
+    }));
+    const overdue = doc.overdue === undefined ? doc.plan.filter((j) => j.stage === 'overdue') : [doc.overdue];
+    for (const job of overdue)
+      if (job) entries.push({ set: 'overdue', score: job.atMs, member: jobMember(job) });
+    return entries;
+  },
 };
 
 const STAGES = ['due-soon-50', 'due-soon-75', 'apology-needed', 'overdue'] as const;

@@ -3,8 +3,9 @@ import {
   DEFAULT_DEADLINE_POLICY,
   DeadlinePolicy,
   deadlineJobId,
-  deadlineLadder,
+  deadlinePlan,
   isDossier,
+  type DeadlineInstant,
   ladderFor,
 } from '@tracker/domain';
 import type { Clock } from '../ports/clock.port';
@@ -29,6 +30,10 @@ import {
  * `deadline-scheduling.v1`: its own checkpointed subscription to the dossier streams. Per batch: fold the
  * touched dossiers, plan their ladders, add the new jobs and remove the ones no longer planned, then commit
  * the documents (with their plans and the sweep's indexes) and the checkpoint in one MULTI/EXEC.
+ *
+ * One job per dossier: its next rung. When that rung is recorded the stream gets a DossierDueSoon, this
+ * reactor folds it and schedules the rung after it; the overdue rung is indexed from the start, so the
+ * sweep can record it even when a job in the chain went missing.
  *
  * The jobs go out before the commit (at least once): a crash in between replays the batch, and the job ids
  * are deterministic, so the replay adds nothing. A replay from the start (Redis lost, checkpoint gone) sees
@@ -101,18 +106,30 @@ export class DeadlineSchedulingReactor implements SubscriptionSink {
     this.writer = undefined;
   }
 
-  /** The document with its ladder as jobs; the state dropped once nothing can be planned any more. */
+  /** The document with its next rung as a job; the state dropped once nothing can be planned any more. */
   private async planned(
     code: string,
     stored: StoredDocument<DeadlineDoc>,
   ): Promise<StoredDocument<DeadlineDoc>> {
     const dossier = stored.doc.dossier;
-    if (dossier === null || !isDossier(dossier)) return { ...stored, doc: { dossier, plan: [] } };
+    if (dossier === null || !isDossier(dossier)) {
+      return { ...stored, doc: { dossier, plan: [], overdue: null } };
+    }
     const calendar = await this.calendars.get(dossier.calendarVersion);
-    const plan = deadlineLadder(dossier, calendar, ladderFor(this.policy, dossier.procedureCode)).map(
-      (rung): DeadlineJob => ({ id: deadlineJobId(rung.stage, code, rung.dueMs), code, ...rung }),
-    );
-    const settled = dossier.finishedAt !== null && plan.length === 0;
-    return { ...stored, doc: { dossier: settled ? null : dossier, plan } };
+    const { next, overdue } = deadlinePlan(dossier, calendar, ladderFor(this.policy, dossier.procedureCode));
+    const job = (rung: DeadlineInstant): DeadlineJob => ({
+      id: deadlineJobId(rung.stage, code, rung.dueMs),
+      code,
+      ...rung,
+    });
+    const settled = dossier.finishedAt !== null && next === null;
+    return {
+      ...stored,
+      doc: {
+        dossier: settled ? null : dossier,
+        plan: next ? [job(next)] : [],
+        overdue: overdue && job(overdue),
+      },
+    };
   }
 }

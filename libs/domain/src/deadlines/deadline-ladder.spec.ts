@@ -2,6 +2,8 @@ import {
   DEFAULT_DEADLINE_POLICY,
   deadlineJobId,
   deadlineLadder,
+  deadlinePlan,
+  dossierDecider,
   evolveDossier,
   initialDossierState,
   instantFromMs,
@@ -102,6 +104,59 @@ describe('deadline ladder', () => {
     const stages = deadlineLadder(fold([f.received()]), f.calendar, ladder).map((r) => r.stage);
     expect(stages).toEqual(['apology-needed', 'due-soon-75', 'overdue']);
     expect(ladderFor(policy, 'other')).toBe(DEFAULT_DEADLINE_POLICY.default);
+  });
+
+  it('plans one rung at a time (the next one) and the overdue rung beside it', () => {
+    const R = f.received(); // Monday 3 March 08:00, due Monday 10 March 08:00
+    const plan = (events: DossierEvent[]) => {
+      const { next, overdue } = deadlinePlan(fold(events), f.calendar);
+      return { next: next && show([next])[0], overdue: overdue && show([overdue])[0] };
+    };
+    const OVERDUE = ['overdue', '2025-03-10T08:00:00.000+07:00', '2025-03-10T08:00:00.000+07:00'];
+    expect(plan([R])).toEqual({ next: ladderOf([R])[0], overdue: OVERDUE });
+    expect(plan([R]).next?.[0]).toBe('due-soon-50');
+    // Once the 50 % is recorded, the next rung comes up.
+    expect(plan([R, f.dueSoon('2025-03-05T13:45:00+07:00', 'due-soon-50')]).next?.[0]).toBe('due-soon-75');
+    expect(plan([R, f.apologyIssued('2025-03-05T09:00:00+07:00')])).toEqual({
+      next: OVERDUE,
+      overdue: OVERDUE,
+    });
+    expect(plan([R, f.becameOverdue()])).toEqual({ next: null, overdue: null });
+    expect(plan([R, f.processed('2025-03-07T09:00:00+07:00')])).toEqual({ next: null, overdue: null });
+  });
+
+  it('skips a due-soon rung the decider could not record: its instant fell before a later supplement round', () => {
+    const R = f.received();
+    // The round (Thursday 08:00 to Friday 08:00) moves the due to Tuesday 11 March 08:00. The 50 % of the
+    // office's time falls on Wednesday, when the dossier still ran against the old due: nothing to record.
+    const events = [
+      R,
+      f.supplementRequested('2025-03-06T08:00:00+07:00'),
+      f.supplementReceived('2025-03-07T08:00:00+07:00'),
+    ];
+    const rungs = deadlineLadder(fold(events), f.calendar);
+    expect(rungs[0].stage).toBe('due-soon-50');
+    expect(rungs[0].atMs).toBeLessThan(instantMs('2025-03-06T08:00:00+07:00'));
+    // What the decider answers to each rung fired at its instant (as the processor does).
+    const flag = (r: DeadlineInstant) =>
+      dossierDecider.decide(
+        {
+          type: 'FlagDueSoon',
+          data: {
+            now: instantFromMs(r.atMs),
+            actor: f.system,
+            stage: r.stage as 'due-soon-50',
+            dueAt: instantFromMs(r.dueMs),
+          },
+        },
+        fold(events),
+      );
+    expect(flag(rungs[0])).toEqual([]);
+    const { next, overdue } = deadlinePlan(fold(events), f.calendar);
+    expect(flag(next!)).toHaveLength(1);
+    expect(next?.stage).toBe('due-soon-75');
+    expect(next?.dueMs).toBe(instantMs('2025-03-11T08:00:00+07:00'));
+    expect(overdue).toEqual({ stage: 'overdue', atMs: next?.dueMs, dueMs: next?.dueMs });
   });
 
   it('job ids are deterministic and free of ":"', () => {

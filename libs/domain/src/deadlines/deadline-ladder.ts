@@ -8,6 +8,7 @@ import { addWorkingMsMs, workingMsBetweenMs } from '../calendar/working-time';
 import type { DueSoonStage } from '../dossier/dossier.events';
 import { dossierAt, overdueInvalidity } from '../dossier/dossier.decider';
 import type { Dossier, DossierState } from '../dossier/dossier.state';
+import { isSuspendedMs } from '../dossier/dossier.on-time';
 import { instantMs } from '../dossier/dossier.time';
 
 export type DeadlineStage = DueSoonStage | 'overdue';
@@ -88,6 +89,33 @@ export function deadlineLadder(
   }
   rungs.push({ stage: 'overdue', atMs: dueMs, dueMs });
   return rungs.sort((a, b) => a.atMs - b.atMs);
+}
+
+/**
+ * What the scheduler keeps of a ladder: `next`, the one rung to have a job now, and `overdue`, the overdue
+ * rung (indexed for the sweep even while an earlier rung is next). Only the next rung is scheduled: when it
+ * is recorded, the new event plans the one after it. So `next` is the first rung the decider would record
+ * at its instant under this state: a due-soon rung at an instant when the dossier ran against another due
+ * (a supplement round that began later moved it) records nothing, so it is skipped rather than left to
+ * stall the ladder. The overdue rung is always kept (the sweep judges it, the decider re-checks it).
+ */
+export type DeadlinePlan = Readonly<{ next: DeadlineInstant | null; overdue: DeadlineInstant | null }>;
+
+export function deadlinePlan(
+  state: DossierState,
+  workingCalendar: WorkingCalendar,
+  ladder: LadderPolicy = DEFAULT_LADDER,
+): DeadlinePlan {
+  const rungs = deadlineLadder(state, workingCalendar, ladder);
+  const overdue = rungs.find((r) => r.stage === 'overdue') ?? null;
+  const next = rungs.find((r) => r.stage === 'overdue' || runsAgainst(state as Dossier, r)) ?? null;
+  return { next, overdue };
+}
+
+/** The dossier was running at the rung's instant against the rung's due (the decider's first test). */
+function runsAgainst(state: Dossier, rung: DeadlineInstant): boolean {
+  const { view, effectiveDueMs } = dossierAt(state, rung.atMs);
+  return view.finishedMs === null && !isSuspendedMs(view.rounds, rung.atMs) && effectiveDueMs === rung.dueMs;
 }
 
 function finishedLate(state: Dossier): DeadlineInstant[] {
