@@ -4,12 +4,12 @@
 // instant into a delayed job and the decider re-checks the dossier when it fires.
 import type { WorkingCalendar } from '../calendar';
 import { latestApologyAt } from '../calendar';
-import { addWorkingMsMs, workingMsBetweenMs } from '../calendar/working-time';
 import type { DueSoonStage } from '../dossier/dossier.events';
 import { dossierAt, overdueInvalidity } from '../dossier/dossier.decider';
 import type { Dossier, DossierState } from '../dossier/dossier.state';
 import { isSuspendedMs } from '../dossier/dossier.on-time';
 import { instantMs } from '../dossier/dossier.time';
+import { workingDayTable, type WorkingDayTable } from './working-days';
 
 export type DeadlineStage = DueSoonStage | 'overdue';
 export type ShareStage = Exclude<DueSoonStage, 'apology-needed'>;
@@ -74,7 +74,7 @@ export function deadlineLadder(
   // After an apology the supervisor has acted: only the overdue (against the original date) remains.
   if (state.apology === null) {
     const receivedMs = instantMs(state.receivedAt, 'receivedAt');
-    const clock = officeClock(state, receivedMs, dueMs, calendar);
+    const clock = officeClock(state, receivedMs, dueMs, workingDayTable(workingCalendar));
     for (const stage of ['due-soon-50', 'due-soon-75'] as const) {
       const share = ladder.dueSoon[stage];
       if (share === null || share === undefined || recorded(stage)) continue;
@@ -131,7 +131,7 @@ function finishedLate(state: Dossier): DeadlineInstant[] {
  * intervals that pushed the due back (the citizen's time, as effectiveDueMs counts it). `at(share)` is the
  * instant when that share of the office's working time has elapsed.
  */
-function officeClock(state: Dossier, receivedMs: number, dueMs: number, calendar: WorkingCalendar) {
+function officeClock(state: Dossier, receivedMs: number, dueMs: number, days: WorkingDayTable) {
   const segments: Array<[number, number]> = [];
   let from = receivedMs;
   let due = instantMs(state.dueAt, 'dueAt');
@@ -148,13 +148,13 @@ function officeClock(state: Dossier, receivedMs: number, dueMs: number, calendar
     from = Math.max(from, r.rec);
   }
   if (dueMs > from) segments.push([from, dueMs]);
-  const spans = segments.map(([a, b]) => ({ from: a, ms: workingMsBetweenMs(a, b, calendar) }));
+  const spans = segments.map(([a, b]) => ({ from: a, ms: days.between(a, b) }));
   const total = spans.reduce((sum, s) => sum + s.ms, 0);
   return {
     at(share: number): number {
       let remaining = Math.round(total * share);
       for (const s of spans) {
-        if (remaining <= s.ms) return addWorkingMsMs(s.from, remaining, calendar);
+        if (remaining <= s.ms) return days.add(s.from, remaining);
         remaining -= s.ms;
       }
       return dueMs;
