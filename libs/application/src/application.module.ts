@@ -14,7 +14,11 @@ import { GetDossierHandler } from './dossiers/get-dossier.handler';
 import { ReceiveDossierHandler } from './dossiers/receive-dossier.handler';
 import { RecordDossierStepHandler } from './dossiers/record-dossier-step.handler';
 import { DossierFactsCache } from './scorecards/dossier-facts.cache';
-import { GetScorecardHandler, GetUnitScorecardHandler, ScorecardCalculator } from './scorecards/scorecard.queries';
+import {
+  GetScorecardHandler,
+  GetUnitScorecardHandler,
+  ScorecardCalculator,
+} from './scorecards/scorecard.queries';
 
 /**
  * Use cases behind the CommandBus/QueryBus (the dispatch seam only: no AggregateRoot, no in-memory event bus).
