@@ -4,7 +4,6 @@ import {
   EventStore,
   ExpectedRevision,
   ExpectedRevisionConflict,
-  RecordedEvent,
 } from '../ports/event-store.port';
 import { eventId } from './event-ids';
 
@@ -25,8 +24,6 @@ export type CommandResult<S, E extends Event> = Readonly<{
   /** Revision of the stream's last event, -1n when it does not exist. */
   revision: bigint;
   position?: bigint;
-  /** All events of the stream, the new ones included. */
-  history: RecordedEvent<E>[];
 }>;
 
 export type HandleCommandOptions = Readonly<{ retries?: number }>;
@@ -49,7 +46,7 @@ export async function handleCommand<S, C extends Command, E extends Event>(
     const state = events.reduce((s, r) => decider.evolve(s, r.event), decider.initialState());
     const cmd = typeof command === 'function' ? await command(state) : command;
     const newEvents = decider.decide(cmd, state);
-    if (newEvents.length === 0) return { state, newEvents, revision, history: events };
+    if (newEvents.length === 0) return { state, newEvents, revision };
 
     const expected: ExpectedRevision = revision < 0n ? 'no_stream' : revision;
     const toAppend = newEvents.map((event, i) => ({
@@ -59,22 +56,11 @@ export async function handleCommand<S, C extends Command, E extends Event>(
     }));
     try {
       const result = await store.appendToStream(streamName, toAppend, expected);
-      const recordedAt = new Date();
-      const appended: RecordedEvent<E>[] = toAppend.map((a, i) => ({
-        event: a.event,
-        id: a.id,
-        streamName,
-        revision: result.nextExpectedRevision - BigInt(toAppend.length - 1 - i),
-        position: result.position,
-        metadata: a.metadata,
-        recordedAt,
-      }));
       return {
         state: newEvents.reduce(decider.evolve, state),
         newEvents,
         revision: result.nextExpectedRevision,
         position: result.position,
-        history: [...events, ...appended],
       };
     } catch (error) {
       if (!(error instanceof ExpectedRevisionConflict) || attempt >= retries) throw error;
