@@ -10,6 +10,7 @@ import {
   SetCalendarHandler,
 } from './catalogue/catalogue.handlers';
 import { DossierCodeAllocator } from './dossiers/dossier-code.allocator';
+import { DossierStateCache } from './dossiers/dossier-state.cache';
 import { GetDossierHandler } from './dossiers/get-dossier.handler';
 import { ReceiveDossierHandler } from './dossiers/receive-dossier.handler';
 import { RecordDossierStepHandler } from './dossiers/record-dossier-step.handler';
@@ -30,6 +31,7 @@ import {
     CalendarProvider,
     CatalogueReader,
     DossierCodeAllocator,
+    DossierStateCache,
     ReceiveDossierHandler,
     RecordDossierStepHandler,
     GetDossierHandler,

@@ -3,6 +3,7 @@ export * from './ports/clock.port';
 export * from './ports/idempotency-store.port';
 export * from './command-handling/handle-command';
 export * from './command-handling/event-ids';
+export * from './command-handling/stream-state.cache';
 export * from './access/caller';
 export * from './catalogue/calendar.provider';
 export * from './catalogue/catalogue.reader';

@@ -4,6 +4,7 @@ import { TestEventStore, startTestEventStore } from '@tracker/testing';
 import { ExpectedRevisionConflict } from '../ports/event-store.port';
 import { handleCommand } from './handle-command';
 import { eventId } from './event-ids';
+import { StreamStateCache } from './stream-state.cache';
 
 // A counter that refuses to pass a limit: enough to show read → fold → decide → append → re-decide.
 type Added = Event<'Added', { by: number; total: number }>;
@@ -93,5 +94,74 @@ describe('handleCommand against the embedded event store', () => {
     const b = await store.appendToStream(stream, toAppend, 'no_stream');
     expect(b).toEqual(a);
     expect((await store.readStream(stream)).events).toHaveLength(1);
+  });
+
+  describe('with a stream state cache', () => {
+    it('decides on the cached state without reading, and a stale entry costs a re-read, not an update', async () => {
+      const stream = es.streamName('counter');
+      const cache = new StreamStateCache<number>(10);
+      let reads = 0;
+      const counting = {
+        readStream: (name: string) => {
+          reads++;
+          return store.readStream(name);
+        },
+        appendToStream: store.appendToStream.bind(store),
+      } as typeof store;
+      await handleCommand(counting, stream, counter, add(2), ctx, { cache });
+      await handleCommand(counting, stream, counter, add(3), ctx, { cache });
+      expect(reads).toBe(1);
+      expect(cache.get(stream)).toEqual({ state: 5, revision: 1n });
+      // Another process writes: the cache does not know.
+      await handleCommand(store, stream, counter, add(10), ctx);
+      const result = await handleCommand(counting, stream, counter, add(1), ctx, { cache });
+      expect(reads).toBe(2);
+      expect(result).toMatchObject({ state: 16, revision: 3n });
+      const { events } = await store.readStream<Added>(stream);
+      expect(events.map((e) => e.event.data.total)).toEqual([2, 5, 15, 16]);
+    });
+
+    it('trusts a refusal or an empty decision only after a read', async () => {
+      const stream = es.streamName('counter');
+      const cache = new StreamStateCache<number>(10);
+      await handleCommand(store, stream, counter, add(5), ctx, { cache });
+      // The cache believes the total is 9, over a limit of 8; the stream says 5.
+      cache.set(stream, 9, 0n);
+      const result = await handleCommand(store, stream, counter, add(3, 8), ctx, { cache });
+      expect(result).toMatchObject({ state: 8, revision: 1n });
+      cache.set(stream, 100, 1n);
+      await expect(handleCommand(store, stream, counter, add(1, 8), ctx, { cache })).rejects.toMatchObject({
+        code: 'LIMIT',
+      });
+      expect(cache.get(stream)).toEqual({ state: 8, revision: 1n });
+    });
+
+    it('expectNew on a stream that exists ends in a read and the decision on what is there', async () => {
+      const stream = es.streamName('counter');
+      await handleCommand(store, stream, counter, add(7), ctx);
+      const result = await handleCommand(store, stream, counter, add(1), ctx, { expectNew: true });
+      expect(result).toMatchObject({ state: 8, revision: 1n });
+      await expect(
+        handleCommand(store, stream, counter, add(1, 8), ctx, { expectNew: true }),
+      ).rejects.toMatchObject({ code: 'LIMIT' });
+      expect((await store.readStream(stream)).revision).toBe(1n);
+    });
+
+    it('twenty concurrent writers sharing a cache still lose nothing', async () => {
+      const stream = es.streamName('counter');
+      const cache = new StreamStateCache<number>(10);
+      const other = new StreamStateCache<number>(10);
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) =>
+          handleCommand(store, stream, counter, add(1, 15), ctx, {
+            retries: 50,
+            cache: i % 2 ? cache : other,
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(15);
+      const { events } = await store.readStream<Added>(stream);
+      expect(events.map((e) => e.event.data.total)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+    });
   });
 });

@@ -8,6 +8,7 @@ import { handleCommand } from '../command-handling/handle-command';
 import { CLOCK, Clock } from '../ports/clock.port';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 import { DossierCodeAllocator } from './dossier-code.allocator';
+import { DossierStateCache } from './dossier-state.cache';
 import { ReceiveDossierCommand, ReceiveDossierResult } from './receive-dossier.command';
 
 @CommandHandler(ReceiveDossierCommand)
@@ -18,6 +19,7 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
     private readonly catalogue: CatalogueReader,
     private readonly calendars: CalendarProvider,
     private readonly codes: DossierCodeAllocator,
+    private readonly states: DossierStateCache,
   ) {}
 
   async execute({ input, context }: ReceiveDossierCommand): Promise<ReceiveDossierResult> {
@@ -76,6 +78,8 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
           dossierDecider,
           command,
           commandContextOf(context),
+          // A new dossier's stream does not exist yet: no need to read it to learn that.
+          { cache: this.states, expectNew: true },
         );
         if (!isDossier(result.state)) throw new Error('a received dossier has no state');
         return {

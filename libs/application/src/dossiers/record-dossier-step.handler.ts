@@ -20,6 +20,7 @@ import {
   RecordDossierStepCommand,
   RecordDossierStepResult,
 } from './record-dossier-step.command';
+import { DossierStateCache } from './dossier-state.cache';
 
 @CommandHandler(RecordDossierStepCommand)
 export class RecordDossierStepHandler implements ICommandHandler<
@@ -31,6 +32,7 @@ export class RecordDossierStepHandler implements ICommandHandler<
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly catalogue: CatalogueReader,
     private readonly calendars: CalendarProvider,
+    private readonly states: DossierStateCache,
   ) {}
 
   async execute({ code, step, context }: RecordDossierStepCommand): Promise<RecordDossierStepResult> {
@@ -57,6 +59,7 @@ export class RecordDossierStepHandler implements ICommandHandler<
         return this.toDomain(step, meta, state);
       },
       commandContextOf(context),
+      { cache: this.states },
     );
     if (!isDossier(result.state)) throw new Error('a dossier with steps has no state');
     return { status: result.state.status, revision: Number(result.revision) };
