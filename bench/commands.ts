@@ -29,6 +29,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { median, percentile, startApiProcess, startEventStoreProcess, stop } from './support/processes';
+import { int, ms, ratio, writeRows } from './support/results';
 
 const { values } = parseArgs({
   options: {
@@ -321,6 +322,26 @@ async function main(): Promise<void> {
     console.log(row('client + handleCommand, no HTTP/Nest', floor));
     console.log(`\nHTTP/Nest throughput ratio (HTTP / direct): ${round(flat.rps / floor.rps)}`);
     console.log(`p99 at a steady ${RATE} requests/s: ${steady.p99} ms (aim < 25 ms)`);
+
+    const latency = (f: Figures) =>
+      `p50 ${ms(f.p50)} / p95 ${ms(f.p95)} / p99 ${ms(f.p99)} ms${f.non2xx ? `, ${int(f.non2xx)} non-2xx` : ''}`;
+    writeRows([
+      {
+        benchmark: `commands: ${int(DOSSIERS)} dossier lives over HTTP, flat out, ${CONNECTIONS} connections`,
+        figure: `${int(flat.rps)} commands/s, ${latency(flat)}`,
+        baseline: `client + handleCommand ${int(floor.rps)}/s`,
+        ratio: ratio(flat.rps / floor.rps),
+      },
+      {
+        benchmark: `commands: steady ${RATE} requests/s over HTTP (${int(RATED_DOSSIERS)} dossier lives)`,
+        figure: latency(steady),
+        aim: 'p99 < 25 ms',
+      },
+      {
+        benchmark: `commands: ${RATE} requests/s in autocannon's per-second bursts`,
+        figure: latency(rated),
+      },
+    ]);
   } finally {
     await stop(api);
     await stop(es.child);

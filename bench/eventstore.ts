@@ -23,6 +23,7 @@ import { ReadReq } from '@eventstore/db-client/generated/streams_pb';
 import * as grpc from '@grpc/grpc-js';
 import { startEventStoreServer } from '@tracker/eventstore-server';
 import { grpcClientOf } from '@tracker/testing/eventstore/raw-grpc';
+import { int, ratio, writeRows } from './support/results';
 
 const { values } = parseArgs({
   options: {
@@ -262,6 +263,40 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+  const of = `median of ${RUNS} run${RUNS === 1 ? '' : 's'}`;
+  const tableRow = (benchmark: string, ours: keyof Figures, raw: keyof Figures, aim: string) => ({
+    benchmark,
+    figure: `${int(m(ours))} events/s`,
+    baseline: `raw better-sqlite3 ${int(m(raw))}/s`,
+    ratio: ratio(m(ours) / m(raw)),
+    aim,
+  });
+  writeRows([
+    tableRow(
+      `event store: single-event appends, ${WRITERS} writers (${int(SINGLES)} events, ${of})`,
+      'singles',
+      'rawSingles',
+      '≥ 0.2',
+    ),
+    tableRow(
+      `event store: appends of ${BATCH_SIZE}, ${BATCH_WRITERS} writers (${int(BATCHES * BATCH_SIZE)} events, ${of})`,
+      'batches',
+      'rawBatches',
+      '≥ 0.2',
+    ),
+    tableRow(
+      `event store: full \`$all\` read through the client (${int(runs[0]?.allEvents ?? 0)} events, ${of})`,
+      'readAll',
+      'rawReadAll',
+      '≥ 50,000/s',
+    ),
+    tableRow(
+      'event store: the same read as undecoded gRPC messages (the server side alone)',
+      'grpcReadAll',
+      'rawReadAll',
+      '',
+    ),
+  ]);
 }
 
 main().catch((error: unknown) => {

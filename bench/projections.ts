@@ -27,6 +27,7 @@ import { SqliteEventLog } from '@tracker/eventstore-server';
 import { EsdbEventFeed, RedisProjectionStore } from '@tracker/infrastructure';
 import { Redis } from 'ioredis';
 import { median, percentile, startApiProcess, startEventStoreProcess, stop } from './support/processes';
+import { duration, int, ms, ratio, writeRows } from './support/results';
 
 const { values } = parseArgs({
   options: {
@@ -277,6 +278,25 @@ async function main(): Promise<void> {
     );
     console.log(`| GET /api/scorecards?period=2025 | p50 ${year.p50} ms, p95 ${year.p95} ms |`);
     void head;
+
+    const of = `scorecards over ${int(DOSSIERS)} dossiers`;
+    const p = (t: { p50: number; p95: number }) => `p50 ${ms(t.p50)} ms, p95 ${ms(t.p95)} ms`;
+    writeRows([
+      {
+        benchmark: `projections: full rebuild, ${int(DOSSIERS)} dossiers (${int(read)} events)`,
+        figure: `${int(rebuildRate)} events/s (${duration(rebuildSeconds * 1000)})`,
+        baseline: `bare \`$all\` read ${int(readRate)}/s`,
+        ratio: ratio(rebuildRate / readRate),
+        aim: '≥ 1/3',
+      },
+      {
+        benchmark: `${of}: a quarter`,
+        figure: `${p(quarter)} (first request, loading the facts, ${duration(cold)})`,
+        aim: 'p95 < 100 ms',
+      },
+      { benchmark: `${of}: a quarter as of a date`, figure: p(quarterAsOf) },
+      { benchmark: `${of}: a year`, figure: p(year) },
+    ]);
   } finally {
     if (api) await stop(api);
     if (es) await stop(es.child);

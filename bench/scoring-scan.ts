@@ -4,6 +4,7 @@
 //   node -r @swc-node/register bench/scoring-scan.ts        (N=…, RUNS=… to change the size)
 import { computeScorecard, FactsTable, QD766_V1, type DossierFacts } from '../libs/domain/src/scoring';
 import { generateFacts, vn } from '../libs/domain/src/scoring/scoring.fixtures';
+import { int, ms, ratio, writeRows } from './support/results';
 
 const N = Number(process.env.N ?? 1_000_000);
 const RUNS = Number(process.env.RUNS ?? 15);
@@ -22,7 +23,7 @@ function median(
   facts: DossierFacts[] | FactsTable,
   period: string,
   explainUnit?: string,
-): void {
+): number {
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const s = performance.now();
@@ -42,13 +43,27 @@ function median(
   console.log(
     `${label.padEnd(34)} median ${med.toFixed(1).padStart(6)} ms  (min ${times[0].toFixed(1)}, max ${times[times.length - 1].toFixed(1)}; ${RUNS} runs)`,
   );
+  return med;
 }
+const scans: [string, string, string?][] = [
+  ['quarter 2024-Q2', '2024-Q2'],
+  ['year 2024', '2024'],
+  ['month 2024-05', '2024-05'],
+  ['quarter, explain one unit', '2024-Q2', units[0].unitId],
+];
+const medians = { objects: [] as number[], table: [] as number[] };
 for (const [kind, facts] of [
   ['objects', objects],
   ['table', table],
 ] as const) {
-  median(`${kind}: quarter 2024-Q2`, facts, '2024-Q2');
-  median(`${kind}: year 2024`, facts, '2024');
-  median(`${kind}: month 2024-05`, facts, '2024-05');
-  median(`${kind}: quarter, explain one unit`, facts, '2024-Q2', units[0].unitId);
+  for (const [label, period, unit] of scans)
+    medians[kind].push(median(`${kind}: ${label}`, facts, period, unit));
 }
+writeRows(
+  scans.map(([label], i) => ({
+    benchmark: `scorecard scan over ${int(N)} dossiers' facts, one core: ${label}`,
+    figure: `FactsTable ${ms(medians.table[i])} ms (median of ${RUNS})`,
+    baseline: `objects ${ms(medians.objects[i])} ms`,
+    ratio: ratio(medians.objects[i] / medians.table[i]),
+  })),
+);
