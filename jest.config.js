@@ -13,15 +13,26 @@ const swc = [
   },
 ];
 const moduleNameMapper = {
-  '^@tracker/(domain|application|infrastructure|eventstore-server|testing)$': '<rootDir>/libs/$1/src/index.ts',
+  '^@tracker/(domain|application|infrastructure|eventstore-server|testing)$':
+    '<rootDir>/libs/$1/src/index.ts',
   '^@tracker/(domain|application|infrastructure|eventstore-server|testing)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 const common = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', roots: ['<rootDir>/apps', '<rootDir>/libs'], testMatch: ['**/*.spec.ts'] },
-    { ...common, displayName: 'int', roots: ['<rootDir>/apps', '<rootDir>/libs'], testMatch: ['**/*.int-spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
+      testMatch: ['**/*.spec.ts'],
+    },
+    {
+      ...common,
+      displayName: 'int',
+      roots: ['<rootDir>/apps', '<rootDir>/libs'],
+      testMatch: ['**/*.int-spec.ts'],
+    },
     { ...common, displayName: 'e2e', roots: ['<rootDir>/test'], testMatch: ['**/*.e2e-spec.ts'] },
   ],
 };

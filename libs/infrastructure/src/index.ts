@@ -10,3 +10,4 @@ export * from './redis/redis-projection.store';
 export * from './redis/projection-faults';
 export * from './redis/redis-dossier-facts.source';
 export * from './bullmq';
+export * from './unavailable';

@@ -30,6 +30,7 @@ import { RedisIdempotencyStore } from './redis/redis-idempotency.store';
 import { RedisAlertFeed } from './bullmq/redis-alert-feed.adapter';
 import { RedisCheckpointStore, RedisProjectionStore } from './redis/redis-projection.store';
 import { RedisDossierFactsSource } from './redis/redis-dossier-facts.source';
+import { watchRedis } from './unavailable';
 
 export const ENVIRONMENT = Symbol('ENVIRONMENT');
 export const EVENT_STORE_CONNECTION = Symbol('EVENT_STORE_CONNECTION');
@@ -87,7 +88,8 @@ export class InfrastructureModule {
       },
       {
         provide: REDIS,
-        useFactory: () => new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false }),
+        useFactory: () =>
+          watchRedis(new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false })),
       },
       {
         provide: IDEMPOTENCY_STORE,

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { DomainError } from '@tracker/domain';
 import { ExpectedRevisionConflict } from '@tracker/application';
+import { isUnavailableError } from '@tracker/infrastructure';
 import type { Response } from 'express';
 import { errorBody } from './error-body';
 
@@ -26,7 +27,13 @@ export class TrackerErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const [status, body] = this.translate(exception);
-    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (status === 503) {
+      this.logger.warn(`503: ${exception instanceof Error ? exception.message : String(exception)}`);
+      // Nothing was decided, or what was is recorded under the request's Idempotency-Key: retrying is safe.
+      if (!res.headersSent) res.setHeader('Retry-After', '1');
+    } else if (status >= 500) {
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    }
     if (!res.headersSent) res.status(status).json(body);
   }
 
@@ -54,6 +61,12 @@ export class TrackerErrorFilter implements ExceptionFilter {
         return [status, errorBody('MALFORMED_JSON', 'request body is not valid JSON')];
       }
       return [status, errorBody(codeOfStatus[status] ?? `HTTP_${status}`, message)];
+    }
+    if (isUnavailableError(exception)) {
+      return [
+        HttpStatus.SERVICE_UNAVAILABLE,
+        errorBody('SERVICE_UNAVAILABLE', 'the event store or Redis is not answering; retry shortly'),
+      ];
     }
     const typed = exception as { status?: number; type?: string; message?: string };
     if (typeof typed?.status === 'number' && typed.status >= 400 && typed.status < 500) {

@@ -1,3 +1,4 @@
+import { watchRedis } from '../unavailable';
 import type { AlertFeed, AlertFeedEntry, AlertFeedReader } from '@tracker/application';
 import type { Redis } from 'ioredis';
 
@@ -45,7 +46,7 @@ export class RedisAlertFeed implements AlertFeed {
   }
 
   reader(): AlertFeedReader {
-    const conn = this.redis.duplicate();
+    const conn = watchRedis(this.redis.duplicate());
     const key = this.key;
     return {
       async read(after: string, blockMs: number, count = 100): Promise<AlertFeedEntry[]> {

@@ -1,3 +1,4 @@
+import { watchRedis } from '../unavailable';
 import type { Redis } from 'ioredis';
 import {
   AnyProjection,
@@ -77,7 +78,13 @@ export class RedisProjectionStore implements ProjectionStore {
       await this.redis.set(keys.active, String(g), 'NX');
       active = (await this.activeGeneration(projection))!;
     }
-    return new RedisProjectionWriter(this.redis.duplicate(), keys, projectionId(projection), active, true);
+    return new RedisProjectionWriter(
+      watchRedis(this.redis.duplicate()),
+      keys,
+      projectionId(projection),
+      active,
+      true,
+    );
   }
 
   async newGenerationWriter(projection: AnyProjection): Promise<ProjectionWriter> {
@@ -89,7 +96,13 @@ export class RedisProjectionStore implements ProjectionStore {
       await this.redis.set(keys.generations, String(active));
       g = await this.redis.incr(keys.generations);
     }
-    return new RedisProjectionWriter(this.redis.duplicate(), keys, projectionId(projection), g, false);
+    return new RedisProjectionWriter(
+      watchRedis(this.redis.duplicate()),
+      keys,
+      projectionId(projection),
+      g,
+      false,
+    );
   }
 
   async activate(
@@ -97,7 +110,7 @@ export class RedisProjectionStore implements ProjectionStore {
     generation: number,
   ): Promise<{ replaced: number | undefined } | false> {
     const keys = this.keys(projection);
-    const conn = this.redis.duplicate();
+    const conn = watchRedis(this.redis.duplicate());
     try {
       for (;;) {
         await conn.watch(keys.active);
