@@ -1,18 +1,8 @@
 // The soak's clerks: a seeded mix of dossier commands at a steady rate through the HTTP API, each with an
 // Idempotency-Key and an X-Correlation-Id that its retries reuse, some answers replayed on purpose, and bad
 // requests of every documented kind. Every request and its answers go into the ledger the checks read.
+import { prng } from '../scorecard/province';
 import { SOAK_PROCEDURES, SOAK_TOKENS, SOAK_UNITS, SoakProcedure, SoakUnit } from './province';
-
-/** Mulberry32: the soak's only source of randomness, so a seed replays the same run. */
-export function prng(seed: number): () => number {
-  let a = seed | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export type BadKind =
   | 'malformed-json'

@@ -14,7 +14,8 @@ import {
   readModelCheck,
   scorecardCheck,
 } from './checks';
-import { prng, SoakDriver } from './driver';
+import { prng } from '../scorecard/province';
+import { SoakDriver } from './driver';
 import {
   apiProcess,
   eventStoreProcess,
