@@ -8,16 +8,18 @@
  *   2. at a fixed overall rate (default 500 requests/s): latency p50/p95/p99 (the aim: p99 < 25 ms), once
  *      with autocannon's rate limit (bursty) and once evenly spaced;
  *   3. the same commands straight to the event store through the client, with the same decider and
- *      handleCommand (read, fold, decide, append) and the same concurrency, no HTTP or Nest: the floor.
+ *      handleCommand (read, fold, decide, append; as the API's handlers call it, with a stream state cache
+ *      and a new dossier decided on the empty state) and the same concurrency, no HTTP or Nest: the floor.
  * The ratio of 1 to 3 is what the HTTP and Nest layers (auth, validation, idempotency, catalogue look-ups)
  * cost. Not a test: nothing asserts on time.
  */
 import autocannon from 'autocannon';
 import { Agent, request } from 'node:http';
 import { EventStoreDBClient } from '@eventstore/db-client';
-import { handleCommand } from '@tracker/application';
+import { StreamStateCache, handleCommand } from '@tracker/application';
 import {
   DossierCommand,
+  DossierState,
   ProcedureSnapshot,
   defaultVietnamCalendar,
   dossierDecider,
@@ -200,6 +202,9 @@ async function direct(run: string, dossiers: number, connectionString: string): 
   const client = EventStoreDBClient.connectionString(connectionString);
   const store = new EsdbEventStore(client);
   const calendar = defaultVietnamCalendar();
+  // As the API's handlers call it: the states of recently written dossiers (a step decides without reading
+  // its dossier back) and a new dossier decided on the empty state.
+  const states = new StreamStateCache<DossierState>(10_000);
   const { units: _u, ...procedure } = PROCEDURE;
   let next = 0;
   const latencies: number[] = [];
@@ -246,10 +251,14 @@ async function direct(run: string, dossiers: number, connectionString: string): 
                   ? { type: 'ReturnResult', data: { occurredAt: b.occurredAt as string, now, actor } }
                   : { type: 'RecordSync', data: { occurredAt: b.occurredAt as string, now, actor } };
         const t0 = performance.now();
-        await handleCommand(store, dossierStreamName(code), dossierDecider, command, {
-          actor: 'bench',
-          correlationId: code,
-        });
+        await handleCommand(
+          store,
+          dossierStreamName(code),
+          dossierDecider,
+          command,
+          { actor: 'bench', correlationId: code },
+          { cache: states, expectNew: command.type === 'ReceiveDossier' },
+        );
         latencies.push(performance.now() - t0);
       }
     }
