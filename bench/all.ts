@@ -270,17 +270,19 @@ function render(results: Results, carried: string[]): string {
   return lines.join('\n');
 }
 
+/** Replaces the lines between the README's marker lines (each a line of its own) with the block. */
 function replaceReadmeRegion(block: string): void {
   const begin = '<!-- bench:begin -->';
   const end = '<!-- bench:end -->';
-  const text = readFileSync(README, 'utf8');
-  const from = text.indexOf(begin);
-  const to = text.indexOf(end);
-  if (from < 0 || to < from) {
-    console.error(`README.md has no ${begin} … ${end} region; left alone`);
+  const lines = readFileSync(README, 'utf8').split('\n');
+  const from = lines.findIndex((line) => line.trim() === begin);
+  const to = lines.findIndex((line, i) => i > from && line.trim() === end);
+  if (from < 0 || to < 0) {
+    console.error(`README.md has no ${begin} … ${end} lines; left alone`);
     return;
   }
-  writeFileSync(README, `${text.slice(0, from + begin.length)}\n${block}\n${text.slice(to)}`);
+  lines.splice(from + 1, to - from - 1, ...block.split('\n'));
+  writeFileSync(README, lines.join('\n'));
 }
 
 async function main(): Promise<void> {
