@@ -1,5 +1,5 @@
 /**
- * Demo seed benchmark: `node -r @swc-node/register bench/demo-seed.ts [-- --scale 1]`.
+ * Demo seed benchmark: `npm run bench:demo-seed [-- --scale 1]`.
  *
  * Times `npm run demo:seed` (the seeder's default scale unless `--scale` is given) into a fresh temporary
  * EVENTSTORE_DATA_DIR (the embedded event store, in the seeding process) with a REDIS_KEY_PREFIX of its own;
