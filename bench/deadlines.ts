@@ -37,6 +37,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { percentile, startEventStoreProcess, stop } from './support/processes';
 import { int, writeRows } from './support/results';
+import { deleteKeys } from './support/redis';
 
 const { values } = parseArgs({
   options: {
@@ -212,12 +213,7 @@ async function main(): Promise<void> {
     await Promise.all(processorConnections.map((c) => c.quit().catch(() => c.disconnect())));
     await scheduler.close();
   } finally {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
+    await deleteKeys(redis, prefix);
     await redis.quit();
     await connection.quit().catch(() => undefined);
     await client.dispose();

@@ -16,6 +16,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { duration, int, writeRows } from './support/results';
+import { deleteKeys } from './support/redis';
 
 const { values } = parseArgs({ options: { scale: { type: 'string' } } });
 const SCALE = values.scale;
@@ -84,12 +85,7 @@ async function main(): Promise<void> {
       },
     ]);
   } finally {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
+    await deleteKeys(redis, prefix);
     await redis.quit();
     rmSync(dataDir, { recursive: true, force: true });
   }
