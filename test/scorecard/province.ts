@@ -1,18 +1,8 @@
 // A small province (five units on two levels, six procedures, a few hundred dossiers with every kind of
 // life, one in five recorded out of order) seeded through the HTTP API, for the scorecard suites.
 import { ApiHarness, TOKENS } from '../support/api-harness';
+import { prng } from '../support/prng';
 import type { RawEvent } from './independent-scorecard';
-
-/** Mulberry32: a small seeded PRNG, so the province is the same at every run. */
-export function prng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const UNITS = [
   { id: 'D1', name: 'Sở Công Thương', level: 'department' },

@@ -14,7 +14,7 @@ import {
   readModelCheck,
   scorecardCheck,
 } from './checks';
-import { prng } from '../scorecard/province';
+import { prng } from '../support/prng';
 import { SoakDriver } from './driver';
 import {
   apiProcess,
