@@ -27,6 +27,7 @@ import {
   RedisProjectionStore,
   bullConnection,
   bullPrefix,
+  unlinkMatching,
 } from '@tracker/infrastructure';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import { Redis } from 'ioredis';
@@ -37,7 +38,6 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { percentile, startEventStoreProcess, stop } from './support/processes';
 import { int, writeRows } from './support/results';
-import { deleteKeys } from './support/redis';
 
 const { values } = parseArgs({
   options: {
@@ -213,7 +213,7 @@ async function main(): Promise<void> {
     await Promise.all(processorConnections.map((c) => c.quit().catch(() => c.disconnect())));
     await scheduler.close();
   } finally {
-    await deleteKeys(redis, prefix);
+    await unlinkMatching(redis, `${prefix}*`);
     await redis.quit();
     await connection.quit().catch(() => undefined);
     await client.dispose();

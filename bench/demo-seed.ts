@@ -16,7 +16,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { duration, int, writeRows } from './support/results';
-import { deleteKeys } from './support/redis';
+import { unlinkMatching } from '@tracker/infrastructure';
 
 const { values } = parseArgs({ options: { scale: { type: 'string' } } });
 const SCALE = values.scale;
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
       },
     ]);
   } finally {
-    await deleteKeys(redis, prefix);
+    await unlinkMatching(redis, `${prefix}*`);
     await redis.quit();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -28,6 +28,7 @@ import { EsdbEventFeed, RedisProjectionStore } from '@tracker/infrastructure';
 import { Redis } from 'ioredis';
 import { median, percentile, startApiProcess, startEventStoreProcess, stop } from './support/processes';
 import { duration, int, ms, ratio, writeRows } from './support/results';
+import { prng } from '../apps/api/src/demo/prng';
 
 const { values } = parseArgs({
   options: {
@@ -46,16 +47,6 @@ const PORT = values.port!;
 const TOKEN = 'bench-reform-token-000000000000';
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
-
-function prng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const json = (type: string, data: object, actor = 'bench') => ({
   id: randomUUID(),

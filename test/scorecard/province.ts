@@ -1,7 +1,7 @@
 // A small province (five units on two levels, six procedures, a few hundred dossiers with every kind of
 // life, one in five recorded out of order) seeded through the HTTP API, for the scorecard suites.
 import { ApiHarness, TOKENS } from '../support/api-harness';
-import { prng } from '../support/prng';
+import { prng } from '../../apps/api/src/demo/prng';
 import type { RawEvent } from './independent-scorecard';
 
 const UNITS = [

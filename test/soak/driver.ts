@@ -1,7 +1,7 @@
 // The soak's clerks: a seeded mix of dossier commands at a steady rate through the HTTP API, each with an
 // Idempotency-Key and an X-Correlation-Id that its retries reuse, some answers replayed on purpose, and bad
 // requests of every documented kind. Every request and its answers go into the ledger the checks read.
-import { prng } from '../support/prng';
+import { prng } from '../../apps/api/src/demo/prng';
 import { SOAK_PROCEDURES, SOAK_TOKENS, SOAK_UNITS, SoakProcedure, SoakUnit } from './province';
 
 export type BadKind =

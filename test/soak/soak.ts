@@ -14,7 +14,7 @@ import {
   readModelCheck,
   scorecardCheck,
 } from './checks';
-import { prng } from '../support/prng';
+import { prng } from '../../apps/api/src/demo/prng';
 import { SoakDriver } from './driver';
 import {
   apiProcess,

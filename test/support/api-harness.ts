@@ -9,6 +9,7 @@ import {
   connectEventStore,
   loadEnvironment,
   parseTokens,
+  unlinkMatching,
 } from '@tracker/infrastructure';
 import { startTestEventStore, TestEventStore, uniqueToken } from '@tracker/testing';
 import { Redis } from 'ioredis';
@@ -166,8 +167,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiHarnes
       await connection.close();
       if (!options.eventStore) await eventStore.close();
       const redis = new Redis(env.REDIS_URL);
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.del(...keys);
+      await unlinkMatching(redis, `${prefix}*`);
       await redis.quit();
     },
   };

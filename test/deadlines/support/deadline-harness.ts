@@ -11,6 +11,7 @@ import {
   connectEventStore,
   loadEnvironment,
   parseTokens,
+  unlinkMatching,
 } from '@tracker/infrastructure';
 import { startTestEventStore, uniqueToken, waitFor, type TestEventStore } from '@tracker/testing';
 import { Redis } from 'ioredis';
@@ -204,12 +205,7 @@ export async function startDeadlineApp() {
 
   /** Redis loses everything the tracker wrote (its keys, BullMQ's included), as after a FLUSHALL. */
   async function loseRedisData(): Promise<void> {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
+    await unlinkMatching(redis, `${prefix}*`);
   }
 
   return {

@@ -23,6 +23,7 @@ import {
   type DemoProcedure,
   type DemoUnit,
 } from './demo-province';
+import { prng } from './prng';
 
 export type DemoSeedOptions = Readonly<{
   /** Share of the article's volume (113,695 dossiers a quarter): 0.1 by default, 1 for the full volume. */
@@ -47,17 +48,6 @@ export type DemoSeedReport = Readonly<{
   to: string;
   elapsedMs: number;
 }>;
-
-/** Mulberry32: a small seeded PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Profile = Readonly<{
   online: number;

@@ -1,4 +1,5 @@
 import { watchRedis } from '../unavailable';
+import { unlinkMatching } from './unlink-matching';
 import type { Redis } from 'ioredis';
 import {
   AnyProjection,
@@ -141,13 +142,7 @@ export class RedisProjectionStore implements ProjectionStore {
     if ((await this.activeGeneration(projection)) === generation) {
       throw new Error(`${projectionId(projection)}: generation ${generation} is the active one`);
     }
-    const root = this.keys(projection).generation(generation).root;
-    let cursor = '0';
-    do {
-      const [next, found] = await this.redis.scan(cursor, 'MATCH', `${root}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (found.length) await this.redis.unlink(...found);
-    } while (cursor !== '0');
+    await unlinkMatching(this.redis, `${this.keys(projection).generation(generation).root}:*`);
   }
 
   async activeGeneration(projection: AnyProjection): Promise<number | undefined> {
