@@ -22,11 +22,9 @@ export type Sent = {
   n: number;
   kind: 'receive' | 'step' | 'replay' | 'bad';
   label: string;
-  method: 'POST' | 'PUT';
   path: string;
   token?: string;
   rawBody: string;
-  contentType: string;
   key?: string;
   correlationId: string;
   code?: string;
@@ -452,11 +450,9 @@ export class SoakDriver {
       n,
       kind: request.kind,
       label: request.label,
-      method: 'POST',
       path: request.path,
       ...(request.token ? { token: request.token } : {}),
       rawBody: request.raw ?? JSON.stringify(request.body),
-      contentType: 'application/json',
       key: request.key ?? `soak-${this.options.seed}-${n}`,
       correlationId: request.correlationId ?? `soak-${this.options.seed}-${n}`,
       ...(request.code ? { code: request.code } : {}),
@@ -485,9 +481,9 @@ export class SoakDriver {
       let body: any;
       try {
         const res = await fetch(`${this.options.baseUrl}${sent.path}`, {
-          method: sent.method,
+          method: 'POST', // every soak request is a write
           headers: {
-            'content-type': sent.contentType,
+            'content-type': 'application/json',
             ...(sent.token ? { authorization: `Bearer ${sent.token}` } : {}),
             ...(sent.key ? { 'idempotency-key': sent.key } : {}),
             'x-correlation-id': sent.correlationId,
