@@ -1,7 +1,16 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { Dossier, DossierState, civilDateOf, instantFromMs, instantMs, isDossier } from '@tracker/domain';
-import { assertCanRead, Caller } from '../access/caller';
+import {
+  assertUnitAccess,
+  Dossier,
+  DossierState,
+  civilDateOf,
+  instantFromMs,
+  instantMs,
+  isDossier,
+  visibleUnits,
+} from '@tracker/domain';
+import { Caller } from '../access/caller';
 import { CalendarProvider } from '../catalogue/calendar.provider';
 import { CLOCK, Clock } from '../ports/clock.port';
 import {
@@ -111,11 +120,11 @@ export class ListDossiersHandler implements IQueryHandler<ListDossiersQuery, Dos
 
 function scopesOf(criteria: ListDossiersCriteria, caller: Caller): string[] {
   if (criteria.unitId) {
-    assertCanRead(caller, [criteria.unitId]);
+    assertUnitAccess(caller, 'read', criteria.unitId);
     return [`unit:${criteria.unitId}`];
   }
-  if (caller.role === 'admin' || caller.role === 'reform-office') return ['all'];
-  return [...new Set(caller.units)].map((u) => `unit:${u}`);
+  const units = visibleUnits(caller);
+  return units === 'all' ? ['all'] : units.map((u) => `unit:${u}`);
 }
 
 /** ZRANGE BYLEX bounds from receivedFrom/receivedTo and the cursor (exclusive). */
