@@ -4,7 +4,6 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import type { Clock } from '@tracker/application';
-import { ProjectionWorker } from '@tracker/application';
 import {
   Environment,
   EventStoreConnection,
@@ -20,8 +19,12 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { ApiModule } from '../../../apps/api/src/api.module';
 import { configureHttp } from '../../../apps/api/src/http/configure-http';
-import { DeadlinesRuntime } from '../../../apps/worker/src/deadlines/deadlines.runtime';
-import { WorkerAppModule, type WorkerOptions } from '../../../apps/worker/src/worker.module';
+import {
+  DeadlinesRuntime,
+  ProjectionWorker,
+  WorkerAppModule,
+  type WorkerOptions,
+} from '@tracker/projections';
 
 export const TOKENS = {
   admin: 'dl-admin-token-00000000000000',

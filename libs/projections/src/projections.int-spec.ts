@@ -1,13 +1,11 @@
 import {
   AnyProjection,
-  ProjectionSink,
   dossierFactsProjection,
-  SubscriptionRunner,
   dossierListProjection,
   handleCommand,
   projectionId,
-  rebuildProjection,
 } from '@tracker/application';
+import { ProjectionSink, SubscriptionRunner, rebuildProjection } from '@tracker/projections';
 import { DossierCommand, DossierEvent, dossierDecider, dossierStreamName, factsOf } from '@tracker/domain';
 import { startTestEventStore, TestEventStore, uniqueToken, waitFor } from '@tracker/testing';
 import {
