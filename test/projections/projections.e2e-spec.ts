@@ -10,7 +10,7 @@ import { ApiHarness, TOKENS, startApi } from '../support/api-harness';
 // fold throws on it (visibly, the others go on) until `npm run projections:skip` records the decision.
 jest.setTimeout(120_000);
 
-const NAMES = ['dossier-list.v1', 'dossier-facts.v1', 'alerts.v1', 'deadline-scheduling.v1'];
+const NAMES = ['dossier-list.v2', 'dossier-facts.v1', 'alerts.v2', 'deadline-scheduling.v1'];
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const iso = (ms: number) => new Date(ms + 7 * HOUR).toISOString().replace('Z', '+07:00');
@@ -166,7 +166,7 @@ it('stops the projections whose fold throws on a poison event at its position, t
     'any',
   );
   await receive('SCT-R-4', Date.now() - HOUR); // after the poison event
-  const stoppedOnes = ['dossier-list.v1', 'alerts.v1', 'deadline-scheduling.v1'];
+  const stoppedOnes = ['dossier-list.v2', 'alerts.v2', 'deadline-scheduling.v1'];
   await waitFor(
     async () => {
       const h = await health();
@@ -203,7 +203,7 @@ it('stops the projections whose fold throws on a poison event at its position, t
     expect(JSON.parse(skip.stdout.trim())).toMatchObject({ projection: name, recorded: true });
   }
   const again = await cli('skip-projection-event', ['dossier-list', String(position), '--reason', 'lại']);
-  expect(JSON.parse(again.stdout.trim())).toMatchObject({ projection: 'dossier-list.v1', recorded: false });
+  expect(JSON.parse(again.stdout.trim())).toMatchObject({ projection: 'dossier-list.v2', recorded: false });
   const decisions = await store.readStream(PROJECTION_SKIPS_STREAM);
   expect(decisions.events.map((e) => e.event)).toEqual(
     stoppedOnes.map((projection) => ({
@@ -229,6 +229,6 @@ it('stops the projections whose fold throws on a poison event at its position, t
   // A rebuild skips it too.
   const rebuilt = await cli('rebuild-projection', ['dossier-list', '--grace-ms', '0']);
   expect(rebuilt.code).toBe(0);
-  expect(byName(await health(), 'dossier-list.v1')).toMatchObject({ generation: 3, lag: 0 });
+  expect(byName(await health(), 'dossier-list.v2')).toMatchObject({ generation: 3, lag: 0 });
   expect((await dossiers()).map((d) => d.code)).toContain('SCT-R-4');
 });
