@@ -13,9 +13,9 @@ const swc = [
   },
 ];
 const moduleNameMapper = {
-  '^@tracker/(domain|application|infrastructure|eventstore-server|testing)$':
+  '^@tracker/(domain|application|infrastructure|projections|eventstore-server|testing)$':
     '<rootDir>/libs/$1/src/index.ts',
-  '^@tracker/(domain|application|infrastructure|eventstore-server|testing)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@tracker/(domain|application|infrastructure|projections|eventstore-server|testing)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 const common = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
 

@@ -2,8 +2,8 @@
  * Deadline benchmark: `npm run bench:deadlines [-- --dossiers 100000 --hot 2000 --window 30]`.
  *
  * 1. Scheduling: `--dossiers` open dossiers (DossierReceived appended straight to the store, due dates spread
- *    over the next month) plus `--hot` ones due within the next `--window` seconds. The scheduling reactor
- *    (deadline-scheduling.v1 on the projection runner, BullMQ underneath) starts from the beginning of
+ *    over the next month) plus `--hot` ones due within the next `--window` seconds. deadline-scheduling.v1 (a
+ *    projection on the runner whose effects add the BullMQ jobs) starts from the beginning of
  *    `$all`: time until every dossier's jobs are added and checkpointed, in dossiers/s.
  * 2. Firing under that load: the processor runs beside the reactor; for each hot dossier, the delay between
  *    its due instant and the DossierBecameOverdue in the store (the store's record time): p50/p95/max.
@@ -13,9 +13,9 @@
 import {
   CalendarProvider,
   DeadlineFlagger,
-  DeadlineSchedulingReactor,
-  SubscriptionRunner,
   VersionedCalendars,
+  bindProjection,
+  deadlineSchedulingProjection,
   type Clock,
 } from '@tracker/application';
 import { DossierReceived, dossierStreamName, instantFromMs } from '@tracker/domain';
@@ -29,6 +29,7 @@ import {
   bullPrefix,
   unlinkMatching,
 } from '@tracker/infrastructure';
+import { ProjectionSink, SubscriptionRunner } from '@tracker/projections';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
@@ -129,8 +130,11 @@ async function main(): Promise<void> {
     const projections = new RedisProjectionStore(redis, prefix);
     const scheduler = new BullmqDeadlineScheduler(connection, bullPrefix(prefix));
     const calendars = new VersionedCalendars(new CalendarProvider(store));
-    const reactor = new DeadlineSchedulingReactor(projections, scheduler, calendars, clock);
-    const runner = new SubscriptionRunner(feed, reactor, { batchSize: 1000 });
+    const { hooks } = bindProjection(deadlineSchedulingProjection, {
+      deadlines: { scheduler, calendars, clock },
+    });
+    const sink = new ProjectionSink(deadlineSchedulingProjection, projections, { hooks });
+    const runner = new SubscriptionRunner(feed, sink, { batchSize: 1000 });
     const t0 = Date.now();
     runner.start();
     await runner.whenCaughtUp();

@@ -4,8 +4,10 @@
  * 1. Generates a province (60 units, procedures, 1,000,000 dossiers with realistic lives, about 8 million
  *    events) straight into the embedded server's SQLite log, then starts the server on it (its own process).
  * 2. The floor: the same events read with a bare `$all` read through the client, events/s.
- * 3. A full rebuild of every projection (the worker's runners, from an empty Redis database), events/s,
- *    and the ratio to the floor (aim ≥ 1/3).
+ * 3. A full rebuild of every projection of the registry (the worker's runners with their effects, from an
+ *    empty Redis database), events/s, and the ratio to the floor (aim ≥ 1/3); then the Redis memory the
+ *    read models take (INFO memory used_memory, against the empty database), per 100,000 dossiers, and
+ *    each projection's share (MEMORY USAGE of its keys).
  * 4. `GET /api/scorecards` for a quarter and a year through the API (its own process), p50/p95 after the
  *    facts cache is warm (aim: a quarter's p95 < 100 ms); the first, cold request is reported apart.
  * Uses its own Redis database and flushes it before and after. Not a test: nothing asserts on time.
@@ -16,15 +18,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EventStoreDBClient } from '@eventstore/db-client';
-import {
-  ALL_PROJECTIONS,
-  ProjectionSink,
-  SharedEventFeed,
-  SubscriptionRunner,
-  projectionId,
-} from '@tracker/application';
+import { CalendarProvider, VersionedCalendars, bindProjections, projectionId } from '@tracker/application';
 import { SqliteEventLog } from '@tracker/eventstore-server';
-import { EsdbEventFeed, RedisProjectionStore } from '@tracker/infrastructure';
+import {
+  BullmqDeadlineScheduler,
+  EsdbEventFeed,
+  EsdbEventStore,
+  RedisAlertFeed,
+  RedisProjectionStore,
+  SystemClock,
+  bullConnection,
+  bullPrefix,
+} from '@tracker/infrastructure';
+import { ProjectionSink, SharedEventFeed, SubscriptionRunner } from '@tracker/projections';
 import { Redis } from 'ioredis';
 import { median, percentile, startApiProcess, startEventStoreProcess, stop } from './support/processes';
 import { duration, int, ms, ratio, writeRows } from './support/results';
@@ -172,6 +178,24 @@ function generate(dataDir: string): number {
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
+/** INFO memory's used_memory, in bytes. */
+async function usedMemory(redis: Redis): Promise<number> {
+  const info = await redis.info('memory');
+  return Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? NaN);
+}
+
+/** The sum of MEMORY USAGE (exact: SAMPLES 0) over the keys matching a pattern. */
+async function keysMemory(redis: Redis, pattern: string): Promise<number> {
+  let total = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    for (const key of keys) total += (await redis.memory('USAGE', key, 'SAMPLES', 0)) ?? 0;
+  } while (cursor !== '0');
+  return total;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-projections-'));
   const redis = new Redis(REDIS_URL);
@@ -200,21 +224,49 @@ async function main(): Promise<void> {
     const readRate = read / readSeconds;
 
     console.log('rebuilding every projection from an empty Redis database…');
+    const memoryBefore = await usedMemory(redis);
     const store = new RedisProjectionStore(redis, 'bench:');
-    // As the worker runs them: one shared subscription to `$all` feeding every projection.
+    const bull = bullConnection(REDIS_URL);
+    const scheduler = new BullmqDeadlineScheduler(bull, bullPrefix('bench:'));
+    // As the worker runs them: the registry's projections with their effects (the alert feed, deadline
+    // jobs), one shared subscription to `$all` feeding them all.
+    const events = new EsdbEventStore(client);
+    const bound = bindProjections({
+      alertFeed: new RedisAlertFeed(redis, 'bench:'),
+      deadlines: {
+        scheduler,
+        calendars: new VersionedCalendars(new CalendarProvider(events)),
+        clock: new SystemClock(),
+      },
+    });
+    const projections = bound.map((b) => b.projection);
     const feed = new SharedEventFeed(new EsdbEventFeed(client));
-    const runners = ALL_PROJECTIONS.map(
-      (p) => new SubscriptionRunner(feed, new ProjectionSink(p, store, 'active'), { batchSize: 1000 }),
+    const runners = bound.map(
+      ({ projection, hooks }) =>
+        new SubscriptionRunner(feed, new ProjectionSink(projection, store, { hooks, source: events }), {
+          batchSize: 1000,
+        }),
     );
     const b0 = performance.now();
     runners.forEach((r) => r.start());
     await Promise.all(runners.map((r) => r.whenCaughtUp()));
     const rebuildSeconds = (performance.now() - b0) / 1000;
-    const folded = (await Promise.all(ALL_PROJECTIONS.map((p) => store.status(p)))).map(
+    const folded = (await Promise.all(projections.map((p) => store.status(p)))).map(
       (s) => s?.checkpoint.events ?? 0,
     );
     await Promise.all(runners.map((r) => r.stop()));
+    await scheduler.close();
+    await bull.quit();
     await client.dispose();
+    const memory = (await usedMemory(redis)) - memoryBefore;
+    const perProjection = await Promise.all(
+      projections.map(async (p) => ({
+        name: projectionId(p),
+        bytes: await keysMemory(redis, `bench:proj:${projectionId(p)}:*`),
+      })),
+    );
+    const per100k = (bytes: number) => (bytes * 100_000) / DOSSIERS;
+    const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
     // The runners run side by side over the same events: the rebuild rate counts the events of $all once.
     const rebuildRate = read / rebuildSeconds;
 
@@ -257,8 +309,14 @@ async function main(): Promise<void> {
       `| bare \`$all\` read through the client (floor) | ${Math.round(readRate)} events/s (${round(readSeconds)} s) |`,
     );
     console.log(
-      `| full rebuild of ${ALL_PROJECTIONS.map(projectionId).join(', ')} | ${Math.round(rebuildRate)} events/s (${round(rebuildSeconds)} s; folded ${folded.join(', ')}) |`,
+      `| full rebuild of ${projections.map(projectionId).join(', ')} | ${Math.round(rebuildRate)} events/s (${round(rebuildSeconds)} s; folded ${folded.join(', ')}) |`,
     );
+    console.log(
+      `| Redis memory of the read models (used_memory) | ${mib(memory)}; ${mib(per100k(memory))} per 100,000 dossiers |`,
+    );
+    for (const { name, bytes } of perProjection) {
+      console.log(`| … of which ${name} (MEMORY USAGE) | ${mib(per100k(bytes))} per 100,000 dossiers |`);
+    }
     console.log(`| rebuild / floor | ${round(rebuildRate / readRate)} (aim ≥ 0.33) |`);
     console.log(`| first scorecard request (loads the facts cache) | ${round(cold)} ms |`);
     console.log(
@@ -279,6 +337,10 @@ async function main(): Promise<void> {
         baseline: `bare \`$all\` read ${int(readRate)}/s`,
         ratio: ratio(rebuildRate / readRate),
         aim: '≥ 1/3',
+      },
+      {
+        benchmark: `projections: Redis memory of every read model, per 100,000 dossiers`,
+        figure: `${mib(per100k(memory))} (${perProjection.map((p) => `${p.name} ${mib(per100k(p.bytes))}`).join(', ')})`,
       },
       {
         benchmark: `${of}: a quarter`,

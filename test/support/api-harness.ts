@@ -1,7 +1,13 @@
 import 'reflect-metadata';
 import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { ALL_PROJECTIONS, PROJECTION_STORE, ProjectionStore, type Clock } from '@tracker/application';
+import {
+  ALL_PROJECTIONS,
+  PROJECTION_STORE,
+  ProjectionStore,
+  projectionId,
+  type Clock,
+} from '@tracker/application';
 import { BACKWARDS, END } from '@eventstore/db-client';
 import {
   Environment,
@@ -16,7 +22,7 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureHttp } from '../../apps/api/src/http/configure-http';
-import type { WorkerOptions } from '../../apps/worker/src/worker.module';
+import { ProjectionWorker, type WorkerOptions } from '@tracker/projections';
 
 export const TOKENS = {
   admin: 'admin-token-0000000000000000',
@@ -142,7 +148,10 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiHarnes
   const waitForProjections = async (timeoutMs = 20_000) => {
     const store = app.get<ProjectionStore>(PROJECTION_STORE);
     const deadline = Date.now() + timeoutMs;
-    for (const projection of ALL_PROJECTIONS) {
+    // The registry's projections this process's worker runs (a worker without deadlines runs three).
+    const worker = options.worker ? app.get(ProjectionWorker) : undefined;
+    const running = new Set(worker?.statuses().map((s) => s.name) ?? ALL_PROJECTIONS.map(projectionId));
+    for (const projection of ALL_PROJECTIONS.filter((p) => running.has(projectionId(p)))) {
       const target = await lastPositionOf(eventStore, projection.streamPrefixes);
       if (target === undefined) continue;
       for (;;) {

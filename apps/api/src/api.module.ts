@@ -12,7 +12,7 @@ import { AuthGuard, TOKEN_REGISTRY } from './http/auth.guard';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { ScorecardsHttpController } from './scorecards/scorecards.http.controller';
 import { DashboardModule } from './dashboard/dashboard.module';
-import { WorkerModule, WorkerOptions } from '../../worker/src/worker.module';
+import { WorkerModule, WorkerOptions } from '@tracker/projections';
 
 export type ApiOptions = InfrastructureOptions & {
   tokens: TokenRegistry;

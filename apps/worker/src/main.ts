@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigurationError, loadEnvironment } from '@tracker/infrastructure';
-import { WorkerAppModule } from './worker.module';
+import { WorkerAppModule } from '@tracker/projections';
 
 /** `npm run start:worker`: the projections alone (Nest application context, no HTTP). */
 async function bootstrap(): Promise<void> {

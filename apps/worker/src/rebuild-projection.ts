@@ -1,17 +1,33 @@
 import 'reflect-metadata';
-import { ALL_PROJECTIONS, findProjection, rebuildProjection } from '@tracker/application';
 import {
+  ALL_PROJECTIONS,
+  CalendarProvider,
+  ProjectionSkips,
+  VersionedCalendars,
+  bindProjection,
+  findProjection,
+} from '@tracker/application';
+import {
+  BullmqDeadlineScheduler,
   ConfigurationError,
   EsdbEventFeed,
+  EsdbEventStore,
+  RedisAlertFeed,
   RedisProjectionStore,
+  SystemClock,
+  bullConnection,
+  bullPrefix,
   connectEventStore,
   loadEnvironment,
 } from '@tracker/infrastructure';
+import { rebuildProjection } from '@tracker/projections';
 import { Redis } from 'ioredis';
 
 /**
- * `npm run projections:rebuild -- <name> [--grace-ms N]`: rebuilds one projection beside the live one,
- * switches readers over once it has caught up, then deletes the old generation. A running worker follows.
+ * `npm run projections:rebuild -- <name> [--grace-ms N]`: rebuilds one projection of the registry beside
+ * the live one, switches readers over once it has caught up, then deletes the old generation. A running
+ * worker follows. The projection's effects run as in the worker (idempotent: the alert feed skips the ids
+ * it has, BullMQ the job ids it has).
  */
 async function main(argv: string[]): Promise<void> {
   const name = argv.find((a) => !a.startsWith('--'));
@@ -29,15 +45,34 @@ async function main(argv: string[]): Promise<void> {
     dataDir: env.EVENTSTORE_DATA_DIR,
   });
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3 });
+  const bull = bullConnection(env.REDIS_URL);
+  const scheduler = new BullmqDeadlineScheduler(bull, bullPrefix(env.REDIS_KEY_PREFIX));
   try {
+    const events = new EsdbEventStore(connection.client);
+    const { hooks } = bindProjection(projection, {
+      alertFeed: new RedisAlertFeed(redis, env.REDIS_KEY_PREFIX),
+      deadlines: {
+        scheduler,
+        calendars: new VersionedCalendars(new CalendarProvider(events)),
+        clock: new SystemClock(),
+      },
+    });
     const result = await rebuildProjection(
       new EsdbEventFeed(connection.client),
       new RedisProjectionStore(redis, env.REDIS_KEY_PREFIX),
       projection,
-      { graceMs, log: (line) => console.log(line) },
+      {
+        graceMs,
+        hooks,
+        skips: new ProjectionSkips(events),
+        source: events,
+        log: (line) => console.log(line),
+      },
     );
     console.log(JSON.stringify(result));
   } finally {
+    await scheduler.close();
+    await bull.quit().catch(() => bull.disconnect());
     await redis.quit().catch(() => redis.disconnect());
     await connection.close();
   }

@@ -4,7 +4,6 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import type { Clock } from '@tracker/application';
-import { ProjectionWorker } from '@tracker/application';
 import {
   Environment,
   EventStoreConnection,
@@ -20,8 +19,12 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { ApiModule } from '../../../apps/api/src/api.module';
 import { configureHttp } from '../../../apps/api/src/http/configure-http';
-import { DeadlinesRuntime } from '../../../apps/worker/src/deadlines/deadlines.runtime';
-import { WorkerAppModule, type WorkerOptions } from '../../../apps/worker/src/worker.module';
+import {
+  DeadlinesRuntime,
+  ProjectionWorker,
+  WorkerAppModule,
+  type WorkerOptions,
+} from '@tracker/projections';
 
 export const TOKENS = {
   admin: 'dl-admin-token-00000000000000',
@@ -129,14 +132,14 @@ export async function startDeadlineApp() {
 
   const runtime = () => app.get(DeadlinesRuntime);
 
-  /** Resolves once the scheduling reactor (and alerts.v1) have taken every event of the dossier. */
+  /** Resolves once the scheduling reactor (and alerts.v2) have taken every event of the dossier. */
   async function settled(code: string): Promise<void> {
     const events = await eventsOf(code);
     const last = events[events.length - 1]?.position;
     if (last === undefined) return;
     const worker = app.get(ProjectionWorker);
     await Promise.all(
-      ['deadline-scheduling.v1', 'alerts.v1'].map((name) =>
+      ['deadline-scheduling.v1', 'alerts.v2'].map((name) =>
         waitFor(() => (worker.runner(name)?.status().position ?? -1n) >= last, {
           timeoutMs: 15_000,
           description: `${name} at ${last}`,

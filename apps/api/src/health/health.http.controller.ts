@@ -4,11 +4,12 @@ import {
   EVENT_LOG_PROBE,
   EventLogProbe,
   PROJECTION_STORE,
+  ProjectionStop,
   ProjectionStore,
-  ProjectionWorker,
   projectionId,
 } from '@tracker/application';
 import { EVENT_STORE_CONNECTION, EventStoreConnection, REDIS } from '@tracker/infrastructure';
+import { ProjectionWorker } from '@tracker/projections';
 import type { Redis } from 'ioredis';
 import type { Response } from 'express';
 import { Public } from '../http/auth.guard';
@@ -28,12 +29,15 @@ type ProjectionHealth = {
   lagCapped?: boolean;
   /** The runner in this process, when the worker runs here. */
   runner?: string;
+  /** Stopped at a poison event until it is skipped (`npm run projections:skip`); the others go on. */
+  stopped?: ProjectionStop;
   error?: string;
 };
 
 /**
- * Liveness and readiness: 200 when the event store and Redis answer, 503 otherwise. Projections report
- * their checkpoint and lag; a lagging projection does not make the API unready (writes still work).
+ * Liveness and readiness: 200 when the event store and Redis answer, 503 otherwise. Every projection of the
+ * registry reports its checkpoint, lag and, when stopped at a poison event, where and why; a lagging or
+ * stopped projection does not make the API unready (writes still work).
  */
 @Controller('api/health')
 export class HealthHttpController {
@@ -67,7 +71,10 @@ export class HealthHttpController {
     const name = projectionId(p);
     const runner = this.worker?.runner(name)?.status().state;
     try {
-      const status = await withTimeout(this.projections.status(p), 2000);
+      const [status, stopped] = await withTimeout(
+        Promise.all([this.projections.status(p), this.projections.stopped(p)]),
+        2000,
+      );
       const position = status?.checkpoint.position;
       const lag = await withTimeout(this.log.countAfter(p.streamPrefixes, position, LAG_CAP), 2000);
       return {
@@ -77,6 +84,7 @@ export class HealthHttpController {
         lag: lag.count,
         ...(lag.capped ? { lagCapped: true } : {}),
         ...(runner ? { runner } : {}),
+        ...(stopped ? { stopped } : {}),
       };
     } catch (error) {
       return {

@@ -3,24 +3,31 @@ import {
   DeadlineAlert,
   DossierEvent,
   DossierState,
+  dossierStreamName,
   evolveDossier,
   initialDossierState,
   instantMs,
   openAlerts,
 } from '@tracker/domain';
-import type { IndexEntry, Projection } from '../projections/projection';
+import type { FoldedBatch, IndexEntry, Projection, ProjectionHooks } from '../projections/projection';
+import type { AlertFeed, AlertFeedEntry } from './alert-feed.port';
 
-/** Per dossier: its state while alerts can still open (null once finished) and its open alerts. */
+/** The fold's state per dossier: its state while alerts can still open (null once finished), its open alerts. */
 export type AlertsDoc = Readonly<{ dossier: DossierState | null; alerts: readonly DeadlineAlert[] }>;
 
+/** What is stored for readers: the open alerts only. */
+export type AlertsView = Readonly<{ alerts: readonly DeadlineAlert[] }>;
+
 /**
- * `alerts.v1`: the open due-soon / apology-needed / overdue alerts, derived from the dossier's state by
- * openAlerts. Indexes (members: dossier codes, scored by the first alert's instant): `all` and
- * `unit:<id>` for the receiving and the current unit.
+ * `alerts.v2`: the open due-soon / apology-needed / overdue alerts, derived from the dossier's state by
+ * openAlerts, stored lean (AlertsView: v1 stored the dossier's state too; the runner restores it from the
+ * stream to fold the next event). Indexes (members: dossier codes, scored by the first alert's instant):
+ * `all` and `unit:<id>` for the receiving and the current unit. Its effects: the change feed
+ * (alertFeedHooks).
  */
 export const alertsProjection: Projection<AlertsDoc, DossierEvent> = {
   name: 'alerts',
-  version: 1,
+  version: 2,
   streamPrefixes: ['dossier-'],
   canHandle: DOSSIER_EVENT_TYPES,
   documentId: (e) =>
@@ -42,4 +49,40 @@ export const alertsProjection: Projection<AlertsDoc, DossierEvent> = {
       ...[...units].map((u): IndexEntry => ({ set: `unit:${u}`, score, member: id })),
     ];
   },
+  view: (doc): AlertsView => ({ alerts: doc.alerts }),
+  streamOf: (code) => dossierStreamName(code),
 };
+
+const byId = (alerts: readonly DeadlineAlert[] | undefined) => new Map((alerts ?? []).map((a) => [a.id, a]));
+
+/**
+ * The alert feed entries of a folded batch: each event's opened/closed alerts, under ids derived from the
+ * event's position (`<position>-<n>`, numbered per position: events of one append may share a commit
+ * position on a real cluster). A batch replayed after a failed commit gives the same ids, which the feed
+ * skips, so a reader never gets a change twice nor misses one.
+ */
+export function alertFeedEntries(batch: FoldedBatch<AlertsDoc>): AlertFeedEntry[] {
+  const entries: AlertFeedEntry[] = [];
+  let lastPosition: bigint | undefined;
+  let n = 0;
+  for (const step of batch.steps) {
+    const old = byId(step.before?.alerts);
+    const now = byId(step.after?.alerts);
+    const position = step.event.position;
+    if (position !== lastPosition) n = 0;
+    lastPosition = position;
+    const push = (change: 'opened' | 'closed', alert: DeadlineAlert) =>
+      entries.push({ id: `${position}-${++n}`, change, alert });
+    for (const [key, alert] of old) if (!now.has(key)) push('closed', alert);
+    for (const [key, alert] of now) if (!old.has(key)) push('opened', alert);
+  }
+  return entries;
+}
+
+/** `alerts.v1`'s effects: its changes go to the feed (SSE) before the batch commits. */
+export const alertFeedHooks = (feed: AlertFeed): ProjectionHooks<AlertsDoc> => ({
+  async effects(batch) {
+    const entries = alertFeedEntries(batch);
+    if (entries.length) await feed.append(entries);
+  },
+});

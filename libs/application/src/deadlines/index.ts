@@ -1,6 +1,5 @@
 export * from './deadline-scheduler.port';
 export * from './deadline-calendars';
 export * from './deadline-scheduling.projection';
-export * from './deadline-scheduling.reactor';
 export * from './deadline-flagger';
 export * from './deadline-sweep';

@@ -1,5 +1,13 @@
 import type { Event } from '@tracker/domain';
-import type { IndexEntry, ProjectedEvent, Projection, StoredDocument } from './projection';
+import {
+  ProjectionFoldError,
+  projectionId,
+  type DocumentStep,
+  type IndexEntry,
+  type ProjectedEvent,
+  type Projection,
+  type StoredDocument,
+} from './projection';
 
 /** One document's value before and after a batch; `after` undefined means deleted. */
 export type DocumentChange<Doc = unknown> = Readonly<{
@@ -15,6 +23,15 @@ export type AppliedBatch<Doc> = Readonly<{
   applied: number;
   /** Events not handled, or already folded (position at or before the document's lastPosition). */
   skipped: number;
+  /** Each event folded with its document before and after it, when asked for (`steps: true`). */
+  steps: DocumentStep<Doc>[];
+}>;
+
+export type ApplyOptions = Readonly<{
+  /** Record every event's step (for effects that work event by event). */
+  steps?: boolean;
+  /** Positions an operator decided to skip (poison events): never folded. */
+  skip?: ReadonlySet<bigint>;
 }>;
 
 const handles = <E extends Event>(projection: Projection<unknown, E>, event: ProjectedEvent<E>): boolean =>
@@ -38,18 +55,24 @@ export function documentIdsOf<Doc, E extends Event>(
  * Folds a batch, strictly in order, into the loaded documents (missing ones start from initialState). Each
  * document carries the position of the last event folded into it and skips any event at or before it, so
  * replaying an event (a redelivery, a resumed batch) changes nothing. Pure: the caller persists `changes`.
+ * A fold that throws is reported as a ProjectionFoldError naming the event.
  */
 export function applyProjection<Doc, E extends Event>(
   projection: Projection<Doc, E>,
   loaded: ReadonlyMap<string, StoredDocument<Doc> | undefined>,
   events: readonly ProjectedEvent<E>[],
+  options: ApplyOptions = {},
 ): AppliedBatch<Doc> {
   const current = new Map<string, StoredDocument<Doc> | undefined>();
   const before = new Map<string, StoredDocument<Doc> | undefined>();
+  const steps: DocumentStep<Doc>[] = [];
   let applied = 0;
   let skipped = 0;
   for (const event of events) {
-    const id = handles(projection, event) ? projection.documentId(event) : undefined;
+    const id =
+      handles(projection, event) && !options.skip?.has(event.position)
+        ? projection.documentId(event)
+        : undefined;
     if (id === undefined) {
       skipped++;
       continue;
@@ -64,8 +87,15 @@ export function applyProjection<Doc, E extends Event>(
       skipped++;
       continue;
     }
-    const next = projection.evolve(stored ? stored.doc : projection.initialState(id), event);
+    const was = stored ? stored.doc : undefined;
+    let next: Doc | null;
+    try {
+      next = projection.evolve(was ?? projection.initialState(id), event);
+    } catch (error) {
+      throw foldError(projection, event, error);
+    }
     current.set(id, next === null ? undefined : { doc: next, lastPosition: event.position });
+    if (options.steps) steps.push({ id, event, before: was, after: next ?? undefined });
     applied++;
   }
   const changes: DocumentChange<Doc>[] = [];
@@ -74,8 +104,23 @@ export function applyProjection<Doc, E extends Event>(
     if (was === after) continue;
     changes.push({ id, before: was, after });
   }
-  return { changes, applied, skipped };
+  return { changes, applied, skipped, steps };
 }
+
+export const foldError = (
+  projection: Projection<unknown, any>,
+  event: Pick<ProjectedEvent, 'position' | 'streamName' | 'event'>,
+  cause: unknown,
+): ProjectionFoldError =>
+  cause instanceof ProjectionFoldError
+    ? cause
+    : new ProjectionFoldError(
+        projectionId(projection),
+        event.position,
+        event.event.type,
+        event.streamName,
+        cause,
+      );
 
 /** The ZREM/ZADD that keep a document's index entries in step with it. */
 export function indexDiff<Doc>(

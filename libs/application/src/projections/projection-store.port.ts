@@ -50,6 +50,14 @@ export interface ProjectionWriter {
 
 export type GenerationStatus = Readonly<{ generation: number; checkpoint: ProjectionCheckpoint }>;
 
+/** A projection its runner stopped at a poison event, until an operator skips it. */
+export type ProjectionStop = Readonly<{
+  /** Commit position of the event its fold keeps failing on, as a decimal string. */
+  position: string;
+  error: string;
+  since: string;
+}>;
+
 /**
  * The read models' store. Each projection version has generations of keys; readers follow the active one.
  * A rebuild writes a new generation beside it and switches readers over when it has caught up.
@@ -97,6 +105,13 @@ export interface ProjectionStore {
     min: number,
     max: number,
   ): Promise<string[]>;
+
+  /// Poison events (the runner writes, health reads)
+
+  /** Where the projection is stopped at a poison event, if it is. */
+  stopped(projection: AnyProjection): Promise<ProjectionStop | undefined>;
+  /** Records (or, with undefined, clears) the stop. */
+  setStopped(projection: AnyProjection, stop: ProjectionStop | undefined): Promise<void>;
 }
 
 /** A plain checkpoint for reactors (at-least-once: they store it after their side effects). */

@@ -7,6 +7,7 @@ import {
   GenerationStatus,
   ProjectionCheckpoint,
   ProjectionCommit,
+  ProjectionStop,
   ProjectionStore,
   ProjectionWriteConflict,
   ProjectionWriter,
@@ -19,6 +20,7 @@ import { projectionCommitFault } from './projection-faults';
  * Key layout (`P` = REDIS_KEY_PREFIX):
  * - `P proj:<name>.v<n>:active`        the generation readers use (a number)
  * - `P proj:<name>.v<n>:generations`   counter of generations ever created
+ * - `P proj:<name>.v<n>:stopped`       JSON { position, error, since } while stopped at a poison event
  * - `P proj:<name>.v<n>:g<g>:checkpoint` hash { position, events, updatedAt }
  * - `P proj:<name>.v<n>:g<g>:docs`      hash id → `{"p":"<position>","d":<document>}`
  * - `P proj:<name>.v<n>:g<g>:ix:<set>`  sorted sets (indexes)
@@ -34,6 +36,9 @@ export class ProjectionKeys {
   }
   get generations(): string {
     return `${this.base}:generations`;
+  }
+  get stopped(): string {
+    return `${this.base}:stopped`;
   }
   generation(g: number) {
     const root = `${this.base}:g${g}`;
@@ -189,6 +194,16 @@ export class RedisProjectionStore implements ProjectionStore {
     const key = this.keys(projection).generation(generation).index(set);
     const bound = (n: number) => (n === Infinity ? '+inf' : n === -Infinity ? '-inf' : String(n));
     return this.redis.zrange(key, bound(min), bound(max), 'BYSCORE');
+  }
+
+  async stopped(projection: AnyProjection): Promise<ProjectionStop | undefined> {
+    const raw = await this.redis.get(this.keys(projection).stopped);
+    return raw === null ? undefined : (JSON.parse(raw) as ProjectionStop);
+  }
+
+  async setStopped(projection: AnyProjection, stop: ProjectionStop | undefined): Promise<void> {
+    const key = this.keys(projection).stopped;
+    await (stop ? this.redis.set(key, JSON.stringify(stop)) : this.redis.del(key));
   }
 }
 

@@ -1,6 +1,11 @@
 import type { Event } from '@tracker/domain';
-import type { EventFeed, FeedHandlers, FeedOptions, FeedSubscription } from '../ports/event-feed.port';
-import type { RecordedEvent } from '../ports/event-store.port';
+import type {
+  EventFeed,
+  FeedHandlers,
+  FeedOptions,
+  FeedSubscription,
+  RecordedEvent,
+} from '@tracker/application';
 
 type Member = {
   prefixes: readonly string[];

@@ -1,6 +1,10 @@
 import type { Event } from '@tracker/domain';
-import type { EventFeed, FeedSubscription } from '../ports/event-feed.port';
-import type { RecordedEvent } from '../ports/event-store.port';
+import {
+  ProjectionFoldError,
+  type EventFeed,
+  type FeedSubscription,
+  type RecordedEvent,
+} from '@tracker/application';
 
 /**
  * What a SubscriptionRunner drives: a projection (ProjectionSink) or a reactor. The runner hands it batches
@@ -18,7 +22,14 @@ export interface SubscriptionSink {
    */
   handle(events: readonly RecordedEvent[]): Promise<void>;
   close?(): Promise<void>;
+  /** Records (or, with undefined, clears) that the runner stopped at a poison event. */
+  stoppedAt?(poison: Poison | undefined): Promise<void>;
+  /** Whether an operator decided to skip the event at this position (the sink then skips it). */
+  isSkipped?(position: bigint): Promise<boolean>;
 }
+
+/** An event the sink's fold keeps failing on. */
+export type Poison = Readonly<{ position: bigint; error: string }>;
 
 export type SubscriptionRunnerOptions = Readonly<{
   /** Largest batch (default 500 events). */
@@ -29,9 +40,15 @@ export type SubscriptionRunnerOptions = Readonly<{
   retry?: Readonly<{ initialMs?: number; maxMs?: number }>;
   /** Told about each failure (the runner keeps retrying). */
   onError?: (error: Error, sink: string) => void;
+  /** Tries of a batch whose fold fails on the same event before the runner stops there (default 3). */
+  poisonAfter?: number;
+  /** While stopped at a poison event, how often it asks whether the event was skipped (default 2 s). */
+  skipPollMs?: number;
+  /** Told when the runner stops at a poison event. */
+  onPoison?: (poison: Poison, sink: string) => void;
 }>;
 
-export type RunnerState = 'idle' | 'catching-up' | 'live' | 'retrying' | 'stopped';
+export type RunnerState = 'idle' | 'catching-up' | 'live' | 'retrying' | 'poisoned' | 'stopped';
 
 export type RunnerStatus = Readonly<{
   name: string;
@@ -40,14 +57,21 @@ export type RunnerStatus = Readonly<{
   position: bigint | undefined;
   restarts: number;
   lastError?: string;
+  /** Stopped at this poison event (state 'poisoned') until it is skipped. */
+  poison?: Poison;
 }>;
 
-type Session = { failed: boolean; end: () => void; ended: Promise<void> };
+type Session = { failed: boolean; halted: boolean; end: () => void; ended: Promise<void> };
 
 /**
  * A durable, ordered catch-up subscription to `$all` feeding one sink in batches (up to `batchSize` events or
  * `batchMs`). Batches commit one at a time, in order, while the feed fills the next; on any failure (feed or sink) it drops what it buffered, backs
  * off and starts again from the sink's stored checkpoint, so a crash or a retry neither loses nor repeats.
+ *
+ * A fold that fails on the same event `poisonAfter` times in a row (a ProjectionFoldError: the code, not
+ * Redis or the network) is a poison event: the runner commits what comes before it, stops there (state
+ * 'poisoned', recorded through the sink for health) and waits until an operator skips it
+ * (`npm run projections:skip`), then resumes after it. Other runners go on.
  */
 export class SubscriptionRunner {
   private readonly batchSize: number;
@@ -61,6 +85,9 @@ export class SubscriptionRunner {
   private wake?: () => void;
   private caughtUp = false;
   private readonly waiters = new Set<{ test: () => boolean; resolve: () => void }>();
+  /** Consecutive fold failures on one event. */
+  private failing?: { position: bigint; count: number; error: string };
+  private poison?: Poison;
 
   constructor(
     private readonly feed: EventFeed,
@@ -95,6 +122,7 @@ export class SubscriptionRunner {
       position: this.committed,
       restarts: this.restarts,
       ...(this.lastError ? { lastError: this.lastError } : {}),
+      ...(this.poison ? { poison: this.poison } : {}),
     };
   }
 
@@ -126,27 +154,74 @@ export class SubscriptionRunner {
     const initial = this.options.retry?.initialMs ?? 100;
     const max = this.options.retry?.maxMs ?? 5_000;
     for (let attempt = 0; !this.stopping; attempt++) {
-      const ok = await this.session();
+      const outcome = await this.session();
       if (this.stopping) break;
-      if (ok) attempt = -1;
+      if (outcome === 'poisoned') {
+        await this.awaitSkip();
+        attempt = -1;
+        continue;
+      }
+      if (outcome === 'ended') attempt = -1;
       this.restarts++;
       this.state = 'retrying';
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(max, initial * 2 ** Math.min(attempt, 10)));
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
+      await this.sleep(Math.min(max, initial * 2 ** Math.min(attempt, 10)));
     }
   }
 
-  /** One subscription from the stored checkpoint until stop or failure; false when it failed. */
-  private async session(): Promise<boolean> {
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+
+  /** Counts fold failures on one event; past `poisonAfter` in a row, the runner will stop there. */
+  private countFailure(error: Error): void {
+    if (!(error instanceof ProjectionFoldError)) return;
+    const same = this.failing?.position === error.position;
+    this.failing = {
+      position: error.position,
+      count: same ? this.failing!.count + 1 : 1,
+      error: error.message,
+    };
+    if (this.failing.count >= (this.options.poisonAfter ?? 3)) {
+      this.poison = { position: error.position, error: error.message };
+    }
+  }
+
+  /** Stopped at the poison event: record it, then wait until it is skipped (or the runner stops). */
+  private async awaitSkip(): Promise<void> {
+    const poison = this.poison!;
+    this.state = 'poisoned';
+    this.notify();
+    this.options.onPoison?.(poison, this.sink.name);
+    await this.sink.stoppedAt?.(poison).catch(() => undefined);
+    while (!this.stopping) {
+      if (await this.sink.isSkipped?.(poison.position).catch(() => false)) break;
+      await this.sleep(this.options.skipPollMs ?? 2_000);
+    }
+    if (this.stopping) return;
+    await this.sink.stoppedAt?.(undefined).catch(() => undefined);
+    this.poison = undefined;
+    this.failing = undefined;
+  }
+
+  /**
+   * One subscription from the stored checkpoint until stop, failure, or the poison event (what comes before
+   * it committed).
+   */
+  private async session(): Promise<'ended' | 'failed' | 'poisoned'> {
     let resolveEnd!: () => void;
     const session: Session = {
       failed: false,
+      halted: false,
       end: () => resolveEnd(),
       ended: new Promise((r) => (resolveEnd = r)),
     };
@@ -163,6 +238,7 @@ export class SubscriptionRunner {
       if (timer) clearTimeout(timer);
       const err = error instanceof Error ? error : new Error(String(error));
       this.lastError = err.message;
+      this.countFailure(err);
       this.options.onError?.(err, this.sink.name);
       session.end();
     };
@@ -177,6 +253,7 @@ export class SubscriptionRunner {
         try {
           await this.sink.handle(batch);
           this.committed = batch[batch.length - 1].position;
+          if (this.failing && this.committed >= this.failing.position) this.failing = undefined;
           this.notify();
         } catch (error) {
           fail(error);
@@ -190,7 +267,7 @@ export class SubscriptionRunner {
       this.state = 'catching-up';
       this.committed = await this.sink.open();
       this.notify();
-      if (this.stopping) return true;
+      if (this.stopping) return 'ended';
       subscription = this.feed.subscribe<Event>(
         {
           streamPrefixes: this.sink.streamPrefixes,
@@ -198,7 +275,13 @@ export class SubscriptionRunner {
         },
         {
           onEvent: (event) => {
-            if (session.failed || this.stopping) return;
+            if (session.failed || session.halted || this.stopping) return;
+            if (this.poison && event.position >= this.poison.position) {
+              // Commit what comes before the poison event, then stop there.
+              session.halted = true;
+              void flush().then(() => session.end());
+              return;
+            }
             buffer.push(event as RecordedEvent);
             if (buffer.length < this.batchSize) {
               timer ??= setTimeout(() => void flush(), this.batchMs);
@@ -212,7 +295,7 @@ export class SubscriptionRunner {
           },
           onCaughtUp: () => {
             void flush().then(() => {
-              if (session.failed) return;
+              if (session.failed || session.halted) return;
               this.caughtUp = true;
               this.state = 'live';
               this.notify();
@@ -230,6 +313,6 @@ export class SubscriptionRunner {
       await subscription?.stop().catch(() => undefined);
       await flushing;
     }
-    return !session.failed;
+    return session.failed ? 'failed' : session.halted ? 'poisoned' : 'ended';
   }
 }

@@ -14,19 +14,16 @@ import {
   DEADLINE_OPTIONS,
   DeadlineFlagger,
   DeadlineOptions,
-  DeadlineSchedulingReactor,
   DeadlineSweep,
   EVENT_STORE,
   EventStore,
   PROJECTION_STORE,
   ProjectionStore,
-  ProjectionWorker,
   SweepReport,
   VersionedCalendars,
-  alertsProjection,
   deadlineSchedulingProjection,
   projectionId,
-  type AnyProjection,
+  type DeadlineSchedulingDeps,
 } from '@tracker/application';
 import {
   BullmqDeadlineScheduler,
@@ -38,52 +35,73 @@ import {
   bullPrefix,
 } from '@tracker/infrastructure';
 import type { Redis } from 'ioredis';
+import { ProjectionWorker } from './projection.worker';
+
+/** The BullMQ queue and the calendars: what deadline-scheduling.v1's effects and the processor use. */
+@Injectable()
+export class DeadlineJobs {
+  readonly connection: Redis;
+  readonly prefix: string;
+  readonly scheduler: BullmqDeadlineScheduler;
+  readonly projectionDeps: DeadlineSchedulingDeps;
+
+  constructor(
+    @Inject(ENVIRONMENT) env: Environment,
+    @Inject(CLOCK) clock: Clock,
+    @Inject(DEADLINE_OPTIONS) options: DeadlineOptions,
+    calendars: CalendarProvider,
+  ) {
+    this.prefix = bullPrefix(env.REDIS_KEY_PREFIX);
+    this.connection = bullConnection(env.REDIS_URL);
+    this.scheduler = new BullmqDeadlineScheduler(this.connection, this.prefix);
+    this.projectionDeps = {
+      scheduler: this.scheduler,
+      calendars: new VersionedCalendars(calendars),
+      clock,
+      ...(options.policy ? { policy: options.policy } : {}),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.scheduler.close();
+    await this.connection.quit().catch(() => this.connection.disconnect());
+  }
+}
 
 /**
- * The deadline machinery of a worker: the scheduling reactor (on the projection runner), the BullMQ
- * processor that flags dossiers when their jobs fire, and the repeatable repair sweep.
+ * The deadline machinery of a worker besides deadline-scheduling.v1 (a projection the worker runs): the
+ * BullMQ processor that flags dossiers when their jobs fire, and the repeatable repair sweep.
  */
 @Injectable()
 export class DeadlinesRuntime implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('deadlines');
-  private connection!: Redis;
-  scheduler!: BullmqDeadlineScheduler;
   flagger!: DeadlineFlagger;
   sweep!: DeadlineSweep;
   private processor?: DeadlineProcessor;
   private sweeper?: DeadlineSweepScheduler;
 
   constructor(
-    @Inject(ENVIRONMENT) private readonly env: Environment,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PROJECTION_STORE) private readonly projections: ProjectionStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(DEADLINE_OPTIONS) private readonly options: DeadlineOptions,
-    private readonly calendars: CalendarProvider,
+    private readonly jobs: DeadlineJobs,
     private readonly worker: ProjectionWorker,
   ) {}
 
+  get scheduler(): BullmqDeadlineScheduler {
+    return this.jobs.scheduler;
+  }
+
   onModuleInit(): void {
-    const prefix = bullPrefix(this.env.REDIS_KEY_PREFIX);
-    this.connection = bullConnection(this.env.REDIS_URL);
-    this.scheduler = new BullmqDeadlineScheduler(this.connection, prefix);
     this.flagger = new DeadlineFlagger(this.store, this.clock);
-    this.worker.register(
-      new DeadlineSchedulingReactor(
-        this.projections,
-        this.scheduler,
-        new VersionedCalendars(this.calendars),
-        this.clock,
-        this.options.policy,
-      ),
-    );
     const everyMs = this.options.sweepEveryMs ?? 60_000;
     this.sweep = new DeadlineSweep(
       this.projections,
-      this.scheduler,
+      this.jobs.scheduler,
       this.flagger,
       this.clock,
-      { restartLost: () => this.restartLost() },
+      { restartLost: () => this.worker.restartLost() },
       {
         horizonMs: Math.max(this.options.sweepHorizonMs ?? 3_600_000, 2 * everyMs),
         graceMs: this.options.sweepGraceMs ?? 5_000,
@@ -92,12 +110,16 @@ export class DeadlinesRuntime implements OnModuleInit, OnApplicationBootstrap, O
     this.processor = new DeadlineProcessor(
       this.flagger,
       () => this.clock.now().getTime(),
-      this.connection,
-      prefix,
+      this.jobs.connection,
+      this.jobs.prefix,
       this.options.concurrency ?? 32,
     );
-    this.sweeper = new DeadlineSweepScheduler(this.sweep, this.connection, prefix, everyMs, (r) =>
-      this.report(r),
+    this.sweeper = new DeadlineSweepScheduler(
+      this.sweep,
+      this.jobs.connection,
+      this.jobs.prefix,
+      everyMs,
+      (r) => this.report(r),
     );
   }
 
@@ -106,31 +128,11 @@ export class DeadlinesRuntime implements OnModuleInit, OnApplicationBootstrap, O
   }
 
   async onApplicationShutdown(): Promise<void> {
-    // The reactor uses the queue: stop it before closing the queue.
+    // deadline-scheduling.v1's effects use the queue: stop its runner before closing the queue.
     await this.worker.runner(projectionId(deadlineSchedulingProjection))?.stop();
     await this.sweeper?.close();
     await this.processor?.close();
-    await this.scheduler.close();
-    await this.connection.quit().catch(() => this.connection.disconnect());
-  }
-
-  /**
-   * Redis lost our read models (a flush, a new server): the runners do not notice until their next commit,
-   * which may never come on a quiet day. Restart those whose checkpoint vanished: they replay from the start.
-   */
-  async restartLost(): Promise<boolean> {
-    let restarted = false;
-    for (const projection of [deadlineSchedulingProjection, alertsProjection] as AnyProjection[]) {
-      const runner = this.worker.runner(projectionId(projection));
-      if (!runner || runner.status().position === undefined) continue;
-      const status = await this.projections.status(projection);
-      if (status?.checkpoint.position !== undefined) continue;
-      this.logger.warn(`${projectionId(projection)}: checkpoint gone from Redis; replaying from the start`);
-      await runner.stop();
-      runner.start();
-      restarted = true;
-    }
-    return restarted;
+    await this.jobs.close();
   }
 
   private report(r: SweepReport): void {
@@ -144,5 +146,5 @@ export class DeadlinesRuntime implements OnModuleInit, OnApplicationBootstrap, O
 
 export function deadlineWorkerProviders(options: DeadlineOptions | false = {}): Provider[] {
   if (options === false) return [];
-  return [{ provide: DEADLINE_OPTIONS, useValue: options }, CalendarProvider, DeadlinesRuntime];
+  return [{ provide: DEADLINE_OPTIONS, useValue: options }, CalendarProvider, DeadlineJobs, DeadlinesRuntime];
 }

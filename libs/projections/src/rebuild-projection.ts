@@ -1,6 +1,12 @@
-import type { EventFeed } from '../ports/event-feed.port';
-import { AnyProjection, projectionId } from './projection';
-import type { ProjectionStore } from './projection-store.port';
+import {
+  projectionId,
+  type AnyProjection,
+  type EventFeed,
+  type EventStore,
+  type ProjectionHooks,
+  type ProjectionSkips,
+  type ProjectionStore,
+} from '@tracker/application';
 import { ProjectionSink } from './projection.sink';
 import { SubscriptionRunner, SubscriptionRunnerOptions } from './subscription.runner';
 
@@ -8,6 +14,12 @@ export type RebuildOptions = Readonly<{
   /** Wait this long after switching readers before deleting the old generation (readers mid-query). */
   graceMs?: number;
   runner?: SubscriptionRunnerOptions;
+  /** The projection's environment and effects (bindProjection): a rebuild runs them too, idempotent as they are. */
+  hooks?: ProjectionHooks;
+  /** Poison events skipped by decision stay skipped in the rebuild. */
+  skips?: ProjectionSkips;
+  /** Where a lean projection's states are restored from (required for one). */
+  source?: EventStore;
   log?: (line: string) => void;
 }>;
 
@@ -32,8 +44,19 @@ export async function rebuildProjection(
 ): Promise<RebuildResult> {
   const name = projectionId(projection);
   const log = options.log ?? (() => undefined);
-  const sink = new ProjectionSink(projection, store, 'new-generation');
-  const runner = new SubscriptionRunner(feed, sink, options.runner);
+  const sink = new ProjectionSink(projection, store, {
+    mode: 'new-generation',
+    ...(options.hooks ? { hooks: options.hooks } : {}),
+    ...(options.skips ? { skips: options.skips } : {}),
+    ...(options.source ? { source: options.source } : {}),
+  });
+  const runner = new SubscriptionRunner(feed, sink, {
+    onPoison: (poison) =>
+      log(
+        `${name}: stopped at ${poison.position} (${poison.error}); waiting for npm run projections:skip -- ${name} ${poison.position} --reason "…"`,
+      ),
+    ...options.runner,
+  });
   runner.start();
   try {
     await runner.whenCaughtUp();

@@ -1,0 +1,7 @@
+export * from './subscription.runner';
+export * from './shared-event-feed';
+export * from './projection.sink';
+export * from './projection.worker';
+export * from './rebuild-projection';
+export * from './deadlines.runtime';
+export * from './worker.module';
