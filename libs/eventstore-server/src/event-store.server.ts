@@ -3,8 +3,14 @@ import { readFileSync } from 'node:fs';
 import { gossipService } from './grpc/gossip.grpc-service';
 import { serverFeaturesService } from './grpc/server-features.grpc-service';
 import { streamsService } from './grpc/streams.grpc-service';
-import { claimDataDir } from './storage/data-dir.claim';
-import { SqliteEventLog } from './storage/sqlite-event-log';
+import {
+  DataDirInUseError,
+  awaitPublishedOwner,
+  publishOwner,
+  removeStaleOwner,
+  unpublishOwner,
+} from './storage/data-dir.claim';
+import { LogLockedError, SqliteEventLog } from './storage/sqlite-event-log';
 
 export interface EventStoreServerOptions {
   /** Default 127.0.0.1. */
@@ -22,6 +28,8 @@ export interface EventStoreServerOptions {
   tls?: { certFile: string; keyFile: string; caFile?: string };
   /** Bytes per write (default 1 MiB, as the real server). */
   maxAppendSize?: number;
+  /** `full` (default): appends are acknowledged once synced to disk. `normal`: the old, faster mode. */
+  synchronous?: 'full' | 'normal';
 }
 
 export interface RunningEventStoreServer {
@@ -29,6 +37,8 @@ export interface RunningEventStoreServer {
   readonly port: number;
   /** esdb://host:port?tls=false, or tls=true&tlsVerifyCert=false&tlsCAFile=… when TLS. */
   readonly connectionString: string;
+  /** Write transactions committed so far: a group commit of many appends counts once. */
+  readonly writeTransactions: number;
   close(): Promise<void>;
 }
 
@@ -39,14 +49,18 @@ export async function startEventStoreServer(
   options: EventStoreServerOptions = {},
 ): Promise<RunningEventStoreServer> {
   const host = options.host ?? '127.0.0.1';
-  const claim = options.memory || !options.dataDir ? undefined : await claimDataDir(options.dataDir);
+  const dataDir = options.memory ? undefined : (options.dataDir ?? './data/eventstore');
   let log: SqliteEventLog;
   try {
-    log = new SqliteEventLog({ dataDir: options.dataDir, memory: options.memory });
+    log = new SqliteEventLog({ dataDir, memory: options.memory, synchronous: options.synchronous });
   } catch (error) {
-    claim?.release();
+    // The lock is refused only while its holder lives: that process serves the directory.
+    if (error instanceof LogLockedError && dataDir) {
+      throw new DataDirInUseError(dataDir, await awaitPublishedOwner(dataDir));
+    }
     throw error;
   }
+  if (dataDir) removeStaleOwner(dataDir);
   const credentials = options.tls
     ? grpc.ServerCredentials.createSsl(
         null,
@@ -74,7 +88,6 @@ export async function startEventStoreServer(
     );
   } catch (error) {
     log.close();
-    claim?.release();
     throw error;
   }
 
@@ -83,11 +96,14 @@ export async function startEventStoreServer(
     ? // v6.2.1 ignores tlsVerifyCert=false, so the string also names a file the client can trust.
       `esdb://${formatHost(host)}:${boundPort}?tls=true&tlsVerifyCert=false&tlsCAFile=${encodeURIComponent(options.tls.caFile ?? options.tls.certFile)}`
     : `esdb://${formatHost(host)}:${boundPort}?tls=false`;
-  claim?.publish({ pid: process.pid, host, port: boundPort, connectionString });
+  if (dataDir) publishOwner(dataDir, { pid: process.pid, host, port: boundPort, connectionString });
   return {
     host,
     port: boundPort,
     connectionString,
+    get writeTransactions() {
+      return log.transactions;
+    },
     close() {
       closing ??= new Promise<void>((resolve) => {
         // Live subscriptions never end by themselves, so waiting for calls to finish would never end:
@@ -96,7 +112,7 @@ export async function startEventStoreServer(
         server.forceShutdown();
         setImmediate(() => {
           log.close();
-          claim?.release();
+          if (dataDir) unpublishOwner(dataDir);
           resolve();
         });
       });

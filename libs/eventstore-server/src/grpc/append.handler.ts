@@ -4,6 +4,7 @@ import { SqliteEventLog } from '../storage/sqlite-event-log';
 import { MissingMetadataError, toProposedEvent } from './proposed-event';
 import {
   BadRequestError,
+  deadlineExceededError,
   parseExpectedRevision,
   parseStreamName,
   rpcError,
@@ -69,18 +70,37 @@ export function createAppendHandler(log: SqliteEventLog, maxAppendSize: number) 
     });
     call.on('end', () => {
       if (finished) return;
-      try {
-        if (stream === undefined || expected === undefined)
-          throw new BadRequestError('append options are missing');
-        const outcome = log.append(stream, expected, events);
-        if (outcome.status === 'stream-deleted') return fail(streamDeletedError(stream));
-        finished = true;
-        callback(null, appendResponse(outcome, expected));
-      } catch (error) {
-        fail(toRpcError(error));
+      if (stream === undefined || expected === undefined) {
+        return fail(toRpcError(new BadRequestError('append options are missing')));
       }
+      const [name, revision] = [stream, expected];
+      // Answered only once the group commit holding it is on disk.
+      // A client whose own deadline fires resets the stream, which grpc-js also reports as the end of input:
+      // a call cancelled by the time of the commit is not written either.
+      log
+        .submit(
+          () => log.append(name, revision, events),
+          deadlineOf(call),
+          () => call.cancelled,
+        )
+        .then(
+          (outcome) => {
+            if (outcome.status === 'deadline-exceeded') return fail(deadlineExceededError());
+            if (outcome.status === 'stream-deleted') return fail(streamDeletedError(name));
+            if (finished) return;
+            finished = true;
+            callback(null, appendResponse(outcome, revision));
+          },
+          (error: unknown) => fail(toRpcError(error)),
+        );
     });
   };
+}
+
+/** The call's gRPC deadline as epoch ms (Infinity when the client set none). */
+export function deadlineOf(call: { getDeadline(): grpc.Deadline }): number {
+  const deadline = call.getDeadline();
+  return deadline instanceof Date ? deadline.getTime() : deadline;
 }
 
 function appendResponse(

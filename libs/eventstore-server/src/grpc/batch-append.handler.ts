@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import { ExpectedRevision, ProposedEvent, WriteOutcome } from '../storage/event-log.types';
-import { SqliteEventLog } from '../storage/sqlite-event-log';
+import { ExpectedRevision, ProposedEvent } from '../storage/event-log.types';
+import { QueuedOutcome, SqliteEventLog } from '../storage/sqlite-event-log';
 import { MissingMetadataError, toProposedEvent } from './proposed-event';
 import { enableBatchedWrites } from './server-call';
 import {
@@ -18,7 +18,8 @@ import {
 interface PendingBatch {
   readonly stream: string;
   expected: ExpectedRevision | undefined;
-  deadlineMs: number | undefined;
+  /** Epoch ms from the options' deadline; Infinity when none. */
+  deadlineMs: number;
   readonly events: ProposedEvent[];
   size: number;
   /** Already answered with an error: later chunks are dropped until `is_final`. */
@@ -53,7 +54,7 @@ export function createBatchAppendHandler(log: SqliteEventLog, maxAppendSize: num
           batch = {
             stream: safeStreamName(options?.getStreamIdentifier()),
             expected: undefined,
-            deadlineMs: undefined,
+            deadlineMs: Infinity,
             events: [],
             size: 0,
             rejected: false,
@@ -92,20 +93,18 @@ export function createBatchAppendHandler(log: SqliteEventLog, maxAppendSize: num
           }
         }
         if (!req.getIsFinal() || batch.rejected) return;
-        if (batch.deadlineMs !== undefined && Date.now() > batch.deadlineMs) {
-          send(
-            errorResponse(
-              correlation,
-              batch,
-              grpc.status.DEADLINE_EXCEEDED,
-              'Deadline exceeded.',
-              new sharedPb.Timeout(),
-              'Timeout',
-            ),
+        const done = batch;
+        // Joins the next group commit; the deadline in the options is checked just before that commit.
+        log
+          .submit(() => log.append(done.stream, done.expected!, done.events), done.deadlineMs)
+          .then(
+            (outcome) => send(outcomeResponse(correlation, done, outcome)),
+            (error: unknown) => {
+              const message = `Append failed: ${error instanceof Error ? error.message : String(error)}`;
+              const detail = new sharedPb.BadRequest().setMessage(message);
+              send(errorResponse(correlation, done, grpc.status.INTERNAL, message, detail, 'BadRequest'));
+            },
           );
-          return;
-        }
-        send(outcomeResponse(correlation, batch, log.append(batch.stream, batch.expected!, batch.events)));
       } catch (error) {
         // Malformed request or an unexpected failure: answer this correlation id once, keep the stream.
         if (batch?.rejected) return;
@@ -219,9 +218,18 @@ function errorResponse(
 function outcomeResponse(
   correlation: sharedPb.UUID | undefined,
   batch: PendingBatch,
-  outcome: WriteOutcome,
+  outcome: QueuedOutcome,
 ): streamsPb.BatchAppendResp {
   switch (outcome.status) {
+    case 'deadline-exceeded':
+      return errorResponse(
+        correlation,
+        batch,
+        grpc.status.DEADLINE_EXCEEDED,
+        'Deadline exceeded.',
+        new sharedPb.Timeout(),
+        'Timeout',
+      );
     case 'ok': {
       const success = new streamsPb.BatchAppendResp.Success();
       if (outcome.lastRevision < 0) success.setNoStream(new GoogleEmpty());

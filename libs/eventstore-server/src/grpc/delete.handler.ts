@@ -1,8 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
 import { ExpectedRevision, WriteOutcome } from '../storage/event-log.types';
 import { SqliteEventLog } from '../storage/sqlite-event-log';
+import { deadlineOf } from './append.handler';
 import {
   BadRequestError,
+  deadlineExceededError,
   expectedVersionLong,
   parseExpectedRevision,
   parseStreamName,
@@ -24,27 +26,43 @@ const wrongExpectedVersionError = (stream: string, expected: ExpectedRevision, c
 type Position = streamsPb.DeleteResp.Position | streamsPb.TombstoneResp.Position;
 
 function handleDeletion<Req extends streamsPb.DeleteReq | streamsPb.TombstoneReq, Resp>(
+  log: SqliteEventLog,
   write: (stream: string, expected: ExpectedRevision) => WriteOutcome,
   respond: (position: number) => Resp,
 ) {
   return (call: grpc.ServerUnaryCall<Req, Resp>, callback: grpc.sendUnaryData<Resp>): void => {
+    let stream: string;
+    let expected: ExpectedRevision;
     try {
       const options = call.request?.getOptions();
       if (!options) throw new BadRequestError('delete options are missing');
-      const stream = parseStreamName(options.getStreamIdentifier());
-      const expected = parseExpectedRevision(options);
-      const outcome = write(stream, expected);
-      switch (outcome.status) {
-        case 'ok':
-          return callback(null, respond(outcome.position));
-        case 'stream-deleted':
-          return callback(streamDeletedError(stream));
-        case 'wrong-expected-version':
-          return callback(wrongExpectedVersionError(stream, expected, outcome.currentRevision));
-      }
+      stream = parseStreamName(options.getStreamIdentifier());
+      expected = parseExpectedRevision(options);
     } catch (error) {
-      callback(toRpcError(error));
+      return callback(toRpcError(error));
     }
+    // Through the group commit, like appends: positions in arrival order, answered once durable.
+    log
+      .submit(
+        () => write(stream, expected),
+        deadlineOf(call),
+        () => call.cancelled,
+      )
+      .then(
+        (outcome) => {
+          switch (outcome.status) {
+            case 'ok':
+              return callback(null, respond(outcome.position));
+            case 'stream-deleted':
+              return callback(streamDeletedError(stream));
+            case 'wrong-expected-version':
+              return callback(wrongExpectedVersionError(stream, expected, outcome.currentRevision));
+            case 'deadline-exceeded':
+              return callback(deadlineExceededError());
+          }
+        },
+        (error: unknown) => callback(toRpcError(error)),
+      );
   };
 }
 
@@ -56,6 +74,7 @@ const setPosition = <P extends Position>(position: P, value: number): P => {
 
 export const createDeleteHandler = (log: SqliteEventLog) =>
   handleDeletion<streamsPb.DeleteReq, streamsPb.DeleteResp>(
+    log,
     (stream, expected) => log.delete(stream, expected),
     (position) =>
       new streamsPb.DeleteResp().setPosition(setPosition(new streamsPb.DeleteResp.Position(), position)),
@@ -63,6 +82,7 @@ export const createDeleteHandler = (log: SqliteEventLog) =>
 
 export const createTombstoneHandler = (log: SqliteEventLog) =>
   handleDeletion<streamsPb.TombstoneReq, streamsPb.TombstoneResp>(
+    log,
     (stream, expected) => log.tombstone(stream, expected),
     (position) =>
       new streamsPb.TombstoneResp().setPosition(

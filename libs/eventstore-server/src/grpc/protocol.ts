@@ -133,6 +133,9 @@ export const streamDeletedError = (stream: string) =>
     'stream-name': stream,
   });
 
+/** Not written: the deadline passed before the commit (the client maps it to DeadlineExceededError). */
+export const deadlineExceededError = () => rpcError(grpc.status.DEADLINE_EXCEEDED, 'Deadline Exceeded');
+
 export const badRequestError = (message: string) => rpcError(grpc.status.INVALID_ARGUMENT, message);
 
 /** Anything unexpected becomes a status for this call: a request never takes the process down. */

@@ -24,6 +24,34 @@ export interface SqliteEventLogOptions {
   memory?: boolean;
   /** Injected clock (microseconds since the Unix epoch), for tests of `$maxAge`. */
   nowMicros?: () => number;
+  /**
+   * `full` (default): a commit returns once the WAL is synced, so an acknowledged write survives a power cut.
+   * `normal`: the old mode, kept for the bench; an OS crash may roll back the last commits.
+   */
+  synchronous?: 'full' | 'normal';
+  /** How long to wait for another process's lock on the log before giving up (default 2 s). */
+  lockTimeoutMs?: number;
+}
+
+/** A queued write: answered after the group commit that holds it, in arrival order. */
+interface QueuedWrite {
+  readonly run: () => WriteOutcome;
+  /** Epoch ms; a write whose deadline passed before its commit is not written. */
+  readonly deadline: number;
+  /** True once the client gave up on the call: not written, answered as past its deadline. */
+  readonly cancelled: () => boolean;
+  readonly resolve: (outcome: QueuedOutcome) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export type QueuedOutcome = WriteOutcome | { readonly status: 'deadline-exceeded' };
+
+/** Another process holds the log's lock (SQLITE_BUSY once the wait ran out). */
+export class LogLockedError extends Error {
+  constructor(readonly file: string) {
+    super(`${file} is locked by another process`);
+    this.name = 'LogLockedError';
+  }
 }
 
 interface StreamState {
@@ -76,7 +104,10 @@ export class SqliteEventLog {
   private readonly states = new Map<string, StreamState>();
   private readonly metadataCache = new Map<string, StreamMetadata>();
   private readonly stmt: ReturnType<SqliteEventLog['prepare']>;
-  private readonly transaction: (fn: () => WriteOutcome) => WriteOutcome;
+  private readonly transaction: <T>(fn: () => T) => T;
+  private queue: QueuedWrite[] = [];
+  private flushScheduled = false;
+  private transactionCount = 0;
 
   constructor(options: SqliteEventLogOptions = {}) {
     this.nowMicros = options.nowMicros ?? defaultNowMicros;
@@ -86,11 +117,21 @@ export class SqliteEventLog {
       mkdirSync(dir, { recursive: true });
       file = join(dir, 'events.sqlite');
     }
-    this.db = new Database(file);
+    this.db = new Database(file, { timeout: options.lockTimeoutMs ?? 2_000 });
     if (!options.memory) {
-      this.db.pragma('journal_mode = WAL');
-      // WAL + NORMAL survives a process crash; only an OS crash can lose the last commits.
-      this.db.pragma('synchronous = NORMAL');
+      try {
+        // The owner holds an exclusive lock for as long as it lives: the kernel drops it when the process
+        // dies, however it dies, so a crash never leaves the directory claimed. No -shm file either.
+        this.db.pragma('locking_mode = EXCLUSIVE');
+        this.db.pragma('journal_mode = WAL');
+        this.db.exec('BEGIN IMMEDIATE; COMMIT');
+      } catch (error) {
+        this.db.close();
+        if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new LogLockedError(file);
+        throw error;
+      }
+      // FULL in WAL mode: every commit syncs the WAL before it returns (a real node flushes before it answers).
+      this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     }
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS events (
@@ -108,7 +149,8 @@ export class SqliteEventLog {
       CREATE INDEX IF NOT EXISTS events_by_id ON events (stream, id);
     `);
     this.stmt = this.prepare();
-    this.transaction = this.db.transaction((fn: () => WriteOutcome) => fn());
+    const transaction = this.db.transaction((fn: () => unknown) => fn());
+    this.transaction = <T>(fn: () => T) => transaction(fn) as T;
     const last = this.stmt.logEnd.get() as { end: number } | undefined;
     this.nextPosition = last?.end ?? LOG_START;
     if (!last) this.seedSystemEvents();
@@ -168,9 +210,69 @@ export class SqliteEventLog {
     return !this.db.open;
   }
 
+  /** Write transactions committed so far (a group commit counts once). */
+  get transactions(): number {
+    return this.transactionCount;
+  }
+
   close(): void {
     this.signal.close();
+    if (this.db.open) this.flush();
     if (this.db.open) this.db.close();
+  }
+
+  // ---------------------------------------------------------------- group commit
+
+  /**
+   * Queues a write (`append`, `delete`, `tombstone` bound to their arguments) for the next group commit.
+   * Everything queued while the previous commit was syncing goes into one transaction: one sync for the
+   * lot, each write still checked and answered on its own, in arrival order.
+   */
+  submit(run: () => WriteOutcome, deadline = Infinity, cancelled = () => false): Promise<QueuedOutcome> {
+    if (!this.db.open) return Promise.reject(new Error('the event log is closed'));
+    return new Promise<QueuedOutcome>((resolve, reject) => {
+      this.queue.push({ run, deadline, cancelled, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        // After the I/O phase: requests read from the sockets in this turn join the same commit.
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const group = this.queue;
+    if (group.length === 0) return;
+    this.queue = [];
+    const outcomes: (QueuedOutcome | { error: unknown })[] = [];
+    try {
+      this.transaction(() => {
+        const now = Date.now();
+        for (const write of group) {
+          if (write.deadline <= now || write.cancelled()) {
+            outcomes.push({ status: 'deadline-exceeded' });
+            continue;
+          }
+          try {
+            // A savepoint of its own: a failing write rolls back alone.
+            outcomes.push(this.write(write.run));
+          } catch (error) {
+            outcomes.push({ error });
+          }
+        }
+      });
+      this.transactionCount++;
+    } catch (error) {
+      this.resetCaches();
+      for (const write of group) write.reject(error);
+      return;
+    }
+    for (let i = 0; i < group.length; i++) {
+      const outcome = outcomes[i];
+      if ('error' in outcome) group[i].reject(outcome.error);
+      else group[i].resolve(outcome);
+    }
   }
 
   // ---------------------------------------------------------------- writes
@@ -243,17 +345,27 @@ export class SqliteEventLog {
     });
   }
 
-  /** One transaction; if it fails the caches may be ahead of the database, so they are rebuilt. */
+  /**
+   * One transaction (a savepoint inside a group commit); if it fails the caches may be ahead of the
+   * database, so they are rebuilt from what the database now holds.
+   */
   private write(fn: () => WriteOutcome): WriteOutcome {
+    const outer = !this.db.inTransaction;
     try {
-      return this.transaction(fn);
+      const outcome = this.transaction(fn);
+      if (outer) this.transactionCount++;
+      return outcome;
     } catch (error) {
-      this.states.clear();
-      this.metadataCache.clear();
-      const last = this.stmt.logEnd.get() as { end: number } | undefined;
-      this.nextPosition = last?.end ?? LOG_START;
+      this.resetCaches();
       throw error;
     }
+  }
+
+  private resetCaches(): void {
+    this.states.clear();
+    this.metadataCache.clear();
+    const last = this.stmt.logEnd.get() as { end: number } | undefined;
+    this.nextPosition = last?.end ?? LOG_START;
   }
 
   /**
