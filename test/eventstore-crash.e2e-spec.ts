@@ -325,6 +325,13 @@ describe('standalone CLI contract', () => {
     expect(exit).toEqual({ code: 0, signal: null });
   });
 
+  it('warns on stderr when it listens beyond loopback without TLS (no authentication then)', async () => {
+    const server = await start(['--port', '0', '--host', '0.0.0.0', '--memory']);
+    expect(server.stderr()).toMatch(/WARNING: listening on 0\.0\.0\.0 without TLS/);
+    const quiet = await start(['--port', '0', '--memory']);
+    expect(quiet.stderr()).not.toMatch(/WARNING/);
+  });
+
   it('refuses bad arguments with a message and a non-zero exit', async () => {
     const run = spawnEventStoreCli(['--port', 'not-a-port']);
     const exit = await within(run.exited, 60_000, 'the exit');

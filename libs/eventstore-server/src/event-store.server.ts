@@ -1,5 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
+import { AccessControl, OPEN_GUARD } from './auth/access-control';
+import { DEFAULT_USERS, UserAccount, UserDirectory } from './auth/users';
 import { gossipService } from './grpc/gossip.grpc-service';
 import { serverFeaturesService } from './grpc/server-features.grpc-service';
 import { streamsService } from './grpc/streams.grpc-service';
@@ -30,6 +32,11 @@ export interface EventStoreServerOptions {
   maxAppendSize?: number;
   /** `full` (default): appends are acknowledged once synced to disk. `normal`: the old, faster mode. */
   synchronous?: 'full' | 'normal';
+  /**
+   * The users a TLS-mode server authenticates (default: `admin` in `$admins` and `ops` in `$ops`, password
+   * `changeit`, as a fresh EventStoreDB node). Without TLS there is no authentication, as on an insecure node.
+   */
+  users?: readonly UserAccount[];
 }
 
 export interface RunningEventStoreServer {
@@ -76,7 +83,10 @@ export async function startEventStoreServer(
     'grpc.max_send_message_length': maxMessage,
   });
   let boundPort = options.port ?? 0;
-  server.addService(...streamsService(log, maxAppendSize));
+  const guard = options.tls
+    ? new AccessControl(log, new UserDirectory(options.users ?? DEFAULT_USERS))
+    : OPEN_GUARD;
+  server.addService(...streamsService(log, maxAppendSize, guard));
   server.addService(...serverFeaturesService());
   server.addService(...gossipService(() => ({ host, port: boundPort })));
 
@@ -119,6 +129,24 @@ export async function startEventStoreServer(
       return closing;
     },
   };
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i;
+
+/**
+ * Without TLS nobody is authenticated: on anything but loopback every machine that reaches the port can
+ * append, delete and tombstone. Returns the warning to print, if any.
+ */
+export function insecureExposureWarning(
+  options: Pick<EventStoreServerOptions, 'host' | 'tls'>,
+): string | undefined {
+  const host = options.host ?? '127.0.0.1';
+  if (options.tls || LOOPBACK.test(host)) return undefined;
+  return (
+    `WARNING: listening on ${host} without TLS: there is no authentication, so anyone who can reach this ` +
+    'port can read, append, delete and tombstone every stream. Use --tls-cert/--tls-key (users and ACLs then ' +
+    'apply) or --host 127.0.0.1.'
+  );
 }
 
 const formatHost = (host: string): string =>

@@ -1,10 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
 import { ExpectedRevision, ProposedEvent, WriteOutcome } from '../storage/event-log.types';
+import { Guard } from '../auth/access-control';
 import { SqliteEventLog } from '../storage/sqlite-event-log';
 import { MissingMetadataError, toProposedEvent } from './proposed-event';
 import {
   BadRequestError,
+  accessDeniedError,
   deadlineExceededError,
+  notAuthenticatedError,
   parseExpectedRevision,
   parseStreamName,
   rpcError,
@@ -30,11 +33,12 @@ export const missingMetadataError = (error: MissingMetadataError) =>
  * `Streams.Append` (client stream): options first, then one message per event. A conflict travels
  * in the body (`wrong_expected_version`), not as an error (esdb.md §4.3).
  */
-export function createAppendHandler(log: SqliteEventLog, maxAppendSize: number) {
+export function createAppendHandler(log: SqliteEventLog, maxAppendSize: number, guard: Guard) {
   return (
     call: grpc.ServerReadableStream<streamsPb.AppendReq, streamsPb.AppendResp>,
     callback: grpc.sendUnaryData<streamsPb.AppendResp>,
   ): void => {
+    const caller = guard.caller(call.metadata);
     let stream: string | undefined;
     let expected: ExpectedRevision | undefined;
     const events: ProposedEvent[] = [];
@@ -45,6 +49,7 @@ export function createAppendHandler(log: SqliteEventLog, maxAppendSize: number) 
       finished = true;
       callback(error);
     };
+    if (!caller) fail(notAuthenticatedError());
 
     call.on('data', (req: streamsPb.AppendReq) => {
       if (finished) return;
@@ -54,6 +59,7 @@ export function createAppendHandler(log: SqliteEventLog, maxAppendSize: number) 
           const options = req.getOptions()!;
           stream = parseStreamName(options.getStreamIdentifier());
           expected = parseExpectedRevision(options);
+          if (!guard.allows(caller!, 'write', stream)) fail(accessDeniedError());
           return;
         }
         if (stream === undefined) throw new BadRequestError('the first message must carry the options');

@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { Guard } from '../auth/access-control';
 import { ExpectedRevision, ProposedEvent } from '../storage/event-log.types';
 import { QueuedOutcome, SqliteEventLog } from '../storage/sqlite-event-log';
 import { MissingMetadataError, toProposedEvent } from './proposed-event';
@@ -6,6 +7,7 @@ import { enableBatchedWrites } from './server-call';
 import {
   BadRequestError,
   GoogleEmpty,
+  notAuthenticatedError,
   packAny,
   parseStreamName,
   parseU64,
@@ -34,8 +36,11 @@ const MAX_PENDING_BATCHES = 1024;
  * request is answered on its own correlation id, errors included, and nothing a request carries may
  * end the stream: one broken answer would hang every later append of that client (esdb.md §2).
  */
-export function createBatchAppendHandler(log: SqliteEventLog, maxAppendSize: number) {
+export function createBatchAppendHandler(log: SqliteEventLog, maxAppendSize: number, guard: Guard) {
   return (call: grpc.ServerDuplexStream<streamsPb.BatchAppendReq, streamsPb.BatchAppendResp>): void => {
+    const caller = guard.caller(call.metadata);
+    // Bad credentials fail the whole call, as the real server's authentication middleware does.
+    if (!caller) return void call.emit('error', notAuthenticatedError());
     enableBatchedWrites(call);
     const pending = new Map<string, PendingBatch>();
     let open = true;
@@ -67,6 +72,20 @@ export function createBatchAppendHandler(log: SqliteEventLog, maxAppendSize: num
           if (!options) throw new BadRequestError('the first chunk of a batch must carry the options');
           batch.expected = batchExpected(options);
           parseStreamName(options.getStreamIdentifier());
+          if (!guard.allows(caller, 'write', batch.stream)) {
+            reject(batch);
+            const detail = new sharedPb.AccessDenied();
+            send(
+              errorResponse(
+                correlation,
+                batch,
+                grpc.status.PERMISSION_DENIED,
+                'Access Denied',
+                detail,
+                'AccessDenied',
+              ),
+            );
+          }
           const deadline = options.getDeadline();
           if (deadline) batch.deadlineMs = deadline.getSeconds() * 1000 + deadline.getNanos() / 1e6;
         }

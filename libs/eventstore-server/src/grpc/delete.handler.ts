@@ -1,10 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
 import { ExpectedRevision, WriteOutcome } from '../storage/event-log.types';
+import { Guard } from '../auth/access-control';
 import { SqliteEventLog } from '../storage/sqlite-event-log';
 import { deadlineOf } from './append.handler';
 import {
   BadRequestError,
+  accessDeniedError,
   deadlineExceededError,
+  notAuthenticatedError,
   expectedVersionLong,
   parseExpectedRevision,
   parseStreamName,
@@ -27,10 +30,13 @@ type Position = streamsPb.DeleteResp.Position | streamsPb.TombstoneResp.Position
 
 function handleDeletion<Req extends streamsPb.DeleteReq | streamsPb.TombstoneReq, Resp>(
   log: SqliteEventLog,
+  guard: Guard,
   write: (stream: string, expected: ExpectedRevision) => WriteOutcome,
   respond: (position: number) => Resp,
 ) {
   return (call: grpc.ServerUnaryCall<Req, Resp>, callback: grpc.sendUnaryData<Resp>): void => {
+    const caller = guard.caller(call.metadata);
+    if (!caller) return callback(notAuthenticatedError());
     let stream: string;
     let expected: ExpectedRevision;
     try {
@@ -41,6 +47,7 @@ function handleDeletion<Req extends streamsPb.DeleteReq | streamsPb.TombstoneReq
     } catch (error) {
       return callback(toRpcError(error));
     }
+    if (!guard.allows(caller, 'delete', stream)) return callback(accessDeniedError());
     // Through the group commit, like appends: positions in arrival order, answered once durable.
     log
       .submit(
@@ -72,17 +79,19 @@ const setPosition = <P extends Position>(position: P, value: number): P => {
   return position;
 };
 
-export const createDeleteHandler = (log: SqliteEventLog) =>
+export const createDeleteHandler = (log: SqliteEventLog, guard: Guard) =>
   handleDeletion<streamsPb.DeleteReq, streamsPb.DeleteResp>(
     log,
+    guard,
     (stream, expected) => log.delete(stream, expected),
     (position) =>
       new streamsPb.DeleteResp().setPosition(setPosition(new streamsPb.DeleteResp.Position(), position)),
   );
 
-export const createTombstoneHandler = (log: SqliteEventLog) =>
+export const createTombstoneHandler = (log: SqliteEventLog, guard: Guard) =>
   handleDeletion<streamsPb.TombstoneReq, streamsPb.TombstoneResp>(
     log,
+    guard,
     (stream, expected) => log.tombstone(stream, expected),
     (position) =>
       new streamsPb.TombstoneResp().setPosition(

@@ -2,8 +2,11 @@ import * as grpc from '@grpc/grpc-js';
 import { SqliteEventLog } from '../storage/sqlite-event-log';
 import { EventEncoder, eventSize } from './event-encoder';
 import { FilterSettings, parseFilter } from './event-filter';
+import { Guard } from '../auth/access-control';
 import {
   BadRequestError,
+  accessDeniedError,
+  notAuthenticatedError,
   parseStreamName,
   parseU64,
   streamDeletedError,
@@ -20,14 +23,22 @@ const Options = streamsPb.ReadReq.Options;
  * `Streams.Read` (server stream): reads of a stream or `$all`, forwards or backwards, and catch-up
  * subscriptions (count option `subscription`). Reads end the call; subscriptions run until cancelled.
  */
-export function createReadHandler(log: SqliteEventLog) {
+export function createReadHandler(log: SqliteEventLog, guard: Guard) {
   return (raw: grpc.ServerWritableStream<streamsPb.ReadReq, streamsPb.ReadResp>): void => {
     const call = new ServerCall<streamsPb.ReadResp>(raw);
-    read(log, raw.request, call).catch((error: unknown) => call.fail(toRpcError(error)));
+    const caller = guard.caller(raw.metadata);
+    if (!caller) return call.fail(notAuthenticatedError());
+    const canRead = (stream: string) => guard.allows(caller, 'read', stream);
+    read(log, raw.request, call, canRead).catch((error: unknown) => call.fail(toRpcError(error)));
   };
 }
 
-async function read(log: SqliteEventLog, request: streamsPb.ReadReq, call: ServerCall<streamsPb.ReadResp>) {
+async function read(
+  log: SqliteEventLog,
+  request: streamsPb.ReadReq,
+  call: ServerCall<streamsPb.ReadResp>,
+  canRead: (stream: string) => boolean,
+) {
   const options = request?.getOptions();
   if (!options) throw new BadRequestError('read options are missing');
   const encoder = new EventEncoder(options.getUuidOption()?.hasStructured() ?? false);
@@ -43,6 +54,7 @@ async function read(log: SqliteEventLog, request: streamsPb.ReadReq, call: Serve
     case Options.StreamOptionCase.STREAM: {
       const streamOptions = options.getStream()!;
       const stream = parseStreamName(streamOptions.getStreamIdentifier());
+      if (!canRead(stream)) return call.fail(accessDeniedError());
       const revisionCase = streamOptions.getRevisionOptionCase();
       if (subscription) {
         const start: SubscriptionStart =
@@ -64,6 +76,7 @@ async function read(log: SqliteEventLog, request: streamsPb.ReadReq, call: Serve
       return readStream(log, call, encoder, stream, from, forwards, count);
     }
     case Options.StreamOptionCase.ALL: {
+      if (!canRead('$all')) return call.fail(accessDeniedError());
       const allOptions = options.getAll()!;
       const allCase = allOptions.getAllOptionCase();
       const position =

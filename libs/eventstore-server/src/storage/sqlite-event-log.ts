@@ -14,7 +14,9 @@ import {
   NO_METADATA,
   SOFT_DELETED_TB,
   StreamMetadata,
+  SystemSettings,
   parseStreamMetadata,
+  parseSystemSettings,
   withTruncateBefore,
 } from './stream-metadata';
 
@@ -88,6 +90,8 @@ const toEvents = (rows: unknown[]): StoredEvent[] => (rows as EventRow[]).map(to
 
 const defaultNowMicros = (): number => Math.floor((performance.timeOrigin + performance.now()) * 1000);
 
+const SETTINGS_STREAM = '$settings';
+
 export const isMetastream = (stream: string): boolean => stream.startsWith('$$');
 export const metastreamOf = (stream: string): string => `$$${stream}`;
 
@@ -103,6 +107,7 @@ export class SqliteEventLog {
   private nextPosition: number;
   private readonly states = new Map<string, StreamState>();
   private readonly metadataCache = new Map<string, StreamMetadata>();
+  private settings: SystemSettings | undefined;
   private readonly stmt: ReturnType<SqliteEventLog['prepare']>;
   private readonly transaction: <T>(fn: () => T) => T;
   private queue: QueuedWrite[] = [];
@@ -364,6 +369,7 @@ export class SqliteEventLog {
   private resetCaches(): void {
     this.states.clear();
     this.metadataCache.clear();
+    this.settings = undefined;
     const last = this.stmt.logEnd.get() as { end: number } | undefined;
     this.nextPosition = last?.end ?? LOG_START;
   }
@@ -491,6 +497,7 @@ export class SqliteEventLog {
     state.lastRevision = lastRevision;
     state.lastPosition = position;
     if (isMetastream(stream)) this.metadataCache.delete(stream.slice(2));
+    if (stream === SETTINGS_STREAM) this.settings = undefined;
     this.signal.notify(stream);
   }
 
@@ -525,6 +532,14 @@ export class SqliteEventLog {
       this.metadataCache.set(stream, meta);
     }
     return meta;
+  }
+
+  /** The default ACLs from the latest `$settings` event. */
+  systemSettings(): SystemSettings {
+    this.settings ??= parseSystemSettings(
+      (this.stmt.lastDataOf.get(SETTINGS_STREAM) as { data: Buffer } | undefined)?.data,
+    );
+    return this.settings;
   }
 
   /** Last revision of a stream (-1 when it has no events) and whether it is tombstoned. */
