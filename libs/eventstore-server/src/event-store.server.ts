@@ -86,9 +86,12 @@ export async function startEventStoreServer(
   const guard = options.tls
     ? new AccessControl(log, new UserDirectory(options.users ?? DEFAULT_USERS))
     : OPEN_GUARD;
-  server.addService(...streamsService(log, maxAppendSize, guard));
-  server.addService(...serverFeaturesService());
-  server.addService(...gossipService(() => ({ host, port: boundPort })));
+  const hosted = [
+    streamsService(log, maxAppendSize, guard),
+    gossipService(() => ({ host, port: boundPort })),
+  ];
+  for (const service of hosted) server.addService(...service);
+  server.addService(...serverFeaturesService(hosted.map(([definition]) => definition)));
 
   try {
     boundPort = await new Promise<number>((resolve, reject) =>

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   AccessDeniedError,
   BACKWARDS,
+  binaryEvent,
   Credentials,
   END,
   EventStoreDBClient,
@@ -214,6 +215,18 @@ describeNeedsOwnServer('secure mode', () => {
       'client-stream',
     );
     expect(error?.code).toBe(grpc.status.PERMISSION_DENIED);
+  });
+
+  it('a link resolves only to events the caller may read', async () => {
+    const admin = clientAs(ADMIN);
+    const secret = `$secret-${uniqueToken()}`;
+    const links = stream('links');
+    await admin.appendToStream(secret, testEvents(1));
+    await admin.appendToStream(links, binaryEvent({ type: '$>', data: Buffer.from(`0@${secret}`) }));
+    const asAdmin = await readStreamEvents(admin, links, { resolveLinkTos: true });
+    expect(asAdmin[0].event?.streamId).toBe(secret);
+    const asOps = await readStreamEvents(clientAs(OPS), links, { resolveLinkTos: true });
+    expect(asOps.map((r) => [r.event, r.link?.streamId])).toEqual([[undefined, links]]);
   });
 
   it('a stream $acl ($r $w $d $mr $mw) decides per action, roles as users or groups', async () => {

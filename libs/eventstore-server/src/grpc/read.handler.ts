@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { StoredEvent } from '../storage/event-log.types';
 import { SqliteEventLog } from '../storage/sqlite-event-log';
 import { EventEncoder, eventSize } from './event-encoder';
 import { FilterSettings, parseFilter } from './event-filter';
@@ -41,7 +42,14 @@ async function read(
 ) {
   const options = request?.getOptions();
   if (!options) throw new BadRequestError('read options are missing');
-  const encoder = new EventEncoder(options.getUuidOption()?.hasStructured() ?? false);
+  // Link targets are resolved only where the caller may read them; otherwise the link comes alone.
+  const resolveLink = options.getResolveLinks()
+    ? (link: StoredEvent) => {
+        const target = log.linkTarget(link);
+        return target && canRead(target.stream) ? target : undefined;
+      }
+    : undefined;
+  const encoder = new EventEncoder(options.getUuidOption()?.hasStructured() ?? false, resolveLink);
   const forwards = options.getReadDirection() !== Options.ReadDirection.BACKWARDS;
   const subscription = options.getCountOptionCase() === Options.CountOptionCase.SUBSCRIPTION;
   const count =

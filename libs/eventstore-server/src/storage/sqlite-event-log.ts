@@ -580,6 +580,16 @@ export class SqliteEventLog {
     return { status: 'ok', events, exhausted, next };
   }
 
+  /** The event a `$>` link (`<revision>@<stream>`) points to, if it is still visible. */
+  linkTarget(link: StoredEvent): StoredEvent | undefined {
+    const match = /^(\d+)@(.+)$/s.exec(link.data.toString('utf8'));
+    if (!match) return undefined;
+    const revision = Number(match[1]);
+    const page = this.readStream(match[2], revision, true, 1);
+    const target = page.status === 'ok' ? page.events[0] : undefined;
+    return target?.revision === revision ? target : undefined;
+  }
+
   private firstVisibleRevision(state: StreamState, meta: StreamMetadata): number {
     let min = 0;
     if (meta.truncateBefore !== undefined) min = Math.max(min, meta.truncateBefore);
