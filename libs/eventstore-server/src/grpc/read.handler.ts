@@ -30,7 +30,10 @@ export function createReadHandler(log: SqliteEventLog, guard: Guard) {
     const caller = guard.caller(raw.metadata);
     if (!caller) return call.fail(notAuthenticatedError());
     const canRead = (stream: string) => guard.allows(caller, 'read', stream);
-    read(log, raw.request, call, canRead).catch((error: unknown) => call.fail(toRpcError(error)));
+    // Nothing is read that is not yet on disk (ACLs and link targets included).
+    Promise.resolve(log.whenDurable())
+      .then(() => read(log, raw.request, call, canRead))
+      .catch((error: unknown) => call.fail(toRpcError(error)));
   };
 }
 
@@ -124,6 +127,7 @@ async function readStream(
   let remaining = count;
   let first = true;
   while (remaining > 0 && !call.closed) {
+    await log.whenDurable();
     const page = log.readStream(stream, from, forwards, Math.min(PAGE, remaining));
     if (page.status === 'stream-deleted') return call.fail(streamDeletedError(stream));
     if (page.status === 'not-found') {
@@ -155,6 +159,7 @@ async function readAll(
   let remaining = count;
   while (remaining > 0 && !call.closed) {
     const limit = filter ? PAGE : Math.min(PAGE, remaining);
+    await log.whenDurable();
     const page = log.readAll(from, forwards, limit);
     for (const e of page) {
       if (filter && !filter.matches(e)) continue;
