@@ -57,16 +57,7 @@ export async function startEventStoreServer(
 ): Promise<RunningEventStoreServer> {
   const host = options.host ?? '127.0.0.1';
   const dataDir = options.memory ? undefined : (options.dataDir ?? './data/eventstore');
-  let log: SqliteEventLog;
-  try {
-    log = new SqliteEventLog({ dataDir, memory: options.memory, synchronous: options.synchronous });
-  } catch (error) {
-    // The lock is refused only while its holder lives: that process serves the directory.
-    if (error instanceof LogLockedError && dataDir) {
-      throw new DataDirInUseError(dataDir, await awaitPublishedOwner(dataDir));
-    }
-    throw error;
-  }
+  const log = await openLog({ dataDir, memory: options.memory, synchronous: options.synchronous });
   if (dataDir) removeStaleOwner(dataDir);
   const credentials = options.tls
     ? grpc.ServerCredentials.createSsl(
@@ -132,6 +123,27 @@ export async function startEventStoreServer(
       return closing;
     },
   };
+}
+
+/** How long a start waits for the lock of a process that is dying (a SIGKILL takes a moment to release it). */
+const LOCK_WAIT_MS = 2_000;
+
+/**
+ * Opens the log, waiting (without blocking the event loop) while another process holds its lock; a lock
+ * still held after LOCK_WAIT_MS belongs to a live owner, named from the address it published.
+ */
+async function openLog(options: { dataDir?: string; memory?: boolean; synchronous?: 'full' | 'normal' }) {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      return new SqliteEventLog({ ...options, lockTimeoutMs: 0 });
+    } catch (error) {
+      if (!(error instanceof LogLockedError) || !options.dataDir) throw error;
+      if (Date.now() > deadline)
+        throw new DataDirInUseError(options.dataDir, await awaitPublishedOwner(options.dataDir));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i;
