@@ -6,7 +6,8 @@
  *   - durable, the default: WAL + synchronous FULL, an append is acknowledged once synced, group commit;
  *   - the old synchronous NORMAL mode (an OS crash may roll back the last acknowledged appends);
  * each with appends of single events from 16 concurrent writers, appends in batches of 100 events (4
- * concurrent writers), then a full `$all` read (durable server). In the same run the same rows go into raw
+ * concurrent writers), then a full `$all` read (durable server), in the bench's process and again from the
+ * event store in a process of its own (`npm run eventstore` on that data). In the same run the same rows go into raw
  * better-sqlite3, a table shaped like an event log, one transaction per append, with synchronous NORMAL and
  * with FULL (durable). Prints events/s, the ratios, the median of a few runs and a Markdown table.
  * Aims: durable appends >= 0.9x the NORMAL mode (singles and batches), durable singles above raw durable
@@ -14,9 +15,11 @@
  * Not a test: nothing here asserts on time.
  */
 import { randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { EventData, EventStoreDBClient, jsonEvent, START } from '@eventstore/db-client';
@@ -83,6 +86,8 @@ interface Figures {
   rawDurableBatches: number;
   readAll: number;
   grpcReadAll: number;
+  standaloneReadAll: number;
+  standaloneGrpcReadAll: number;
   rawReadAll: number;
   allEvents: number;
 }
@@ -168,6 +173,48 @@ async function serverRun(dir: string, synchronous: 'full' | 'normal', read: bool
   } finally {
     await client.dispose();
     await server.close();
+  }
+}
+
+/** A full `$all` read through the client, then undecoded; after one read to warm both processes up. */
+async function readAllRates(connectionString: string): Promise<{ readAll: number; grpcReadAll: number }> {
+  const client = EventStoreDBClient.connectionString(connectionString);
+  try {
+    const readOnce = async () => {
+      const t = performance.now();
+      let n = 0;
+      for await (const _ of client.readAll({ fromPosition: START, maxCount: Number.MAX_SAFE_INTEGER }))
+        n += 1;
+      return rate(n, performance.now() - t);
+    };
+    await readOnce();
+    const readAll = await readOnce();
+    return { readAll, grpcReadAll: await grpcReadAllRate(client) };
+  } finally {
+    await client.dispose();
+  }
+}
+
+/**
+ * The same reads from the event store in a process of its own (`npm run eventstore` on the durable run's
+ * data): the client's decoding and the server's encoding then run on two cores instead of sharing one.
+ */
+async function standaloneRun(dataDir: string): Promise<{ readAll: number; grpcReadAll: number }> {
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', 'apps/eventstore/src/main.ts', '--port', '0', '--data', dataDir],
+    { cwd: join(__dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`the event store exited (${code}) before listening`)));
+    });
+    const { port } = JSON.parse(line) as { port: number };
+    return await readAllRates(`esdb://127.0.0.1:${port}?tls=false`);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
   }
 }
 
@@ -258,10 +305,13 @@ async function main(): Promise<void> {
         normal = await serverRun(dir, 'normal', false);
         durable = await serverRun(dir, 'full', true);
       }
+      const standalone = await standaloneRun(join(dir, 'server-full'));
       const raw = rawRun(dir, 'NORMAL');
       const rawDurable = rawRun(dir, 'FULL');
       const f: Figures = {
         ...durable,
+        standaloneReadAll: standalone.readAll,
+        standaloneGrpcReadAll: standalone.grpcReadAll,
         normalSingles: normal.singles,
         normalBatches: normal.batches,
         rawSingles: raw.singles,
@@ -277,7 +327,8 @@ async function main(): Promise<void> {
           ` raw NORMAL ${fmt(f.rawSingles)}/s, raw FULL ${fmt(f.rawDurableSingles)}/s (${x(f.singles, f.rawDurableSingles)})` +
           ` | batches durable ${fmt(f.batches)}/s, NORMAL ${fmt(f.normalBatches)}/s (${x(f.batches, f.normalBatches)});` +
           ` raw NORMAL ${fmt(f.rawBatches)}/s, raw FULL ${fmt(f.rawDurableBatches)}/s` +
-          ` | $all read ${fmt(f.readAll)}/s over ${f.allEvents} events (undecoded gRPC ${fmt(f.grpcReadAll)}/s,` +
+          ` | $all read ${fmt(f.readAll)}/s over ${f.allEvents} events (undecoded gRPC ${fmt(f.grpcReadAll)}/s;` +
+          ` event store in its own process ${fmt(f.standaloneReadAll)}/s, undecoded ${fmt(f.standaloneGrpcReadAll)}/s;` +
           ` raw ${fmt(f.rawReadAll)}/s)`,
       );
     } finally {
@@ -316,6 +367,14 @@ async function main(): Promise<void> {
         m('rawReadAll'),
         '(server side)',
       ),
+      row(
+        'the same read, event store in its own process',
+        m('standaloneReadAll'),
+        'raw',
+        m('rawReadAll'),
+        '≥ 50,000/s',
+      ),
+      row('that read, undecoded gRPC messages', m('standaloneGrpcReadAll'), 'raw', m('rawReadAll'), ''),
       '',
     ].join('\n'),
   );
@@ -381,6 +440,20 @@ async function main(): Promise<void> {
     tableRow(
       'event store: the same read as undecoded gRPC messages (the server side alone)',
       'grpcReadAll',
+      'rawReadAll',
+      'raw better-sqlite3',
+      '',
+    ),
+    tableRow(
+      'event store: the same read through the client, the event store in a process of its own (`npm run eventstore`)',
+      'standaloneReadAll',
+      'rawReadAll',
+      'raw better-sqlite3',
+      '≥ 50,000/s',
+    ),
+    tableRow(
+      'event store: that read as undecoded gRPC messages',
+      'standaloneGrpcReadAll',
       'rawReadAll',
       'raw better-sqlite3',
       '',
