@@ -16,7 +16,11 @@ export class DataDirInUseError extends Error {
     readonly dataDir: string,
     readonly owner: DataDirOwner,
   ) {
-    super(`${dataDir} is served by process ${owner.pid} at ${owner.host}:${owner.port}`);
+    super(
+      owner.pid > 0
+        ? `${dataDir} is served by process ${owner.pid} at ${owner.host}:${owner.port}`
+        : `${dataDir} is locked by another process, which publishes no address (a tool holding the log?)`,
+    );
     this.name = 'DataDirInUseError';
   }
 }
