@@ -224,7 +224,7 @@ function sqliteVersions(): string {
   const db = new Database(':memory:');
   try {
     const { v } = db.prepare('SELECT sqlite_version() AS v').get() as { v: string };
-    return `better-sqlite3 ${pkg.version} (SQLite ${v}; WAL, synchronous=NORMAL)`;
+    return `better-sqlite3 ${pkg.version} (SQLite ${v}; WAL; the event store syncs every commit unless a row says synchronous=NORMAL)`;
   } finally {
     db.close();
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -19,7 +19,12 @@ import {
   waitFor,
   within,
 } from '@tracker/testing/eventstore/test-event-store';
-import { EventStoreProcess, spawnEventStoreCli, startEventStoreProcess } from './support/eventstore-process';
+import {
+  EventStoreProcess,
+  SpawnOptions,
+  spawnEventStoreCli,
+  startEventStoreProcess,
+} from './support/eventstore-process';
 
 /**
  * The standalone event store across processes (ARCHITECTURE.md: one transaction per append, positions that
@@ -38,8 +43,8 @@ function tempDir(): string {
   return dir;
 }
 
-async function start(args: string[]): Promise<EventStoreProcess> {
-  const server = await startEventStoreProcess(args);
+async function start(args: string[], options: SpawnOptions = {}): Promise<EventStoreProcess> {
+  const server = await startEventStoreProcess(args, 60_000, options);
   processes.push(server);
   return server;
 }
@@ -52,7 +57,12 @@ function connect(server: EventStoreProcess): EventStoreDBClient {
 
 afterEach(async () => {
   await Promise.allSettled(clients.splice(0).map((c) => c.dispose()));
-  await Promise.allSettled(processes.splice(0).map((p) => p.stop('SIGKILL')));
+  await Promise.allSettled(
+    processes.splice(0).map((p) => {
+      p.killTree('SIGKILL');
+      return p.stop('SIGKILL');
+    }),
+  );
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -197,6 +207,54 @@ describe('SIGKILL during concurrent appends', () => {
   });
 });
 
+describe('SIGKILL of the whole process tree, then an immediate restart (issue 11)', () => {
+  it('20 cycles all start on the same directory and keep every acknowledged append', async () => {
+    const dataDir = tempDir();
+    // A stale address naming a live process that is not ours (pid 1) must not stop the first start either.
+    writeFileSync(
+      join(dataDir, 'server.json'),
+      JSON.stringify({
+        pid: 1,
+        host: '127.0.0.1',
+        port: 2113,
+        connectionString: 'esdb://127.0.0.1:2113?tls=false',
+      }),
+    );
+    const stream = `cycles-${randomUUID()}`;
+    const acked: string[] = [];
+    const inDoubt = new Set<string>();
+    for (let cycle = 0; cycle < 20; cycle += 1) {
+      // Started straight after the previous tree got SIGKILL, without waiting for it to be reaped.
+      const server = await start(['--port', '0', '--data', dataDir], { viaNpm: true });
+      const client = EventStoreDBClient.connectionString(server.connectionString);
+      try {
+        const read = await collect(client.readStream(stream)).catch(() => []);
+        const ids = read.map((e) => e.event!.id);
+        // Every acknowledged append is there, in order; what was in flight at a kill may or may not be.
+        expect(ids.filter((id) => !inDoubt.has(id))).toEqual(acked);
+        for (let n = 0; n < 3; n += 1) {
+          const events = [jsonEvent({ type: 'Cycle', data: { cycle, n } })];
+          await client.appendToStream(stream, events);
+          acked.push(events[0].id);
+        }
+        // Appends in flight when the tree dies: in doubt, never acknowledged.
+        for (let n = 0; n < 3; n += 1) {
+          const event = jsonEvent({ type: 'InFlight', data: { cycle, n } });
+          inDoubt.add(event.id);
+          client.appendToStream(stream, event).catch(() => undefined);
+        }
+      } finally {
+        server.killTree('SIGKILL');
+        void client.dispose().catch(() => undefined);
+      }
+    }
+    const last = await start(['--port', '0', '--data', dataDir], { viaNpm: true });
+    const read = await collect(connect(last).readStream(stream));
+    expect(read.map((e) => e.event!.id).filter((id) => !inDoubt.has(id))).toEqual(acked);
+    expect(acked).toHaveLength(60);
+  });
+});
+
 describe('bad requests to the standalone server', () => {
   it('malformed and oversized requests get errors, never a crash', async () => {
     const server = await start(['--port', '0', '--memory']);
@@ -265,6 +323,13 @@ describe('standalone CLI contract', () => {
     await waitFor(() => confirmed, { description: 'the subscription confirmation' });
     const exit = await within(server.stop('SIGTERM'), 15_000, 'the exit after SIGTERM');
     expect(exit).toEqual({ code: 0, signal: null });
+  });
+
+  it('warns on stderr when it listens beyond loopback without TLS (no authentication then)', async () => {
+    const server = await start(['--port', '0', '--host', '0.0.0.0', '--memory']);
+    expect(server.stderr()).toMatch(/WARNING: listening on 0\.0\.0\.0 without TLS/);
+    const quiet = await start(['--port', '0', '--memory']);
+    expect(quiet.stderr()).not.toMatch(/WARNING/);
   });
 
   it('refuses bad arguments with a message and a non-zero exit', async () => {

@@ -26,6 +26,8 @@ export interface EventStoreProcess {
   alive(): boolean;
   /** Sends a signal and waits for the exit. */
   stop(signal?: NodeJS.Signals): Promise<Exit>;
+  /** Sends a signal to the whole process group (started with `viaNpm`) and returns at once. */
+  killTree(signal: NodeJS.Signals): void;
 }
 
 export interface SpawnedProcess {
@@ -35,17 +37,25 @@ export interface SpawnedProcess {
   readonly exited: Promise<Exit>;
 }
 
+export interface SpawnOptions {
+  /**
+   * Start it as a user would, `npm run eventstore -- <args>` (npm → sh → node), in a process group of its
+   * own, so `killTree` can kill the whole tree at once.
+   */
+  viaNpm?: boolean;
+}
+
 /** Runs `node -r @swc-node/register apps/eventstore/src/main.ts <args>` from the repository root. */
-export function spawnEventStoreCli(args: string[]): SpawnedProcess {
-  const child = spawn(
-    process.execPath,
-    ['-r', '@swc-node/register', 'apps/eventstore/src/main.ts', ...args],
-    {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_ENV: 'test' },
-    },
-  );
+export function spawnEventStoreCli(args: string[], options: SpawnOptions = {}): SpawnedProcess {
+  const [command, commandArgs] = options.viaNpm
+    ? ['npm', ['run', '--silent', 'eventstore', '--', ...args]]
+    : [process.execPath, ['-r', '@swc-node/register', 'apps/eventstore/src/main.ts', ...args]];
+  const child = spawn(command, commandArgs, {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'test' },
+    detached: options.viaNpm === true,
+  });
   const stdoutLines: string[] = [];
   let stderr = '';
   createInterface({ input: child.stdout! }).on('line', (line) => stdoutLines.push(line));
@@ -60,8 +70,12 @@ export function spawnEventStoreCli(args: string[]): SpawnedProcess {
  * Starts the standalone server and resolves once it printed its `listening` line (rejects if it exits or
  * stays silent past the deadline).
  */
-export async function startEventStoreProcess(args: string[], timeoutMs = 60_000): Promise<EventStoreProcess> {
-  const spawned = spawnEventStoreCli(args);
+export async function startEventStoreProcess(
+  args: string[],
+  timeoutMs = 60_000,
+  options: SpawnOptions = {},
+): Promise<EventStoreProcess> {
+  const spawned = spawnEventStoreCli(args, options);
   const { child, stdoutLines, exited } = spawned;
   let exit: Exit | undefined;
   void exited.then((e) => {
@@ -105,6 +119,13 @@ export async function startEventStoreProcess(args: string[], timeoutMs = 60_000)
       if (exit) return exit;
       child.kill(signal);
       return exited;
+    },
+    killTree(signal: NodeJS.Signals) {
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {
+        /* the group is gone already */
+      }
     },
   };
 }

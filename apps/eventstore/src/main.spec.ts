@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseCommandLine } from './main';
 
 describe('eventstore command line', () => {
@@ -25,7 +28,32 @@ describe('eventstore command line', () => {
     ).toEqual({ host: '0.0.0.0', port: 2113, memory: true, tls: { certFile: 'c.pem', keyFile: 'k.pem' } });
   });
 
+  it('takes --synchronous and a --users-file with TLS', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-users-'));
+    const file = join(dir, 'users.json');
+    writeFileSync(file, JSON.stringify([{ username: 'clerk', password: 'pw', groups: ['office'] }]));
+    try {
+      const options = parseCommandLine([
+        '--tls-cert',
+        'c.pem',
+        '--tls-key',
+        'k.pem',
+        '--users-file',
+        file,
+        '--synchronous',
+        'normal',
+      ]);
+      expect(options.users).toEqual([{ username: 'clerk', password: 'pw', groups: ['office'] }]);
+      expect(options.synchronous).toBe('normal');
+      // Without TLS nobody logs in, so a users file there is a mistake.
+      expect(() => parseCommandLine(['--users-file', file])).toThrow(/needs TLS/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it.each([
+    [['--synchronous', 'off']],
     [['--port', 'x']],
     [['--port', '70000']],
     [['--data', 'd', '--memory']],

@@ -1,10 +1,18 @@
 import { parseArgs } from 'node:util';
-import { EventStoreServerOptions, startEventStoreServer } from '@tracker/eventstore-server';
+import {
+  EventStoreServerOptions,
+  insecureExposureWarning,
+  loadUsersFile,
+  startEventStoreServer,
+} from '@tracker/eventstore-server';
 
 /**
  * The embedded event store as a standalone process:
- *   npm run eventstore -- --port <port> [--host 127.0.0.1] [--data <dir> | --memory] [--tls-cert <f> --tls-key <f> [--tls-ca <f>]]
+ *   npm run eventstore -- --port <port> [--host 127.0.0.1] [--data <dir> | --memory]
+ *     [--tls-cert <f> --tls-key <f> [--tls-ca <f>] [--users-file <users.json>]] [--synchronous full|normal]
  * Prints one JSON line `{"event":"listening","host":…,"port":…}` when ready; SIGTERM/SIGINT close it.
+ * With TLS, calls need credentials (default users admin and ops, password changeit; `--users-file` replaces
+ * them); without TLS there is no authentication, and a non-loopback --host gets a warning on stderr.
  */
 export function parseCommandLine(argv: string[]): EventStoreServerOptions {
   const { values } = parseArgs({
@@ -18,6 +26,8 @@ export function parseCommandLine(argv: string[]): EventStoreServerOptions {
       'tls-key': { type: 'string' },
       'tls-ca': { type: 'string' },
       'max-append-size': { type: 'string' },
+      'users-file': { type: 'string' },
+      synchronous: { type: 'string' },
     },
     strict: true,
   });
@@ -33,6 +43,17 @@ export function parseCommandLine(argv: string[]): EventStoreServerOptions {
   if (values['tls-cert'] && values['tls-key']) {
     options.tls = { certFile: values['tls-cert'], keyFile: values['tls-key'] };
     if (values['tls-ca']) options.tls.caFile = values['tls-ca'];
+  }
+  if (values['users-file'] !== undefined) {
+    if (!options.tls)
+      throw new Error('--users-file needs TLS (--tls-cert and --tls-key): without it nobody logs in');
+    options.users = loadUsersFile(values['users-file']);
+  }
+  if (values.synchronous !== undefined) {
+    if (values.synchronous !== 'full' && values.synchronous !== 'normal') {
+      throw new Error(`invalid --synchronous: ${values.synchronous} (full or normal)`);
+    }
+    options.synchronous = values.synchronous;
   }
   if (values['max-append-size'] !== undefined) {
     const size = Number(values['max-append-size']);
@@ -51,6 +72,8 @@ async function main(): Promise<void> {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
   }
+  const warning = insecureExposureWarning(options);
+  if (warning) process.stderr.write(`${warning}\n`);
   const server = await startEventStoreServer(options);
   process.stdout.write(`${JSON.stringify({ event: 'listening', host: server.host, port: server.port })}\n`);
   let stopping = false;

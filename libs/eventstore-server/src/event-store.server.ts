@@ -1,10 +1,18 @@
 import * as grpc from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
+import { AccessControl, OPEN_GUARD } from './auth/access-control';
+import { DEFAULT_USERS, UserAccount, UserDirectory } from './auth/users';
 import { gossipService } from './grpc/gossip.grpc-service';
 import { serverFeaturesService } from './grpc/server-features.grpc-service';
 import { streamsService } from './grpc/streams.grpc-service';
-import { claimDataDir } from './storage/data-dir.claim';
-import { SqliteEventLog } from './storage/sqlite-event-log';
+import {
+  DataDirInUseError,
+  awaitPublishedOwner,
+  publishOwner,
+  removeStaleOwner,
+  unpublishOwner,
+} from './storage/data-dir.claim';
+import { LogLockedError, SqliteEventLog } from './storage/sqlite-event-log';
 
 export interface EventStoreServerOptions {
   /** Default 127.0.0.1. */
@@ -22,6 +30,13 @@ export interface EventStoreServerOptions {
   tls?: { certFile: string; keyFile: string; caFile?: string };
   /** Bytes per write (default 1 MiB, as the real server). */
   maxAppendSize?: number;
+  /** `full` (default): appends are acknowledged once synced to disk. `normal`: the old, faster mode. */
+  synchronous?: 'full' | 'normal';
+  /**
+   * The users a TLS-mode server authenticates (default: `admin` in `$admins` and `ops` in `$ops`, password
+   * `changeit`, as a fresh EventStoreDB node). Without TLS there is no authentication, as on an insecure node.
+   */
+  users?: readonly UserAccount[];
 }
 
 export interface RunningEventStoreServer {
@@ -29,6 +44,8 @@ export interface RunningEventStoreServer {
   readonly port: number;
   /** esdb://host:port?tls=false, or tls=true&tlsVerifyCert=false&tlsCAFile=… when TLS. */
   readonly connectionString: string;
+  /** Write transactions committed so far: a group commit of many appends counts once. */
+  readonly writeTransactions: number;
   close(): Promise<void>;
 }
 
@@ -39,14 +56,9 @@ export async function startEventStoreServer(
   options: EventStoreServerOptions = {},
 ): Promise<RunningEventStoreServer> {
   const host = options.host ?? '127.0.0.1';
-  const claim = options.memory || !options.dataDir ? undefined : await claimDataDir(options.dataDir);
-  let log: SqliteEventLog;
-  try {
-    log = new SqliteEventLog({ dataDir: options.dataDir, memory: options.memory });
-  } catch (error) {
-    claim?.release();
-    throw error;
-  }
+  const dataDir = options.memory ? undefined : (options.dataDir ?? './data/eventstore');
+  const log = await openLog({ dataDir, memory: options.memory, synchronous: options.synchronous });
+  if (dataDir) removeStaleOwner(dataDir);
   const credentials = options.tls
     ? grpc.ServerCredentials.createSsl(
         null,
@@ -62,9 +74,15 @@ export async function startEventStoreServer(
     'grpc.max_send_message_length': maxMessage,
   });
   let boundPort = options.port ?? 0;
-  server.addService(...streamsService(log, maxAppendSize));
-  server.addService(...serverFeaturesService());
-  server.addService(...gossipService(() => ({ host, port: boundPort })));
+  const guard = options.tls
+    ? new AccessControl(log, new UserDirectory(options.users ?? DEFAULT_USERS))
+    : OPEN_GUARD;
+  const hosted = [
+    streamsService(log, maxAppendSize, guard),
+    gossipService(() => ({ host, port: boundPort })),
+  ];
+  for (const service of hosted) server.addService(...service);
+  server.addService(...serverFeaturesService(hosted.map(([definition]) => definition)));
 
   try {
     boundPort = await new Promise<number>((resolve, reject) =>
@@ -74,7 +92,6 @@ export async function startEventStoreServer(
     );
   } catch (error) {
     log.close();
-    claim?.release();
     throw error;
   }
 
@@ -83,11 +100,14 @@ export async function startEventStoreServer(
     ? // v6.2.1 ignores tlsVerifyCert=false, so the string also names a file the client can trust.
       `esdb://${formatHost(host)}:${boundPort}?tls=true&tlsVerifyCert=false&tlsCAFile=${encodeURIComponent(options.tls.caFile ?? options.tls.certFile)}`
     : `esdb://${formatHost(host)}:${boundPort}?tls=false`;
-  claim?.publish({ pid: process.pid, host, port: boundPort, connectionString });
+  if (dataDir) publishOwner(dataDir, { pid: process.pid, host, port: boundPort, connectionString });
   return {
     host,
     port: boundPort,
     connectionString,
+    get writeTransactions() {
+      return log.transactions;
+    },
     close() {
       closing ??= new Promise<void>((resolve) => {
         // Live subscriptions never end by themselves, so waiting for calls to finish would never end:
@@ -96,13 +116,52 @@ export async function startEventStoreServer(
         server.forceShutdown();
         setImmediate(() => {
           log.close();
-          claim?.release();
+          if (dataDir) unpublishOwner(dataDir);
           resolve();
         });
       });
       return closing;
     },
   };
+}
+
+/** How long a start waits for the lock of a process that is dying (a SIGKILL takes a moment to release it). */
+const LOCK_WAIT_MS = 2_000;
+
+/**
+ * Opens the log, waiting (without blocking the event loop) while another process holds its lock; a lock
+ * still held after LOCK_WAIT_MS belongs to a live owner, named from the address it published.
+ */
+async function openLog(options: { dataDir?: string; memory?: boolean; synchronous?: 'full' | 'normal' }) {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      return new SqliteEventLog({ ...options, lockTimeoutMs: 0 });
+    } catch (error) {
+      if (!(error instanceof LogLockedError) || !options.dataDir) throw error;
+      if (Date.now() > deadline)
+        throw new DataDirInUseError(options.dataDir, await awaitPublishedOwner(options.dataDir));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i;
+
+/**
+ * Without TLS nobody is authenticated: on anything but loopback every machine that reaches the port can
+ * append, delete and tombstone. Returns the warning to print, if any.
+ */
+export function insecureExposureWarning(
+  options: Pick<EventStoreServerOptions, 'host' | 'tls'>,
+): string | undefined {
+  const host = options.host ?? '127.0.0.1';
+  if (options.tls || LOOPBACK.test(host)) return undefined;
+  return (
+    `WARNING: listening on ${host} without TLS: there is no authentication, so anyone who can reach this ` +
+    'port can read, append, delete and tombstone every stream. Use --tls-cert/--tls-key (users and ACLs then ' +
+    'apply) or --host 127.0.0.1.'
+  );
 }
 
 const formatHost = (host: string): string =>

@@ -53,6 +53,8 @@ describeNeedsOwnServer('TLS', () => {
       new EventStoreDBClient(
         { endpoint: { address: '127.0.0.1', port: server.port } },
         { rootCertificate: certs.ca },
+        // A secure node authenticates every call (access-control.int-spec.ts).
+        { username: 'admin', password: 'changeit' },
       ),
     );
     const stream = `tls-${uniqueToken()}`;
@@ -70,7 +72,7 @@ describeNeedsOwnServer('TLS', () => {
   it('tlsCAFile= in the connection string', async () => {
     const client = track(
       EventStoreDBClient.connectionString(
-        `esdb://127.0.0.1:${server.port}?tls=true&tlsCAFile=${certs.caFile}`,
+        `esdb://admin:changeit@127.0.0.1:${server.port}?tls=true&tlsCAFile=${certs.caFile}`,
       ),
     );
     const stream = `tls-${uniqueToken()}`;
@@ -81,7 +83,7 @@ describeNeedsOwnServer('TLS', () => {
   it('esdb+discover:// over TLS', async () => {
     const client = track(
       EventStoreDBClient.connectionString(
-        `esdb+discover://127.0.0.1:${server.port}?tls=true&tlsCAFile=${certs.caFile}`,
+        `esdb+discover://admin:changeit@127.0.0.1:${server.port}?tls=true&tlsCAFile=${certs.caFile}`,
       ),
     );
     const stream = `tls-${uniqueToken()}`;
@@ -93,7 +95,12 @@ describeNeedsOwnServer('TLS', () => {
     // connectEventStore() (libs/infrastructure) connects with `embedded.connectionString` as is. v6.2.1 ignores
     // `tlsVerifyCert=false` ("not currently supported by this client"), so the string has to carry what the
     // client needs to trust the node (e.g. `tlsCAFile=`).
-    const client = track(EventStoreDBClient.connectionString(server.connectionString));
+    // The string names no user (server.json is readable by others): the app adds its own credentials.
+    const client = track(
+      EventStoreDBClient.connectionString(
+        server.connectionString.replace('esdb://', 'esdb://admin:changeit@'),
+      ),
+    );
     const stream = `tls-${uniqueToken()}`;
     await within(
       client.appendToStream(stream, testEvents(1)),

@@ -1,9 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
 import { ExpectedRevision, ProposedEvent, WriteOutcome } from '../storage/event-log.types';
+import { Guard } from '../auth/access-control';
 import { SqliteEventLog } from '../storage/sqlite-event-log';
 import { MissingMetadataError, toProposedEvent } from './proposed-event';
 import {
   BadRequestError,
+  accessDeniedError,
+  deadlineExceededError,
+  notAuthenticatedError,
   parseExpectedRevision,
   parseStreamName,
   rpcError,
@@ -29,11 +33,12 @@ export const missingMetadataError = (error: MissingMetadataError) =>
  * `Streams.Append` (client stream): options first, then one message per event. A conflict travels
  * in the body (`wrong_expected_version`), not as an error (esdb.md §4.3).
  */
-export function createAppendHandler(log: SqliteEventLog, maxAppendSize: number) {
+export function createAppendHandler(log: SqliteEventLog, maxAppendSize: number, guard: Guard) {
   return (
     call: grpc.ServerReadableStream<streamsPb.AppendReq, streamsPb.AppendResp>,
     callback: grpc.sendUnaryData<streamsPb.AppendResp>,
   ): void => {
+    const caller = guard.caller(call.metadata);
     let stream: string | undefined;
     let expected: ExpectedRevision | undefined;
     const events: ProposedEvent[] = [];
@@ -44,6 +49,7 @@ export function createAppendHandler(log: SqliteEventLog, maxAppendSize: number) 
       finished = true;
       callback(error);
     };
+    if (!caller) fail(notAuthenticatedError());
 
     call.on('data', (req: streamsPb.AppendReq) => {
       if (finished) return;
@@ -53,6 +59,7 @@ export function createAppendHandler(log: SqliteEventLog, maxAppendSize: number) 
           const options = req.getOptions()!;
           stream = parseStreamName(options.getStreamIdentifier());
           expected = parseExpectedRevision(options);
+          if (!guard.allows(caller!, 'write', stream)) fail(accessDeniedError());
           return;
         }
         if (stream === undefined) throw new BadRequestError('the first message must carry the options');
@@ -69,18 +76,37 @@ export function createAppendHandler(log: SqliteEventLog, maxAppendSize: number) 
     });
     call.on('end', () => {
       if (finished) return;
-      try {
-        if (stream === undefined || expected === undefined)
-          throw new BadRequestError('append options are missing');
-        const outcome = log.append(stream, expected, events);
-        if (outcome.status === 'stream-deleted') return fail(streamDeletedError(stream));
-        finished = true;
-        callback(null, appendResponse(outcome, expected));
-      } catch (error) {
-        fail(toRpcError(error));
+      if (stream === undefined || expected === undefined) {
+        return fail(toRpcError(new BadRequestError('append options are missing')));
       }
+      const [name, revision] = [stream, expected];
+      // Answered only once the group commit holding it is on disk.
+      // A client whose own deadline fires resets the stream, which grpc-js also reports as the end of input:
+      // a call cancelled by the time of the commit is not written either.
+      log
+        .submit(
+          () => log.append(name, revision, events),
+          deadlineOf(call),
+          () => call.cancelled,
+        )
+        .then(
+          (outcome) => {
+            if (outcome.status === 'deadline-exceeded') return fail(deadlineExceededError());
+            if (outcome.status === 'stream-deleted') return fail(streamDeletedError(name));
+            if (finished) return;
+            finished = true;
+            callback(null, appendResponse(outcome, revision));
+          },
+          (error: unknown) => fail(toRpcError(error)),
+        );
     });
   };
+}
+
+/** The call's gRPC deadline as epoch ms (Infinity when the client set none). */
+export function deadlineOf(call: { getDeadline(): grpc.Deadline }): number {
+  const deadline = call.getDeadline();
+  return deadline instanceof Date ? deadline.getTime() : deadline;
 }
 
 function appendResponse(

@@ -1,11 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
-import { ExpectedRevision, ProposedEvent, WriteOutcome } from '../storage/event-log.types';
-import { SqliteEventLog } from '../storage/sqlite-event-log';
+import { Guard } from '../auth/access-control';
+import { ExpectedRevision, ProposedEvent } from '../storage/event-log.types';
+import { QueuedOutcome, SqliteEventLog } from '../storage/sqlite-event-log';
 import { MissingMetadataError, toProposedEvent } from './proposed-event';
 import { enableBatchedWrites } from './server-call';
 import {
   BadRequestError,
   GoogleEmpty,
+  notAuthenticatedError,
   packAny,
   parseStreamName,
   parseU64,
@@ -18,7 +20,8 @@ import {
 interface PendingBatch {
   readonly stream: string;
   expected: ExpectedRevision | undefined;
-  deadlineMs: number | undefined;
+  /** Epoch ms from the options' deadline; Infinity when none. */
+  deadlineMs: number;
   readonly events: ProposedEvent[];
   size: number;
   /** Already answered with an error: later chunks are dropped until `is_final`. */
@@ -33,8 +36,11 @@ const MAX_PENDING_BATCHES = 1024;
  * request is answered on its own correlation id, errors included, and nothing a request carries may
  * end the stream: one broken answer would hang every later append of that client (esdb.md §2).
  */
-export function createBatchAppendHandler(log: SqliteEventLog, maxAppendSize: number) {
+export function createBatchAppendHandler(log: SqliteEventLog, maxAppendSize: number, guard: Guard) {
   return (call: grpc.ServerDuplexStream<streamsPb.BatchAppendReq, streamsPb.BatchAppendResp>): void => {
+    const caller = guard.caller(call.metadata);
+    // Bad credentials fail the whole call, as the real server's authentication middleware does.
+    if (!caller) return void call.emit('error', notAuthenticatedError());
     enableBatchedWrites(call);
     const pending = new Map<string, PendingBatch>();
     let open = true;
@@ -53,7 +59,7 @@ export function createBatchAppendHandler(log: SqliteEventLog, maxAppendSize: num
           batch = {
             stream: safeStreamName(options?.getStreamIdentifier()),
             expected: undefined,
-            deadlineMs: undefined,
+            deadlineMs: Infinity,
             events: [],
             size: 0,
             rejected: false,
@@ -66,6 +72,20 @@ export function createBatchAppendHandler(log: SqliteEventLog, maxAppendSize: num
           if (!options) throw new BadRequestError('the first chunk of a batch must carry the options');
           batch.expected = batchExpected(options);
           parseStreamName(options.getStreamIdentifier());
+          if (!guard.allows(caller, 'write', batch.stream)) {
+            reject(batch);
+            const detail = new sharedPb.AccessDenied();
+            send(
+              errorResponse(
+                correlation,
+                batch,
+                grpc.status.PERMISSION_DENIED,
+                'Access Denied',
+                detail,
+                'AccessDenied',
+              ),
+            );
+          }
           const deadline = options.getDeadline();
           if (deadline) batch.deadlineMs = deadline.getSeconds() * 1000 + deadline.getNanos() / 1e6;
         }
@@ -92,20 +112,18 @@ export function createBatchAppendHandler(log: SqliteEventLog, maxAppendSize: num
           }
         }
         if (!req.getIsFinal() || batch.rejected) return;
-        if (batch.deadlineMs !== undefined && Date.now() > batch.deadlineMs) {
-          send(
-            errorResponse(
-              correlation,
-              batch,
-              grpc.status.DEADLINE_EXCEEDED,
-              'Deadline exceeded.',
-              new sharedPb.Timeout(),
-              'Timeout',
-            ),
+        const done = batch;
+        // Joins the next group commit; the deadline in the options is checked just before that commit.
+        log
+          .submit(() => log.append(done.stream, done.expected!, done.events), done.deadlineMs)
+          .then(
+            (outcome) => send(outcomeResponse(correlation, done, outcome)),
+            (error: unknown) => {
+              const message = `Append failed: ${error instanceof Error ? error.message : String(error)}`;
+              const detail = new sharedPb.BadRequest().setMessage(message);
+              send(errorResponse(correlation, done, grpc.status.INTERNAL, message, detail, 'BadRequest'));
+            },
           );
-          return;
-        }
-        send(outcomeResponse(correlation, batch, log.append(batch.stream, batch.expected!, batch.events)));
       } catch (error) {
         // Malformed request or an unexpected failure: answer this correlation id once, keep the stream.
         if (batch?.rejected) return;
@@ -219,9 +237,18 @@ function errorResponse(
 function outcomeResponse(
   correlation: sharedPb.UUID | undefined,
   batch: PendingBatch,
-  outcome: WriteOutcome,
+  outcome: QueuedOutcome,
 ): streamsPb.BatchAppendResp {
   switch (outcome.status) {
+    case 'deadline-exceeded':
+      return errorResponse(
+        correlation,
+        batch,
+        grpc.status.DEADLINE_EXCEEDED,
+        'Deadline exceeded.',
+        new sharedPb.Timeout(),
+        'Timeout',
+      );
     case 'ok': {
       const success = new streamsPb.BatchAppendResp.Success();
       if (outcome.lastRevision < 0) success.setNoStream(new GoogleEmpty());

@@ -1,8 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
 import { ExpectedRevision, WriteOutcome } from '../storage/event-log.types';
+import { Guard } from '../auth/access-control';
 import { SqliteEventLog } from '../storage/sqlite-event-log';
+import { deadlineOf } from './append.handler';
 import {
   BadRequestError,
+  accessDeniedError,
+  deadlineExceededError,
+  notAuthenticatedError,
   expectedVersionLong,
   parseExpectedRevision,
   parseStreamName,
@@ -24,27 +29,47 @@ const wrongExpectedVersionError = (stream: string, expected: ExpectedRevision, c
 type Position = streamsPb.DeleteResp.Position | streamsPb.TombstoneResp.Position;
 
 function handleDeletion<Req extends streamsPb.DeleteReq | streamsPb.TombstoneReq, Resp>(
+  log: SqliteEventLog,
+  guard: Guard,
   write: (stream: string, expected: ExpectedRevision) => WriteOutcome,
   respond: (position: number) => Resp,
 ) {
   return (call: grpc.ServerUnaryCall<Req, Resp>, callback: grpc.sendUnaryData<Resp>): void => {
+    const caller = guard.caller(call.metadata);
+    if (!caller) return callback(notAuthenticatedError());
+    let stream: string;
+    let expected: ExpectedRevision;
     try {
       const options = call.request?.getOptions();
       if (!options) throw new BadRequestError('delete options are missing');
-      const stream = parseStreamName(options.getStreamIdentifier());
-      const expected = parseExpectedRevision(options);
-      const outcome = write(stream, expected);
-      switch (outcome.status) {
-        case 'ok':
-          return callback(null, respond(outcome.position));
-        case 'stream-deleted':
-          return callback(streamDeletedError(stream));
-        case 'wrong-expected-version':
-          return callback(wrongExpectedVersionError(stream, expected, outcome.currentRevision));
-      }
+      stream = parseStreamName(options.getStreamIdentifier());
+      expected = parseExpectedRevision(options);
     } catch (error) {
-      callback(toRpcError(error));
+      return callback(toRpcError(error));
     }
+    if (!guard.allows(caller, 'delete', stream)) return callback(accessDeniedError());
+    // Through the group commit, like appends: positions in arrival order, answered once durable.
+    log
+      .submit(
+        () => write(stream, expected),
+        deadlineOf(call),
+        () => call.cancelled,
+      )
+      .then(
+        (outcome) => {
+          switch (outcome.status) {
+            case 'ok':
+              return callback(null, respond(outcome.position));
+            case 'stream-deleted':
+              return callback(streamDeletedError(stream));
+            case 'wrong-expected-version':
+              return callback(wrongExpectedVersionError(stream, expected, outcome.currentRevision));
+            case 'deadline-exceeded':
+              return callback(deadlineExceededError());
+          }
+        },
+        (error: unknown) => callback(toRpcError(error)),
+      );
   };
 }
 
@@ -54,15 +79,19 @@ const setPosition = <P extends Position>(position: P, value: number): P => {
   return position;
 };
 
-export const createDeleteHandler = (log: SqliteEventLog) =>
+export const createDeleteHandler = (log: SqliteEventLog, guard: Guard) =>
   handleDeletion<streamsPb.DeleteReq, streamsPb.DeleteResp>(
+    log,
+    guard,
     (stream, expected) => log.delete(stream, expected),
     (position) =>
       new streamsPb.DeleteResp().setPosition(setPosition(new streamsPb.DeleteResp.Position(), position)),
   );
 
-export const createTombstoneHandler = (log: SqliteEventLog) =>
+export const createTombstoneHandler = (log: SqliteEventLog, guard: Guard) =>
   handleDeletion<streamsPb.TombstoneReq, streamsPb.TombstoneResp>(
+    log,
+    guard,
     (stream, expected) => log.tombstone(stream, expected),
     (position) =>
       new streamsPb.TombstoneResp().setPosition(

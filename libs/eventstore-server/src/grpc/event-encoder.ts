@@ -2,6 +2,8 @@ import { StoredEvent, TOMBSTONE_REVISION, TOMBSTONE_REVISION_TEXT } from '../sto
 import { sharedPb, streamsPb, uuidMessage } from './protocol';
 
 const IDENTIFIER_CACHE_LIMIT = 4096;
+/** The system event type of a link; its data is `<revision>@<stream>`. */
+export const LINK_TYPE = '$>';
 
 /**
  * Reads are the hot path: building jspb messages per event costs more than SQLite and gRPC together.
@@ -62,7 +64,11 @@ export class EventEncoder {
   /** Encoded StreamIdentifier messages (field 3: the UTF-8 name). */
   private readonly encodedIdentifiers = new Map<string, Buffer>();
 
-  constructor(private readonly structuredIds: boolean) {}
+  /** `resolveLink`: given with resolveLinkTos; the target of a `$>` link, if it can be read. */
+  constructor(
+    private readonly structuredIds: boolean,
+    private readonly resolveLink?: (link: StoredEvent) => StoredEvent | undefined,
+  ) {}
 
   streamIdentifier(stream: string): sharedPb.StreamIdentifier {
     let identifier = this.identifiers.get(stream);
@@ -75,6 +81,7 @@ export class EventEncoder {
   }
 
   event(e: StoredEvent): streamsPb.ReadResp {
+    if (this.resolveLink && e.type === LINK_TYPE) return this.resolvedLink(e, this.resolveLink(e));
     return this.structuredIds ? this.eventMessage(e) : preEncoded(this.encodeEvent(e));
   }
 
@@ -186,6 +193,26 @@ export class EventEncoder {
 
   /** The same event built with jspb: for structured ids, and as the reference the spec compares to. */
   eventMessage(e: StoredEvent): streamsPb.ReadResp {
+    const read = new streamsPb.ReadResp.ReadEvent();
+    read.setEvent(this.recorded(e));
+    read.setCommitPosition(String(e.position));
+    return new streamsPb.ReadResp().setEvent(read);
+  }
+
+  /**
+   * A `$>` link read with resolveLinkTos: `event` is the event it points to and `link` the link record,
+   * at the link's position; a link whose target is gone (deleted, truncated, not readable) comes with
+   * `link` only, as the real server answers a failed resolution.
+   */
+  resolvedLink(link: StoredEvent, target: StoredEvent | undefined): streamsPb.ReadResp {
+    const read = new streamsPb.ReadResp.ReadEvent();
+    if (target) read.setEvent(this.recorded(target));
+    read.setLink(this.recorded(link));
+    read.setCommitPosition(String(link.position));
+    return new streamsPb.ReadResp().setEvent(read);
+  }
+
+  private recorded(e: StoredEvent): streamsPb.ReadResp.ReadEvent.RecordedEvent {
     const position = String(e.position);
     const record = new streamsPb.ReadResp.ReadEvent.RecordedEvent();
     record.setId(uuidMessage(e.id, this.structuredIds));
@@ -202,10 +229,7 @@ export class EventEncoder {
     metadata.set('created', `${e.created}0`);
     record.setCustomMetadata(e.metadata);
     record.setData(e.data);
-    const read = new streamsPb.ReadResp.ReadEvent();
-    read.setEvent(record);
-    read.setCommitPosition(position);
-    return new streamsPb.ReadResp().setEvent(read);
+    return record;
   }
 
   static checkpoint(position: number): streamsPb.ReadResp {

@@ -133,6 +133,16 @@ export const streamDeletedError = (stream: string) =>
     'stream-name': stream,
   });
 
+/** Not written: the deadline passed before the commit (the client maps it to DeadlineExceededError). */
+export const deadlineExceededError = () => rpcError(grpc.status.DEADLINE_EXCEEDED, 'Deadline Exceeded');
+
+/** Credentials were sent but are unknown or wrong: the real server's authentication middleware answer. */
+export const notAuthenticatedError = () => rpcError(grpc.status.UNAUTHENTICATED, 'Unauthenticated');
+
+/** The caller may not do this (or sent no credentials to a secure node). */
+export const accessDeniedError = () =>
+  rpcError(grpc.status.PERMISSION_DENIED, 'Access Denied', { exception: 'access-denied' });
+
 export const badRequestError = (message: string) => rpcError(grpc.status.INVALID_ARGUMENT, message);
 
 /** Anything unexpected becomes a status for this call: a request never takes the process down. */

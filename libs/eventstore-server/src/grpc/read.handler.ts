@@ -1,9 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
+import { StoredEvent } from '../storage/event-log.types';
 import { SqliteEventLog } from '../storage/sqlite-event-log';
 import { EventEncoder, eventSize } from './event-encoder';
 import { FilterSettings, parseFilter } from './event-filter';
+import { Guard } from '../auth/access-control';
 import {
   BadRequestError,
+  accessDeniedError,
+  notAuthenticatedError,
   parseStreamName,
   parseU64,
   streamDeletedError,
@@ -20,17 +24,35 @@ const Options = streamsPb.ReadReq.Options;
  * `Streams.Read` (server stream): reads of a stream or `$all`, forwards or backwards, and catch-up
  * subscriptions (count option `subscription`). Reads end the call; subscriptions run until cancelled.
  */
-export function createReadHandler(log: SqliteEventLog) {
+export function createReadHandler(log: SqliteEventLog, guard: Guard) {
   return (raw: grpc.ServerWritableStream<streamsPb.ReadReq, streamsPb.ReadResp>): void => {
     const call = new ServerCall<streamsPb.ReadResp>(raw);
-    read(log, raw.request, call).catch((error: unknown) => call.fail(toRpcError(error)));
+    const caller = guard.caller(raw.metadata);
+    if (!caller) return call.fail(notAuthenticatedError());
+    const canRead = (stream: string) => guard.allows(caller, 'read', stream);
+    // Nothing is read that is not yet on disk (ACLs and link targets included).
+    Promise.resolve(log.whenDurable())
+      .then(() => read(log, raw.request, call, canRead))
+      .catch((error: unknown) => call.fail(toRpcError(error)));
   };
 }
 
-async function read(log: SqliteEventLog, request: streamsPb.ReadReq, call: ServerCall<streamsPb.ReadResp>) {
+async function read(
+  log: SqliteEventLog,
+  request: streamsPb.ReadReq,
+  call: ServerCall<streamsPb.ReadResp>,
+  canRead: (stream: string) => boolean,
+) {
   const options = request?.getOptions();
   if (!options) throw new BadRequestError('read options are missing');
-  const encoder = new EventEncoder(options.getUuidOption()?.hasStructured() ?? false);
+  // Link targets are resolved only where the caller may read them; otherwise the link comes alone.
+  const resolveLink = options.getResolveLinks()
+    ? (link: StoredEvent) => {
+        const target = log.linkTarget(link);
+        return target && canRead(target.stream) ? target : undefined;
+      }
+    : undefined;
+  const encoder = new EventEncoder(options.getUuidOption()?.hasStructured() ?? false, resolveLink);
   const forwards = options.getReadDirection() !== Options.ReadDirection.BACKWARDS;
   const subscription = options.getCountOptionCase() === Options.CountOptionCase.SUBSCRIPTION;
   const count =
@@ -43,6 +65,7 @@ async function read(log: SqliteEventLog, request: streamsPb.ReadReq, call: Serve
     case Options.StreamOptionCase.STREAM: {
       const streamOptions = options.getStream()!;
       const stream = parseStreamName(streamOptions.getStreamIdentifier());
+      if (!canRead(stream)) return call.fail(accessDeniedError());
       const revisionCase = streamOptions.getRevisionOptionCase();
       if (subscription) {
         const start: SubscriptionStart =
@@ -64,6 +87,7 @@ async function read(log: SqliteEventLog, request: streamsPb.ReadReq, call: Serve
       return readStream(log, call, encoder, stream, from, forwards, count);
     }
     case Options.StreamOptionCase.ALL: {
+      if (!canRead('$all')) return call.fail(accessDeniedError());
       const allOptions = options.getAll()!;
       const allCase = allOptions.getAllOptionCase();
       const position =
@@ -103,6 +127,7 @@ async function readStream(
   let remaining = count;
   let first = true;
   while (remaining > 0 && !call.closed) {
+    await log.whenDurable();
     const page = log.readStream(stream, from, forwards, Math.min(PAGE, remaining));
     if (page.status === 'stream-deleted') return call.fail(streamDeletedError(stream));
     if (page.status === 'not-found') {
@@ -134,6 +159,7 @@ async function readAll(
   let remaining = count;
   while (remaining > 0 && !call.closed) {
     const limit = filter ? PAGE : Math.min(PAGE, remaining);
+    await log.whenDurable();
     const page = log.readAll(from, forwards, limit);
     for (const e of page) {
       if (filter && !filter.matches(e)) continue;

@@ -3,32 +3,37 @@ import { serverFeaturesGrpc, serverFeaturesPb } from './protocol';
 
 export const SERVER_VERSION = '24.10.0';
 
-/**
- * Exactly what this server implements, named the way the real server does (lowercase service and
- * method names). Anything not listed answers UNIMPLEMENTED, so the client never picks a missing path.
- */
-const SUPPORTED: ReadonlyArray<{ service: string; method: string; features?: string[] }> = [
-  { service: 'event_store.client.streams.streams', method: 'read', features: ['position', 'events'] },
-  { service: 'event_store.client.streams.streams', method: 'append' },
-  { service: 'event_store.client.streams.streams', method: 'delete' },
-  { service: 'event_store.client.streams.streams', method: 'tombstone' },
-  { service: 'event_store.client.streams.streams', method: 'batchappend', features: ['deadline_duration'] },
-  { service: 'event_store.client.server_features.serverfeatures', method: 'getsupportedmethods' },
-  { service: 'event_store.client.gossip.gossip', method: 'read' },
-];
+/** Features per method, as the real server names them (ServerFeatures.cs). */
+const FEATURES: Record<string, string[]> = {
+  'event_store.client.streams.streams/read': ['position', 'events'],
+  'event_store.client.streams.streams/batchappend': ['deadline_duration'],
+};
 
-export function serverFeaturesService(): [grpc.ServiceDefinition, grpc.UntypedServiceImplementation] {
+/**
+ * Exactly what this server serves, as the real server lists it (every method of every service it hosts,
+ * lowercase service and method names), derived from the services registered, so whatever is added is
+ * advertised and nothing missing is. Anything not listed answers UNIMPLEMENTED.
+ */
+export function serverFeaturesService(
+  hosted: readonly grpc.ServiceDefinition[],
+): [grpc.ServiceDefinition, grpc.UntypedServiceImplementation] {
+  const methods = [...hosted, serverFeaturesGrpc.ServerFeaturesService as unknown as grpc.ServiceDefinition]
+    .flatMap((definition) => Object.values(definition))
+    .map(({ path }) => {
+      const [service, method] = path.slice(1).toLowerCase().split('/');
+      return { service, method, features: FEATURES[`${service}/${method}`] ?? [] };
+    });
   const impl = {
     getSupportedMethods(
       _call: grpc.ServerUnaryCall<unknown, serverFeaturesPb.SupportedMethods>,
       callback: grpc.sendUnaryData<serverFeaturesPb.SupportedMethods>,
     ) {
       const response = new serverFeaturesPb.SupportedMethods();
-      for (const { service, method, features } of SUPPORTED) {
+      for (const { service, method, features } of methods) {
         const entry = new serverFeaturesPb.SupportedMethod();
         entry.setServiceName(service);
         entry.setMethodName(method);
-        entry.setFeaturesList(features ?? []);
+        entry.setFeaturesList(features);
         response.addMethods(entry);
       }
       response.setEventStoreServerVersion(SERVER_VERSION);

@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { Guard } from '../auth/access-control';
 import { SqliteEventLog } from '../storage/sqlite-event-log';
 import { createAppendHandler } from './append.handler';
 import { createBatchAppendHandler } from './batch-append.handler';
@@ -10,13 +11,14 @@ import { createReadHandler } from './read.handler';
 export function streamsService(
   log: SqliteEventLog,
   maxAppendSize: number,
+  guard: Guard,
 ): [grpc.ServiceDefinition, grpc.UntypedServiceImplementation] {
   const impl = {
-    read: createReadHandler(log),
-    append: createAppendHandler(log, maxAppendSize),
-    batchAppend: createBatchAppendHandler(log, maxAppendSize),
-    delete: createDeleteHandler(log),
-    tombstone: createTombstoneHandler(log),
+    read: createReadHandler(log, guard),
+    append: createAppendHandler(log, maxAppendSize, guard),
+    batchAppend: createBatchAppendHandler(log, maxAppendSize, guard),
+    delete: createDeleteHandler(log, guard),
+    tombstone: createTombstoneHandler(log, guard),
   };
   return [
     streamsGrpc.StreamsService as unknown as grpc.ServiceDefinition,

@@ -28,6 +28,7 @@ export async function pumpStreamSubscription(
     start.kind === 'start' ? -1 : start.kind === 'after' ? start.value : log.streamInfo(stream).lastRevision;
   let caughtUp = false;
   while (!call.closed && !log.signal.isClosed) {
+    await log.whenDurable();
     const seq = log.signal.seq;
     const page = log.readStream(stream, cursor + 1, true, PAGE);
     if (page.status === 'stream-deleted') return call.fail(streamDeletedError(stream));
@@ -87,6 +88,7 @@ export async function pumpAllSubscription(
   };
 
   while (!call.closed && !log.signal.isClosed) {
+    await log.whenDurable();
     const seq = log.signal.seq;
     const page = log.readAll(from, true, PAGE);
     for (const e of page) {

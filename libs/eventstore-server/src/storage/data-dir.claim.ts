@@ -1,7 +1,11 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Written beside the SQLite log while a process serves it: who owns it and where to reach it. */
+/**
+ * Written beside the SQLite log once a process serves it: where to reach the owner. It only publishes the
+ * address; ownership itself is the log's exclusive lock (SqliteEventLog), which the kernel drops when the
+ * owner dies, so a stale file (a crash, a reused pid after a reboot) never keeps a directory claimed.
+ */
 export const SERVER_FILE = 'server.json';
 
 export type DataDirOwner = Readonly<{ pid: number; host: string; port: number; connectionString: string }>;
@@ -12,53 +16,57 @@ export class DataDirInUseError extends Error {
     readonly dataDir: string,
     readonly owner: DataDirOwner,
   ) {
-    super(`${dataDir} is served by process ${owner.pid} at ${owner.host}:${owner.port}`);
+    super(
+      owner.pid > 0
+        ? `${dataDir} is served by process ${owner.pid} at ${owner.host}:${owner.port}`
+        : `${dataDir} is locked by another process, which publishes no address (a tool holding the log?)`,
+    );
     this.name = 'DataDirInUseError';
   }
 }
 
-export type DataDirClaim = Readonly<{ publish(owner: DataDirOwner): void; release(): void }>;
-
-/**
- * One process owns a data directory's SQLite log (positions and caches assume a single writer). The owner
- * creates `server.json` exclusively and writes its pid and address once it listens; a dead owner's file is
- * taken over. Throws DataDirInUseError when a live process owns the directory.
- */
-export async function claimDataDir(dataDir: string): Promise<DataDirClaim> {
-  mkdirSync(dataDir, { recursive: true });
+/** Publishes the owner's address (atomically: readers never see half a file), overwriting a stale one. */
+export function publishOwner(dataDir: string, owner: DataDirOwner): void {
   const file = join(dataDir, SERVER_FILE);
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    try {
-      const fd = openSync(file, 'wx');
-      let open = true;
-      return {
-        publish(owner) {
-          writeSync(fd, JSON.stringify(owner));
-          closeSync(fd);
-          open = false;
-        },
-        release() {
-          if (open) closeSync(fd);
-          open = false;
-          if (readOwner(file)?.pid === process.pid || !readOwner(file)) unlinkQuietly(file);
-        },
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const owner = readOwner(file);
-    if (owner && isAlive(owner.pid)) throw new DataDirInUseError(dataDir, owner);
-    // A dead owner's file, or one still being written by an owner that is starting (or crashed doing so).
-    if (owner || Date.now() > deadline) unlinkQuietly(file);
-    else await new Promise((r) => setTimeout(r, 50));
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(owner));
+  renameSync(temporary, file);
+}
+
+/** Right after taking the lock: whatever address is there names a dead owner. */
+export function removeStaleOwner(dataDir: string): void {
+  try {
+    unlinkSync(join(dataDir, SERVER_FILE));
+  } catch {
+    /* none */
   }
 }
 
-/** The live process serving a data directory, if any. */
-export function ownerOf(dataDir: string): DataDirOwner | undefined {
-  const owner = readOwner(join(dataDir, SERVER_FILE));
-  return owner && isAlive(owner.pid) ? owner : undefined;
+/** On a clean shutdown: removes the address if it is still ours. */
+export function unpublishOwner(dataDir: string): void {
+  const file = join(dataDir, SERVER_FILE);
+  if (readOwner(file)?.pid !== process.pid) return;
+  try {
+    unlinkSync(file);
+  } catch {
+    /* already gone */
+  }
+}
+
+/**
+ * The address the lock holder published. Called only after the lock was refused, so the owner is alive;
+ * it may still be starting, so this waits a little for the file.
+ */
+export async function awaitPublishedOwner(dataDir: string, timeoutMs = 5_000): Promise<DataDirOwner> {
+  const file = join(dataDir, SERVER_FILE);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const owner = readOwner(file);
+    if (owner || Date.now() > deadline) {
+      return owner ?? { pid: 0, host: '', port: 0, connectionString: '' };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 function readOwner(file: string): DataDirOwner | undefined {
@@ -67,22 +75,5 @@ function readOwner(file: string): DataDirOwner | undefined {
     return typeof parsed.pid === 'number' && typeof parsed.connectionString === 'string' ? parsed : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function unlinkQuietly(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch {
-    /* already gone */
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -210,4 +210,67 @@ describe('SqliteEventLog', () => {
   it('reads a missing stream as not-found', () => {
     expect(log.readStream('nope', 0, true, 10).status).toBe('not-found');
   });
+
+  describe('group commit', () => {
+    it('commits writes queued in one turn in one transaction, each checked and answered on its own, in arrival order', async () => {
+      log.append('taken', ANY, many(2));
+      log.tombstone('dead', ANY);
+      const before = log.transactions;
+      const outcomes = await Promise.all([
+        log.submit(() => log.append('a', NO_STREAM, many(1))),
+        log.submit(() => log.append('taken', NO_STREAM, many(1))), // WEV: the stream exists
+        log.submit(() => log.append('b', ANY, many(3))),
+        log.submit(() => log.append('dead', ANY, many(1))), // deleted
+        log.submit(() => log.append('a', exact(0), many(1))), // sees the first write of this group
+        log.submit(() => log.append('c', ANY, many(1)), Date.now() - 1), // deadline already passed
+        log.submit(() => log.append('a', exact(0), many(1))), // WEV: the fifth write moved it on
+      ]);
+      expect(log.transactions - before).toBe(1);
+      expect(outcomes.map((o) => o.status)).toEqual([
+        'ok',
+        'wrong-expected-version',
+        'ok',
+        'stream-deleted',
+        'ok',
+        'deadline-exceeded',
+        'wrong-expected-version',
+      ]);
+      expect(outcomes[1]).toEqual({ status: 'wrong-expected-version', currentRevision: 1 });
+      expect(outcomes[6]).toEqual({ status: 'wrong-expected-version', currentRevision: 1 });
+      const positions = [outcomes[0], outcomes[2], outcomes[4]].map((o) =>
+        o.status === 'ok' ? o.position : -1,
+      );
+      expect(positions).toEqual([...positions].sort((x, y) => x - y));
+      expect(new Set(positions).size).toBe(3);
+      expect(revisions(log, 'a')).toEqual([0, 1]);
+      expect(revisions(log, 'b')).toEqual([0, 1, 2]);
+      expect(revisions(log, 'c')).toBe('not-found');
+    });
+
+    it('a write that throws rolls back alone; the others of its group are committed', async () => {
+      const results = await Promise.allSettled([
+        log.submit(() => log.append('x', ANY, many(2))),
+        log.submit(() => {
+          log.append('y', ANY, many(1));
+          throw new Error('boom');
+        }),
+        log.submit(() => log.append('x', exact(1), many(1))),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(revisions(log, 'x')).toEqual([0, 1, 2]);
+      expect(revisions(log, 'y')).toBe('not-found');
+      // Positions stay contiguous after the rolled-back write.
+      const next = log.append('z', ANY, many(1));
+      expect(next.status === 'ok' && next.position).toBeGreaterThan(
+        log.readAll(0, true, 1_000).at(-2)!.position,
+      );
+    });
+
+    it('writes queued in later turns go into later transactions', async () => {
+      const before = log.transactions;
+      await log.submit(() => log.append('t', ANY, many(1)));
+      await log.submit(() => log.append('t', ANY, many(1)));
+      expect(log.transactions - before).toBe(2);
+    });
+  });
 });

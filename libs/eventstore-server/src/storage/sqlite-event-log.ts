@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, fsync, fsyncSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { CommitSignal } from './commit.signal';
 import {
   ExpectedRevision,
@@ -14,7 +14,9 @@ import {
   NO_METADATA,
   SOFT_DELETED_TB,
   StreamMetadata,
+  SystemSettings,
   parseStreamMetadata,
+  parseSystemSettings,
   withTruncateBefore,
 } from './stream-metadata';
 
@@ -24,6 +26,35 @@ export interface SqliteEventLogOptions {
   memory?: boolean;
   /** Injected clock (microseconds since the Unix epoch), for tests of `$maxAge`. */
   nowMicros?: () => number;
+  /**
+   * `full` (default): a write is answered once the WAL holding it is synced, so an acknowledged write
+   * survives a power cut. `normal`: the old mode, kept for the bench; an OS crash may roll back the last
+   * acknowledged commits.
+   */
+  synchronous?: 'full' | 'normal';
+  /** How long to wait for another process's lock on the log before giving up (default 2 s). */
+  lockTimeoutMs?: number;
+}
+
+/** A queued write: answered after the group commit that holds it, in arrival order. */
+interface QueuedWrite {
+  readonly run: () => WriteOutcome;
+  /** Epoch ms; a write whose deadline passed before its commit is not written. */
+  readonly deadline: number;
+  /** True once the client gave up on the call: not written, answered as past its deadline. */
+  readonly cancelled: () => boolean;
+  readonly resolve: (outcome: QueuedOutcome) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export type QueuedOutcome = WriteOutcome | { readonly status: 'deadline-exceeded' };
+
+/** Another process holds the log's lock (SQLITE_BUSY once the wait ran out). */
+export class LogLockedError extends Error {
+  constructor(readonly file: string) {
+    super(`${file} is locked by another process`);
+    this.name = 'LogLockedError';
+  }
 }
 
 interface StreamState {
@@ -60,6 +91,8 @@ const toEvents = (rows: unknown[]): StoredEvent[] => (rows as EventRow[]).map(to
 
 const defaultNowMicros = (): number => Math.floor((performance.timeOrigin + performance.now()) * 1000);
 
+const SETTINGS_STREAM = '$settings';
+
 export const isMetastream = (stream: string): boolean => stream.startsWith('$$');
 export const metastreamOf = (stream: string): string => `$$${stream}`;
 
@@ -75,8 +108,20 @@ export class SqliteEventLog {
   private nextPosition: number;
   private readonly states = new Map<string, StreamState>();
   private readonly metadataCache = new Map<string, StreamMetadata>();
+  private settings: SystemSettings | undefined;
   private readonly stmt: ReturnType<SqliteEventLog['prepare']>;
-  private readonly transaction: (fn: () => WriteOutcome) => WriteOutcome;
+  private readonly transaction: <T>(fn: () => T) => T;
+  private queue: QueuedWrite[] = [];
+  private flushScheduled = false;
+  private transactionCount = 0;
+  /** On disk in `full` mode: every commit is synced before it is answered or read. */
+  private readonly durable: boolean;
+  private readonly walFile: string;
+  private walFd: number | undefined;
+  /** Groups committed whose WAL sync has not returned yet, oldest first. */
+  private unsynced: { readonly seq: number; readonly answer: (error: unknown) => void }[] = [];
+  private groupSeq = 0;
+  private durableWaiters: (() => void)[] = [];
 
   constructor(options: SqliteEventLogOptions = {}) {
     this.nowMicros = options.nowMicros ?? defaultNowMicros;
@@ -86,12 +131,27 @@ export class SqliteEventLog {
       mkdirSync(dir, { recursive: true });
       file = join(dir, 'events.sqlite');
     }
-    this.db = new Database(file);
+    this.db = new Database(file, { timeout: options.lockTimeoutMs ?? 2_000 });
     if (!options.memory) {
-      this.db.pragma('journal_mode = WAL');
-      // WAL + NORMAL survives a process crash; only an OS crash can lose the last commits.
+      try {
+        // The owner holds an exclusive lock for as long as it lives: the kernel drops it when the process
+        // dies, however it dies, so a crash never leaves the directory claimed. No -shm file either.
+        this.db.pragma('locking_mode = EXCLUSIVE');
+        this.db.pragma('journal_mode = WAL');
+        this.db.exec('BEGIN IMMEDIATE; COMMIT');
+      } catch (error) {
+        this.db.close();
+        if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new LogLockedError(file);
+        throw error;
+      }
+      // NORMAL syncs the WAL at checkpoints only. In `full` mode the WAL is also synced after every group
+      // commit, off the event loop (fsync in the thread pool), and writes are answered only after it: the
+      // same guarantee as synchronous = FULL (a real node flushes before it answers), without stopping
+      // the process for each sync; appends that arrive meanwhile form the next group.
       this.db.pragma('synchronous = NORMAL');
     }
+    this.durable = !options.memory && options.synchronous !== 'normal';
+    this.walFile = `${file}-wal`;
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS events (
         pos INTEGER PRIMARY KEY,
@@ -108,7 +168,8 @@ export class SqliteEventLog {
       CREATE INDEX IF NOT EXISTS events_by_id ON events (stream, id);
     `);
     this.stmt = this.prepare();
-    this.transaction = this.db.transaction((fn: () => WriteOutcome) => fn());
+    const transaction = this.db.transaction((fn: () => unknown) => fn());
+    this.transaction = <T>(fn: () => T) => transaction(fn) as T;
     const last = this.stmt.logEnd.get() as { end: number } | undefined;
     this.nextPosition = last?.end ?? LOG_START;
     if (!last) this.seedSystemEvents();
@@ -168,9 +229,137 @@ export class SqliteEventLog {
     return !this.db.open;
   }
 
+  /** Write transactions committed so far (a group commit counts once). */
+  get transactions(): number {
+    return this.transactionCount;
+  }
+
   close(): void {
     this.signal.close();
+    if (this.db.open) this.flush(true);
     if (this.db.open) this.db.close();
+    if (this.walFd !== undefined) closeSync(this.walFd);
+    this.walFd = undefined;
+    this.releaseReaders();
+  }
+
+  /**
+   * Resolves once nothing committed is still unsynced (undefined when that is already so). Every read waits
+   * for it, so nothing is read that a power cut could still take back; the next group commits only after
+   * the waiters ran, so what they then read synchronously is all durable.
+   */
+  whenDurable(): Promise<void> | undefined {
+    if (this.unsynced.length === 0) return undefined;
+    return new Promise<void>((resolve) => this.durableWaiters.push(resolve));
+  }
+
+  private releaseReaders(): void {
+    const waiters = this.durableWaiters;
+    this.durableWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** The WAL, opened for syncing once it exists; its directory entry is synced once too. */
+  private walDescriptor(): number {
+    if (this.walFd === undefined) {
+      this.walFd = openSync(this.walFile, 'r+');
+      const dir = openSync(dirname(this.walFile), 'r');
+      try {
+        fsyncSync(dir);
+      } finally {
+        closeSync(dir);
+      }
+    }
+    return this.walFd;
+  }
+
+  // ---------------------------------------------------------------- group commit
+
+  /**
+   * Queues a write (`append`, `delete`, `tombstone` bound to their arguments) for the next group commit.
+   * Everything queued while the previous commit was syncing goes into one transaction: one sync for the
+   * lot, each write still checked and answered on its own, in arrival order.
+   */
+  submit(run: () => WriteOutcome, deadline = Infinity, cancelled = () => false): Promise<QueuedOutcome> {
+    if (!this.db.open) return Promise.reject(new Error('the event log is closed'));
+    return new Promise<QueuedOutcome>((resolve, reject) => {
+      this.queue.push({ run, deadline, cancelled, resolve, reject });
+      this.scheduleFlush();
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // After the I/O phase: requests read from the sockets in this turn join the same commit.
+    setImmediate(() => this.flush(false));
+  }
+
+  /**
+   * Commits the queued writes as one transaction, then (durable mode) syncs the WAL before answering. A
+   * group may commit while the previous one's sync is still running (each sync covers everything written
+   * before it started), except when readers wait: they are let through first, once every sync returned.
+   */
+  private flush(closing: boolean): void {
+    this.flushScheduled = false;
+    if (!closing && this.durableWaiters.length > 0 && this.unsynced.length > 0) return;
+    const group = this.queue;
+    if (group.length === 0) return;
+    this.queue = [];
+    const outcomes: (QueuedOutcome | { error: unknown })[] = [];
+    try {
+      this.transaction(() => {
+        const now = Date.now();
+        for (const write of group) {
+          if (write.deadline <= now || write.cancelled()) {
+            outcomes.push({ status: 'deadline-exceeded' });
+            continue;
+          }
+          try {
+            // A savepoint of its own: a failing write rolls back alone.
+            outcomes.push(this.write(write.run));
+          } catch (error) {
+            outcomes.push({ error });
+          }
+        }
+      });
+      this.transactionCount++;
+    } catch (error) {
+      this.resetCaches();
+      for (const write of group) write.reject(error);
+      return;
+    }
+    const answer = (syncError: unknown) => {
+      for (let i = 0; i < group.length; i++) {
+        const outcome = outcomes[i];
+        if (syncError) group[i].reject(syncError);
+        else if ('error' in outcome) group[i].reject(outcome.error);
+        else group[i].resolve(outcome);
+      }
+    };
+    if (!this.durable || !this.db.open) return answer(undefined);
+    if (closing) {
+      fsyncSync(this.walDescriptor());
+      answer(undefined);
+      for (const earlier of this.unsynced.splice(0)) earlier.answer(undefined);
+      return;
+    }
+    const seq = ++this.groupSeq;
+    this.unsynced.push({ seq, answer });
+    fsync(this.walDescriptor(), (error) => this.synced(seq, error));
+  }
+
+  /** A sync returned: its group, and every earlier one (written before it started), is on disk. */
+  private synced(seq: number, error: unknown): void {
+    if (error) {
+      const index = this.unsynced.findIndex((g) => g.seq === seq);
+      if (index >= 0) this.unsynced.splice(index, 1)[0].answer(error);
+    } else {
+      while (this.unsynced.length > 0 && this.unsynced[0].seq <= seq)
+        this.unsynced.shift()!.answer(undefined);
+    }
+    if (this.unsynced.length === 0) this.releaseReaders();
+    if (this.queue.length > 0) this.scheduleFlush();
   }
 
   // ---------------------------------------------------------------- writes
@@ -243,17 +432,31 @@ export class SqliteEventLog {
     });
   }
 
-  /** One transaction; if it fails the caches may be ahead of the database, so they are rebuilt. */
+  /**
+   * One transaction (a savepoint inside a group commit); if it fails the caches may be ahead of the
+   * database, so they are rebuilt from what the database now holds.
+   */
   private write(fn: () => WriteOutcome): WriteOutcome {
+    const outer = !this.db.inTransaction;
     try {
-      return this.transaction(fn);
+      const outcome = this.transaction(fn);
+      // A direct write (seeding, tools such as the projections bench's generator, tests) outside the group
+      // commit is synced by the next group commit's sync or at close, not one by one: only writes answered
+      // to a client need to be on disk before their answer.
+      if (outer) this.transactionCount++;
+      return outcome;
     } catch (error) {
-      this.states.clear();
-      this.metadataCache.clear();
-      const last = this.stmt.logEnd.get() as { end: number } | undefined;
-      this.nextPosition = last?.end ?? LOG_START;
+      this.resetCaches();
       throw error;
     }
+  }
+
+  private resetCaches(): void {
+    this.states.clear();
+    this.metadataCache.clear();
+    this.settings = undefined;
+    const last = this.stmt.logEnd.get() as { end: number } | undefined;
+    this.nextPosition = last?.end ?? LOG_START;
   }
 
   /**
@@ -379,6 +582,7 @@ export class SqliteEventLog {
     state.lastRevision = lastRevision;
     state.lastPosition = position;
     if (isMetastream(stream)) this.metadataCache.delete(stream.slice(2));
+    if (stream === SETTINGS_STREAM) this.settings = undefined;
     this.signal.notify(stream);
   }
 
@@ -413,6 +617,14 @@ export class SqliteEventLog {
       this.metadataCache.set(stream, meta);
     }
     return meta;
+  }
+
+  /** The default ACLs from the latest `$settings` event. */
+  systemSettings(): SystemSettings {
+    this.settings ??= parseSystemSettings(
+      (this.stmt.lastDataOf.get(SETTINGS_STREAM) as { data: Buffer } | undefined)?.data,
+    );
+    return this.settings;
   }
 
   /** Last revision of a stream (-1 when it has no events) and whether it is tombstoned. */
@@ -451,6 +663,16 @@ export class SqliteEventLog {
       events = events.filter((e) => e.created >= cutoff);
     }
     return { status: 'ok', events, exhausted, next };
+  }
+
+  /** The event a `$>` link (`<revision>@<stream>`) points to, if it is still visible. */
+  linkTarget(link: StoredEvent): StoredEvent | undefined {
+    const match = /^(\d+)@(.+)$/s.exec(link.data.toString('utf8'));
+    if (!match) return undefined;
+    const revision = Number(match[1]);
+    const page = this.readStream(match[2], revision, true, 1);
+    const target = page.status === 'ok' ? page.events[0] : undefined;
+    return target?.revision === revision ? target : undefined;
   }
 
   private firstVisibleRevision(state: StreamState, meta: StreamMetadata): number {

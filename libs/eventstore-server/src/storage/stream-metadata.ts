@@ -1,4 +1,43 @@
-/** The system keys of a `$metadata` event that the server enforces at read time (esdb.md §4.7). */
+/** `$acl` keys: read, write, delete, metadata read, metadata write. */
+export type AclAction = '$r' | '$w' | '$d' | '$mr' | '$mw';
+export const ACL_ACTIONS: readonly AclAction[] = ['$r', '$w', '$d', '$mr', '$mw'];
+/** Roles (user names or groups) per action; a missing action falls back to the default ACL. */
+export type StreamAcl = Partial<Record<AclAction, readonly string[]>>;
+
+/** A role string or an array of them, as `$acl` and `$settings` allow; anything else counts as unset. */
+function parseRoles(value: unknown): readonly string[] | undefined {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+  return undefined;
+}
+
+export function parseAcl(value: unknown): StreamAcl | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const acl: Partial<Record<AclAction, readonly string[]>> = {};
+  for (const action of ACL_ACTIONS) {
+    const roles = parseRoles((value as Record<string, unknown>)[action]);
+    if (roles) acl[action] = roles;
+  }
+  return acl;
+}
+
+/** The `$settings` stream's default ACLs for user and system streams. */
+export interface SystemSettings {
+  readonly userStreamAcl?: StreamAcl;
+  readonly systemStreamAcl?: StreamAcl;
+}
+
+export function parseSystemSettings(raw: Buffer | undefined): SystemSettings {
+  if (!raw) return {};
+  try {
+    const doc = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+    return { userStreamAcl: parseAcl(doc?.$userStreamAcl), systemStreamAcl: parseAcl(doc?.$systemStreamAcl) };
+  } catch {
+    return {};
+  }
+}
+
+/** The system keys of a `$metadata` event that the server enforces (esdb.md §4.7). */
 export interface StreamMetadata {
   readonly maxCount?: number;
   /** Seconds. */
@@ -6,6 +45,7 @@ export interface StreamMetadata {
   readonly truncateBefore?: number;
   /** `$tb` = long.MaxValue: the stream was soft-deleted. */
   readonly softDeleted: boolean;
+  readonly acl?: StreamAcl;
 }
 
 /** Anything at or above 2^53 cannot be an actual revision here: only the DeletedStream marker gets there. */
@@ -33,6 +73,7 @@ export function parseStreamMetadata(raw: Buffer): StreamMetadata {
     maxAge: positiveInt(doc.$maxAge),
     truncateBefore: tb,
     softDeleted: tb !== undefined && tb >= SOFT_DELETED_THRESHOLD,
+    acl: parseAcl(doc.$acl),
   };
 }
 

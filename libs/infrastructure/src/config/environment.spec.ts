@@ -26,6 +26,17 @@ describe('environment', () => {
     expect(env.REDIS_URL).toBe('redis://cache:6379/3');
   });
 
+  it('given a connection string with credentials (a secure node), when loaded, then it is kept as is', () => {
+    const value = 'esdb://tracker:p%40ss@es.internal:2113?tls=true&tlsCAFile=/etc/tracker/ca.crt';
+    expect(loadEnvironment({ EVENTSTORE_CONNECTION_STRING: value }).EVENTSTORE_CONNECTION_STRING).toBe(value);
+  });
+
+  it('given a bad connection string with credentials, when loaded, then the error does not repeat the password', () => {
+    expect(() => loadEnvironment({ EVENTSTORE_CONNECTION_STRING: 'tcp://tracker:hunter2@es:1113' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
+    );
+  });
+
   it('given bad settings, when loaded, then one error names each bad variable', () => {
     let error: unknown;
     try {

@@ -19,8 +19,10 @@ export type EventStoreConnection = Readonly<{
 /**
  * One code path: with a connection string, connect to it (EventStoreDB/KurrentDB); without one, use the
  * embedded server on loopback through the same client. Only one process owns a data directory's SQLite log
- * (the server claims it in `server.json`): when another live process already serves it (`start:worker`
- * beside `start:api`, `projections:rebuild`, a standalone `npm run eventstore`), connect to that one.
+ * (an exclusive lock on it; the owner publishes its address in `server.json`): when another live process
+ * already serves it (`start:worker` beside `start:api`, `projections:rebuild`, a standalone `npm run
+ * eventstore`), connect to that one. A connection string may carry credentials (`esdb://user:pass@…`), which a
+ * secure (TLS) node requires.
  */
 export async function connectEventStore(options: {
   connectionString?: string;

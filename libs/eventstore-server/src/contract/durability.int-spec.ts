@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  AppendResult,
+  DeadlineExceededError,
+  EventStoreDBClient,
+  StreamDeletedError,
+  WrongExpectedVersionError,
+} from '@eventstore/db-client';
+import { AppendReq } from '@eventstore/db-client/generated/streams_pb';
+import { Empty, StreamIdentifier, UUID } from '@eventstore/db-client/generated/shared_pb';
+import * as grpc from '@grpc/grpc-js';
+import {
+  DataDirInUseError,
+  RunningEventStoreServer,
+  SERVER_FILE,
+  startEventStoreServer,
+} from '@tracker/eventstore-server';
+import {
+  grpcClientOf,
+  itNeedsOwnServer,
+  useTestEventStore,
+} from '@tracker/testing/eventstore/test-event-store';
+import { APPEND_PATHS, appendVia, readStreamEvents, revisionsOf, testEvents } from './contract-helpers';
+
+/**
+ * Durable appends with group commit, deadlines, and ownership of a data directory by an OS lock (issue 11).
+ */
+jest.setTimeout(30_000);
+const store = useTestEventStore();
+
+describe('group commit', () => {
+  it.each(APPEND_PATHS)(
+    'N appends sent at once through %s commit in fewer than N transactions, each with its own outcome',
+    async (path) => {
+      const client = store().client;
+      const taken = store().streamName('taken');
+      const dead = store().streamName('dead');
+      const shared = store().streamName('shared');
+      await client.appendToStream(taken, testEvents(2));
+      await client.appendToStream(dead, testEvents(1));
+      await client.tombstoneStream(dead);
+      const fresh = Array.from({ length: 10 }, () => store().streamName('fresh'));
+
+      const before = store().server!.writeTransactions;
+      const calls: { kind: 'fresh' | 'wev' | 'deleted' | 'shared'; result: Promise<AppendResult> }[] = [];
+      for (let i = 0; i < 10; i++) {
+        calls.push({
+          kind: 'fresh',
+          result: appendVia(path, client, fresh[i], testEvents(2), { expectedRevision: 'no_stream' }),
+        });
+        calls.push({
+          kind: 'wev',
+          result: appendVia(path, client, taken, testEvents(1), { expectedRevision: 7n }),
+        });
+        calls.push({ kind: 'shared', result: appendVia(path, client, shared, testEvents(1)) });
+        if (i % 2 === 0)
+          calls.push({ kind: 'deleted', result: appendVia(path, client, dead, testEvents(1)) });
+      }
+      const settled = await Promise.allSettled(calls.map((c) => c.result));
+      const transactions = store().server!.writeTransactions - before;
+      expect(transactions).toBeGreaterThan(0);
+      expect(transactions).toBeLessThan(calls.length);
+
+      settled.forEach((outcome, i) => {
+        switch (calls[i].kind) {
+          case 'fresh':
+            expect(outcome).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 1n } });
+            break;
+          case 'shared':
+            expect(outcome.status).toBe('fulfilled');
+            break;
+          case 'wev':
+            expect(outcome.status).toBe('rejected');
+            expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedVersionError);
+            expect((outcome as PromiseRejectedResult).reason).toMatchObject({ actualVersion: 1n });
+            break;
+          case 'deleted':
+            expect(outcome.status).toBe('rejected');
+            expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(StreamDeletedError);
+            break;
+        }
+      });
+      // The shared stream got each append exactly once, at a revision and position of its own.
+      const sharedResults = settled.flatMap((o, i) =>
+        calls[i].kind === 'shared' && o.status === 'fulfilled' ? [o.value] : [],
+      );
+      expect(sharedResults.map((r) => Number(r.nextExpectedRevision)).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 10 }, (_, i) => i),
+      );
+      const events = await readStreamEvents(client, shared);
+      expect(revisionsOf(events)).toEqual(Array.from({ length: 10 }, (_, i) => i));
+      for (const result of sharedResults) {
+        const event = events[Number(result.nextExpectedRevision)].event!;
+        expect(event.position).toEqual(result.position);
+      }
+      expect(revisionsOf(await readStreamEvents(client, taken))).toEqual([0, 1]);
+    },
+  );
+});
+
+describe('deadlines', () => {
+  it('BatchAppend: an append whose deadline passed before its commit is not written (DeadlineExceeded)', async () => {
+    const stream = store().streamName('late');
+    await expect(
+      store().client.appendToStream(stream, testEvents(1), { deadline: 0 }),
+    ).rejects.toBeInstanceOf(DeadlineExceededError);
+    await expect(readStreamEvents(store().client, stream)).rejects.toMatchObject({
+      type: 'stream-not-found',
+    });
+  });
+
+  it('Append: a call whose gRPC deadline expires before it completes writes nothing (DEADLINE_EXCEEDED)', async () => {
+    const stream = store().streamName('late-append');
+    const raw = await grpcClientOf(store().client, grpc.Client);
+    const options = new AppendReq.Options()
+      .setStreamIdentifier(new StreamIdentifier().setStreamName(Buffer.from(stream, 'utf8')))
+      .setAny(new Empty());
+    const message = new AppendReq.ProposedMessage()
+      .setId(new UUID().setString(randomUUID()))
+      .setData(Buffer.from('{}'))
+      .setCustomMetadata(Buffer.alloc(0));
+    message.getMetadataMap().set('type', 'Late').set('content-type', 'application/json');
+    const identity = (b: Buffer) => b;
+    // The deadline travels as the grpc-timeout header, set by hand: the client keeps no timer of its own, so
+    // only the server can end the call at the deadline.
+    const metadata = new grpc.Metadata();
+    metadata.set('grpc-timeout', '300m');
+    const error = await new Promise<grpc.ServiceError | null>((resolve) => {
+      const call = raw.makeClientStreamRequest(
+        '/event_store.client.streams.Streams/Append',
+        identity,
+        identity,
+        metadata,
+        {},
+        (e) => resolve(e),
+      );
+      call.on('error', () => undefined);
+      call.write(Buffer.from(new AppendReq().setOptions(options).serializeBinary()));
+      call.write(Buffer.from(new AppendReq().setProposedMessage(message).serializeBinary()));
+      // Completed only after the deadline.
+      setTimeout(() => call.end(), 600);
+    });
+    expect(error?.code).toBe(grpc.status.DEADLINE_EXCEEDED);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await expect(readStreamEvents(store().client, stream)).rejects.toMatchObject({
+      type: 'stream-not-found',
+    });
+  });
+});
+
+describe('ownership of a data directory', () => {
+  let dir: string;
+  const servers: RunningEventStoreServer[] = [];
+  const clients: EventStoreDBClient[] = [];
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'esdb-owner-'))));
+  afterEach(async () => {
+    await Promise.allSettled(clients.splice(0).map((c) => c.dispose()));
+    await Promise.allSettled(servers.splice(0).map((s) => s.close()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const start = async () => {
+    const server = await startEventStoreServer({ host: '127.0.0.1', port: 0, dataDir: dir });
+    servers.push(server);
+    return server;
+  };
+  const connect = (connectionString: string) => {
+    const client = EventStoreDBClient.connectionString(connectionString);
+    clients.push(client);
+    return client;
+  };
+
+  itNeedsOwnServer('a server.json naming a live foreign process (pid 1) does not stop a start', async () => {
+    const stale = {
+      pid: 1,
+      host: '127.0.0.1',
+      port: 2113,
+      connectionString: 'esdb://127.0.0.1:2113?tls=false',
+    };
+    writeFileSync(join(dir, SERVER_FILE), JSON.stringify(stale));
+    const server = await start();
+    const published = JSON.parse(readFileSync(join(dir, SERVER_FILE), 'utf8'));
+    expect(published).toEqual({
+      pid: process.pid,
+      host: '127.0.0.1',
+      port: server.port,
+      connectionString: server.connectionString,
+    });
+    await connect(server.connectionString).appendToStream('owned', testEvents(1));
+  });
+
+  itNeedsOwnServer(
+    'a second server on a live directory is refused, naming the owner, whom apps then reach',
+    async () => {
+      const owner = await start();
+      const refusal = await start().catch((error: unknown) => error);
+      expect(refusal).toBeInstanceOf(DataDirInUseError);
+      expect((refusal as DataDirInUseError).owner).toMatchObject({
+        pid: process.pid,
+        port: owner.port,
+        connectionString: owner.connectionString,
+      });
+      expect((refusal as Error).message).toContain(`process ${process.pid}`);
+      const client = connect((refusal as DataDirInUseError).owner.connectionString);
+      await client.appendToStream('through-the-owner', testEvents(2));
+      expect(revisionsOf(await readStreamEvents(client, 'through-the-owner'))).toEqual([0, 1]);
+    },
+  );
+});
