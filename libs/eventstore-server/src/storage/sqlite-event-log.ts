@@ -99,7 +99,9 @@ export const metastreamOf = (stream: string): string => `$$${stream}`;
 /**
  * The event log over SQLite: one table of events keyed by their position (a synthetic byte offset,
  * commit = prepare), unique per (stream, revision), with a per-stream event-id index for idempotency.
- * Every write is one transaction; reads are paged by the callers.
+ * Clients' writes go through `submit` (a group commit: one transaction and one WAL sync for every write queued
+ * in a turn, each in its own savepoint); the direct methods are one transaction each. Reads are paged by the
+ * callers, after `whenDurable`.
  */
 export class SqliteEventLog {
   readonly signal = new CommitSignal();
