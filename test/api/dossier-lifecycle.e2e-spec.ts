@@ -293,6 +293,24 @@ describe('refusals append nothing', () => {
   });
 });
 
+describe('the step types', () => {
+  it('serves every step type with its labels and fields, as the step modules declare them', async () => {
+    const res = await clerk().get('/api/step-types').expect(200);
+    const types = res.body.steps.map((s: { type: string }) => s.type);
+    expect(types).toHaveLength(16);
+    expect(types).toContain('correction-recorded');
+    const processed = res.body.steps.find((s: { type: string }) => s.type === 'processed');
+    expect(processed).toMatchObject({
+      event: 'DossierProcessed',
+      labels: { vi: 'Đã xử lý xong', en: 'processed' },
+      fields: { outcome: { kind: 'enum', required: true, values: ['approved', 'denied'] } },
+      form: true,
+    });
+    expect(res.body.events.DossierReceived).toEqual({ vi: 'Tiếp nhận hồ sơ', en: 'received' });
+    await api.http.get('/api/step-types').expect(401);
+  });
+});
+
 describe('who may do what', () => {
   it('answers 401 without or with an unknown token', async () => {
     await api.http.get('/api/units').expect(401);

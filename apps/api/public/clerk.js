@@ -1,27 +1,13 @@
-import { ApiFailure, api, el, fmtTime, localToIso, nowLocal, startPage } from './common.js';
+import { ApiFailure, api, el, fmtTime, localToIso, nowLocal, startPage, stepTypes } from './common.js';
 
 const who = await startPage('clerk.html');
 const receive = document.getElementById('receive');
 const stepForm = document.getElementById('step');
 
-// Which fields each step type carries (the API refuses the others): PRODUCT.md's table.
-const STEPS = {
-  'supplement-requested': ['Yêu cầu bổ sung', ['reason']],
-  'supplement-received': ['Nhận bổ sung', []],
-  transferred: ['Chuyển đơn vị khác', ['toUnitId', 'reason']],
-  processed: ['Đã xử lý xong', ['outcome']],
-  'result-returned': ['Đã trả kết quả', []],
-  'result-issued-electronically': ['Cấp kết quả điện tử', []],
-  'input-digitized': ['Số hóa đầu vào', ['reused', 'fromPersonalStore']],
-  'payment-requested': ['Yêu cầu thanh toán', ['amount']],
-  'paid-online': ['Thanh toán trực tuyến', ['amount', 'gateway']],
-  'paid-offline': ['Thanh toán trực tiếp', ['amount']],
-  'satisfaction-rated': ['Đánh giá hài lòng', ['satisfied']],
-  synced: ['Đồng bộ Cổng DVC quốc gia', []],
-  stopped: ['Dừng xử lý', ['reason']],
-  withdrawn: ['Công dân rút hồ sơ', ['reason']],
-  'apology-issued': ['Phiếu xin lỗi, hẹn lại (lãnh đạo)', ['reason', 'newDueAt', 'signedBy']],
-};
+// Which fields each step type carries (the API refuses the others), from the server's step modules.
+const STEPS = Object.fromEntries(
+  (await stepTypes()).steps.filter((s) => s.form).map((s) => [s.type, [s.labels.vi, Object.keys(s.fields)]]),
+);
 
 const [units, procedures] = await Promise.all([api('/api/units'), api('/api/procedures')]);
 const mine = who.role === 'admin' ? units : units.filter((u) => who.units.some((m) => m.unitId === u.unitId));

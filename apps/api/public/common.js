@@ -119,28 +119,15 @@ export function nowLocal(offsetMs = 0) {
   return d.toISOString().slice(0, 16);
 }
 
-export const STEP_LABEL = {
-  DossierReceived: 'Tiếp nhận hồ sơ (received)',
-  DossierTransferred: 'Chuyển xử lý (transferred)',
-  SupplementRequested: 'Yêu cầu bổ sung (supplement requested)',
-  SupplementReceived: 'Nhận hồ sơ bổ sung (supplement received)',
-  DossierProcessed: 'Đã xử lý xong (processed)',
-  ResultReturned: 'Đã trả kết quả (result returned)',
-  DossierStopped: 'Dừng xử lý (stopped)',
-  DossierWithdrawn: 'Công dân rút hồ sơ (withdrawn)',
-  DossierDueSoon: 'Sắp đến hạn (due soon)',
-  DossierBecameOverdue: 'Quá hạn (overdue)',
-  OverdueRetracted: 'Hủy ghi nhận quá hạn (overdue retracted)',
-  ApologyIssued: 'Phiếu xin lỗi, hẹn lại (apology)',
-  InputDigitized: 'Số hóa đầu vào (input digitized)',
-  ResultIssuedElectronically: 'Cấp kết quả điện tử (e-result)',
-  PaymentRequested: 'Yêu cầu thanh toán (payment requested)',
-  PaidOnline: 'Thanh toán trực tuyến (paid online)',
-  PaidOffline: 'Thanh toán trực tiếp (paid offline)',
-  SatisfactionRated: 'Đánh giá mức độ hài lòng (rated)',
-  DossierSynced: 'Đồng bộ Cổng DVC quốc gia (synced)',
-  CorrectionRecorded: 'Đính chính (correction)',
-};
+let stepTypesCache;
+/** The step types as the server's step modules declare them (labels, fields, whether the clerk form offers them). */
+export const stepTypes = () => (stepTypesCache ??= api('/api/step-types'));
+
+/** `{ EventType: 'Vietnamese label (english)' }` for every event of the dossier stream. */
+export async function stepLabels() {
+  const { events } = await stepTypes();
+  return Object.fromEntries(Object.entries(events).map(([type, l]) => [type, `${l.vi} (${l.en})`]));
+}
 
 export const ALERT_LABEL = {
   'due-soon-50': 'Đã dùng 50 % thời hạn',

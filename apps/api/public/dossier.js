@@ -1,6 +1,7 @@
-import { STATUS_LABEL, STEP_LABEL, api, el, fmtHours, fmtNum, fmtTime, startPage } from './common.js';
+import { STATUS_LABEL, api, el, fmtHours, fmtNum, fmtTime, startPage, stepLabels } from './common.js';
 
 await startPage('dossier.html');
+const STEP_LABEL = await stepLabels();
 const params = new URLSearchParams(location.search);
 const input = document.getElementById('code');
 const errorBox = document.getElementById('dossier-error');

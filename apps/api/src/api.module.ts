@@ -6,6 +6,7 @@ import { InfrastructureModule, InfrastructureOptions, TokenRegistry } from '@tra
 import { CatalogueHttpController } from './catalogue/catalogue.http.controller';
 import { DossierListHttpController } from './dossiers/dossier-list.http.controller';
 import { DossiersHttpController } from './dossiers/dossiers.http.controller';
+import { StepTypesHttpController } from './dossiers/step-types.http.controller';
 import { HealthHttpController } from './health/health.http.controller';
 import { AuthGuard, TOKEN_REGISTRY } from './http/auth.guard';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
@@ -34,6 +35,7 @@ export class ApiModule {
       controllers: [
         DossierListHttpController,
         DossiersHttpController,
+        StepTypesHttpController,
         CatalogueHttpController,
         HealthHttpController,
         AlertsHttpController,

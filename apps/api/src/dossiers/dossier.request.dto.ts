@@ -13,13 +13,19 @@ import {
   ValidateIf,
   ArrayMaxSize,
 } from 'class-validator';
-import { DOSSIER_STEP_TYPES, DossierStepType } from '@tracker/application';
+import {
+  DOSSIER_STEP_TYPES,
+  DOSSIER_STEPS,
+  dossierStep,
+  type DossierStepType,
+  type FieldSpec,
+} from '@tracker/domain';
 import { IsInstant } from '../http/instant.validator';
 import { ID_PATTERN } from '../catalogue/catalogue.request.dto';
 
 export const DOSSIER_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
 const CODE_MESSAGE = '$property must be 1-80 letters, digits, dots, dashes or underscores';
-const MAX_AMOUNT = 1e12; // VND; well above any fee, below float trouble.
+const MAX_AMOUNT = 1e12; // VND; well above any fee, below float trouble (as the steps' AMOUNT).
 
 export class DossierCodeParam {
   @Matches(DOSSIER_CODE, { message: CODE_MESSAGE })
@@ -63,18 +69,10 @@ export class ReceiveDossierRequest {
 export const STEP_TYPES = DOSSIER_STEP_TYPES;
 export type StepType = DossierStepType;
 
-const when =
-  (...types: StepType[]) =>
-  (o: RecordDossierStepRequest) =>
-    types.includes(o.type);
-const whenGiven =
-  (field: keyof RecordDossierStepRequest, ...types: StepType[]) =>
-  (o: RecordDossierStepRequest) =>
-    types.includes(o.type) && o[field] !== undefined;
-
 /**
  * `POST /api/dossiers/{code}/events`: one flat body; each type's fields are required for that type and
  * refused for the others (a field of another type is most likely a client bug, not something to ignore).
+ * The fields' rules are built below from the step modules' field specs (libs/domain/src/dossier/steps).
  */
 export class RecordDossierStepRequest {
   @IsIn(STEP_TYPES)
@@ -83,104 +81,67 @@ export class RecordDossierStepRequest {
   @IsInstant()
   occurredAt!: string;
 
-  // transferred
-  @ValidateIf(when('transferred'))
-  @Matches(ID_PATTERN, { message: 'toUnitId must be a unit id' })
-  toUnitId?: string;
-
-  // transferred, withdrawn (optional); supplement-requested, stopped, apology-issued, correction-recorded (required)
-  @ValidateIf(
-    (o: RecordDossierStepRequest) =>
-      ['supplement-requested', 'stopped', 'apology-issued', 'correction-recorded'].includes(o.type) ||
-      (['transferred', 'withdrawn'].includes(o.type) && o.reason !== undefined),
-  )
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(2000)
-  reason?: string;
-
-  // processed
-  @ValidateIf(when('processed'))
-  @IsIn(['approved', 'denied'])
-  outcome?: 'approved' | 'denied';
-
-  // apology-issued
-  @ValidateIf(when('apology-issued'))
-  @IsInstant()
-  newDueAt?: string;
-
-  @ValidateIf(when('apology-issued'))
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  signedBy?: string;
-
-  // input-digitized
-  @ValidateIf(whenGiven('reused', 'input-digitized'))
-  @IsBoolean()
-  reused?: boolean;
-
-  @ValidateIf(whenGiven('fromPersonalStore', 'input-digitized'))
-  @IsBoolean()
-  fromPersonalStore?: boolean;
-
-  @ValidateIf(whenGiven('documents', 'input-digitized'))
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @MaxLength(500, { each: true })
-  documents?: string[];
-
-  // payment-requested, paid-online, paid-offline
-  @ValidateIf(when('payment-requested', 'paid-online', 'paid-offline'))
-  @IsInt()
-  @Min(0)
-  @Max(MAX_AMOUNT)
-  amount?: number;
-
-  @ValidateIf(when('paid-online'))
-  @IsIn(['national', 'provincial'])
-  gateway?: 'national' | 'provincial';
-
-  // satisfaction-rated
-  @ValidateIf(when('satisfaction-rated'))
-  @IsBoolean()
-  satisfied?: boolean;
-
-  // correction-recorded
-  @ValidateIf(when('correction-recorded'))
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
-  field?: string;
-
-  @ValidateIf(when('correction-recorded'))
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  approvedBy?: string;
-
-  @ValidateIf(when('correction-recorded'))
-  @IsNotEmpty({ message: 'value is required for correction-recorded' })
-  value?: unknown;
+  [field: string]: unknown;
 }
 
-/** Fields each step type accepts, beyond type and occurredAt; anything else is refused with a 400. */
-export const FIELDS_OF: Record<StepType, readonly string[]> = {
-  transferred: ['toUnitId', 'reason'],
-  'supplement-requested': ['reason'],
-  'supplement-received': [],
-  processed: ['outcome'],
-  'result-returned': [],
-  stopped: ['reason'],
-  withdrawn: ['reason'],
-  'apology-issued': ['reason', 'newDueAt', 'signedBy'],
-  'input-digitized': ['reused', 'fromPersonalStore', 'documents'],
-  'result-issued-electronically': [],
-  'payment-requested': ['amount'],
-  'paid-online': ['amount', 'gateway'],
-  'paid-offline': ['amount'],
-  'satisfaction-rated': ['satisfied'],
-  synced: [],
-  'correction-recorded': ['field', 'reason', 'approvedBy', 'value'],
-};
+/** class-validator's rules for one field spec, in the order they report. */
+function rulesOf(name: string, spec: FieldSpec, requiredIn: readonly string[]): PropertyDecorator[] {
+  switch (spec.kind) {
+    case 'text':
+      return [IsString(), IsNotEmpty(), MaxLength(spec.maxLength)];
+    case 'unit-id':
+      return [Matches(ID_PATTERN, { message: `${name} must be a unit id` })];
+    case 'enum':
+      return [IsIn([...spec.values])];
+    case 'instant':
+      return [IsInstant()];
+    case 'boolean':
+      return [IsBoolean()];
+    case 'amount':
+      return [IsInt(), Min(spec.min), Max(spec.max)];
+    case 'text-list':
+      return [
+        IsArray(),
+        ArrayMaxSize(spec.maxItems),
+        IsString({ each: true }),
+        MaxLength(spec.maxLength, { each: true }),
+      ];
+    case 'json':
+      return [IsNotEmpty({ message: `${name} is required for ${requiredIn.join(', ')}` })];
+  }
+}
+
+/** Each field once, with the types that require it and those that merely accept it. One field name means
+ * one rule: two steps declaring it differently is a mistake in the step modules. */
+function fieldTable(): Map<string, { spec: FieldSpec; required: string[]; optional: string[] }> {
+  const table = new Map<string, { spec: FieldSpec; required: string[]; optional: string[] }>();
+  for (const step of DOSSIER_STEPS) {
+    for (const [name, spec] of Object.entries(step.fields)) {
+      const row = table.get(name) ?? { spec, required: [], optional: [] };
+      if (JSON.stringify({ ...row.spec, required: 0 }) !== JSON.stringify({ ...spec, required: 0 })) {
+        throw new Error(`step field ${name} is declared with two different rules (${step.type})`);
+      }
+      (spec.required ? row.required : row.optional).push(step.type);
+      table.set(name, row);
+    }
+  }
+  return table;
+}
+
+for (const [name, { spec, required, optional }] of fieldTable()) {
+  const applies = ValidateIf(
+    (o: RecordDossierStepRequest) =>
+      required.includes(o.type) || (optional.includes(o.type) && o[name] !== undefined),
+  );
+  // Decorators apply bottom-up: register them as written above a property would.
+  for (const rule of [applies, ...rulesOf(name, spec, required)].reverse()) {
+    rule(RecordDossierStepRequest.prototype, name);
+  }
+}
+
+/** The body's fields that its type does not accept (beyond type and occurredAt); refused with a 400. */
+export const foreignFields = (body: RecordDossierStepRequest): string[] =>
+  Object.keys(body).filter(
+    (k) =>
+      k !== 'type' && k !== 'occurredAt' && !(k in dossierStep(body.type).fields) && body[k] !== undefined,
+  );

@@ -13,7 +13,7 @@ import type { IdempotentRequest } from '../http/idempotency.interceptor';
 import type { Principal } from '@tracker/infrastructure';
 import {
   DossierCodeParam,
-  FIELDS_OF,
+  foreignFields,
   ReceiveDossierRequest,
   RecordDossierStepRequest,
 } from './dossier.request.dto';
@@ -45,13 +45,7 @@ export class DossiersHttpController {
     @CurrentPrincipal() caller: Principal,
     @Req() req: IdempotentRequest,
   ) {
-    const foreign = Object.keys(body).filter(
-      (k) =>
-        k !== 'type' &&
-        k !== 'occurredAt' &&
-        !FIELDS_OF[body.type].includes(k) &&
-        body[k as keyof typeof body] !== undefined,
-    );
+    const foreign = foreignFields(body);
     if (foreign.length) {
       throw new ApiError(
         400,

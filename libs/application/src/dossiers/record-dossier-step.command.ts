@@ -1,46 +1,12 @@
 import { Command } from '@nestjs/cqrs';
-import type { DossierStatus } from '@tracker/domain';
+import type { DossierStatus, DossierStepType, StepInput } from '@tracker/domain';
 import type { RequestContext } from '../access/caller';
 
-export const DOSSIER_STEP_TYPES = [
-  'transferred',
-  'supplement-requested',
-  'supplement-received',
-  'processed',
-  'result-returned',
-  'stopped',
-  'withdrawn',
-  'apology-issued',
-  'input-digitized',
-  'result-issued-electronically',
-  'payment-requested',
-  'paid-online',
-  'paid-offline',
-  'satisfaction-rated',
-  'synced',
-  'correction-recorded',
-] as const;
-export type DossierStepType = (typeof DOSSIER_STEP_TYPES)[number];
+export { DOSSIER_STEP_TYPES, type DossierStepType } from '@tracker/domain';
 
-/** A step as `POST /api/dossiers/{code}/events` carries it, already validated at the edge. */
-export type DossierStepInput = Readonly<{
-  type: DossierStepType;
-  occurredAt: string;
-  toUnitId?: string;
-  reason?: string;
-  outcome?: 'approved' | 'denied';
-  newDueAt?: string;
-  signedBy?: string;
-  reused?: boolean;
-  fromPersonalStore?: boolean;
-  documents?: string[];
-  amount?: number;
-  gateway?: 'national' | 'provincial';
-  satisfied?: boolean;
-  field?: string;
-  approvedBy?: string;
-  value?: unknown;
-}>;
+/** A step as `POST /api/dossiers/{code}/events` carries it, already validated at the edge against its step
+ * module's field specs: type, occurredAt and that type's fields. */
+export type DossierStepInput = StepInput & Readonly<{ type: DossierStepType }>;
 
 export type RecordDossierStepResult = Readonly<{ status: DossierStatus; revision: number }>;
 

@@ -6,6 +6,7 @@ import {
   DossierCommand,
   DomainError,
   dossierDecider,
+  dossierStep,
   dossierStreamName,
   isDossier,
 } from '@tracker/domain';
@@ -44,9 +45,7 @@ export class RecordDossierStepHandler implements ICommandHandler<
         'an apology is signed by the head of the unit (supervisor)',
       );
     }
-    if (step.type === 'transferred' && !(await this.catalogue.unit(step.toUnitId!))) {
-      throw new DomainError('UNIT_NOT_FOUND', 'rule', `no unit ${step.toUnitId}`, { field: 'toUnitId' });
-    }
+    await this.checkUnits(step);
     const now = this.clock.now().toISOString();
     const result = await handleCommand(
       this.store,
@@ -65,80 +64,23 @@ export class RecordDossierStepHandler implements ICommandHandler<
     return { status: result.state.status, revision: Number(result.revision) };
   }
 
+  /** The step's module maps the input to its command; the handler fetches what the module says it needs. */
   private async toDomain(step: DossierStepInput, meta: CommandMeta, state: Dossier): Promise<DossierCommand> {
-    switch (step.type) {
-      case 'transferred':
-        return {
-          type: 'TransferDossier',
-          data: { ...meta, toUnitId: step.toUnitId!, ...opt('reason', step.reason) },
-        };
-      case 'supplement-requested':
-        return { type: 'RequestSupplement', data: { ...meta, reason: step.reason! } };
-      case 'supplement-received':
-        return { type: 'ReceiveSupplement', data: meta };
-      case 'processed':
-        return { type: 'RecordProcessing', data: { ...meta, outcome: step.outcome! } };
-      case 'result-returned':
-        return { type: 'ReturnResult', data: meta };
-      case 'stopped':
-        return { type: 'StopDossier', data: { ...meta, reason: step.reason! } };
-      case 'withdrawn':
-        return { type: 'WithdrawDossier', data: { ...meta, ...opt('reason', step.reason) } };
-      case 'apology-issued':
-        return {
-          type: 'IssueApology',
-          data: {
-            ...meta,
-            reason: step.reason!,
-            newDueAt: step.newDueAt!,
-            signedBy: step.signedBy!,
-            // Judged against the calendar in force when the dossier was received.
-            calendar: await this.calendars.atVersion(state.calendarVersion),
-          },
-        };
-      case 'input-digitized':
-        return {
-          type: 'RecordInputDigitized',
-          data: {
-            ...meta,
-            ...opt('reused', step.reused),
-            ...opt('fromPersonalStore', step.fromPersonalStore),
-            ...opt('documents', step.documents),
-          },
-        };
-      case 'result-issued-electronically':
-        return { type: 'RecordElectronicResult', data: meta };
-      case 'payment-requested':
-        return { type: 'RequestPayment', data: { ...meta, amount: step.amount! } };
-      case 'paid-online':
-        return {
-          type: 'RecordOnlinePayment',
-          data: { ...meta, amount: step.amount!, gateway: step.gateway! },
-        };
-      case 'paid-offline':
-        return { type: 'RecordOfflinePayment', data: { ...meta, amount: step.amount! } };
-      case 'satisfaction-rated':
-        return { type: 'RecordSatisfaction', data: { ...meta, satisfied: step.satisfied! } };
-      case 'synced':
-        return { type: 'RecordSync', data: meta };
-      case 'correction-recorded':
-        return {
-          type: 'RecordCorrection',
-          data: {
-            ...meta,
-            field: step.field!,
-            value: step.value,
-            reason: step.reason!,
-            approvedBy: step.approvedBy!,
-          },
-        };
-      default: {
-        const never: never = step.type;
-        throw new Error(`unknown step ${String(never)}`);
+    const module = dossierStep(step.type);
+    // Judged against the calendar in force when the dossier was received.
+    const calendar = module.needs.includes('calendar')
+      ? await this.calendars.atVersion(state.calendarVersion)
+      : undefined;
+    return module.toCommand(step, meta, calendar ? { calendar } : {});
+  }
+
+  /** Every unit a step names must exist in the catalogue. */
+  private async checkUnits(step: DossierStepInput): Promise<void> {
+    for (const [field, spec] of Object.entries(dossierStep(step.type).fields)) {
+      const id = step[field];
+      if (spec.kind === 'unit-id' && typeof id === 'string' && !(await this.catalogue.unit(id))) {
+        throw new DomainError('UNIT_NOT_FOUND', 'rule', `no unit ${id}`, { field });
       }
     }
   }
 }
-
-const opt = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
-  (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };

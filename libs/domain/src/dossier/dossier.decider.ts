@@ -3,15 +3,9 @@
 // inserted where it happened and the whole timeline is replayed through one lifecycle machine: the step is
 // accepted when it is legal there and everything after it stays legal. A recorded overdue that the new
 // picture contradicts is retracted in the same decision.
-import { computeDueAt, latestApologyAt, type Instant } from '../calendar';
+import { computeDueAt, type Instant } from '../calendar';
 import type { Decider } from '../core/event-sourcing.types';
-import type {
-  DossierCommand,
-  FlagDueSoon,
-  FlagOverdue,
-  IssueApology,
-  ReceiveDossier,
-} from './dossier.commands';
+import type { DossierCommand, FlagDueSoon, FlagOverdue, ReceiveDossier } from './dossier.commands';
 import { dossierError } from './dossier.errors';
 import type {
   DossierBecameOverdue,
@@ -32,6 +26,8 @@ import {
   replay,
   type LifecycleView,
 } from './dossier.timeline';
+import { stepOfCommand, stepOfEvent, type DossierStep } from './steps';
+import { optional, requireText } from './steps/step';
 
 /// State
 
@@ -161,10 +157,6 @@ const formatDue = (state: Dossier, ms: number): Instant =>
 
 /// Facts comparison (a repeated command decides nothing)
 
-/** Keys the decider derives from the state rather than from the command. */
-const DERIVED_KEYS: Partial<Record<DossierEvent['type'], readonly string[]>> = {
-  DossierTransferred: ['fromUnitId'],
-};
 const INSTANT_KEYS = new Set(['occurredAt', 'receivedAt', 'dueAt', 'newDueAt']);
 
 const stable = (value: unknown): string =>
@@ -190,7 +182,7 @@ export function sameFacts(
   ignore: readonly string[] = [],
 ): boolean {
   if (recorded.type !== candidate.type) return false;
-  const skip = new Set([...(DERIVED_KEYS[candidate.type] ?? []), ...ignore]);
+  const skip = new Set([...(stepOfEvent(candidate.type)?.derivedKeys ?? []), ...ignore]);
   const a = recorded.data as Record<string, unknown>;
   const b = candidate.data as Record<string, unknown>;
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
@@ -198,20 +190,6 @@ export function sameFacts(
 }
 
 /// Decide
-
-const required = (value: unknown, field: string): void => {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw dossierError('MISSING_FIELD', `${field} is required`, { field });
-  }
-};
-const positiveAmount = (amount: unknown): number => {
-  if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0) {
-    throw dossierError('INVALID_AMOUNT', 'amount must be a number above 0', { amount });
-  }
-  return amount;
-};
-const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
-  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
 
 function receive(command: ReceiveDossier, state: DossierState): DossierEvent[] {
   const d = command.data;
@@ -232,9 +210,9 @@ function receive(command: ReceiveDossier, state: DossierState): DossierEvent[] {
       },
     );
   }
-  required(d.code, 'code');
-  required(d.unitId, 'unitId');
-  required(d.procedureCode, 'procedureCode');
+  requireText(d.code, 'code');
+  requireText(d.unitId, 'unitId');
+  requireText(d.procedureCode, 'procedureCode');
   const at = instantMs(d.occurredAt);
   const receivedMs = instantMs(d.receivedAt, 'receivedAt');
   if (receivedMs !== at) throw dossierError('RECEIVED_AT_MISMATCH', 'receivedAt must equal occurredAt');
@@ -279,124 +257,17 @@ function receivedData(d: ReceiveDossier['data'], dueAt: Instant | undefined): Do
   };
 }
 
-/** Steps recorded at most once: a different second one is a conflict. */
-const ONCE: Partial<
-  Record<DossierEvent['type'], 'STEP_ALREADY_RECORDED' | 'APOLOGY_ALREADY_ISSUED' | 'DOSSIER_FINISHED'>
-> = {
-  DossierProcessed: 'STEP_ALREADY_RECORDED',
-  ResultReturned: 'STEP_ALREADY_RECORDED',
-  ResultIssuedElectronically: 'STEP_ALREADY_RECORDED',
-  ApologyIssued: 'APOLOGY_ALREADY_ISSUED',
-  DossierStopped: 'DOSSIER_FINISHED',
-  DossierWithdrawn: 'DOSSIER_FINISHED',
-};
+type StepCommand = Exclude<DossierCommand, ReceiveDossier | FlagDueSoon | FlagOverdue>;
 
-/** The event a (non-system, non-receipt) command asks for, before any state is consulted. */
-function requestedEvent(
-  command: Exclude<DossierCommand, ReceiveDossier | FlagDueSoon | FlagOverdue>,
-): DossierEvent {
-  const { occurredAt } = command.data;
-  switch (command.type) {
-    case 'TransferDossier':
-      required(command.data.toUnitId, 'toUnitId');
-      return {
-        type: 'DossierTransferred',
-        data: {
-          occurredAt,
-          fromUnitId: '',
-          toUnitId: command.data.toUnitId,
-          ...optional('reason', command.data.reason),
-        },
-      };
-    case 'RequestSupplement':
-      required(command.data.reason, 'reason');
-      return { type: 'SupplementRequested', data: { occurredAt, reason: command.data.reason } };
-    case 'ReceiveSupplement':
-      return { type: 'SupplementReceived', data: { occurredAt } };
-    case 'RecordProcessing':
-      if (command.data.outcome !== 'approved' && command.data.outcome !== 'denied') {
-        throw dossierError('MISSING_FIELD', "outcome must be 'approved' or 'denied'", { field: 'outcome' });
-      }
-      return { type: 'DossierProcessed', data: { occurredAt, outcome: command.data.outcome } };
-    case 'ReturnResult':
-      return { type: 'ResultReturned', data: { occurredAt } };
-    case 'StopDossier':
-      required(command.data.reason, 'reason');
-      return { type: 'DossierStopped', data: { occurredAt, reason: command.data.reason } };
-    case 'WithdrawDossier':
-      return { type: 'DossierWithdrawn', data: { occurredAt, ...optional('reason', command.data.reason) } };
-    case 'IssueApology':
-      required(command.data.reason, 'reason');
-      required(command.data.signedBy, 'signedBy');
-      instantMs(command.data.newDueAt, 'newDueAt');
-      return {
-        type: 'ApologyIssued',
-        data: {
-          occurredAt,
-          reason: command.data.reason,
-          newDueAt: command.data.newDueAt,
-          signedBy: command.data.signedBy,
-        },
-      };
-    case 'RecordInputDigitized':
-      return {
-        type: 'InputDigitized',
-        data: {
-          occurredAt,
-          reused: command.data.reused === true,
-          fromPersonalStore: command.data.fromPersonalStore === true,
-          ...optional('documents', command.data.documents),
-        },
-      };
-    case 'RecordElectronicResult':
-      return { type: 'ResultIssuedElectronically', data: { occurredAt } };
-    case 'RequestPayment':
-      return { type: 'PaymentRequested', data: { occurredAt, amount: positiveAmount(command.data.amount) } };
-    case 'RecordOnlinePayment':
-      if (command.data.gateway !== 'national' && command.data.gateway !== 'provincial') {
-        throw dossierError('MISSING_FIELD', "gateway must be 'national' or 'provincial'", {
-          field: 'gateway',
-        });
-      }
-      return {
-        type: 'PaidOnline',
-        data: { occurredAt, amount: positiveAmount(command.data.amount), gateway: command.data.gateway },
-      };
-    case 'RecordOfflinePayment':
-      return { type: 'PaidOffline', data: { occurredAt, amount: positiveAmount(command.data.amount) } };
-    case 'RecordSatisfaction':
-      if (typeof command.data.satisfied !== 'boolean') {
-        throw dossierError('MISSING_FIELD', 'satisfied must be true or false', { field: 'satisfied' });
-      }
-      return { type: 'SatisfactionRated', data: { occurredAt, satisfied: command.data.satisfied } };
-    case 'RecordSync':
-      return { type: 'DossierSynced', data: { occurredAt } };
-    case 'RecordCorrection':
-      required(command.data.field, 'field');
-      required(command.data.reason, 'reason');
-      required(command.data.approvedBy, 'approvedBy');
-      return {
-        type: 'CorrectionRecorded',
-        data: {
-          occurredAt,
-          field: command.data.field,
-          value: command.data.value,
-          reason: command.data.reason,
-          approvedBy: command.data.approvedBy,
-        },
-      };
-    default: {
-      const _exhaustive: never = command;
-      return _exhaustive;
-    }
-  }
+/** The module of a step command (every non-receipt, non-system command has one). */
+function stepOf(command: StepCommand): DossierStep {
+  const step = stepOfCommand(command.type);
+  if (!step) throw new Error(`no step module for ${command.type}`);
+  return step;
 }
 
 /** Record one step: validate it where it happened, then retract what it disproves. */
-function recordStep(
-  command: Exclude<DossierCommand, ReceiveDossier | FlagDueSoon | FlagOverdue>,
-  state: Dossier,
-): DossierEvent[] {
+function recordStep(command: StepCommand, state: Dossier): DossierEvent[] {
   if (command.type === 'IssueApology' && command.data.actor?.role !== 'supervisor') {
     throw dossierError(
       'APOLOGY_NOT_BY_SUPERVISOR',
@@ -406,7 +277,8 @@ function recordStep(
       },
     );
   }
-  let event = requestedEvent(command);
+  const step = stepOf(command);
+  let event = step.toEvent(command);
   const at = instantMs(command.data.occurredAt);
   const nowMs = instantMs(command.data.now, 'now');
   if (at > nowMs) {
@@ -423,7 +295,7 @@ function recordStep(
   }
   if (state.timeline.some((e) => sameFacts(e.event, event))) return []; // a repeat: already recorded
 
-  const once = ONCE[event.type];
+  const once = step.once;
   const earlier = once && state.timeline.find((e) => e.event.type === event.type);
   if (once && earlier) {
     throw dossierError(once, `${event.type} was already recorded with other facts`, {
@@ -435,10 +307,7 @@ function recordStep(
   }
 
   const index = insertionIndex(state.timeline, at);
-  if (event.type === 'DossierTransferred') {
-    const before = replay(state.timeline.slice(0, index)).view;
-    event = { ...event, data: { ...event.data, fromUnitId: before.currentUnitId } };
-  }
+  if (step.derivedKeys.length > 0) event = step.complete(event, replay(state.timeline.slice(0, index)).view);
   const entry = entryOf(event, state.eventCount);
   const timeline = insertEntry(state.timeline, entry);
 
@@ -459,27 +328,10 @@ function recordStep(
       },
     );
   }
-  if (command.type === 'IssueApology') checkApologyTiming(command, state, at);
+  step.check(command, { state, atMs: at, dueThen: formatDue(state, dossierAt(state, at).effectiveDueMs) });
 
   const next = evolve(state, event) as Dossier;
   return [event, ...retractions(next, command.data.occurredAt)];
-}
-
-function checkApologyTiming(command: IssueApology, state: Dossier, at: number): void {
-  const due = formatDue(state, dossierAt(state, at).effectiveDueMs);
-  const latest = latestApologyAt(due, command.data.calendar);
-  if (at > instantMs(latest, 'latestApologyAt')) {
-    throw dossierError('APOLOGY_TOO_LATE', `an apology is due at the latest one working day before ${due}`, {
-      dueAt: due,
-      latestApologyAt: latest,
-    });
-  }
-  if (instantMs(command.data.newDueAt, 'newDueAt') <= instantMs(due, 'dueAt')) {
-    throw dossierError('NEW_DUE_NOT_AFTER_DUE', 'the new due date must lie after the due date', {
-      dueAt: due,
-      newDueAt: command.data.newDueAt,
-    });
-  }
 }
 
 function retractions(state: Dossier, occurredAt: Instant): OverdueRetracted[] {

@@ -3,6 +3,24 @@
 // system states it); recording order and occurredAt order may differ (late facts, see PRODUCT.md).
 import type { Instant, TimeLimit } from '../calendar';
 import type { Event } from '../core/event-sourcing.types';
+import type {
+  ApologyIssued,
+  CorrectionRecorded,
+  DossierProcessed,
+  DossierStopped,
+  DossierSynced,
+  DossierTransferred,
+  DossierWithdrawn,
+  InputDigitized,
+  PaidOffline,
+  PaidOnline,
+  PaymentRequested,
+  ResultIssuedElectronically,
+  ResultReturned,
+  SatisfactionRated,
+  SupplementReceived,
+  SupplementRequested,
+} from './steps';
 
 export type Channel = 'in-person' | 'postal' | 'online';
 /** Online level of a dossier received online: toàn trình (full) or một phần (partial). */
@@ -45,16 +63,6 @@ export type DossierReceived = Event<
     occurredAt: Instant;
   }
 >;
-export type DossierTransferred = Event<
-  'DossierTransferred',
-  { occurredAt: Instant; fromUnitId: string; toUnitId: string; reason?: string }
->;
-export type SupplementRequested = Event<'SupplementRequested', { occurredAt: Instant; reason: string }>;
-export type SupplementReceived = Event<'SupplementReceived', { occurredAt: Instant }>;
-export type DossierProcessed = Event<'DossierProcessed', { occurredAt: Instant; outcome: ProcessingOutcome }>;
-export type ResultReturned = Event<'ResultReturned', { occurredAt: Instant }>;
-export type DossierStopped = Event<'DossierStopped', { occurredAt: Instant; reason: string }>;
-export type DossierWithdrawn = Event<'DossierWithdrawn', { occurredAt: Instant; reason?: string }>;
 /** System: an alert stage was reached. `dueAt` is the effective due instant the alert is for. */
 export type DossierDueSoon = Event<
   'DossierDueSoon',
@@ -66,28 +74,6 @@ export type DossierBecameOverdue = Event<'DossierBecameOverdue', { occurredAt: I
 export type OverdueRetracted = Event<
   'OverdueRetracted',
   { occurredAt: Instant; dueAt: Instant; why: OverdueRetractionReason }
->;
-export type ApologyIssued = Event<
-  'ApologyIssued',
-  { occurredAt: Instant; reason: string; newDueAt: Instant; signedBy: string }
->;
-export type InputDigitized = Event<
-  'InputDigitized',
-  { occurredAt: Instant; reused: boolean; fromPersonalStore: boolean; documents?: readonly string[] }
->;
-export type ResultIssuedElectronically = Event<'ResultIssuedElectronically', { occurredAt: Instant }>;
-export type PaymentRequested = Event<'PaymentRequested', { occurredAt: Instant; amount: number }>;
-export type PaidOnline = Event<
-  'PaidOnline',
-  { occurredAt: Instant; amount: number; gateway: PaymentGateway }
->;
-export type PaidOffline = Event<'PaidOffline', { occurredAt: Instant; amount: number }>;
-export type SatisfactionRated = Event<'SatisfactionRated', { occurredAt: Instant; satisfied: boolean }>;
-export type DossierSynced = Event<'DossierSynced', { occurredAt: Instant }>;
-/** Facts are never overwritten: a correction is recorded beside them. */
-export type CorrectionRecorded = Event<
-  'CorrectionRecorded',
-  { occurredAt: Instant; field: string; value: unknown; reason: string; approvedBy: string }
 >;
 
 export type DossierEvent =
@@ -113,28 +99,5 @@ export type DossierEvent =
   | CorrectionRecorded;
 
 export type DossierEventType = DossierEvent['type'];
-
-export const DOSSIER_EVENT_TYPES: readonly DossierEventType[] = [
-  'DossierReceived',
-  'DossierTransferred',
-  'SupplementRequested',
-  'SupplementReceived',
-  'DossierProcessed',
-  'ResultReturned',
-  'DossierStopped',
-  'DossierWithdrawn',
-  'DossierDueSoon',
-  'DossierBecameOverdue',
-  'OverdueRetracted',
-  'ApologyIssued',
-  'InputDigitized',
-  'ResultIssuedElectronically',
-  'PaymentRequested',
-  'PaidOnline',
-  'PaidOffline',
-  'SatisfactionRated',
-  'DossierSynced',
-  'CorrectionRecorded',
-];
 
 export const dossierStreamName = (code: string): string => `dossier-${code}`;

@@ -3,6 +3,7 @@ export * from './dossier.commands';
 export * from './dossier.state';
 export * from './dossier.errors';
 export * from './dossier.on-time';
+export * from './steps';
 export { instantMs, instantFromMs } from './dossier.time';
 export { isSystemEvent, POST_FINISH_EVENT_TYPES, type LifecycleView } from './dossier.timeline';
 export {

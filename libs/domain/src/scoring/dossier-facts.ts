@@ -4,6 +4,8 @@
 // late fact recorded out of occurredAt order yields the same facts as the events in occurredAt order.
 import type { DossierEvent, DossierEventType, DossierOnlineLevel } from '../dossier/dossier.events';
 import { instantMs } from '../dossier/dossier.time';
+import { DOSSIER_STEPS, stepOfEvent } from '../dossier/steps';
+import { first } from '../dossier/steps/facts-fold';
 
 /** A rating: when (epoch ms) and whether satisfied. */
 export type RatingFact = { at: number; satisfied: boolean };
@@ -62,50 +64,16 @@ export const initialFacts = (code: string): DossierFacts => ({
   ratings: [],
 });
 
-/** The event types that change facts: a projection's `canHandle`. Others (transfers, apologies, alerts,
- * overdue records and retractions, offline payments, corrections) do not affect method v1. */
+/** The event types that change facts: a projection's `canHandle`. The receipt and every step whose module
+ * declares a facts fold; the others (transfers, apologies, alerts, overdue records and retractions, offline
+ * payments, corrections) do not affect method v1. */
 export const DOSSIER_FACTS_EVENT_TYPES: readonly DossierEventType[] = [
   'DossierReceived',
-  'SupplementRequested',
-  'SupplementReceived',
-  'DossierProcessed',
-  'ResultReturned',
-  'DossierStopped',
-  'DossierWithdrawn',
-  'InputDigitized',
-  'ResultIssuedElectronically',
-  'PaymentRequested',
-  'PaidOnline',
-  'SatisfactionRated',
-  'DossierSynced',
+  ...DOSSIER_STEPS.filter((s) => s.facts !== null).map((s) => s.event),
 ];
 
 export const canHandleFacts = (type: string): boolean =>
   (DOSSIER_FACTS_EVENT_TYPES as readonly string[]).includes(type);
-
-const first = (current: number | null, at: number): number =>
-  current === null || at < current ? at : current;
-
-/** Insert keeping ascending order (equal instants: after the existing ones; the result is the same). */
-const insertSorted = (list: readonly number[], at: number): number[] => {
-  const out = list.slice();
-  let i = out.length;
-  while (i > 0 && out[i - 1] > at) i--;
-  out.splice(i, 0, at);
-  return out;
-};
-
-/** Ratings sorted by instant; on a tie an unsatisfied rating sorts after a satisfied one, so "the latest
- * rating" does not depend on recording order (and the doubtful case counts against the unit). */
-const insertRating = (list: readonly RatingFact[], r: RatingFact): RatingFact[] => {
-  const after = (a: RatingFact, b: RatingFact): boolean =>
-    a.at > b.at || (a.at === b.at && !a.satisfied && b.satisfied);
-  const out = list.slice();
-  let i = out.length;
-  while (i > 0 && after(out[i - 1], r)) i--;
-  out.splice(i, 0, r);
-  return out;
-};
 
 /**
  * Pure: the facts after one event. Applied in recording order by the projection; the result does not
@@ -113,69 +81,24 @@ const insertRating = (list: readonly RatingFact[], r: RatingFact): RatingFact[] 
  * method v1 (a correction's field/value is free text; scoring it is a later method version's decision).
  */
 export function evolveFacts(facts: DossierFacts, event: DossierEvent): DossierFacts {
-  switch (event.type) {
-    case 'DossierReceived': {
-      const d = event.data;
-      const receivedAt = instantMs(d.receivedAt, 'receivedAt');
-      return {
-        ...facts,
-        code: d.code,
-        unitId: d.unitId,
-        procedureCode: d.procedureCode,
-        requiresWrittenResult: d.procedure.requiresWrittenResult,
-        online: d.channel === 'online',
-        onlineLevel: d.channel === 'online' ? (d.onlineLevel ?? null) : null,
-        receivedAt,
-        dueAt: instantMs(d.dueAt, 'dueAt'),
-        feeAt: d.feeAmount > 0 ? first(facts.feeAt, receivedAt) : facts.feeAt,
-      };
-    }
-    case 'SupplementRequested':
-      return { ...facts, supplementRequestedAt: insertSorted(facts.supplementRequestedAt, at(event)) };
-    case 'SupplementReceived':
-      return { ...facts, supplementReceivedAt: insertSorted(facts.supplementReceivedAt, at(event)) };
-    case 'DossierProcessed':
-    case 'ResultReturned':
-    case 'DossierStopped':
-    case 'DossierWithdrawn':
-      return { ...facts, finishedAt: first(facts.finishedAt, at(event)) };
-    case 'InputDigitized': {
-      const t = at(event);
-      return {
-        ...facts,
-        digitizedAt: first(facts.digitizedAt, t),
-        reusedAt: event.data.reused ? first(facts.reusedAt, t) : facts.reusedAt,
-        personalStoreAt: event.data.fromPersonalStore
-          ? first(facts.personalStoreAt, t)
-          : facts.personalStoreAt,
-      };
-    }
-    case 'ResultIssuedElectronically':
-      return { ...facts, eResultAt: first(facts.eResultAt, at(event)) };
-    case 'PaymentRequested':
-      return event.data.amount > 0 ? { ...facts, feeAt: first(facts.feeAt, at(event)) } : facts;
-    case 'PaidOnline':
-      return { ...facts, paidOnlineAt: first(facts.paidOnlineAt, at(event)) };
-    case 'SatisfactionRated':
-      return {
-        ...facts,
-        ratings: insertRating(facts.ratings, { at: at(event), satisfied: event.data.satisfied }),
-      };
-    case 'DossierSynced':
-      return { ...facts, syncedAt: first(facts.syncedAt, at(event)) };
-    case 'DossierTransferred':
-    case 'DossierDueSoon':
-    case 'DossierBecameOverdue':
-    case 'OverdueRetracted':
-    case 'ApologyIssued':
-    case 'PaidOffline':
-    case 'CorrectionRecorded':
-      return facts;
-    default: {
-      const _exhaustive: never = event;
-      return _exhaustive;
-    }
+  if (event.type === 'DossierReceived') {
+    const d = event.data;
+    const receivedAt = instantMs(d.receivedAt, 'receivedAt');
+    return {
+      ...facts,
+      code: d.code,
+      unitId: d.unitId,
+      procedureCode: d.procedureCode,
+      requiresWrittenResult: d.procedure.requiresWrittenResult,
+      online: d.channel === 'online',
+      onlineLevel: d.channel === 'online' ? (d.onlineLevel ?? null) : null,
+      receivedAt,
+      dueAt: instantMs(d.dueAt, 'dueAt'),
+      feeAt: d.feeAmount > 0 ? first(facts.feeAt, receivedAt) : facts.feeAt,
+    };
   }
+  const fold = stepOfEvent(event.type)?.facts;
+  return fold ? fold(facts, event, at(event)) : facts;
 }
 
 const at = (event: DossierEvent): number => instantMs(event.data.occurredAt);
