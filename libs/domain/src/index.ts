@@ -4,3 +4,4 @@ export * from './dossier';
 export * from './catalogue';
 export * from './scoring';
 export * from './deadlines';
+export * from './portal/dvcqg';
