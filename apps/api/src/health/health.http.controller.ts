@@ -1,18 +1,25 @@
-import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Req, Res } from '@nestjs/common';
 import {
   ALL_PROJECTIONS,
   EVENT_LOG_PROBE,
   EventLogProbe,
   PROJECTION_STORE,
+  PortalSyncReader,
   ProjectionStop,
   ProjectionStore,
   projectionId,
 } from '@tracker/application';
-import { EVENT_STORE_CONNECTION, EventStoreConnection, REDIS } from '@tracker/infrastructure';
+import {
+  EVENT_STORE_CONNECTION,
+  EventStoreConnection,
+  REDIS,
+  type TokenRegistry,
+} from '@tracker/infrastructure';
 import { ProjectionWorker } from '@tracker/projections';
 import type { Redis } from 'ioredis';
-import type { Response } from 'express';
-import { Public } from '../http/auth.guard';
+import type { Request, Response } from 'express';
+import { Public, TOKEN_REGISTRY } from '../http/auth.guard';
+import { syncHealth } from './sync-health';
 
 type Check = { status: 'up' | 'down'; latencyMs: number; error?: string };
 
@@ -46,12 +53,14 @@ export class HealthHttpController {
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(PROJECTION_STORE) private readonly projections: ProjectionStore,
     @Inject(EVENT_LOG_PROBE) private readonly log: EventLogProbe,
+    @Inject(TOKEN_REGISTRY) private readonly tokens: TokenRegistry,
+    private readonly sync: PortalSyncReader,
     @Optional() private readonly worker?: ProjectionWorker,
   ) {}
 
   @Public()
   @Get()
-  async health(@Res({ passthrough: true }) res: Response) {
+  async health(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const [eventStore, redis] = await Promise.all([
       timed(() => this.log.headPosition()),
       timed(() => this.redis.ping()),
@@ -59,11 +68,13 @@ export class HealthHttpController {
     const ready = eventStore.status === 'up' && redis.status === 'up';
     res.status(ready ? 200 : 503);
     const projections = ready ? await Promise.all(ALL_PROJECTIONS.map((p) => this.projection(p))) : [];
+    const sync = ready ? await syncHealth(req, this.tokens, this.sync).catch(() => undefined) : undefined;
     return {
       status: ready ? 'ready' : 'unavailable',
       eventStore: { ...eventStore, embedded: Boolean(this.eventStore.embedded) },
       redis,
       projections,
+      ...(sync ? { sync } : {}),
     };
   }
 

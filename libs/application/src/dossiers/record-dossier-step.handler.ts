@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Optional } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   CommandMeta,
@@ -22,6 +22,7 @@ import {
   RecordDossierStepResult,
 } from './record-dossier-step.command';
 import { DossierStateCache } from './dossier-state.cache';
+import { PORTAL_SYNC_ENABLED } from '../portal-sync/portal-sync.ports';
 
 @CommandHandler(RecordDossierStepCommand)
 export class RecordDossierStepHandler implements ICommandHandler<
@@ -34,6 +35,7 @@ export class RecordDossierStepHandler implements ICommandHandler<
     private readonly catalogue: CatalogueReader,
     private readonly calendars: CalendarProvider,
     private readonly states: DossierStateCache,
+    @Optional() @Inject(PORTAL_SYNC_ENABLED) private readonly portalSync: boolean = false,
   ) {}
 
   async execute({ code, step, context }: RecordDossierStepCommand): Promise<RecordDossierStepResult> {
@@ -43,6 +45,13 @@ export class RecordDossierStepHandler implements ICommandHandler<
         'SUPERVISOR_ONLY',
         'forbidden',
         'an apology is signed by the head of the unit (supervisor)',
+      );
+    }
+    if (step.type === 'synced' && this.portalSync) {
+      throw new DomainError(
+        'SYNCED_BY_PORTAL',
+        'rule',
+        'the national portal is configured: the system pushes each dossier and records its sync itself',
       );
     }
     await this.checkUnits(step);
