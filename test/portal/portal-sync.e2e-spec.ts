@@ -41,7 +41,9 @@ const PROCEDURE = {
 
 async function start(): Promise<ApiHarness> {
   return startApi({
-    worker: { portal: { timeoutMs: 500, concurrency: 8 } },
+    // A push whose answer is slower than this is retried (at least once delivery): generous, so a loaded
+    // test machine does not turn the exact-call assertions below into retries.
+    worker: { portal: { timeoutMs: 3_000, concurrency: 8 } },
     env: gateway.env,
     portalRetry: { attempts: 4, backoffMs: 100 },
     keyPrefix,
@@ -263,7 +265,8 @@ describe('pushing dossiers to the national portal', () => {
     for (const code of codes) {
       const events = await synced(code, 2);
       expect(count(events, 'DossierSynced')).toBe(1);
-      expect(stepsAt(code)).toEqual(['2', '9']);
+      // A call that timed out may have reached the portal: the retry sends it again (an update, harmless).
+      expect([...new Set(stepsAt(code))]).toEqual(['2', '9']);
     }
   });
 
@@ -275,7 +278,7 @@ describe('pushing dossiers to the national portal', () => {
         const res = await api.as(TOKENS.admin).get('/api/sync?status=failed').expect(200);
         return (res.body.failed as { code: string; error: string }[]).find((f) => f.code === 'SCT-T-1');
       },
-      { timeoutMs: 30_000, intervalMs: 100 },
+      { timeoutMs: 60_000, intervalMs: 100 },
     );
     expect(failed.error).toMatch(/timeout|aborted/i);
     const health = await api.as(TOKENS.reform).get('/api/sync?unitId=SCT').expect(200);

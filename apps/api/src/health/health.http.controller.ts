@@ -3,8 +3,10 @@ import {
   ALL_PROJECTIONS,
   EVENT_LOG_PROBE,
   EventLogProbe,
+  PORTAL_SYNC_ENABLED,
   PROJECTION_STORE,
   PortalSyncReader,
+  portalSyncProjection,
   ProjectionStop,
   ProjectionStore,
   projectionId,
@@ -55,6 +57,7 @@ export class HealthHttpController {
     @Inject(EVENT_LOG_PROBE) private readonly log: EventLogProbe,
     @Inject(TOKEN_REGISTRY) private readonly tokens: TokenRegistry,
     private readonly sync: PortalSyncReader,
+    @Inject(PORTAL_SYNC_ENABLED) private readonly portalEnabled: boolean,
     @Optional() private readonly worker?: ProjectionWorker,
   ) {}
 
@@ -67,7 +70,9 @@ export class HealthHttpController {
     ]);
     const ready = eventStore.status === 'up' && redis.status === 'up';
     res.status(ready ? 200 : 503);
-    const projections = ready ? await Promise.all(ALL_PROJECTIONS.map((p) => this.projection(p))) : [];
+    // Without NATIONAL_PORTAL_* no worker runs the portal's outbox: it has no lag to report.
+    const running = ALL_PROJECTIONS.filter((p) => p !== portalSyncProjection || this.portalEnabled);
+    const projections = ready ? await Promise.all(running.map((p) => this.projection(p))) : [];
     const sync = ready ? await syncHealth(req, this.tokens, this.sync).catch(() => undefined) : undefined;
     return {
       status: ready ? 'ready' : 'unavailable',

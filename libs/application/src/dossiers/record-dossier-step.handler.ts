@@ -47,13 +47,6 @@ export class RecordDossierStepHandler implements ICommandHandler<
         'an apology is signed by the head of the unit (supervisor)',
       );
     }
-    if (step.type === 'synced' && this.portalSync) {
-      throw new DomainError(
-        'SYNCED_BY_PORTAL',
-        'rule',
-        'the national portal is configured: the system pushes each dossier and records its sync itself',
-      );
-    }
     await this.checkUnits(step);
     const now = this.clock.now().toISOString();
     const result = await handleCommand(
@@ -63,6 +56,13 @@ export class RecordDossierStepHandler implements ICommandHandler<
       async (state) => {
         if (!isDossier(state)) throw new DomainError('DOSSIER_NOT_FOUND', 'not-found', `no dossier ${code}`);
         assertCanWrite(caller, [state.unitId, state.currentUnitId]);
+        if (step.type === 'synced' && this.portalSync) {
+          throw new DomainError(
+            'SYNCED_BY_PORTAL',
+            'rule',
+            'the national portal is configured: the system pushes each dossier and records its sync itself',
+          );
+        }
         const meta: CommandMeta = { occurredAt: step.occurredAt, now, actor: actorOf(caller) };
         return this.toDomain(step, meta, state);
       },
