@@ -35,7 +35,7 @@ export type SyncOutcome = Readonly<{ unitId: string | undefined; pushed: string[
 
 /**
  * One job of the outbox: read the dossier's stream (the truth of what the portal accepted), push every push
- * not yet accepted up to `revision`, in recording order, each as the dossier then its step, and record each
+ * not yet accepted (the job's own among them), in recording order, each as the dossier then its step, and record each
  * acceptance (the first as DossierSynced, later ones DossierStatusSynced) before the next push. A worker
  * killed between the portal's answer and the record pushes that push again on the retry (`isUpdating` makes
  * it an update) and records it once. The caller holds the dossier's lock: one job per dossier at a time.
@@ -49,7 +49,7 @@ export class PortalSyncer {
     private readonly clock: Clock,
   ) {}
 
-  async sync(code: string, revision: number, onPushed?: (id: string) => void): Promise<SyncOutcome> {
+  async sync(code: string, _revision: number, onPushed?: (id: string) => void): Promise<SyncOutcome> {
     const read = await this.store.readStream<DossierEvent>(dossierStreamName(code));
     const events: PortalStreamEvent[] = read.events.map((r) => ({
       event: r.event,
@@ -58,7 +58,9 @@ export class PortalSyncer {
     }));
     const received = events[0]?.event;
     const unitId = received?.type === 'DossierReceived' ? received.data.unitId : undefined;
-    const todo = portalPushes(code, events).filter((p) => !p.accepted && p.revision <= BigInt(revision));
+    // Every pending push, the job's own and any recorded after it: one job brings the portal up to date and
+    // the later jobs of the dossier find nothing left.
+    const todo = portalPushes(code, events).filter((p) => !p.accepted);
     const pushed: string[] = [];
     if (unitId === undefined || todo.length === 0) return { unitId, pushed };
     const unitName = await this.unitName(unitId);
