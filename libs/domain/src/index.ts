@@ -4,4 +4,5 @@ export * from './dossier';
 export * from './catalogue';
 export * from './scoring';
 export * from './deadlines';
+export * from './portal/dvcqg';
 export * from './access';

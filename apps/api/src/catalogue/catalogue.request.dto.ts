@@ -80,6 +80,25 @@ export class DefineProcedureRequest {
   @IsBoolean()
   requiresWrittenResult!: boolean;
 
+  /** Mã TTHC on the national database, field (lĩnh vực) code and name: what the portal push sends. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(50)
+  nationalCode?: string;
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(50)
+  fieldCode?: string;
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  fieldName?: string;
+
   @IsOptional()
   @IsISO8601({ strict: true })
   effectiveFrom?: string;

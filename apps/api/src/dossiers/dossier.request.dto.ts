@@ -64,6 +64,23 @@ export class ReceiveDossierRequest {
   @Min(0)
   @Max(MAX_AMOUNT)
   feeAmount?: number;
+
+  /** The applicant (chủ hồ sơ), optional: what the portal push sends as ChuHoSo, LoaiDoiTuong, TrichYeuHoSo. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  applicantName?: string;
+
+  @IsOptional()
+  @IsIn(['citizen', 'organisation'])
+  applicantKind?: 'citizen' | 'organisation';
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1000)
+  summary?: string;
 }
 
 export const STEP_TYPES = DOSSIER_STEP_TYPES;

@@ -32,6 +32,9 @@ export type DefineProcedureInput = Readonly<{
   onlineLevel: 'none' | 'partial' | 'full';
   feeRequired: boolean;
   requiresWrittenResult: boolean;
+  nationalCode?: string;
+  fieldCode?: string;
+  fieldName?: string;
   effectiveFrom?: string;
 }>;
 export type SetCalendarInput = Readonly<{ year: number; holidays: string[]; workingDays: string[] }>;

@@ -152,6 +152,9 @@ function procedureView(s: DefinedProcedureState, at: string): ProcedureView {
       onlineLevel: v.onlineLevel,
       feeRequired: v.feeRequired,
       requiresWrittenResult: v.requiresWrittenResult,
+      ...(v.nationalCode !== undefined ? { nationalCode: v.nationalCode } : {}),
+      ...(v.fieldCode !== undefined ? { fieldCode: v.fieldCode } : {}),
+      ...(v.fieldName !== undefined ? { fieldName: v.fieldName } : {}),
     },
   };
 }

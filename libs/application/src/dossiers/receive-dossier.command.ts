@@ -11,6 +11,9 @@ export type ReceiveDossierInput = Readonly<{
   receivedAt: string;
   dueAt?: string;
   feeAmount?: number;
+  applicantName?: string;
+  applicantKind?: 'citizen' | 'organisation';
+  summary?: string;
 }>;
 
 export type ReceiveDossierResult = Readonly<{

@@ -16,6 +16,10 @@ export type ProcedureFacts = {
   onlineLevel: ProcedureLevel;
   feeRequired: boolean;
   requiresWrittenResult: boolean;
+  /** The national database's procedure code (MaTTHC), field code and name (the portal push). */
+  nationalCode?: string;
+  fieldCode?: string;
+  fieldName?: string;
 };
 type Dated = { effectiveFrom: Instant; occurredAt: Instant };
 
@@ -44,6 +48,9 @@ const factsOf = (d: ProcedureFacts): ProcedureFacts => ({
   onlineLevel: d.onlineLevel,
   feeRequired: d.feeRequired,
   requiresWrittenResult: d.requiresWrittenResult,
+  ...(d.nationalCode !== undefined ? { nationalCode: d.nationalCode } : {}),
+  ...(d.fieldCode !== undefined ? { fieldCode: d.fieldCode } : {}),
+  ...(d.fieldName !== undefined ? { fieldName: d.fieldName } : {}),
 });
 
 function validate(d: DefineProcedure['data']): void {

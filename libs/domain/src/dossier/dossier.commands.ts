@@ -4,7 +4,13 @@
 // is declared by its module in ./steps; the receipt and the system's commands here.
 import type { Instant, WorkingCalendar } from '../calendar';
 import type { Actor, Command } from '../core/event-sourcing.types';
-import type { Channel, DossierOnlineLevel, DueSoonStage, ProcedureSnapshot } from './dossier.events';
+import type {
+  ApplicantFacts,
+  Channel,
+  DossierOnlineLevel,
+  DueSoonStage,
+  ProcedureSnapshot,
+} from './dossier.events';
 import type {
   IssueApology,
   ReceiveSupplement,
@@ -15,6 +21,7 @@ import type {
   RecordOnlinePayment,
   RecordProcessing,
   RecordSatisfaction,
+  RecordStatusSync,
   RecordSync,
   RequestPayment,
   RequestSupplement,
@@ -45,7 +52,7 @@ export type ReceiveDossier = Command<
     feeAmount: number;
     calendar: WorkingCalendar;
     calendarVersion: string;
-  }
+  } & ApplicantFacts
 >;
 /** System (alert job): records DossierDueSoon only if still true at `now`. `dueAt`, when given, is the
  * effective due instant the job was scheduled for: if the deadline has moved since, nothing happens. */
@@ -73,6 +80,7 @@ export type DossierCommand =
   | RecordOfflinePayment
   | RecordSatisfaction
   | RecordSync
+  | RecordStatusSync
   | RecordCorrection
   | FlagDueSoon
   | FlagOverdue;

@@ -172,6 +172,8 @@ function commandFor(event: DossierEvent): DossierCommand {
       return { type: 'RecordSatisfaction', data: { ...m, satisfied: event.data.satisfied } };
     case 'DossierSynced':
       return { type: 'RecordSync', data: m };
+    case 'DossierStatusSynced':
+      return { type: 'RecordStatusSync', data: { ...m, actor: f.system, push: event.data.push } };
     case 'CorrectionRecorded':
       return { type: 'RecordCorrection', data: { ...m, ...event.data } };
     case 'DossierDueSoon':

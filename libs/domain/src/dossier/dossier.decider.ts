@@ -301,6 +301,11 @@ function receive(command: ReceiveDossier, state: DossierState): DossierEvent[] {
   if (typeof d.feeAmount !== 'number' || !Number.isFinite(d.feeAmount) || d.feeAmount < 0) {
     throw dossierError('INVALID_AMOUNT', 'feeAmount must be a number ≥ 0', { feeAmount: d.feeAmount });
   }
+  if (d.applicantKind !== undefined && d.applicantKind !== 'citizen' && d.applicantKind !== 'organisation') {
+    throw dossierError('MISSING_FIELD', "applicantKind must be 'citizen' or 'organisation'", {
+      field: 'applicantKind',
+    });
+  }
   const dueAt = d.dueAt ?? computeDueAt(d.receivedAt, d.procedure.timeLimit, d.calendar);
   if (instantMs(dueAt, 'dueAt') <= receivedMs) {
     throw dossierError('DUE_NOT_AFTER_RECEIPT', 'dueAt must lie after receivedAt', { dueAt });
@@ -321,6 +326,9 @@ function receivedData(d: ReceiveDossier['data'], dueAt: Instant | undefined): Do
     feeAmount: d.feeAmount,
     calendarVersion: d.calendarVersion,
     occurredAt: d.receivedAt,
+    ...optional('applicantName', d.applicantName),
+    ...optional('applicantKind', d.applicantKind),
+    ...optional('summary', d.summary),
   };
 }
 

@@ -28,6 +28,8 @@ export const DOSSIER_ERROR_KINDS = {
   INVALID_AMOUNT: 'rule',
   INVALID_INSTANT: 'rule',
   MISSING_FIELD: 'rule',
+  SYSTEM_ONLY: 'forbidden',
+  PUSH_ALREADY_RECORDED: 'conflict',
 } as const satisfies Record<string, DomainErrorKind>;
 
 export type DossierErrorCode = keyof typeof DOSSIER_ERROR_KINDS;

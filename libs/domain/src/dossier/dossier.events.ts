@@ -8,6 +8,7 @@ import type {
   CorrectionRecorded,
   DossierProcessed,
   DossierStopped,
+  DossierStatusSynced,
   DossierSynced,
   DossierTransferred,
   DossierWithdrawn,
@@ -41,6 +42,18 @@ export type ProcedureSnapshot = Readonly<{
   onlineLevel: ProcedureOnlineLevel;
   feeRequired: boolean;
   requiresWrittenResult: boolean;
+  /** The procedure's code, field code and name on the national database (for the portal push). */
+  nationalCode?: string;
+  fieldCode?: string;
+  fieldName?: string;
+}>;
+
+export type ApplicantKind = 'citizen' | 'organisation';
+/** What the receipt may say of the applicant (optional; the portal push carries it). */
+export type ApplicantFacts = Readonly<{
+  applicantName?: string;
+  applicantKind?: ApplicantKind;
+  summary?: string;
 }>;
 
 export type DossierReceived = Event<
@@ -61,7 +74,7 @@ export type DossierReceived = Event<
     calendarVersion: string;
     /** Equal to receivedAt. */
     occurredAt: Instant;
-  }
+  } & ApplicantFacts
 >;
 /** System: an alert stage was reached. `dueAt` is the effective due instant the alert is for. */
 export type DossierDueSoon = Event<
@@ -96,6 +109,7 @@ export type DossierEvent =
   | PaidOffline
   | SatisfactionRated
   | DossierSynced
+  | DossierStatusSynced
   | CorrectionRecorded;
 
 export type DossierEventType = DossierEvent['type'];

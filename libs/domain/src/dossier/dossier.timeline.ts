@@ -33,6 +33,7 @@ export const POST_FINISH_EVENT_TYPES: readonly DossierEvent['type'][] = [
   'PaidOffline',
   'SatisfactionRated',
   'DossierSynced',
+  'DossierStatusSynced',
   'CorrectionRecorded',
   'OverdueRetracted',
 ];

@@ -16,6 +16,7 @@ import type { DossierStep, StepLabels } from './step';
 import { stoppedStep } from './stopped.step';
 import { supplementReceivedStep } from './supplement-received.step';
 import { supplementRequestedStep } from './supplement-requested.step';
+import { statusSyncedStep } from './status-synced.step';
 import { syncedStep } from './synced.step';
 import { transferredStep } from './transferred.step';
 import { withdrawnStep } from './withdrawn.step';
@@ -38,10 +39,14 @@ export const DOSSIER_STEPS = [
   satisfactionRatedStep,
   syncedStep,
   correctionRecordedStep,
+  statusSyncedStep,
 ] as const;
 
 export type DossierStepType = (typeof DOSSIER_STEPS)[number]['type'];
-export const DOSSIER_STEP_TYPES: readonly DossierStepType[] = DOSSIER_STEPS.map((s) => s.type);
+/** The types `POST /api/dossiers/{code}/events` accepts (the system's own steps left out). */
+export const DOSSIER_STEP_TYPES: readonly DossierStepType[] = DOSSIER_STEPS.filter((s) => !s.system).map(
+  (s) => s.type,
+);
 
 const byType = new Map<string, DossierStep>(DOSSIER_STEPS.map((s) => [s.type, s]));
 const byCommand = new Map<string, DossierStep>(DOSSIER_STEPS.map((s) => [s.command, s]));
@@ -110,4 +115,5 @@ export * from './paid-online.step';
 export * from './paid-offline.step';
 export * from './satisfaction-rated.step';
 export * from './synced.step';
+export * from './status-synced.step';
 export * from './correction-recorded.step';

@@ -77,6 +77,8 @@ export type StepDefinition<
   fields: F;
   /** Shown on the clerk form (a correction's free JSON value is recorded through the API only). */
   form?: boolean;
+  /** Recorded by the system only (the portal outbox): not a type the API accepts. */
+  system?: boolean;
   needs?: readonly StepNeed[];
   command: C['type'];
   event: E['type'];
@@ -104,6 +106,7 @@ export type DossierStep<T extends string = string> = Readonly<{
   labels: StepLabels;
   fields: FieldSpecs;
   form: boolean;
+  system: boolean;
   needs: readonly StepNeed[];
   command: DossierCommand['type'];
   event: DossierEvent['type'];
@@ -140,6 +143,7 @@ export const defineStep =
       labels: def.labels,
       fields: def.fields,
       form: def.form ?? true,
+      system: def.system ?? false,
       needs: def.needs ?? [],
       command: def.command,
       event: def.event,

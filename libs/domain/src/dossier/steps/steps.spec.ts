@@ -40,7 +40,10 @@ const sample = (type: string): StepInput => {
 
 describe('dossier step modules', () => {
   it('are one per step type, with their own command and event', () => {
-    expect(new Set(DOSSIER_STEP_TYPES).size).toBe(DOSSIER_STEPS.length);
+    expect(new Set(DOSSIER_STEPS.map((s) => s.type)).size).toBe(DOSSIER_STEPS.length);
+    // The system's own steps are no API type.
+    expect(DOSSIER_STEP_TYPES).not.toContain('status-synced');
+    expect(DOSSIER_STEP_TYPES).toHaveLength(DOSSIER_STEPS.length - 1);
     expect(new Set(DOSSIER_STEPS.map((s) => s.command)).size).toBe(DOSSIER_STEPS.length);
     expect(new Set(DOSSIER_STEPS.map((s) => s.event)).size).toBe(DOSSIER_STEPS.length);
     for (const step of DOSSIER_STEPS) {
@@ -51,7 +54,7 @@ describe('dossier step modules', () => {
     expect(stepOfEvent('DossierBecameOverdue')).toBeUndefined();
   });
 
-  it.each(DOSSIER_STEPS.map((s) => [s.type]))('%s: input → command → event', (type) => {
+  it.each(DOSSIER_STEP_TYPES.map((t) => [t]))('%s: input → command → event', (type) => {
     const step = dossierStep(type as never);
     const command = step.toCommand(sample(type), meta, { calendar: defaultVietnamCalendar() });
     expect(command.type).toBe(step.command);
@@ -86,7 +89,7 @@ describe('dossier step modules', () => {
   });
 
   it('label every event of the stream in Vietnamese and English', () => {
-    expect(DOSSIER_EVENT_TYPES).toHaveLength(20);
+    expect(DOSSIER_EVENT_TYPES).toHaveLength(21);
     for (const type of DOSSIER_EVENT_TYPES) {
       expect(DOSSIER_EVENT_LABELS[type].vi).toMatch(/\S/);
       expect(DOSSIER_EVENT_LABELS[type].en).toMatch(/\S/);
