@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { AlertsReader, ApplicationModule, ListDossiersModule } from '@tracker/application';
+import { AlertsReader, ApplicationModule, FeedbackModule, ListDossiersModule } from '@tracker/application';
 import { AlertsHttpController } from './alerts/alerts.http.controller';
 import { InfrastructureModule, InfrastructureOptions, TokenRegistry } from '@tracker/infrastructure';
 import { CatalogueHttpController } from './catalogue/catalogue.http.controller';
@@ -12,6 +12,7 @@ import { AuthGuard, TOKEN_REGISTRY } from './http/auth.guard';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { ScorecardsHttpController } from './scorecards/scorecards.http.controller';
 import { DashboardModule } from './dashboard/dashboard.module';
+import { FeedbackHttpController } from './feedback/feedback.http.controller';
 import { WorkerModule, WorkerOptions } from '@tracker/projections';
 
 export type ApiOptions = InfrastructureOptions & {
@@ -29,6 +30,7 @@ export class ApiModule {
         InfrastructureModule.forRoot(options),
         ApplicationModule,
         ListDossiersModule,
+        FeedbackModule,
         DashboardModule,
         ...(options.worker ? [WorkerModule.forRoot(options.worker === true ? {} : options.worker)] : []),
       ],
@@ -40,6 +42,7 @@ export class ApiModule {
         HealthHttpController,
         AlertsHttpController,
         ScorecardsHttpController,
+        FeedbackHttpController,
       ],
       providers: [
         { provide: TOKEN_REGISTRY, useValue: options.tokens },

@@ -7,6 +7,8 @@ import {
 } from '../deadlines/deadline-scheduling.projection';
 import { dossierFactsProjection } from './dossier-facts.projection';
 import { dossierListProjection } from './dossier-list.projection';
+import { feedbackFactsProjection } from './feedback-facts.projection';
+import { feedbackListProjection } from './feedback-list.projection';
 import { projectionId, type AnyProjection, type ProjectionHooks } from './projection';
 
 /** The adapters the projections' hooks use; a projection whose hooks need a missing one cannot run. */
@@ -28,6 +30,8 @@ export type RegisteredProjection = Readonly<{
 export const PROJECTION_REGISTRY: readonly RegisteredProjection[] = [
   { projection: dossierListProjection },
   { projection: dossierFactsProjection },
+  { projection: feedbackListProjection },
+  { projection: feedbackFactsProjection },
   { projection: alertsProjection, hooks: (d) => d.alertFeed && alertFeedHooks(d.alertFeed) },
   {
     projection: deadlineSchedulingProjection,
