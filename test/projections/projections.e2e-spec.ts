@@ -17,6 +17,8 @@ const NAMES = [
   'deadline-scheduling.v1',
   'feedback-list.v1',
   'feedback-facts.v1',
+  'feedback-alerts.v1',
+  'feedback-deadline-scheduling.v1',
 ];
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

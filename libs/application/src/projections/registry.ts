@@ -1,5 +1,10 @@
 import type { AlertFeed } from '../alerts/alert-feed.port';
 import { alertFeedHooks, alertsProjection } from '../alerts/alerts.projection';
+import { feedbackAlertsProjection, type FeedbackAlertsDoc } from '../alerts/feedback-alerts.projection';
+import {
+  feedbackDeadlineSchedulingHooks,
+  feedbackDeadlineSchedulingProjection,
+} from '../deadlines/feedback-deadline-scheduling.projection';
 import {
   deadlineSchedulingHooks,
   deadlineSchedulingProjection,
@@ -32,6 +37,14 @@ export const PROJECTION_REGISTRY: readonly RegisteredProjection[] = [
   { projection: dossierFactsProjection },
   { projection: feedbackListProjection },
   { projection: feedbackFactsProjection },
+  {
+    projection: feedbackAlertsProjection,
+    hooks: (d) => d.alertFeed && alertFeedHooks<FeedbackAlertsDoc>(d.alertFeed),
+  },
+  {
+    projection: feedbackDeadlineSchedulingProjection,
+    hooks: (d) => d.deadlines && feedbackDeadlineSchedulingHooks(d.deadlines),
+  },
   { projection: alertsProjection, hooks: (d) => d.alertFeed && alertFeedHooks(d.alertFeed) },
   {
     projection: deadlineSchedulingProjection,
