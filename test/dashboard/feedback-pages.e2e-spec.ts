@@ -53,7 +53,9 @@ describeWithChromium('feedback pages (Chromium over the API + worker)', () => {
     // No summary: the API's 400 lands beside the field.
     await page.selectOption('#receive select[name=about]', 'dossier');
     await page.click('#receive button[type=submit]');
-    await expect(page.locator('#receive [data-error-for="summary"]').textContent()).resolves.toMatch(/summary/);
+    await expect(page.locator('#receive [data-error-for="summary"]').textContent()).resolves.toMatch(
+      /summary/,
+    );
     await expect(page.locator('#receive [data-error-for="dossierCode"]').textContent()).resolves.toMatch(
       /dossierCode/,
     );
