@@ -75,7 +75,14 @@ async function reach(code: string, atMs: number, type: string, stage?: string): 
 }
 
 async function jobsOf(code: string): Promise<string[]> {
-  const jobs = await t.runtime().scheduler.queue.getJobs(['delayed', 'waiting', 'active']);
+  const queue = t.runtime().scheduler.queue;
+  // A job that just fired stays active until its processor marks it done, which may come after the event it
+  // recorded was projected (and its cancel, which leaves an active job alone): wait for it to finish.
+  await waitFor(async () => !(await queue.getJobs(['active'])).some((j) => j.data.code === code), {
+    timeoutMs: 10_000,
+    description: `the running job of ${code} to finish`,
+  });
+  const jobs = await queue.getJobs(['delayed', 'waiting', 'active']);
   return jobs.filter((j) => j.data.code === code).map((j) => j.id!);
 }
 
