@@ -53,6 +53,7 @@ const PAGES = [
   ['dossier.html', 'Tra cứu hồ sơ', ['clerk', 'supervisor', 'reform-office', 'admin']],
   ['feedback.html', 'Phản ánh, kiến nghị', ['clerk', 'supervisor', 'reform-office', 'admin']],
   ['scorecard.html', 'Bộ chỉ số 766', ['supervisor', 'reform-office', 'admin']],
+  ['sync.html', 'Đồng bộ Cổng DVCQG', ['reform-office', 'admin']],
 ];
 
 export function homeOf(role) {

@@ -1,6 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { AlertsReader, ApplicationModule, FeedbackModule, ListDossiersModule } from '@tracker/application';
+import {
+  AlertsReader,
+  ApplicationModule,
+  FeedbackModule,
+  ListDossiersModule,
+  PortalSyncReader,
+} from '@tracker/application';
 import { AlertsHttpController } from './alerts/alerts.http.controller';
 import { InfrastructureModule, InfrastructureOptions, TokenRegistry } from '@tracker/infrastructure';
 import { CatalogueHttpController } from './catalogue/catalogue.http.controller';
@@ -11,6 +17,7 @@ import { HealthHttpController } from './health/health.http.controller';
 import { AuthGuard, TOKEN_REGISTRY } from './http/auth.guard';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { ScorecardsHttpController } from './scorecards/scorecards.http.controller';
+import { SyncHttpController } from './sync/sync.http.controller';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { FeedbackHttpController } from './feedback/feedback.http.controller';
 import { WorkerModule, WorkerOptions } from '@tracker/projections';
@@ -43,10 +50,12 @@ export class ApiModule {
         AlertsHttpController,
         ScorecardsHttpController,
         FeedbackHttpController,
+        SyncHttpController,
       ],
       providers: [
         { provide: TOKEN_REGISTRY, useValue: options.tokens },
         AlertsReader,
+        PortalSyncReader,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],

@@ -27,3 +27,4 @@ export * from './alerts';
 export * from './feedback';
 export * from './ports/feedback-facts.source.port';
 export * from './scorecards/feedback-facts.cache';
+export * from './portal-sync';

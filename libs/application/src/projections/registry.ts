@@ -10,6 +10,8 @@ import {
   deadlineSchedulingProjection,
   type DeadlineSchedulingDeps,
 } from '../deadlines/deadline-scheduling.projection';
+import type { PortalPushQueue } from '../portal-sync/portal-sync.ports';
+import { portalSyncHooks, portalSyncProjection } from '../portal-sync/portal-sync.projection';
 import { dossierFactsProjection } from './dossier-facts.projection';
 import { dossierListProjection } from './dossier-list.projection';
 import { feedbackFactsProjection } from './feedback-facts.projection';
@@ -20,6 +22,8 @@ import { projectionId, type AnyProjection, type ProjectionHooks } from './projec
 export type ProjectionDeps = Readonly<{
   alertFeed?: AlertFeed;
   deadlines?: DeadlineSchedulingDeps;
+  /** The national portal's push queue (NATIONAL_PORTAL_* set); without it no portal-sync.v1 runs. */
+  portalPushes?: PortalPushQueue;
 }>;
 
 export type RegisteredProjection = Readonly<{
@@ -50,6 +54,7 @@ export const PROJECTION_REGISTRY: readonly RegisteredProjection[] = [
     projection: deadlineSchedulingProjection,
     hooks: (d) => d.deadlines && deadlineSchedulingHooks(d.deadlines),
   },
+  { projection: portalSyncProjection, hooks: (d) => d.portalPushes && portalSyncHooks(d.portalPushes) },
 ];
 
 export const ALL_PROJECTIONS: readonly AnyProjection[] = PROJECTION_REGISTRY.map((r) => r.projection);
