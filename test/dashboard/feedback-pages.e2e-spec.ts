@@ -53,12 +53,8 @@ describeWithChromium('feedback pages (Chromium over the API + worker)', () => {
     // No summary: the API's 400 lands beside the field.
     await page.selectOption('#receive select[name=about]', 'dossier');
     await page.click('#receive button[type=submit]');
-    await expect(page.locator('#receive [data-error-for="summary"]').textContent()).resolves.toMatch(
-      /summary/,
-    );
-    await expect(page.locator('#receive [data-error-for="dossierCode"]').textContent()).resolves.toMatch(
-      /dossierCode/,
-    );
+    await page.locator('#receive [data-error-for="summary"]', { hasText: /summary/ }).waitFor();
+    await page.locator('#receive [data-error-for="dossierCode"]', { hasText: /dossierCode/ }).waitFor();
     expect(await page.getAttribute('#receive input[name=summary]', 'aria-invalid')).toBe('true');
 
     await page.selectOption('#receive select[name=about]', 'procedure');
@@ -66,20 +62,20 @@ describeWithChromium('feedback pages (Chromium over the API + worker)', () => {
     await page.fill('#receive input[name=summary]', 'Yêu cầu nộp bản sao giấy tờ không có trong quy định');
     await page.click('#receive button[type=submit]');
     await page.locator('#received-ok').waitFor();
-    await expect(page.locator('#received-ok').textContent()).resolves.toMatch(/PAKN-UI-1.*hạn trả lời/);
+    await page.locator('#received-ok', { hasText: /PAKN-UI-1.*hạn trả lời/ }).waitFor();
 
     // The answer without its text: the error beside the field; then with it.
     await page.selectOption('#step select[name=type]', 'answered');
     await page.click('#step button[type=submit]');
-    await expect(page.locator('#step [data-error-for="summary"]').textContent()).resolves.toMatch(/summary/);
+    await page.locator('#step [data-error-for="summary"]', { hasText: /summary/ }).waitFor();
     await page.fill('#step input[name=summary]', 'Đã hướng dẫn công dân theo đúng quy định');
     await page.click('#step button[type=submit]');
     await page.locator('#step-ok').waitFor();
-    await expect(page.locator('#step-ok').textContent()).resolves.toMatch(/chờ công khai/);
+    await page.locator('#step-ok', { hasText: /chờ công khai/ }).waitFor();
     // A publication before the answer would be refused: here it follows it.
     await page.selectOption('#step select[name=type]', 'answer-published');
     await page.click('#step button[type=submit]');
-    await expect(page.locator('#step-ok').textContent()).resolves.toMatch(/Đã công khai/);
+    await page.locator('#step-ok', { hasText: /Đã công khai/ }).waitFor();
 
     await api.waitForProjections();
     await page.selectOption('#f-status', 'published');
@@ -87,7 +83,7 @@ describeWithChromium('feedback pages (Chromium over the API + worker)', () => {
     await row.waitFor();
     await row.click();
     await page.locator('#detail .timeline li').nth(2).waitFor();
-    await expect(page.locator('#detail').textContent()).resolves.toMatch(/Đã công khai kết quả/);
+    await page.locator('#detail', { hasText: /Đã công khai kết quả/ }).waitFor();
     await screenshot(page, 'feedback.png');
     expect(errors).toEqual([]);
     await context.close();
@@ -119,7 +115,7 @@ describeWithChromium('feedback pages (Chromium over the API + worker)', () => {
     await row.locator('a').click();
     await page.waitForURL(/feedback\.html\?id=PAKN-LATE-1/);
     await page.locator('#detail .timeline li').nth(1).waitFor();
-    await expect(page.locator('#detail').textContent()).resolves.toMatch(/Quá hạn/);
+    await page.locator('#detail', { hasText: /Quá hạn/ }).waitFor();
     expect(errors).toEqual([]);
     await context.close();
   });
