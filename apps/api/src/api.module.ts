@@ -1,6 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { AlertsReader, ApplicationModule, ListDossiersModule, PortalSyncReader } from '@tracker/application';
+import {
+  AlertsReader,
+  ApplicationModule,
+  FeedbackModule,
+  ListDossiersModule,
+  PortalSyncReader,
+} from '@tracker/application';
 import { AlertsHttpController } from './alerts/alerts.http.controller';
 import { InfrastructureModule, InfrastructureOptions, TokenRegistry } from '@tracker/infrastructure';
 import { CatalogueHttpController } from './catalogue/catalogue.http.controller';
@@ -13,6 +19,7 @@ import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { ScorecardsHttpController } from './scorecards/scorecards.http.controller';
 import { SyncHttpController } from './sync/sync.http.controller';
 import { DashboardModule } from './dashboard/dashboard.module';
+import { FeedbackHttpController } from './feedback/feedback.http.controller';
 import { WorkerModule, WorkerOptions } from '@tracker/projections';
 
 export type ApiOptions = InfrastructureOptions & {
@@ -30,6 +37,7 @@ export class ApiModule {
         InfrastructureModule.forRoot(options),
         ApplicationModule,
         ListDossiersModule,
+        FeedbackModule,
         DashboardModule,
         ...(options.worker ? [WorkerModule.forRoot(options.worker === true ? {} : options.worker)] : []),
       ],
@@ -41,6 +49,7 @@ export class ApiModule {
         HealthHttpController,
         AlertsHttpController,
         ScorecardsHttpController,
+        FeedbackHttpController,
         SyncHttpController,
       ],
       providers: [
