@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import { ALL_PROJECTIONS, findProjection, rebuildProjection } from '@tracker/application';
+import { ALL_PROJECTIONS, LogIdentity, findProjection, rebuildProjection } from '@tracker/application';
 import {
   ConfigurationError,
   EsdbEventFeed,
+  EsdbEventStore,
   RedisProjectionStore,
   connectEventStore,
   loadEnvironment,
@@ -30,11 +31,16 @@ async function main(argv: string[]): Promise<void> {
   });
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3 });
   try {
+    const feed = new EsdbEventFeed(connection.client);
     const result = await rebuildProjection(
-      new EsdbEventFeed(connection.client),
+      feed,
       new RedisProjectionStore(redis, env.REDIS_KEY_PREFIX),
       projection,
-      { graceMs, log: (line) => console.log(line) },
+      {
+        graceMs,
+        log: (line) => console.log(line),
+        identity: new LogIdentity(new EsdbEventStore(connection.client), feed),
+      },
     );
     console.log(JSON.stringify(result));
   } finally {

@@ -17,9 +17,13 @@ import {
   EVENT_LOG_PROBE,
   EVENT_STORE,
   IDEMPOTENCY_STORE,
+  LOG_IDENTITY,
+  LogIdentity,
   PROJECTION_STORE,
   dossierFactsProjection,
+  type EventStore,
 } from '@tracker/application';
+import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { Environment } from './config/environment';
 import { EsdbEventStore } from './esdb/esdb-event-store.adapter';
@@ -98,6 +102,14 @@ export class InfrastructureModule {
       },
       { provide: EVENT_LOG_PROBE, useExisting: EVENT_FEED },
       {
+        provide: LOG_IDENTITY,
+        useFactory: (store: EventStore, feed: EsdbEventFeed) => {
+          const logger = new Logger('log-identity');
+          return new LogIdentity(store, feed, (line) => logger.log(line));
+        },
+        inject: [EVENT_STORE, EVENT_FEED],
+      },
+      {
         provide: PROJECTION_STORE,
         useFactory: (redis: Redis) => new RedisProjectionStore(redis, env.REDIS_KEY_PREFIX),
         inject: [REDIS],
@@ -137,6 +149,7 @@ export class InfrastructureModule {
         PROJECTION_STORE,
         CHECKPOINT_STORE,
         EVENT_LOG_PROBE,
+        LOG_IDENTITY,
       ],
     };
   }

@@ -18,7 +18,7 @@ export class AlertsRuntime implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.worker.register(new AlertsSink(this.store, this.feed));
+    this.worker.register(new AlertsSink(this.store, this.feed, this.worker.identity, this.worker.warn));
   }
 }
 

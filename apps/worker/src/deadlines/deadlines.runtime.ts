@@ -66,7 +66,8 @@ export class DeadlinesRuntime implements OnModuleInit, OnApplicationBootstrap, O
   onModuleInit(): void {
     const prefix = bullPrefix(this.env.REDIS_KEY_PREFIX);
     this.connection = bullConnection(this.env.REDIS_URL);
-    this.scheduler = new BullmqDeadlineScheduler(this.connection, prefix);
+    const identity = this.worker.identity;
+    this.scheduler = new BullmqDeadlineScheduler(this.connection, prefix, () => identity?.current);
     this.flagger = new DeadlineFlagger(this.store, this.clock);
     this.worker.register(
       new DeadlineSchedulingReactor(
@@ -75,6 +76,8 @@ export class DeadlinesRuntime implements OnModuleInit, OnApplicationBootstrap, O
         new VersionedCalendars(this.calendars),
         this.clock,
         this.options.policy,
+        this.worker.identity,
+        this.worker.warn,
       ),
     );
     const everyMs = this.options.sweepEveryMs ?? 60_000;
@@ -88,6 +91,7 @@ export class DeadlinesRuntime implements OnModuleInit, OnApplicationBootstrap, O
         horizonMs: Math.max(this.options.sweepHorizonMs ?? 3_600_000, 2 * everyMs),
         graceMs: this.options.sweepGraceMs ?? 5_000,
       },
+      identity && (() => identity.current),
     );
     this.processor = new DeadlineProcessor(
       this.flagger,
@@ -95,6 +99,7 @@ export class DeadlinesRuntime implements OnModuleInit, OnApplicationBootstrap, O
       this.connection,
       prefix,
       this.options.concurrency ?? 32,
+      identity,
     );
     this.sweeper = new DeadlineSweepScheduler(this.sweep, this.connection, prefix, everyMs, (r) =>
       this.report(r),

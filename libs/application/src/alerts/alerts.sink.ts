@@ -4,6 +4,8 @@ import { indexDiff, type DocumentChange } from '../projections/apply-projection'
 import { projectionId, type IndexEntry, type StoredDocument } from '../projections/projection';
 import type { ProjectionStore, ProjectionWriter } from '../projections/projection-store.port';
 import type { SubscriptionSink } from '../projections/subscription.runner';
+import { LogBoundGeneration } from '../log-identity/log-bound-generation';
+import type { LogIdentity } from '../log-identity/log-identity';
 import type { AlertFeed, AlertFeedEntry } from './alert-feed.port';
 import { alertsProjection as projection, type AlertsDoc } from './alerts.projection';
 
@@ -21,16 +23,30 @@ export class AlertsSink implements SubscriptionSink {
   private writer?: ProjectionWriter;
   private position: bigint | undefined;
 
+  private readonly generations: LogBoundGeneration;
+
   constructor(
-    private readonly store: ProjectionStore,
+    store: ProjectionStore,
     private readonly feed: AlertFeed,
-  ) {}
+    identity?: LogIdentity,
+    log?: (line: string) => void,
+  ) {
+    // Another log's change feed has ids (positions) that mean nothing here: it starts again with the rebuild.
+    this.generations = new LogBoundGeneration(store, projection, identity, {
+      log,
+      onNewLog: () => feed.reset(),
+    });
+  }
 
   async open(): Promise<bigint | undefined> {
-    await this.writer?.close();
-    this.writer = await this.store.activeWriter(projection);
-    this.position = (await this.writer.checkpoint()).position;
+    const opened = await this.generations.open();
+    this.writer = opened.writer;
+    this.position = opened.position;
     return this.position;
+  }
+
+  async caughtUp(): Promise<void> {
+    this.writer = await this.generations.caughtUp();
   }
 
   async handle(events: readonly RecordedEvent[]): Promise<void> {
@@ -94,7 +110,7 @@ export class AlertsSink implements SubscriptionSink {
   }
 
   async close(): Promise<void> {
-    await this.writer?.close();
+    await this.generations.close();
     this.writer = undefined;
   }
 }

@@ -19,6 +19,8 @@ import {
 import { projectionId, type IndexEntry, type StoredDocument } from '../projections/projection';
 import type { ProjectionStore, ProjectionWriter } from '../projections/projection-store.port';
 import type { SubscriptionSink } from '../projections/subscription.runner';
+import { LogBoundGeneration } from '../log-identity/log-bound-generation';
+import type { LogIdentity } from '../log-identity/log-identity';
 import type { VersionedCalendars } from './deadline-calendars';
 import type { DeadlineJob, DeadlineScheduler } from './deadline-scheduler.port';
 import {
@@ -46,19 +48,30 @@ export class DeadlineSchedulingReactor implements SubscriptionSink {
   private writer?: ProjectionWriter;
   private position: bigint | undefined;
 
+  private readonly generations: LogBoundGeneration;
+
   constructor(
-    private readonly store: ProjectionStore,
+    store: ProjectionStore,
     private readonly scheduler: DeadlineScheduler,
     private readonly calendars: VersionedCalendars,
     private readonly clock: Clock,
     private readonly policy: DeadlinePolicy = DEFAULT_DEADLINE_POLICY,
-  ) {}
+    identity?: LogIdentity,
+    log?: (line: string) => void,
+  ) {
+    // The jobs carry the log id too (the scheduler adapter): another log's jobs never block or fire for this one.
+    this.generations = new LogBoundGeneration(store, projection, identity, { log });
+  }
 
   async open(): Promise<bigint | undefined> {
-    await this.writer?.close();
-    this.writer = await this.store.activeWriter(projection);
-    this.position = (await this.writer.checkpoint()).position;
+    const opened = await this.generations.open();
+    this.writer = opened.writer;
+    this.position = opened.position;
     return this.position;
+  }
+
+  async caughtUp(): Promise<void> {
+    this.writer = await this.generations.caughtUp();
   }
 
   async handle(events: readonly RecordedEvent[]): Promise<void> {
@@ -102,7 +115,7 @@ export class DeadlineSchedulingReactor implements SubscriptionSink {
   }
 
   async close(): Promise<void> {
-    await this.writer?.close();
+    await this.generations.close();
     this.writer = undefined;
   }
 

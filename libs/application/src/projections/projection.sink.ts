@@ -4,6 +4,8 @@ import { applyProjection, documentIdsOf, indexDiff } from './apply-projection';
 import { AnyProjection, IndexEntry, projectionId } from './projection';
 import type { ProjectionStore, ProjectionWriter } from './projection-store.port';
 import type { SubscriptionSink } from './subscription.runner';
+import { LogBoundGeneration } from '../log-identity/log-bound-generation';
+import type { LogIdentity } from '../log-identity/log-identity';
 
 export type ProjectionSinkMode = 'active' | 'new-generation';
 
@@ -16,14 +18,18 @@ export class ProjectionSink implements SubscriptionSink {
   readonly streamPrefixes: readonly string[];
   private writer?: ProjectionWriter;
   private position: bigint | undefined;
+  private readonly generations: LogBoundGeneration;
 
   constructor(
     readonly projection: AnyProjection,
     private readonly store: ProjectionStore,
     private readonly mode: ProjectionSinkMode = 'active',
+    private readonly identity?: LogIdentity,
+    log?: (line: string) => void,
   ) {
     this.name = projectionId(projection);
     this.streamPrefixes = projection.streamPrefixes;
+    this.generations = new LogBoundGeneration(store, projection, identity, { log });
   }
 
   /** The generation written (after open()). */
@@ -33,14 +39,22 @@ export class ProjectionSink implements SubscriptionSink {
 
   async open(): Promise<bigint | undefined> {
     if (this.mode === 'active') {
-      // Readers may have been switched to another generation: follow them.
-      await this.writer?.close();
-      this.writer = await this.store.activeWriter(this.projection);
-    } else {
-      this.writer ??= await this.store.newGenerationWriter(this.projection);
+      // Readers may have been switched to another generation (or the log changed): see LogBoundGeneration.
+      const opened = await this.generations.open();
+      this.writer = opened.writer;
+      this.position = opened.position;
+      return this.position;
+    }
+    if (!this.writer) {
+      this.writer = await this.store.newGenerationWriter(this.projection);
+      if (this.identity) await this.writer.bindLog(await this.identity.ensure());
     }
     this.position = (await this.writer.checkpoint()).position;
     return this.position;
+  }
+
+  async caughtUp(): Promise<void> {
+    if (this.mode === 'active') this.writer = await this.generations.caughtUp();
   }
 
   async handle(events: readonly RecordedEvent[]): Promise<void> {
@@ -69,7 +83,8 @@ export class ProjectionSink implements SubscriptionSink {
   }
 
   async close(): Promise<void> {
-    await this.writer?.close();
+    if (this.mode === 'active') await this.generations.close();
+    else await this.writer?.close();
     this.writer = undefined;
   }
 }

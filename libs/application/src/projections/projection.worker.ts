@@ -12,6 +12,7 @@ import { PROJECTION_STORE, ProjectionStore } from './projection-store.port';
 import { ProjectionSink } from './projection.sink';
 import { SharedEventFeed } from './shared-event-feed';
 import { SubscriptionRunner, SubscriptionRunnerOptions, SubscriptionSink } from './subscription.runner';
+import { LOG_IDENTITY, LogIdentity } from '../log-identity/log-identity';
 
 export const WORKER_PROJECTIONS = Symbol('WORKER_PROJECTIONS');
 export const WORKER_RUNNER_OPTIONS = Symbol('WORKER_RUNNER_OPTIONS');
@@ -34,6 +35,7 @@ export class ProjectionWorker implements OnApplicationBootstrap, OnApplicationSh
     @Inject(PROJECTION_STORE) private readonly store: ProjectionStore,
     @Inject(WORKER_PROJECTIONS) private readonly projections: readonly AnyProjection[],
     @Optional() @Inject(WORKER_RUNNER_OPTIONS) private readonly options: SubscriptionRunnerOptions = {},
+    @Optional() @Inject(LOG_IDENTITY) readonly identity?: LogIdentity,
   ) {
     this.shared = new SharedEventFeed(feed);
   }
@@ -54,12 +56,16 @@ export class ProjectionWorker implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     for (const p of this.projections) {
-      if (!this.runners.has(projectionId(p))) this.register(new ProjectionSink(p, this.store, 'active'));
+      if (!this.runners.has(projectionId(p)))
+        this.register(new ProjectionSink(p, this.store, 'active', this.identity, this.warn));
     }
     this.started = true;
     for (const runner of this.runners.values()) runner.start();
     this.logger.log(`running ${[...this.runners.keys()].join(', ')}`);
   }
+
+  /** Where the sinks say that they rebuild because the log changed. */
+  readonly warn = (line: string): void => this.logger.warn(line);
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([...this.runners.values()].map((r) => r.stop()));

@@ -3,12 +3,15 @@ import { AnyProjection, projectionId } from './projection';
 import type { ProjectionStore } from './projection-store.port';
 import { ProjectionSink } from './projection.sink';
 import { SubscriptionRunner, SubscriptionRunnerOptions } from './subscription.runner';
+import type { LogIdentity } from '../log-identity/log-identity';
 
 export type RebuildOptions = Readonly<{
   /** Wait this long after switching readers before deleting the old generation (readers mid-query). */
   graceMs?: number;
   runner?: SubscriptionRunnerOptions;
   log?: (line: string) => void;
+  /** The log's identity, recorded on the new generation (log-identity.ts). */
+  identity?: LogIdentity;
 }>;
 
 export type RebuildResult = Readonly<{
@@ -32,7 +35,7 @@ export async function rebuildProjection(
 ): Promise<RebuildResult> {
   const name = projectionId(projection);
   const log = options.log ?? (() => undefined);
-  const sink = new ProjectionSink(projection, store, 'new-generation');
+  const sink = new ProjectionSink(projection, store, 'new-generation', options.identity);
   const runner = new SubscriptionRunner(feed, sink, options.runner);
   runner.start();
   try {

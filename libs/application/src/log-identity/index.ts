@@ -1,0 +1,2 @@
+export * from './log-identity';
+export * from './log-bound-generation';
