@@ -11,6 +11,7 @@ import { InfrastructureModule, InfrastructureOptions } from '@tracker/infrastruc
 import type { DeadlineOptions } from '@tracker/application';
 import { alertWorkerProviders } from './alerts/alerts.runtime';
 import { deadlineWorkerProviders } from './deadlines/deadlines.runtime';
+import { NightlyBackupRuntime } from './backups/nightly-backup.runtime';
 
 export type WorkerOptions = Readonly<{
   /** The projections to run (default: all of them). */
@@ -37,8 +38,9 @@ export class WorkerModule {
         ProjectionWorker,
         ...deadlineWorkerProviders(options.deadlines),
         ...alertWorkerProviders(),
+        NightlyBackupRuntime,
       ],
-      exports: [ProjectionWorker],
+      exports: [ProjectionWorker, NightlyBackupRuntime],
     };
   }
 }

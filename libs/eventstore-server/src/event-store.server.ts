@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
+import { backupService } from './grpc/backup.grpc-service';
 import { gossipService } from './grpc/gossip.grpc-service';
 import { serverFeaturesService } from './grpc/server-features.grpc-service';
 import { streamsService } from './grpc/streams.grpc-service';
@@ -65,6 +66,7 @@ export async function startEventStoreServer(
   server.addService(...streamsService(log, maxAppendSize));
   server.addService(...serverFeaturesService());
   server.addService(...gossipService(() => ({ host, port: boundPort })));
+  if (options.dataDir && !options.memory) server.addService(...backupService(log, options.dataDir));
 
   try {
     boundPort = await new Promise<number>((resolve, reject) =>

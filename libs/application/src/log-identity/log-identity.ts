@@ -108,6 +108,32 @@ export class LogIdentity {
     return { logId, head: await this.probe.headPosition() };
   }
 
+  /**
+   * Gives a restored log an identity of its own (`npm run restore`): read models built from the log before
+   * the restore, or from the copy's original after it was taken, no longer match it and are rebuilt.
+   */
+  async recordRestore(backup: Extract<LogIdentityEvent, { type: typeof LOG_RESTORED }>['data']['backup']) {
+    const { events, revision } = await this.store.readStream<LogIdentityEvent>(LOG_IDENTITY_STREAM);
+    const previousLogId = events.length ? events[events.length - 1].event.data.logId : null;
+    const logId = randomUUID();
+    await this.store.appendToStream<LogIdentityEvent>(
+      LOG_IDENTITY_STREAM,
+      [
+        {
+          id: randomUUID(),
+          event: {
+            type: LOG_RESTORED,
+            data: { logId, previousLogId, restoredAt: new Date().toISOString(), backup },
+          },
+          metadata: { actor: 'restore', role: 'system', correlationId: logId, causationId: logId },
+        },
+      ],
+      revision < 0n ? 'no_stream' : revision,
+    );
+    this.remember(logId);
+    return { logId, previousLogId };
+  }
+
   /** Projections of this process being rebuilt because the log changed (for health). */
   rebuilding(): LogRebuild[] {
     return [...this.rebuilds.values()];
