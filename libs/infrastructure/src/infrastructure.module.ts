@@ -4,6 +4,7 @@ import {
   Inject,
   Injectable,
   Module,
+  OnApplicationBootstrap,
   OnApplicationShutdown,
   Provider,
 } from '@nestjs/common';
@@ -59,6 +60,21 @@ class ConnectionsLifecycle implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
     if (this.ownsEventStore) await this.eventStore.close();
+  }
+}
+
+/**
+ * At the first start on an empty log, record its identity (log-identity.ts) whichever process comes first;
+ * two at once both adopt the one that was written. Not fatal: the worker's subscriptions insist.
+ */
+@Injectable()
+class LogIdentityBootstrap implements OnApplicationBootstrap {
+  constructor(@Inject(LOG_IDENTITY) private readonly identity: LogIdentity) {}
+
+  onApplicationBootstrap(): void {
+    void this.identity
+      .ensure()
+      .catch((error: Error) => new Logger('log-identity').warn(`not recorded yet: ${error.message}`));
   }
 }
 
@@ -132,6 +148,7 @@ export class InfrastructureModule {
       },
       { provide: CLOCK, useValue: options.clock ?? new SystemClock() },
       ConnectionsLifecycle,
+      LogIdentityBootstrap,
     ];
     return {
       module: InfrastructureModule,
