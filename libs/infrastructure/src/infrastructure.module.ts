@@ -4,6 +4,7 @@ import {
   Inject,
   Injectable,
   Module,
+  OnApplicationBootstrap,
   OnApplicationShutdown,
   Provider,
 } from '@nestjs/common';
@@ -17,9 +18,13 @@ import {
   EVENT_LOG_PROBE,
   EVENT_STORE,
   IDEMPOTENCY_STORE,
+  LOG_IDENTITY,
+  LogIdentity,
   PROJECTION_STORE,
   dossierFactsProjection,
+  type EventStore,
 } from '@tracker/application';
+import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { Environment } from './config/environment';
 import { EsdbEventStore } from './esdb/esdb-event-store.adapter';
@@ -55,6 +60,21 @@ class ConnectionsLifecycle implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
     if (this.ownsEventStore) await this.eventStore.close();
+  }
+}
+
+/**
+ * At the first start on an empty log, record its identity (log-identity.ts) whichever process comes first;
+ * two at once both adopt the one that was written. Not fatal: the worker's subscriptions insist.
+ */
+@Injectable()
+class LogIdentityBootstrap implements OnApplicationBootstrap {
+  constructor(@Inject(LOG_IDENTITY) private readonly identity: LogIdentity) {}
+
+  onApplicationBootstrap(): void {
+    void this.identity
+      .ensure()
+      .catch((error: Error) => new Logger('log-identity').warn(`not recorded yet: ${error.message}`));
   }
 }
 
@@ -98,6 +118,14 @@ export class InfrastructureModule {
       },
       { provide: EVENT_LOG_PROBE, useExisting: EVENT_FEED },
       {
+        provide: LOG_IDENTITY,
+        useFactory: (store: EventStore, feed: EsdbEventFeed) => {
+          const logger = new Logger('log-identity');
+          return new LogIdentity(store, feed, (line) => logger.log(line));
+        },
+        inject: [EVENT_STORE, EVENT_FEED],
+      },
+      {
         provide: PROJECTION_STORE,
         useFactory: (redis: Redis) => new RedisProjectionStore(redis, env.REDIS_KEY_PREFIX),
         inject: [REDIS],
@@ -120,6 +148,7 @@ export class InfrastructureModule {
       },
       { provide: CLOCK, useValue: options.clock ?? new SystemClock() },
       ConnectionsLifecycle,
+      LogIdentityBootstrap,
     ];
     return {
       module: InfrastructureModule,
@@ -137,6 +166,7 @@ export class InfrastructureModule {
         PROJECTION_STORE,
         CHECKPOINT_STORE,
         EVENT_LOG_PROBE,
+        LOG_IDENTITY,
       ],
     };
   }

@@ -3,6 +3,8 @@ import {
   ALL_PROJECTIONS,
   EVENT_LOG_PROBE,
   EventLogProbe,
+  LOG_IDENTITY,
+  LogIdentity,
   PROJECTION_STORE,
   ProjectionStop,
   ProjectionStore,
@@ -13,6 +15,7 @@ import { ProjectionWorker } from '@tracker/projections';
 import type { Redis } from 'ioredis';
 import type { Response } from 'express';
 import { Public } from '../http/auth.guard';
+import { logIdentityHealth } from './log-identity.health';
 
 type Check = { status: 'up' | 'down'; latencyMs: number; error?: string };
 
@@ -46,6 +49,7 @@ export class HealthHttpController {
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(PROJECTION_STORE) private readonly projections: ProjectionStore,
     @Inject(EVENT_LOG_PROBE) private readonly log: EventLogProbe,
+    @Inject(LOG_IDENTITY) private readonly identity: LogIdentity,
     @Optional() private readonly worker?: ProjectionWorker,
   ) {}
 
@@ -59,11 +63,19 @@ export class HealthHttpController {
     const ready = eventStore.status === 'up' && redis.status === 'up';
     res.status(ready ? 200 : 503);
     const projections = ready ? await Promise.all(ALL_PROJECTIONS.map((p) => this.projection(p))) : [];
+    // Read models built from another log (a restore, a new data directory) say so; readiness is unchanged.
+    const log = ready
+      ? await withTimeout(
+          this.log.headPosition().then((head) => logIdentityHealth(this.identity, this.projections, head)),
+          2000,
+        ).catch((error: Error) => ({ error: error.message }))
+      : undefined;
     return {
       status: ready ? 'ready' : 'unavailable',
       eventStore: { ...eventStore, embedded: Boolean(this.eventStore.embedded) },
       redis,
       projections,
+      ...(log ? { log } : {}),
     };
   }
 

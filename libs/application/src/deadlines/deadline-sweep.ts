@@ -48,12 +48,17 @@ export class DeadlineSweep {
     private readonly clock: Clock,
     private readonly subscriptions: SweptSubscriptions,
     private readonly settings: SweepSettings,
+    /** The current log's id: while the reactor rebuilds from another log's read model, the sweep waits. */
+    private readonly logId?: () => string | undefined,
   ) {}
 
   async run(): Promise<SweepReport> {
     const restarted = await this.subscriptions.restartLost();
-    const generation = await this.store.activeGeneration(projection);
-    if (generation === undefined) return { restarted, rescheduled: 0, promoted: 0, flagged: 0, recorded: 0 };
+    const status = await this.store.status(projection);
+    const generation = status?.generation;
+    const otherLog = this.logId !== undefined && status?.checkpoint.logId !== this.logId();
+    if (generation === undefined || (otherLog && status?.checkpoint.position !== undefined))
+      return { restarted, rescheduled: 0, promoted: 0, flagged: 0, recorded: 0 };
     const now = this.clock.now().getTime();
 
     const due = (
