@@ -83,7 +83,10 @@ async function jobsOf(code: string): Promise<string[]> {
     description: `the running job of ${code} to finish`,
   });
   const jobs = await queue.getJobs(['delayed', 'waiting', 'active']);
-  return jobs.filter((j) => j.data.code === code).map((j) => j.id!);
+  // BullMQ ids carry the id of the log the job was planned from, then the plan's id.
+  const mine = jobs.filter((j) => j.data.code === code);
+  for (const j of mine) expect(j.id!.startsWith(`${j.data.logId}.`)).toBe(true);
+  return mine.map((j) => j.id!.slice(j.data.logId!.length + 1));
 }
 
 describe('deadline alerts (API + worker, BullMQ, embedded event store, test clock)', () => {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import {
   ALL_PROJECTIONS,
   CalendarProvider,
+  LogIdentity,
   ProjectionSkips,
   VersionedCalendars,
   bindProjection,
@@ -46,9 +47,16 @@ async function main(argv: string[]): Promise<void> {
   });
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3 });
   const bull = bullConnection(env.REDIS_URL);
-  const scheduler = new BullmqDeadlineScheduler(bull, bullPrefix(env.REDIS_KEY_PREFIX));
+  const feed = new EsdbEventFeed(connection.client);
+  const events = new EsdbEventStore(connection.client);
+  // The new generation records the log it is folded from; deadline jobs carry its id as the worker's do.
+  const identity = new LogIdentity(events, feed);
+  const scheduler = new BullmqDeadlineScheduler(
+    bull,
+    bullPrefix(env.REDIS_KEY_PREFIX),
+    () => identity.current,
+  );
   try {
-    const events = new EsdbEventStore(connection.client);
     const { hooks } = bindProjection(projection, {
       alertFeed: new RedisAlertFeed(redis, env.REDIS_KEY_PREFIX),
       deadlines: {
@@ -58,7 +66,7 @@ async function main(argv: string[]): Promise<void> {
       },
     });
     const result = await rebuildProjection(
-      new EsdbEventFeed(connection.client),
+      feed,
       new RedisProjectionStore(redis, env.REDIS_KEY_PREFIX),
       projection,
       {
@@ -67,6 +75,7 @@ async function main(argv: string[]): Promise<void> {
         skips: new ProjectionSkips(events),
         source: events,
         log: (line) => console.log(line),
+        identity,
       },
     );
     console.log(JSON.stringify(result));

@@ -28,3 +28,4 @@ export * from './feedback';
 export * from './ports/feedback-facts.source.port';
 export * from './scorecards/feedback-facts.cache';
 export * from './portal-sync';
+export * from './log-identity';

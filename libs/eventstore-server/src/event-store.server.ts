@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
 import { AccessControl, OPEN_GUARD } from './auth/access-control';
 import { DEFAULT_USERS, UserAccount, UserDirectory } from './auth/users';
+import { backupService } from './grpc/backup.grpc-service';
 import { gossipService } from './grpc/gossip.grpc-service';
 import { serverFeaturesService } from './grpc/server-features.grpc-service';
 import { streamsService } from './grpc/streams.grpc-service';
@@ -83,6 +84,8 @@ export async function startEventStoreServer(
   ];
   for (const service of hosted) server.addService(...service);
   server.addService(...serverFeaturesService(hosted.map(([definition]) => definition)));
+  // The tracker's own service (not EventStoreDB's, so not among the features): a copy of an on-disk log.
+  if (dataDir) server.addService(...backupService(log, dataDir, guard));
 
   try {
     boundPort = await new Promise<number>((resolve, reject) =>

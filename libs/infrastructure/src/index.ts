@@ -13,3 +13,4 @@ export * from './redis/unlink-matching';
 export * from './bullmq';
 export * from './unavailable';
 export * from './portal';
+export * from './backup/event-log-backup';

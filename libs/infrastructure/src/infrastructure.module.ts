@@ -3,7 +3,9 @@ import {
   Global,
   Inject,
   Injectable,
+  Logger,
   Module,
+  OnApplicationBootstrap,
   OnApplicationShutdown,
   Provider,
 } from '@nestjs/common';
@@ -18,12 +20,15 @@ import {
   EVENT_STORE,
   FEEDBACK_FACTS_SOURCE,
   IDEMPOTENCY_STORE,
+  LOG_IDENTITY,
+  LogIdentity,
   PORTAL_PUSH_QUEUE,
   PORTAL_SYNC_ENABLED,
   PORTAL_SYNC_FAILURES,
   PROJECTION_STORE,
   dossierFactsProjection,
   feedbackFactsProjection,
+  type EventStore,
 } from '@tracker/application';
 import type { FeedbackFacts } from '@tracker/domain';
 import { bullConnection, bullPrefix } from './bullmq/bullmq-connection';
@@ -82,6 +87,21 @@ class ConnectionsLifecycle implements OnApplicationShutdown {
   }
 }
 
+/**
+ * At the first start on an empty log, record its identity (log-identity.ts) whichever process comes first;
+ * two at once both adopt the one that was written. Not fatal: the worker's subscriptions insist.
+ */
+@Injectable()
+class LogIdentityBootstrap implements OnApplicationBootstrap {
+  constructor(@Inject(LOG_IDENTITY) private readonly identity: LogIdentity) {}
+
+  onApplicationBootstrap(): void {
+    void this.identity
+      .ensure()
+      .catch((error: Error) => new Logger('log-identity').warn(`not recorded yet: ${error.message}`));
+  }
+}
+
 /** Adapters, one per port, and the lifecycles of the clients behind them. */
 @Global()
 @Module({})
@@ -121,6 +141,14 @@ export class InfrastructureModule {
         inject: [REDIS],
       },
       { provide: EVENT_LOG_PROBE, useExisting: EVENT_FEED },
+      {
+        provide: LOG_IDENTITY,
+        useFactory: (store: EventStore, feed: EsdbEventFeed) => {
+          const logger = new Logger('log-identity');
+          return new LogIdentity(store, feed, (line) => logger.log(line));
+        },
+        inject: [EVENT_STORE, EVENT_FEED],
+      },
       {
         provide: PROJECTION_STORE,
         useFactory: (redis: Redis) => new RedisProjectionStore(redis, env.REDIS_KEY_PREFIX),
@@ -168,6 +196,7 @@ export class InfrastructureModule {
       PortalQueueLifecycle,
       { provide: CLOCK, useValue: options.clock ?? new SystemClock() },
       ConnectionsLifecycle,
+      LogIdentityBootstrap,
     ];
     return {
       module: InfrastructureModule,
@@ -189,6 +218,7 @@ export class InfrastructureModule {
         PORTAL_SYNC_FAILURES,
         PORTAL_SYNC_ENABLED,
         PORTAL_PUSH_QUEUE,
+        LOG_IDENTITY,
       ],
     };
   }

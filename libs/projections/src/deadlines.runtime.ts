@@ -5,6 +5,7 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
   OnModuleInit,
+  Optional,
   Provider,
 } from '@nestjs/common';
 import {
@@ -17,6 +18,8 @@ import {
   DeadlineSweep,
   EVENT_STORE,
   EventStore,
+  LOG_IDENTITY,
+  LogIdentity,
   PROJECTION_STORE,
   ProjectionStore,
   SweepReport,
@@ -51,10 +54,12 @@ export class DeadlineJobs {
     @Inject(CLOCK) clock: Clock,
     @Inject(DEADLINE_OPTIONS) options: DeadlineOptions,
     calendars: CalendarProvider,
+    @Optional() @Inject(LOG_IDENTITY) identity?: LogIdentity,
   ) {
     this.prefix = bullPrefix(env.REDIS_KEY_PREFIX);
     this.connection = bullConnection(env.REDIS_URL);
-    this.scheduler = new BullmqDeadlineScheduler(this.connection, this.prefix);
+    // Job ids carry the log's id: another log's jobs (before a restore) never block or fire for this one.
+    this.scheduler = new BullmqDeadlineScheduler(this.connection, this.prefix, () => identity?.current);
     this.projectionDeps = {
       scheduler: this.scheduler,
       calendars: new VersionedCalendars(calendars),
@@ -96,6 +101,7 @@ export class DeadlinesRuntime implements OnModuleInit, OnApplicationBootstrap, O
 
   onModuleInit(): void {
     this.flagger = new DeadlineFlagger(this.store, this.clock);
+    const identity = this.worker.identity;
     const everyMs = this.options.sweepEveryMs ?? 60_000;
     this.sweep = new DeadlineSweep(
       this.projections,
@@ -107,6 +113,7 @@ export class DeadlinesRuntime implements OnModuleInit, OnApplicationBootstrap, O
         horizonMs: Math.max(this.options.sweepHorizonMs ?? 3_600_000, 2 * everyMs),
         graceMs: this.options.sweepGraceMs ?? 5_000,
       },
+      identity && (() => identity.current),
     );
     this.processor = new DeadlineProcessor(
       this.flagger,
@@ -114,6 +121,7 @@ export class DeadlinesRuntime implements OnModuleInit, OnApplicationBootstrap, O
       this.jobs.connection,
       this.jobs.prefix,
       this.options.concurrency ?? 32,
+      identity,
     );
     this.sweeper = new DeadlineSweepScheduler(
       this.sweep,

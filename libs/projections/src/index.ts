@@ -6,3 +6,4 @@ export * from './rebuild-projection';
 export * from './deadlines.runtime';
 export * from './worker.module';
 export * from './portal-sync.runtime';
+export * from './nightly-backup.runtime';

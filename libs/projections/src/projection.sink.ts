@@ -1,5 +1,6 @@
 import type { Event } from '@tracker/domain';
 import {
+  LogBoundGeneration,
   applyProjection,
   documentIdsOf,
   foldError,
@@ -9,6 +10,7 @@ import {
   type DocumentChange,
   type EventStore,
   type IndexEntry,
+  type LogIdentity,
   type ProjectionHooks,
   type ProjectionSkips,
   type ProjectionStore,
@@ -30,6 +32,10 @@ export type ProjectionSinkOptions = Readonly<{
   source?: EventStore;
   /** Fold states of a lean projection kept in memory, by document (default 5,000): each saves a read. */
   stateCacheSize?: number;
+  /** The log's identity: a generation built from another log is rebuilt beside it (LogBoundGeneration). */
+  identity?: LogIdentity;
+  /** Where it says that it rebuilds because the log changed. */
+  log?: (line: string) => void;
 }>;
 
 /**
@@ -51,6 +57,8 @@ export class ProjectionSink implements SubscriptionSink {
   /** Recent fold states of a lean projection, least recently used first. */
   private readonly states = new Map<string, StoredDocument<unknown>>();
   private skipped: ReadonlySet<bigint> = new Set();
+  private readonly identity?: LogIdentity;
+  private readonly generations: LogBoundGeneration;
 
   constructor(
     readonly projection: AnyProjection,
@@ -63,6 +71,13 @@ export class ProjectionSink implements SubscriptionSink {
     this.skips = o.skips;
     this.source = o.source;
     this.stateCacheSize = o.stateCacheSize ?? 5_000;
+    this.identity = o.identity;
+    // Another log's effects (an alert feed's ids are positions) start again with the rebuild: onNewLog.
+    const onNewLog = this.hooks.onNewLog;
+    this.generations = new LogBoundGeneration(store, projection, o.identity, {
+      ...(o.log ? { log: o.log } : {}),
+      ...(onNewLog ? { onNewLog: () => onNewLog() } : {}),
+    });
     if (projection.view && (!this.source || !projection.streamOf || projection.settle)) {
       // (A restored state is folded, not settled: settle and view do not go together yet.)
       throw new Error(
@@ -82,18 +97,27 @@ export class ProjectionSink implements SubscriptionSink {
     this.states.clear();
     if (this.skips) this.skipped = await this.skips.positions(this.name);
     if (this.mode === 'active') {
-      // Readers may have been switched to another generation: follow them.
-      await this.writer?.close();
-      this.writer = await this.store.activeWriter(this.projection);
+      // Readers may have been switched to another generation, or the log changed: LogBoundGeneration.
+      const opened = await this.generations.open();
+      this.writer = opened.writer;
       // Skipped while no runner was waiting on it: no longer stopped.
       const stop = await this.store.stopped(this.projection);
       if (stop && this.skipped.has(BigInt(stop.position)))
         await this.store.setStopped(this.projection, undefined);
-    } else {
-      this.writer ??= await this.store.newGenerationWriter(this.projection);
+      this.position = opened.position;
+      return this.position;
+    }
+    if (!this.writer) {
+      this.writer = await this.store.newGenerationWriter(this.projection);
+      if (this.identity) await this.writer.bindLog(await this.identity.ensure());
     }
     this.position = (await this.writer.checkpoint()).position;
     return this.position;
+  }
+
+  /** Caught up: a generation rebuilt because the log changed replaces the stale one for readers. */
+  async caughtUp(): Promise<void> {
+    if (this.mode === 'active') this.writer = await this.generations.caughtUp();
   }
 
   async handle(events: readonly RecordedEvent[]): Promise<void> {
@@ -212,7 +236,8 @@ export class ProjectionSink implements SubscriptionSink {
   }
 
   async close(): Promise<void> {
-    await this.writer?.close();
+    if (this.mode === 'active') await this.generations.close();
+    else await this.writer?.close();
     this.writer = undefined;
   }
 }

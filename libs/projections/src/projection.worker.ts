@@ -9,12 +9,14 @@ import {
 import {
   EVENT_FEED,
   EVENT_STORE,
+  LOG_IDENTITY,
   PROJECTION_STORE,
   ProjectionSkips,
   projectionId,
   type BoundProjection,
   type EventFeed,
   type EventStore,
+  type LogIdentity,
   type ProjectionStore,
 } from '@tracker/application';
 import { ProjectionSink } from './projection.sink';
@@ -44,6 +46,8 @@ export class ProjectionWorker implements OnApplicationBootstrap, OnApplicationSh
     @Inject(PROJECTION_STORE) private readonly store: ProjectionStore,
     @Inject(WORKER_PROJECTIONS) private readonly projections: readonly BoundProjection[],
     @Optional() @Inject(WORKER_RUNNER_OPTIONS) private readonly options: SubscriptionRunnerOptions = {},
+    /** The log's identity: every sink checks at each (re)start that its read model was built from this log. */
+    @Optional() @Inject(LOG_IDENTITY) readonly identity?: LogIdentity,
   ) {
     this.shared = new SharedEventFeed(feed);
     this.skips = new ProjectionSkips(events);
@@ -52,6 +56,7 @@ export class ProjectionWorker implements OnApplicationBootstrap, OnApplicationSh
         hooks,
         skips: this.skips,
         source: this.events,
+        ...(identity ? { identity, log: (line: string) => this.logger.warn(line) } : {}),
       });
       this.runners.set(
         sink.name,

@@ -3,6 +3,7 @@ import {
   type AnyProjection,
   type EventFeed,
   type EventStore,
+  type LogIdentity,
   type ProjectionHooks,
   type ProjectionSkips,
   type ProjectionStore,
@@ -21,6 +22,8 @@ export type RebuildOptions = Readonly<{
   /** Where a lean projection's states are restored from (required for one). */
   source?: EventStore;
   log?: (line: string) => void;
+  /** The log's identity, recorded on the new generation (log-identity.ts). */
+  identity?: LogIdentity;
 }>;
 
 export type RebuildResult = Readonly<{
@@ -49,6 +52,7 @@ export async function rebuildProjection(
     ...(options.hooks ? { hooks: options.hooks } : {}),
     ...(options.skips ? { skips: options.skips } : {}),
     ...(options.source ? { source: options.source } : {}),
+    ...(options.identity ? { identity: options.identity } : {}),
   });
   const runner = new SubscriptionRunner(feed, sink, {
     onPoison: (poison) =>

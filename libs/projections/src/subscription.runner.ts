@@ -21,6 +21,11 @@ export interface SubscriptionSink {
    * throws, nothing of the batch may count: the runner resubscribes from what open() then answers.
    */
   handle(events: readonly RecordedEvent[]): Promise<void>;
+  /**
+   * Called once the session has committed everything recorded before it started, before it counts as live
+   * (a projection rebuilt because the log changed switches its readers here). Throwing fails the session.
+   */
+  caughtUp?(): Promise<void>;
   close?(): Promise<void>;
   /** Records (or, with undefined, clears) that the runner stopped at a poison event. */
   stoppedAt?(poison: Poison | undefined): Promise<void>;
@@ -294,8 +299,16 @@ export class SubscriptionRunner {
             return previous;
           },
           onCaughtUp: () => {
-            void flush().then(() => {
+            void flush();
+            // In the commit chain: later batches wait until the sink has taken its caught-up step.
+            flushing = flushing.then(async () => {
               if (session.failed || session.halted) return;
+              try {
+                await this.sink.caughtUp?.();
+              } catch (error) {
+                fail(error);
+                return;
+              }
               this.caughtUp = true;
               this.state = 'live';
               this.notify();

@@ -13,6 +13,7 @@ import { DeadlineJobs, deadlineWorkerProviders } from './deadlines.runtime';
 import { portalWorkerProviders, type PortalWorkerOptions } from './portal-sync.runtime';
 import { ProjectionWorker, WORKER_PROJECTIONS, WORKER_RUNNER_OPTIONS } from './projection.worker';
 import type { SubscriptionRunnerOptions } from './subscription.runner';
+import { NightlyBackupRuntime } from './nightly-backup.runtime';
 
 export type WorkerOptions = Readonly<{
   /** The projections to run (default: every one of the registry this process has the adapters for). */
@@ -28,7 +29,7 @@ export type WorkerOptions = Readonly<{
 
 /**
  * The subscriptions: the registry's projections into Redis, with their effects (the alert feed, deadline
- * jobs), the deadline processor and sweep. Needs the infrastructure (event store, Redis) bound: imported by
+ * jobs), the deadline processor and sweep; the nightly backup (EVENTSTORE_BACKUP_DIR). Needs the infrastructure (event store, Redis) bound: imported by
  * the API's process (`npm start`, sharing its event store connection) or by WorkerAppModule
  * (`npm run start:worker`).
  */
@@ -59,8 +60,9 @@ export class WorkerModule {
         ProjectionWorker,
         ...deadlineWorkerProviders(options.deadlines),
         ...portalWorkerProviders(options.portal),
+        NightlyBackupRuntime,
       ],
-      exports: [ProjectionWorker],
+      exports: [ProjectionWorker, NightlyBackupRuntime],
     };
   }
 }

@@ -3,6 +3,8 @@ import {
   ALL_PROJECTIONS,
   EVENT_LOG_PROBE,
   EventLogProbe,
+  LOG_IDENTITY,
+  LogIdentity,
   PORTAL_SYNC_ENABLED,
   PROJECTION_STORE,
   PortalSyncReader,
@@ -21,6 +23,7 @@ import { ProjectionWorker } from '@tracker/projections';
 import type { Redis } from 'ioredis';
 import type { Request, Response } from 'express';
 import { Public, TOKEN_REGISTRY } from '../http/auth.guard';
+import { logIdentityHealth } from './log-identity.health';
 import { syncHealth } from './sync-health';
 
 type Check = { status: 'up' | 'down'; latencyMs: number; error?: string };
@@ -58,6 +61,7 @@ export class HealthHttpController {
     @Inject(TOKEN_REGISTRY) private readonly tokens: TokenRegistry,
     private readonly sync: PortalSyncReader,
     @Inject(PORTAL_SYNC_ENABLED) private readonly portalEnabled: boolean,
+    @Inject(LOG_IDENTITY) private readonly identity: LogIdentity,
     @Optional() private readonly worker?: ProjectionWorker,
   ) {}
 
@@ -74,12 +78,20 @@ export class HealthHttpController {
     const running = ALL_PROJECTIONS.filter((p) => p !== portalSyncProjection || this.portalEnabled);
     const projections = ready ? await Promise.all(running.map((p) => this.projection(p))) : [];
     const sync = ready ? await syncHealth(req, this.tokens, this.sync).catch(() => undefined) : undefined;
+    // Read models built from another log (a restore, a new data directory) say so; readiness is unchanged.
+    const log = ready
+      ? await withTimeout(
+          this.log.headPosition().then((head) => logIdentityHealth(this.identity, this.projections, head)),
+          2000,
+        ).catch((error: Error) => ({ error: error.message }))
+      : undefined;
     return {
       status: ready ? 'ready' : 'unavailable',
       eventStore: { ...eventStore, embedded: Boolean(this.eventStore.embedded) },
       redis,
       projections,
       ...(sync ? { sync } : {}),
+      ...(log ? { log } : {}),
     };
   }
 

@@ -24,6 +24,8 @@ export interface AlertFeed {
   append(entries: readonly AlertFeedEntry[]): Promise<void>;
   /** The id of the last entry ('0-0' when empty): where a new reader starts. */
   lastId(): Promise<string>;
+  /** Forgets every entry: the alerts are rebuilt from another log, whose positions start again. */
+  reset(): Promise<void>;
   /** A reader on its own connection (a blocking read holds it). */
   reader(): AlertFeedReader;
 }

@@ -85,4 +85,6 @@ export const alertFeedHooks = <D extends AlertsView = AlertsDoc>(feed: AlertFeed
     const entries = alertFeedEntries(batch);
     if (entries.length) await feed.append(entries);
   },
+  // The change feed's ids are the old log's positions: it is cleared when the alerts are rebuilt for another.
+  onNewLog: () => feed.reset(),
 });

@@ -52,6 +52,8 @@ export class DeadlineSweep {
     private readonly clock: Clock,
     private readonly subscriptions: SweptSubscriptions,
     private readonly settings: SweepSettings,
+    /** The current log's id: while the reactor rebuilds from another log's read model, the sweep waits. */
+    private readonly logId?: () => string | undefined,
   ) {}
 
   async run(): Promise<SweepReport> {
@@ -70,8 +72,12 @@ export class DeadlineSweep {
   private async runOver(
     projection: typeof deadlineSchedulingProjection | typeof feedbackDeadlineSchedulingProjection,
   ): Promise<Omit<SweepReport, 'restarted'>> {
-    const generation = await this.store.activeGeneration(projection);
-    if (generation === undefined) return { rescheduled: 0, promoted: 0, flagged: 0, recorded: 0 };
+    const status = await this.store.status(projection);
+    const generation = status?.generation;
+    // A deadline read model still built from another log waits for its rebuild before it is swept.
+    const otherLog = this.logId !== undefined && status?.checkpoint.logId !== this.logId();
+    if (generation === undefined || (otherLog && status?.checkpoint.position !== undefined))
+      return { rescheduled: 0, promoted: 0, flagged: 0, recorded: 0 };
     const now = this.clock.now().getTime();
 
     const due = (

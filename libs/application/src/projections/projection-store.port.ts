@@ -9,6 +9,8 @@ export type ProjectionCheckpoint = Readonly<{
   position: bigint | undefined;
   events: number;
   updatedAt?: string;
+  /** The identity of the log this generation was folded from (log-identity.ts); absent on older ones. */
+  logId?: string;
 }>;
 
 /** One batch, committed atomically: documents, their index entries, the change log and the checkpoint. */
@@ -45,6 +47,8 @@ export interface ProjectionWriter {
   checkpoint(): Promise<ProjectionCheckpoint>;
   load<Doc>(ids: readonly string[]): Promise<Map<string, StoredDocument<Doc> | undefined>>;
   commit(commit: ProjectionCommit): Promise<void>;
+  /** Records the log this generation is folded from (before its first commit). */
+  bindLog(logId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -73,8 +77,13 @@ export interface ProjectionStore {
   /**
    * Makes `generation` the one readers use, when its checkpoint is at or past the active one's (atomically
    * with that check). Returns the generation it replaced (undefined if none), or false when not caught up.
+   * `force` skips the check: the active generation was built from another log, its checkpoint means nothing.
    */
-  activate(projection: AnyProjection, generation: number): Promise<{ replaced: number | undefined } | false>;
+  activate(
+    projection: AnyProjection,
+    generation: number,
+    options?: { force?: boolean },
+  ): Promise<{ replaced: number | undefined } | false>;
   /** Deletes every key of a generation that is not the active one. */
   dropGeneration(projection: AnyProjection, generation: number): Promise<void>;
 

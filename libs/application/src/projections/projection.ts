@@ -93,6 +93,11 @@ export type ProjectionHooks<Doc = any, Env = any> = Readonly<{
   /** Loads the environment `settle` reads for these documents (before settling them). */
   environment?(docs: readonly Doc[]): Promise<Env>;
   effects?(batch: FoldedBatch<Doc>): Promise<void>;
+  /**
+   * The projection is folded again from the start of another log (a restore, a new data directory): effects
+   * keyed by the old log's positions start again too.
+   */
+  onNewLog?(): Promise<void>;
 }>;
 
 /**

@@ -16,10 +16,12 @@ export interface Guard {
   /** The caller from the call metadata; undefined when credentials were sent but are not valid. */
   caller(metadata: grpc.Metadata): Caller | undefined;
   allows(caller: Caller, operation: StreamOperation, stream: string): boolean;
+  /** Whether the caller may run an operation of the whole node (a backup of the log): `$admins` only. */
+  administers(caller: Caller): boolean;
 }
 
 /** Insecure mode: no authentication, no authorization (like a real node started with `--insecure`). */
-export const OPEN_GUARD: Guard = { caller: () => ANONYMOUS, allows: () => true };
+export const OPEN_GUARD: Guard = { caller: () => ANONYMOUS, allows: () => true, administers: () => true };
 
 const ALL: readonly string[] = ['$all'];
 const ADMINS: readonly string[] = ['$admins'];
@@ -57,6 +59,10 @@ export class AccessControl implements Guard {
     if (caller.roles.has('$admins')) return true;
     const roles = this.rolesFor(target, action);
     return roles.includes('$all') || roles.some((role) => caller.roles.has(role));
+  }
+
+  administers(caller: Caller): boolean {
+    return caller.kind === 'user' && caller.roles.has('$admins');
   }
 
   private rolesFor(stream: string, action: AclAction): readonly string[] {

@@ -364,6 +364,15 @@ export class SqliteEventLog {
     if (this.queue.length > 0) this.scheduleFlush();
   }
 
+  /**
+   * A consistent copy of the log in `destination` while it keeps serving: SQLite's online backup, page by
+   * page between appends, through this connection (an append made meanwhile is copied too), so the copy is
+   * the log as of one commit: every append acknowledged before the call is in it, none half-written.
+   */
+  async backup(destination: string): Promise<void> {
+    await this.db.backup(destination);
+  }
+
   // ---------------------------------------------------------------- writes
 
   append(stream: string, expected: ExpectedRevision, events: readonly ProposedEvent[]): WriteOutcome {

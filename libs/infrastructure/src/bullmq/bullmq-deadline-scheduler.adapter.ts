@@ -3,7 +3,11 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 export const DEADLINE_QUEUE = 'deadlines';
-export type DeadlineJobData = Omit<DeadlineJob, 'id'>;
+/** `logId`: the log the job was planned from (log-identity.ts); the processor drops another log's jobs. */
+export type DeadlineJobData = Omit<DeadlineJob, 'id'> & { logId?: string };
+
+/** The BullMQ id of a job: prefixed with its log's id, so a job of another log never blocks this log's job. */
+export const bullJobId = (id: string, logId: string | undefined): string => (logId ? `${logId}.${id}` : id);
 
 /**
  * Deadlines as BullMQ delayed jobs. Ids are deterministic: BullMQ ignores an add whose id exists (waiting,
@@ -16,6 +20,8 @@ export class BullmqDeadlineScheduler implements DeadlineScheduler {
   constructor(
     private readonly connection: Redis,
     private readonly prefix: string,
+    /** The current log's id (undefined: jobs without one, as before log identities). */
+    private readonly logId: () => string | undefined = () => undefined,
   ) {
     this.queue = new Queue<DeadlineJobData>(DEADLINE_QUEUE, {
       connection,
@@ -29,13 +35,18 @@ export class BullmqDeadlineScheduler implements DeadlineScheduler {
     });
   }
 
+  private bullId(id: string): string {
+    return bullJobId(id, this.logId());
+  }
+
   async schedule(jobs: readonly DeadlineJob[], nowMs: number): Promise<void> {
+    const logId = this.logId();
     for (let i = 0; i < jobs.length; i += 1_000) {
       await this.queue.addBulk(
         jobs.slice(i, i + 1_000).map(({ id, ...data }) => ({
           name: data.stage,
-          data,
-          opts: { jobId: id, delay: Math.max(0, data.atMs - nowMs) },
+          data: logId ? { ...data, logId } : data,
+          opts: { jobId: bullJobId(id, logId), delay: Math.max(0, data.atMs - nowMs) },
         })),
       );
     }
@@ -43,14 +54,14 @@ export class BullmqDeadlineScheduler implements DeadlineScheduler {
 
   async cancel(ids: readonly string[]): Promise<void> {
     // remove() answers 0 for a job a worker holds: it runs and the decider finds nothing to do.
-    await Promise.all(ids.map((id) => this.queue.remove(id)));
+    await Promise.all(ids.map((id) => this.queue.remove(this.bullId(id))));
   }
 
   async missing(ids: readonly string[]): Promise<string[]> {
     if (ids.length === 0) return [];
     const key = (id: string) => `${this.prefix}:${DEADLINE_QUEUE}:${id}`;
     const pipeline = this.connection.pipeline();
-    for (const id of ids) pipeline.exists(key(id));
+    for (const id of ids) pipeline.exists(key(this.bullId(id)));
     const results = (await pipeline.exec()) ?? [];
     return ids.filter((_, i) => results[i]?.[1] !== 1);
   }
@@ -58,7 +69,7 @@ export class BullmqDeadlineScheduler implements DeadlineScheduler {
   async promote(ids: readonly string[]): Promise<number> {
     let promoted = 0;
     for (const id of ids) {
-      const job = await this.queue.getJob(id);
+      const job = await this.queue.getJob(this.bullId(id));
       if (job && (await job.isDelayed())) {
         await job.promote().catch(() => undefined); // it may have just moved on its own
         promoted++;

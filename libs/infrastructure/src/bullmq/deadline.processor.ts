@@ -1,4 +1,4 @@
-import type { DeadlineFlagger } from '@tracker/application';
+import type { DeadlineFlagger, LogIdentity } from '@tracker/application';
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DEADLINE_QUEUE, type DeadlineJobData } from './bullmq-deadline-scheduler.adapter';
@@ -17,11 +17,16 @@ export class DeadlineProcessor {
     connection: Redis,
     prefix: string,
     concurrency = 32,
+    /** The log's identity: a job planned from another log (before a restore, say) is dropped, not run. */
+    identity?: Pick<LogIdentity, 'current' | 'read'>,
   ) {
     this.worker = new Worker<DeadlineJobData>(
       DEADLINE_QUEUE,
       async (job: Job<DeadlineJobData>, token?: string) => {
-        const outcome = await flagger.flag({ id: job.id!, ...job.data });
+        const { logId, ...data } = job.data;
+        if (identity && logId !== identity.current && logId !== (await identity.read())) return 'other-log';
+        const id = logId && job.id!.startsWith(`${logId}.`) ? job.id!.slice(logId.length + 1) : job.id!;
+        const outcome = await flagger.flag({ id, ...data });
         if (outcome === 'early') {
           const wait = Math.max(1, job.data.atMs - clockNow());
           await job.moveToDelayed(Date.now() + wait, token);

@@ -45,6 +45,10 @@ export class RedisAlertFeed implements AlertFeed {
     return info[0]?.[0] ?? '0-0';
   }
 
+  async reset(): Promise<void> {
+    await this.redis.del(this.key);
+  }
+
   reader(): AlertFeedReader {
     const conn = watchRedis(this.redis.duplicate());
     const key = this.key;

@@ -37,6 +37,16 @@ describe('environment', () => {
     );
   });
 
+  it('given no backup directory, there is no nightly backup; with one, it keeps 14 unless told', () => {
+    expect(loadEnvironment({}).EVENTSTORE_BACKUP_DIR).toBeUndefined();
+    expect(loadEnvironment({ EVENTSTORE_BACKUP_DIR: '/srv/b' })).toMatchObject({
+      EVENTSTORE_BACKUP_DIR: '/srv/b',
+      EVENTSTORE_BACKUP_KEEP: 14,
+    });
+    expect(loadEnvironment({ EVENTSTORE_BACKUP_KEEP: '30' }).EVENTSTORE_BACKUP_KEEP).toBe(30);
+    expect(() => loadEnvironment({ EVENTSTORE_BACKUP_KEEP: '0' })).toThrow(/EVENTSTORE_BACKUP_KEEP/);
+  });
+
   it('given bad settings, when loaded, then one error names each bad variable', () => {
     let error: unknown;
     try {

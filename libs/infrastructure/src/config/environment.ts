@@ -54,6 +54,17 @@ export class Environment {
   @IsString()
   EVENTSTORE_DATA_DIR = './data/eventstore';
 
+  /** Where the running tracker puts a backup of the embedded log every night at 02:00 (UTC+7); unset: none. */
+  @IsOptional()
+  @IsString()
+  EVENTSTORE_BACKUP_DIR?: string;
+
+  /** How many nightly backups to keep (the oldest beyond are deleted). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 14 : Number(value)))
+  @IsInt()
+  @Min(1)
+  EVENTSTORE_BACKUP_KEEP = 14;
+
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 

@@ -60,6 +60,8 @@ export class EsdbEventFeed implements EventFeed, EventLogProbe {
     let stopped = false;
     let last = options.after;
     let caughtUp = false;
+    /** Served since the last drop: a drop is then reported at once (see the catch). */
+    let healthy = false;
     let current: ReturnType<EventStoreDBClient['subscribeToAll']> | undefined;
 
     const run = async () => {
@@ -70,6 +72,7 @@ export class EsdbEventFeed implements EventFeed, EventLogProbe {
             filter: streamNameFilter({ prefixes: [...options.streamPrefixes] }),
           });
           current.on('caughtUp', () => {
+            healthy = true;
             if (!caughtUp) {
               caughtUp = true;
               handlers.onCaughtUp?.();
@@ -90,10 +93,14 @@ export class EsdbEventFeed implements EventFeed, EventLogProbe {
             });
             last = position;
             attempt = 0;
+            healthy = true;
           }
         } catch (error) {
           if (stopped) return;
-          if (attempt >= 8) handlers.onError?.(error as Error);
+          // The first drop after serving is reported at once: the event store behind the connection may be
+          // another log now (a restore), which the runner checks when it opens its sink again.
+          if (healthy || attempt >= 8) handlers.onError?.(error as Error);
+          healthy = false;
           await new Promise((r) => setTimeout(r, Math.min(5_000, 100 * 2 ** Math.min(attempt, 6))));
         }
       }

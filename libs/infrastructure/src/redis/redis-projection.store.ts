@@ -21,7 +21,7 @@ import { projectionCommitFault } from './projection-faults';
  * - `P proj:<name>.v<n>:active`        the generation readers use (a number)
  * - `P proj:<name>.v<n>:generations`   counter of generations ever created
  * - `P proj:<name>.v<n>:stopped`       JSON { position, error, since } while stopped at a poison event
- * - `P proj:<name>.v<n>:g<g>:checkpoint` hash { position, events, updatedAt }
+ * - `P proj:<name>.v<n>:g<g>:checkpoint` hash { position, events, updatedAt, logId }
  * - `P proj:<name>.v<n>:g<g>:docs`      hash id → `{"p":"<position>","d":<document>}`
  * - `P proj:<name>.v<n>:g<g>:ix:<set>`  sorted sets (indexes)
  * - `P proj:<name>.v<n>:g<g>:changes`   capped stream of the ids each batch changed
@@ -58,6 +58,7 @@ const parseCheckpoint = (raw: Record<string, string>): ProjectionCheckpoint => (
   position: raw.position === undefined ? undefined : BigInt(raw.position),
   events: raw.events === undefined ? 0 : Number(raw.events),
   ...(raw.updatedAt ? { updatedAt: raw.updatedAt } : {}),
+  ...(raw.logId ? { logId: raw.logId } : {}),
 });
 
 /**
@@ -114,6 +115,7 @@ export class RedisProjectionStore implements ProjectionStore {
   async activate(
     projection: AnyProjection,
     generation: number,
+    options: { force?: boolean } = {},
   ): Promise<{ replaced: number | undefined } | false> {
     const keys = this.keys(projection);
     const conn = watchRedis(this.redis.duplicate());
@@ -131,7 +133,7 @@ export class RedisProjectionStore implements ProjectionStore {
         await conn.watch(...watched);
         const [mine, theirs] = await Promise.all(watched.map((k) => conn.hget(k, 'position')));
         const at = (v: string | null | undefined) => (v === null || v === undefined ? -1n : BigInt(v));
-        if (at(mine) < at(theirs)) {
+        if (!options.force && at(mine) < at(theirs)) {
           await conn.unwatch();
           return false;
         }
@@ -308,6 +310,10 @@ class RedisProjectionWriter implements ProjectionWriter {
     } finally {
       if (!queued) await conn.unwatch().catch(() => undefined);
     }
+  }
+
+  async bindLog(logId: string): Promise<void> {
+    await this.conn.hset(this.g.checkpoint, 'logId', logId);
   }
 
   async close(): Promise<void> {

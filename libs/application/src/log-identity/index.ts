@@ -1,0 +1,3 @@
+export * from './log-identity';
+export * from './log-bound-generation';
+export * from './log-bound-generation';
