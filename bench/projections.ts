@@ -230,11 +230,12 @@ async function main(): Promise<void> {
     const scheduler = new BullmqDeadlineScheduler(bull, bullPrefix('bench:'));
     // As the worker runs them: the registry's projections with their effects (the alert feed, deadline
     // jobs), one shared subscription to `$all` feeding them all.
+    const events = new EsdbEventStore(client);
     const bound = bindProjections({
       alertFeed: new RedisAlertFeed(redis, 'bench:'),
       deadlines: {
         scheduler,
-        calendars: new VersionedCalendars(new CalendarProvider(new EsdbEventStore(client))),
+        calendars: new VersionedCalendars(new CalendarProvider(events)),
         clock: new SystemClock(),
       },
     });
@@ -242,7 +243,9 @@ async function main(): Promise<void> {
     const feed = new SharedEventFeed(new EsdbEventFeed(client));
     const runners = bound.map(
       ({ projection, hooks }) =>
-        new SubscriptionRunner(feed, new ProjectionSink(projection, store, { hooks }), { batchSize: 1000 }),
+        new SubscriptionRunner(feed, new ProjectionSink(projection, store, { hooks, source: events }), {
+          batchSize: 1000,
+        }),
     );
     const b0 = performance.now();
     runners.forEach((r) => r.start());

@@ -2,7 +2,7 @@ import { ApiHarness, TOKENS, startApi } from '../support/api-harness';
 
 jest.setTimeout(60_000);
 
-// GET /api/dossiers over the dossier-list.v1 read model, with the worker running in the API's process.
+// GET /api/dossiers over the dossier-list.v2 read model, with the worker running in the API's process.
 let api: ApiHarness;
 
 const P1 = {
@@ -194,7 +194,7 @@ describe('GET /api/health', () => {
     const res = await api.http.get('/api/health').expect(200);
     const list = (
       res.body.projections as { name: string; lag: number; checkpoint: string; runner?: string }[]
-    ).find((p) => p.name === 'dossier-list.v1');
+    ).find((p) => p.name === 'dossier-list.v2');
     expect(list).toMatchObject({ lag: 0, generation: 1, runner: 'live' });
     expect(list!.checkpoint).toMatch(/^\d+$/);
   });

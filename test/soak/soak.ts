@@ -1,6 +1,7 @@
 // The whole tracker as an office runs it (event store, API and worker as separate processes, a real Redis),
 // driven by clerks at a steady rate while faults are injected at seeded moments; then the checks.
 import { BACKWARDS, END, EventStoreDBClient } from '@eventstore/db-client';
+import { ALL_PROJECTIONS, projectionId } from '@tracker/application';
 import type { DossierState } from '@tracker/domain';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -223,13 +224,15 @@ async function headPosition(client: EventStoreDBClient): Promise<bigint> {
   return head;
 }
 
-/** Until /api/health answers 200 with every projection's lag at 0 (or the deadline passes). */
+/** Until /api/health answers 200 with every projection of the registry at lag 0 (or the deadline passes). */
 async function waitForProjections(baseUrl: string, deadline: number): Promise<void> {
+  const names = ALL_PROJECTIONS.map(projectionId);
   for (;;) {
     try {
       const res = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5_000) });
-      const body = (await res.json()) as { projections?: { lag: number | null }[] };
-      if (res.status === 200 && body.projections?.every((p) => p.lag === 0)) return;
+      const body = (await res.json()) as { projections?: { name: string; lag: number | null }[] };
+      const lag = new Map(body.projections?.map((p) => [p.name, p.lag]));
+      if (res.status === 200 && names.every((n) => lag.get(n) === 0)) return;
     } catch {
       /* not answering yet */
     }

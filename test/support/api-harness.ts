@@ -149,12 +149,8 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiHarnes
     const store = app.get<ProjectionStore>(PROJECTION_STORE);
     const deadline = Date.now() + timeoutMs;
     // The registry's projections this process's worker runs (a worker without deadlines runs three).
-    const running = new Set(
-      app
-        .get(ProjectionWorker)
-        .statuses()
-        .map((s) => s.name),
-    );
+    const worker = options.worker ? app.get(ProjectionWorker) : undefined;
+    const running = new Set(worker?.statuses().map((s) => s.name) ?? ALL_PROJECTIONS.map(projectionId));
     for (const projection of ALL_PROJECTIONS.filter((p) => running.has(projectionId(p)))) {
       const target = await lastPositionOf(eventStore, projection.streamPrefixes);
       if (target === undefined) continue;

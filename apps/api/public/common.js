@@ -15,6 +15,7 @@ export class ApiFailure extends Error {
     this.status = status;
     this.code = error?.code ?? `HTTP_${status}`;
     this.details = error?.details;
+    this.body = body;
   }
 }
 
@@ -77,7 +78,26 @@ export async function startPage(active) {
   header.querySelector('.who').textContent = `${who.subject} · ${ROLE[who.role] ?? who.role}${units ? ` · ${units}` : ''}`;
   header.querySelector('button').addEventListener('click', logout);
   document.body.prepend(header);
+  if (who.role === 'admin') void showStoppedProjections(header);
   return who;
+}
+
+/** Admins see in the header a projection stopped at a poison event (health's `stopped`), until it is skipped. */
+async function showStoppedProjections(header) {
+  let health;
+  try {
+    health = await api('/api/health');
+  } catch (error) {
+    health = error instanceof ApiFailure ? error.body : undefined;
+  }
+  const stopped = (health?.projections ?? []).filter((p) => p.stopped);
+  if (stopped.length === 0) return;
+  const text = stopped.map((p) => `${p.name} tại vị trí ${p.stopped.position}`).join('; ');
+  const detail = stopped
+    .map((p) => `${p.name}: ${p.stopped.error}\nnpm run projections:skip -- ${p.name} ${p.stopped.position} --reason "…"`)
+    .join('\n\n');
+  const warning = el('span', { className: 'stopped', title: detail, role: 'alert' }, `⚠ Dữ liệu tổng hợp dừng cập nhật: ${text}`);
+  header.querySelector('.who').before(warning);
 }
 
 /** A DOM element with properties and children (text is always set as text, never as HTML). */

@@ -61,7 +61,13 @@ async function main(argv: string[]): Promise<void> {
       new EsdbEventFeed(connection.client),
       new RedisProjectionStore(redis, env.REDIS_KEY_PREFIX),
       projection,
-      { graceMs, hooks, skips: new ProjectionSkips(events), log: (line) => console.log(line) },
+      {
+        graceMs,
+        hooks,
+        skips: new ProjectionSkips(events),
+        source: events,
+        log: (line) => console.log(line),
+      },
     );
     console.log(JSON.stringify(result));
   } finally {

@@ -7,12 +7,14 @@ import {
   projectionId,
   type AnyProjection,
   type DocumentChange,
+  type EventStore,
   type IndexEntry,
   type ProjectionHooks,
   type ProjectionSkips,
   type ProjectionStore,
   type ProjectionWriter,
   type RecordedEvent,
+  type StoredDocument,
 } from '@tracker/application';
 import type { Poison, SubscriptionSink } from './subscription.runner';
 
@@ -24,6 +26,10 @@ export type ProjectionSinkOptions = Readonly<{
   hooks?: ProjectionHooks;
   /** The operators' skip decisions: skipped events are never folded. */
   skips?: ProjectionSkips;
+  /** Where a lean projection's (one with `view`) states are restored from. */
+  source?: EventStore;
+  /** Fold states of a lean projection kept in memory, by document (default 5,000): each saves a read. */
+  stateCacheSize?: number;
 }>;
 
 /**
@@ -40,6 +46,10 @@ export class ProjectionSink implements SubscriptionSink {
   private readonly mode: ProjectionSinkMode;
   private readonly hooks: ProjectionHooks;
   private readonly skips?: ProjectionSkips;
+  private readonly source?: EventStore;
+  private readonly stateCacheSize: number;
+  /** Recent fold states of a lean projection, least recently used first. */
+  private readonly states = new Map<string, StoredDocument<unknown>>();
   private skipped: ReadonlySet<bigint> = new Set();
 
   constructor(
@@ -51,6 +61,11 @@ export class ProjectionSink implements SubscriptionSink {
     this.mode = o.mode ?? 'active';
     this.hooks = o.hooks ?? {};
     this.skips = o.skips;
+    this.source = o.source;
+    this.stateCacheSize = o.stateCacheSize ?? 5_000;
+    if (projection.view && (!this.source || !projection.streamOf)) {
+      throw new Error(`${projectionId(projection)}: a lean projection needs streamOf and an event store`);
+    }
     this.name = projectionId(projection);
     this.streamPrefixes = projection.streamPrefixes;
   }
@@ -61,6 +76,7 @@ export class ProjectionSink implements SubscriptionSink {
   }
 
   async open(): Promise<bigint | undefined> {
+    this.states.clear();
     if (this.skips) this.skipped = await this.skips.positions(this.name);
     if (this.mode === 'active') {
       // Readers may have been switched to another generation: follow them.
@@ -82,7 +98,8 @@ export class ProjectionSink implements SubscriptionSink {
     const p = this.projection;
     const batch = events as RecordedEvent<Event>[];
     const ids = documentIdsOf(p, batch);
-    const loaded = ids.length ? await writer.load(ids) : new Map();
+    const stored = ids.length ? await writer.load(ids) : new Map<string, StoredDocument<unknown>>();
+    const loaded = p.view ? await this.restore(stored) : stored;
     const folded = applyProjection(p, loaded, batch, {
       steps: this.hooks.effects !== undefined,
       skip: this.skipped,
@@ -118,12 +135,51 @@ export class ProjectionSink implements SubscriptionSink {
       expected: this.position,
       checkpoint,
       events: events.length,
-      changes,
+      changes: p.view ? changes.map((c) => this.viewed(c)) : changes,
       remove,
       add,
       ...(p.changeLog ? { changeLog: p.changeLog } : {}),
     });
     this.position = checkpoint;
+  }
+
+  /**
+   * The fold states of stored lean documents: from the cache when it holds the state at the stored
+   * position, else folded from the document's stream up to that position (skipped events left out).
+   */
+  private async restore(
+    stored: ReadonlyMap<string, StoredDocument<unknown> | undefined>,
+  ): Promise<Map<string, StoredDocument<unknown> | undefined>> {
+    const p = this.projection;
+    const states = new Map<string, StoredDocument<unknown> | undefined>();
+    const missing: [string, bigint][] = [];
+    for (const [id, doc] of stored) {
+      const cached = this.states.get(id);
+      if (!doc) states.set(id, undefined);
+      else if (cached && cached.lastPosition === doc.lastPosition) states.set(id, cached);
+      else missing.push([id, doc.lastPosition]);
+    }
+    for (let i = 0; i < missing.length; i += 64) {
+      await Promise.all(
+        missing.slice(i, i + 64).map(async ([id, at]) => {
+          const { events } = await this.source!.readStream<Event>(p.streamOf!(id));
+          const upTo = events.filter((e) => e.position <= at);
+          const { changes } = applyProjection(p, new Map(), upTo, { skip: this.skipped });
+          states.set(id, changes.find((c) => c.id === id)?.after);
+        }),
+      );
+    }
+    return states;
+  }
+
+  /** What is stored of a lean document (its view); its state goes to the cache. */
+  private viewed(change: DocumentChange): DocumentChange {
+    this.states.delete(change.id);
+    if (!change.after) return change;
+    this.states.set(change.id, change.after);
+    if (this.states.size > this.stateCacheSize) this.states.delete(this.states.keys().next().value!);
+    const doc = this.projection.view!(change.after.doc, change.id);
+    return { ...change, after: { doc, lastPosition: change.after.lastPosition } };
   }
 
   /** The batch's event at a position (the last event folded into a document), for a fold error. */

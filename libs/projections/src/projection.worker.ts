@@ -40,7 +40,7 @@ export class ProjectionWorker implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     @Inject(EVENT_FEED) feed: EventFeed,
-    @Inject(EVENT_STORE) events: EventStore,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(PROJECTION_STORE) private readonly store: ProjectionStore,
     @Inject(WORKER_PROJECTIONS) private readonly projections: readonly BoundProjection[],
     @Optional() @Inject(WORKER_RUNNER_OPTIONS) private readonly options: SubscriptionRunnerOptions = {},
@@ -48,7 +48,11 @@ export class ProjectionWorker implements OnApplicationBootstrap, OnApplicationSh
     this.shared = new SharedEventFeed(feed);
     this.skips = new ProjectionSkips(events);
     for (const { projection, hooks } of this.projections) {
-      const sink = new ProjectionSink(projection, this.store, { hooks, skips: this.skips });
+      const sink = new ProjectionSink(projection, this.store, {
+        hooks,
+        skips: this.skips,
+        source: this.events,
+      });
       this.runners.set(
         sink.name,
         new SubscriptionRunner(this.shared, sink, {

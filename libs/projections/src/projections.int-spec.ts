@@ -93,7 +93,7 @@ function runner(
   projection: AnyProjection = P,
 ) {
   const projections = new RedisProjectionStore(redis, prefix);
-  const r = new SubscriptionRunner(feed, new ProjectionSink(projection, projections), {
+  const r = new SubscriptionRunner(feed, new ProjectionSink(projection, projections, { source: store }), {
     batchSize,
     retry: { initialMs: 5, maxMs: 20 },
     ...(onError ? { onError } : {}),
@@ -124,7 +124,7 @@ afterAll(async () => {
   await es?.close();
 });
 
-describe('dossier-list.v1 in Redis', () => {
+describe('dossier-list.v2 in Redis', () => {
   let reference: Dump;
   const refPrefix = `t:${uniqueToken()}:`;
 
@@ -191,10 +191,13 @@ describe('dossier-list.v1 in Redis', () => {
         seen.push(await redis.zcard(keys.generation(g).index('all')));
       }
     })();
-    const result = await rebuildProjection(feed, new RedisProjectionStore(redis, prefix), P, { graceMs: 50 });
+    const result = await rebuildProjection(feed, new RedisProjectionStore(redis, prefix), P, {
+      graceMs: 50,
+      source: store,
+    });
     reading = false;
     await reader;
-    expect(result).toEqual({ projection: 'dossier-list.v1', generation: 2, replaced: 1 });
+    expect(result).toEqual({ projection: 'dossier-list.v2', generation: 2, replaced: 1 });
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((n) => n >= 30)).toBe(true);
     expect(await redis.keys(`${keys.generation(1).root}:*`)).toEqual([]);

@@ -2,6 +2,7 @@ import {
   projectionId,
   type AnyProjection,
   type EventFeed,
+  type EventStore,
   type ProjectionHooks,
   type ProjectionSkips,
   type ProjectionStore,
@@ -17,6 +18,8 @@ export type RebuildOptions = Readonly<{
   hooks?: ProjectionHooks;
   /** Poison events skipped by decision stay skipped in the rebuild. */
   skips?: ProjectionSkips;
+  /** Where a lean projection's states are restored from (required for one). */
+  source?: EventStore;
   log?: (line: string) => void;
 }>;
 
@@ -45,6 +48,7 @@ export async function rebuildProjection(
     mode: 'new-generation',
     ...(options.hooks ? { hooks: options.hooks } : {}),
     ...(options.skips ? { skips: options.skips } : {}),
+    ...(options.source ? { source: options.source } : {}),
   });
   const runner = new SubscriptionRunner(feed, sink, {
     onPoison: (poison) =>

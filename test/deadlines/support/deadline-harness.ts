@@ -132,14 +132,14 @@ export async function startDeadlineApp() {
 
   const runtime = () => app.get(DeadlinesRuntime);
 
-  /** Resolves once the scheduling reactor (and alerts.v1) have taken every event of the dossier. */
+  /** Resolves once the scheduling reactor (and alerts.v2) have taken every event of the dossier. */
   async function settled(code: string): Promise<void> {
     const events = await eventsOf(code);
     const last = events[events.length - 1]?.position;
     if (last === undefined) return;
     const worker = app.get(ProjectionWorker);
     await Promise.all(
-      ['deadline-scheduling.v1', 'alerts.v1'].map((name) =>
+      ['deadline-scheduling.v1', 'alerts.v2'].map((name) =>
         waitFor(() => (worker.runner(name)?.status().position ?? -1n) >= last, {
           timeoutMs: 15_000,
           description: `${name} at ${last}`,

@@ -3,6 +3,7 @@ import {
   DeadlineAlert,
   DossierEvent,
   DossierState,
+  dossierStreamName,
   evolveDossier,
   initialDossierState,
   instantMs,
@@ -11,17 +12,22 @@ import {
 import type { FoldedBatch, IndexEntry, Projection, ProjectionHooks } from '../projections/projection';
 import type { AlertFeed, AlertFeedEntry } from './alert-feed.port';
 
-/** Per dossier: its state while alerts can still open (null once finished) and its open alerts. */
+/** The fold's state per dossier: its state while alerts can still open (null once finished), its open alerts. */
 export type AlertsDoc = Readonly<{ dossier: DossierState | null; alerts: readonly DeadlineAlert[] }>;
 
+/** What is stored for readers: the open alerts only. */
+export type AlertsView = Readonly<{ alerts: readonly DeadlineAlert[] }>;
+
 /**
- * `alerts.v1`: the open due-soon / apology-needed / overdue alerts, derived from the dossier's state by
- * openAlerts. Indexes (members: dossier codes, scored by the first alert's instant): `all` and
- * `unit:<id>` for the receiving and the current unit. Its effects: the change feed (alertFeedHooks).
+ * `alerts.v2`: the open due-soon / apology-needed / overdue alerts, derived from the dossier's state by
+ * openAlerts, stored lean (AlertsView: v1 stored the dossier's state too; the runner restores it from the
+ * stream to fold the next event). Indexes (members: dossier codes, scored by the first alert's instant):
+ * `all` and `unit:<id>` for the receiving and the current unit. Its effects: the change feed
+ * (alertFeedHooks).
  */
 export const alertsProjection: Projection<AlertsDoc, DossierEvent> = {
   name: 'alerts',
-  version: 1,
+  version: 2,
   streamPrefixes: ['dossier-'],
   canHandle: DOSSIER_EVENT_TYPES,
   documentId: (e) =>
@@ -43,6 +49,8 @@ export const alertsProjection: Projection<AlertsDoc, DossierEvent> = {
       ...[...units].map((u): IndexEntry => ({ set: `unit:${u}`, score, member: id })),
     ];
   },
+  view: (doc): AlertsView => ({ alerts: doc.alerts }),
+  streamOf: (code) => dossierStreamName(code),
 };
 
 const byId = (alerts: readonly DeadlineAlert[] | undefined) => new Map((alerts ?? []).map((a) => [a.id, a]));

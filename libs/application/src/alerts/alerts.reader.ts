@@ -3,7 +3,7 @@ import type { DeadlineAlert } from '@tracker/domain';
 import type { Caller } from '../access/caller';
 import { PROJECTION_STORE, type ProjectionStore } from '../projections/projection-store.port';
 import { ALERT_FEED, type AlertFeed, type AlertFeedReader } from './alert-feed.port';
-import { alertsProjection, type AlertsDoc } from './alerts.projection';
+import { alertsProjection, type AlertsView } from './alerts.projection';
 
 /** Reform office and admin see every unit; supervisors their own (the receiving or the current unit). */
 export function alertVisibleTo(caller: Caller, alert: DeadlineAlert, unitId?: string): boolean {
@@ -40,7 +40,7 @@ export class AlertsReader {
         codes.add(code);
       }
     }
-    const docs = await this.store.documents<AlertsDoc>(alertsProjection, generation, [...codes]);
+    const docs = await this.store.documents<AlertsView>(alertsProjection, generation, [...codes]);
     return docs
       .flatMap((d) => d?.alerts ?? [])
       .filter((a) => alertVisibleTo(caller, a, unitId))

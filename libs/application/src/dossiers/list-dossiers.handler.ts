@@ -1,14 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { Dossier, DossierState, civilDateOf, instantFromMs, instantMs, isDossier } from '@tracker/domain';
+import { civilDateOf, instantFromMs, instantMs } from '@tracker/domain';
 import { assertCanRead, Caller } from '../access/caller';
 import { CalendarProvider } from '../catalogue/calendar.provider';
 import { CLOCK, Clock } from '../ports/clock.port';
 import {
   dossierListProjection,
   dossierSortKey,
-  isRunning,
   sortKeyFloor,
+  type DossierListDoc,
 } from '../projections/dossier-list.projection';
 import { PROJECTION_STORE, ProjectionStore } from '../projections/projection-store.port';
 import {
@@ -51,7 +51,7 @@ export class ListDossiersHandler implements IQueryHandler<ListDossiersQuery, Dos
     const nowMs = this.clock.now().getTime();
     const [min, max] = lexRange(criteria);
 
-    let rows: Dossier[];
+    let rows: DossierListDoc[];
     if (!criteria.due) {
       const set = (scope: string) => (criteria.status ? `${scope}:status:${criteria.status}` : scope);
       const lists = await Promise.all(
@@ -96,9 +96,9 @@ export class ListDossiersHandler implements IQueryHandler<ListDossiersQuery, Dos
     };
   }
 
-  private async load(generation: number, members: readonly string[]): Promise<Dossier[]> {
-    const docs = await this.store.documents<DossierState>(P, generation, members.map(codeOf));
-    return docs.filter((d): d is Dossier => d !== undefined && isDossier(d));
+  private async load(generation: number, members: readonly string[]): Promise<DossierListDoc[]> {
+    const docs = await this.store.documents<DossierListDoc | null>(P, generation, members.map(codeOf));
+    return docs.filter((d): d is DossierListDoc => d !== undefined && d !== null);
   }
 
   /** The close of office hours on the next working day after today (Asia/Ho_Chi_Minh). */
@@ -133,10 +133,7 @@ function mergeSorted(lists: readonly string[][]): string[] {
   return [...new Set(lists.flat())].sort();
 }
 
-function listItem(d: Dossier, nowMs: number): DossierListItem {
-  const alerts = d.dueSoon.filter(
-    (a) => instantMs(a.dueAt, 'dueAt') === instantMs(d.effectiveDueAt, 'effectiveDueAt'),
-  );
+function listItem(d: DossierListDoc, nowMs: number): DossierListItem {
   return {
     code: d.code,
     unitId: d.unitId,
@@ -150,8 +147,8 @@ function listItem(d: Dossier, nowMs: number): DossierListItem {
     effectiveDueAt: d.effectiveDueAt,
     rescheduledDueAt: d.rescheduledDueAt,
     overdue: d.overdue,
-    pastDue: isRunning(d) && instantMs(d.effectiveDueAt, 'effectiveDueAt') < nowMs,
-    alert: alerts.length ? alerts[alerts.length - 1].stage : null,
+    pastDue: d.running && instantMs(d.effectiveDueAt, 'effectiveDueAt') < nowMs,
+    alert: d.alert,
     supplementRequests: d.supplementRequests,
     finishedAt: d.finishedAt,
     finishedBy: d.finishedBy,

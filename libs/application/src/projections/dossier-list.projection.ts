@@ -2,7 +2,9 @@ import {
   Dossier,
   DossierEvent,
   DossierState,
+  DossierStatus,
   DOSSIER_EVENT_TYPES,
+  dossierStreamName,
   evolveDossier,
   initialDossierState,
   instantMs,
@@ -10,10 +12,35 @@ import {
 } from '@tracker/domain';
 import type { IndexEntry, Projection } from './projection';
 
+/** What `GET /api/dossiers` shows of a dossier (all but `pastDue`, which depends on the hour it is read). */
+export type DossierListDoc = Readonly<{
+  code: string;
+  unitId: string;
+  currentUnitId: string;
+  procedureCode: string;
+  status: DossierStatus;
+  channel: string;
+  onlineLevel: string | null;
+  receivedAt: string;
+  dueAt: string;
+  effectiveDueAt: string;
+  rescheduledDueAt: string | null;
+  overdue: boolean;
+  /** The latest due-soon stage recorded for the current effective due, if any. */
+  alert: string | null;
+  supplementRequests: number;
+  finishedAt: string | null;
+  finishedBy: string | null;
+  onTime: boolean | null;
+  /** Unfinished and its clock not stopped (isRunning): past due once its effective due passes. */
+  running: boolean;
+}>;
+
 /**
- * `dossier-list.v1`: one document per dossier, the dossier decider's own state (folded with its evolve, so
- * the rules of status, effective due, overdue and on-time live in one place), with the indexes
- * `GET /api/dossiers` pages through. Every index orders its members by `<receivedAt ms, 15 digits>|<code>`
+ * `dossier-list.v2`: one document per dossier, folded with the dossier decider's own evolve (so the rules of
+ * status, effective due, overdue and on-time live in one place), stored lean: only the list's row
+ * (DossierListDoc), not the decider's state (the runner restores that from the stream to fold the next
+ * event). v1 stored the whole state, timeline included. With the indexes `GET /api/dossiers` pages through. Every index orders its members by `<receivedAt ms, 15 digits>|<code>`
  * (all scores equal, so ZRANGE BYLEX pages them in a stable order), except `running`, scored by the
  * effective due instant for the time-dependent filters.
  *
@@ -27,7 +54,7 @@ import type { IndexEntry, Projection } from './projection';
  */
 export const dossierListProjection: Projection<DossierState, DossierEvent> = {
   name: 'dossier-list',
-  version: 1,
+  version: 2,
   streamPrefixes: ['dossier-'],
   canHandle: DOSSIER_EVENT_TYPES,
   documentId: (e) =>
@@ -35,7 +62,35 @@ export const dossierListProjection: Projection<DossierState, DossierEvent> = {
   initialState: () => initialDossierState(),
   evolve: (doc, e) => evolveDossier(doc, e.event),
   indexes: (doc) => (isDossier(doc) ? dossierIndexes(doc) : []),
+  view: (doc) => (isDossier(doc) ? listDoc(doc) : null),
+  streamOf: (code) => dossierStreamName(code),
 };
+
+function listDoc(d: Dossier): DossierListDoc {
+  const alerts = d.dueSoon.filter(
+    (a) => instantMs(a.dueAt, 'dueAt') === instantMs(d.effectiveDueAt, 'effectiveDueAt'),
+  );
+  return {
+    code: d.code,
+    unitId: d.unitId,
+    currentUnitId: d.currentUnitId,
+    procedureCode: d.procedureCode,
+    status: d.status,
+    channel: d.channel,
+    onlineLevel: d.onlineLevel,
+    receivedAt: d.receivedAt,
+    dueAt: d.dueAt,
+    effectiveDueAt: d.effectiveDueAt,
+    rescheduledDueAt: d.rescheduledDueAt,
+    overdue: d.overdue,
+    alert: alerts.length ? alerts[alerts.length - 1].stage : null,
+    supplementRequests: d.supplementRequests,
+    finishedAt: d.finishedAt,
+    finishedBy: d.finishedBy,
+    onTime: d.onTime,
+    running: isRunning(d),
+  };
+}
 
 /** The order of the list: received instant, then code. Also the paging cursor. */
 export const dossierSortKey = (d: Pick<Dossier, 'receivedAt' | 'code'>): string =>

@@ -36,6 +36,15 @@ export type Projection<Doc, E extends Event = Event, Env = any> = Readonly<{
    * so the stored document does not depend on where batches begin and end.
    */
   settle?(doc: Doc, id: string, env: Env): Doc;
+  /**
+   * What readers get, when less than the fold's state (a lean read model): the runner stores `view(doc)`,
+   * not the state, and before folding a batch into a stored document it restores the state from the
+   * document's stream (`streamOf`), folding its events up to the document's position (a cache of recent
+   * states saves most reads). Indexes, settle and effects see the state.
+   */
+  view?(doc: Doc, id: string): unknown;
+  /** The stream a document is folded from (required with `view`). */
+  streamOf?(id: string): string;
   /** Sorted-set memberships of a document (optional): the runner keeps them in step with the document. */
   indexes?(doc: Doc, id: string): readonly IndexEntry[];
   /**
