@@ -128,6 +128,21 @@ describe('a dossier life through the HTTP API', () => {
       signedBy: 'Giám đốc Sở',
     });
     expect(bad.status).toBe(403);
+    // One rule for clerks and admins alike (issue 12: the handler let an admin through, the decider refused).
+    const byAdmin = await step(
+      code,
+      {
+        type: 'apology-issued',
+        occurredAt: '2025-03-10T09:00:00+07:00',
+        reason: 'chờ ý kiến liên ngành',
+        newDueAt: '2025-03-24T09:00:00+07:00',
+        signedBy: 'Giám đốc Sở',
+      },
+      TOKENS.admin,
+    );
+    expect(byAdmin.status).toBe(403);
+    expect(bad.body.error).toMatchObject({ code: 'APOLOGY_NOT_BY_SUPERVISOR', details: { role: 'clerk' } });
+    expect(byAdmin.body.error).toEqual({ ...bad.body.error, details: { role: 'admin' } });
     const ok = await step(
       code,
       {
@@ -317,10 +332,26 @@ describe('who may do what', () => {
     await api.http.get('/api/units').set('Authorization', 'Bearer nope-nope-nope-nope').expect(401);
   });
 
-  it('keeps clerks and supervisors to their own units (403) and the reform office read-only', async () => {
+  it('keeps clerks and supervisors to their own units and the reform office read-only', async () => {
     const { code } = await receive({ code: 'SCT-ACCESS-1' });
-    await api.as(TOKENS.clerkB).get(`/api/dossiers/${code}`).expect(403);
-    await step(code, { type: 'synced', occurredAt: '2025-03-04T09:00:00+07:00' }, TOKENS.clerkB).expect(403);
+    // Another unit's dossier answers exactly as one that does not exist (issue 12: 403 vs 404).
+    const asUnknown = async (path: string, send?: object) => {
+      const req = (c: string) =>
+        send
+          ? api.as(TOKENS.clerkB).post(path.replace('{code}', c)).send(send)
+          : api.as(TOKENS.clerkB).get(path.replace('{code}', c));
+      const [theirs, none] = [await req(code), await req('SCT-NOWHERE-1')];
+      expect(theirs.status).toBe(404);
+      expect(theirs.body).toEqual({
+        error: { ...none.body.error, message: none.body.error.message.replace('SCT-NOWHERE-1', code) },
+      });
+    };
+    await asUnknown('/api/dossiers/{code}');
+    await asUnknown('/api/dossiers/{code}/events', {
+      type: 'synced',
+      occurredAt: '2025-03-04T09:00:00+07:00',
+    });
+    await asUnknown('/api/dashboard/dossiers/{code}/explain');
     await api
       .as(TOKENS.clerkB)
       .post('/api/dossiers')

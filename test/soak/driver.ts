@@ -364,7 +364,8 @@ export class SoakDriver {
           token: SOAK_TOKENS.clerk[stranger.id],
           body: { type: 'synced', occurredAt: now },
           code: life.code,
-          expected: [403],
+          // Another unit's dossier answers as one that does not exist.
+          expected: [404],
         }));
       }
       case 'clerk-apology': {

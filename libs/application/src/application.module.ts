@@ -12,6 +12,7 @@ import {
 import { DossierCodeAllocator } from './dossiers/dossier-code.allocator';
 import { DossierStateCache } from './dossiers/dossier-state.cache';
 import { GetDossierHandler } from './dossiers/get-dossier.handler';
+import { ExplainDossierHandler } from './dossiers/explain-dossier.query';
 import { ReceiveDossierHandler } from './dossiers/receive-dossier.handler';
 import { RecordDossierStepHandler } from './dossiers/record-dossier-step.handler';
 import { DossierFactsCache } from './scorecards/dossier-facts.cache';
@@ -35,6 +36,7 @@ import {
     ReceiveDossierHandler,
     RecordDossierStepHandler,
     GetDossierHandler,
+    ExplainDossierHandler,
     DefineUnitHandler,
     DefineProcedureHandler,
     SetCalendarHandler,

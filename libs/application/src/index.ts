@@ -10,6 +10,8 @@ export * from './catalogue/catalogue.reader';
 export * from './dossiers/receive-dossier.command';
 export * from './dossiers/record-dossier-step.command';
 export * from './dossiers/get-dossier.query';
+export * from './dossiers/explain-dossier';
+export * from './dossiers/explain-dossier.query';
 export * from './application.module';
 export * from './ports/event-feed.port';
 export * from './catalogue/catalogue.handlers';

@@ -5,3 +5,4 @@ export * from './catalogue';
 export * from './scoring';
 export * from './deadlines';
 export * from './portal/dvcqg';
+export * from './access';

@@ -3,7 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { DossierListPage, ListDossiersQuery } from '@tracker/application';
 import type { Principal } from '@tracker/infrastructure';
 import { ApiError } from '../http/api-error';
-import { CurrentPrincipal, Roles } from '../http/auth.guard';
+import { CurrentPrincipal, Can } from '../http/auth.guard';
 import { ListDossiersRequest } from './dossier-list.request.dto';
 
 /** `GET /api/dossiers`: the dossier-list read model, cursor paged (see ListDossiersHandler for the filters). */
@@ -12,7 +12,7 @@ export class DossierListHttpController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
-  @Roles('clerk', 'supervisor', 'reform-office')
+  @Can('list-dossiers')
   list(@Query() query: ListDossiersRequest, @CurrentPrincipal() caller: Principal): Promise<DossierListPage> {
     if (
       query.receivedFrom &&

@@ -8,7 +8,7 @@ import {
 } from '@tracker/application';
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../http/api-error';
-import { CurrentPrincipal, Roles } from '../http/auth.guard';
+import { Can, CurrentPrincipal } from '../http/auth.guard';
 import type { IdempotentRequest } from '../http/idempotency.interceptor';
 import type { Principal } from '@tracker/infrastructure';
 import {
@@ -27,7 +27,7 @@ export class DossiersHttpController {
 
   @Post()
   @HttpCode(201)
-  @Roles('clerk')
+  @Can('receive-dossier')
   receive(
     @Body() body: ReceiveDossierRequest,
     @CurrentPrincipal() caller: Principal,
@@ -38,7 +38,7 @@ export class DossiersHttpController {
 
   @Post(':code/events')
   @HttpCode(201)
-  @Roles('clerk', 'supervisor')
+  @Can('record-step')
   record(
     @Param() { code }: DossierCodeParam,
     @Body() body: RecordDossierStepRequest,
@@ -58,7 +58,7 @@ export class DossiersHttpController {
   }
 
   @Get(':code')
-  @Roles('clerk', 'supervisor', 'reform-office')
+  @Can('read-dossier')
   get(@Param() { code }: DossierCodeParam, @CurrentPrincipal() caller: Principal) {
     return this.queries.execute(new GetDossierQuery(code, caller));
   }

@@ -7,6 +7,7 @@ import {
   createParamDecorator,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { mayAttempt, type Action } from '@tracker/domain';
 import type { Principal, TokenRegistry, TokenRole } from '@tracker/infrastructure';
 import type { Request } from 'express';
 import { ApiError } from './api-error';
@@ -15,9 +16,12 @@ export const TOKEN_REGISTRY = Symbol('TOKEN_REGISTRY');
 
 const ROLES = 'tracker:roles';
 const PUBLIC = 'tracker:public';
+const ACTION = 'tracker:action';
 
 /** Roles allowed on a route; admin is always allowed. */
 export const Roles = (...roles: TokenRole[]) => SetMetadata(ROLES, roles);
+/** The action a route attempts: the access policy says which roles may attempt it. */
+export const Can = (action: Action) => SetMetadata(ACTION, action);
 /** A route without authentication (health). */
 export const Public = () => SetMetadata(PUBLIC, true);
 
@@ -46,7 +50,11 @@ export class AuthGuard implements CanActivate {
     if (!principal) throw new ApiError(401, 'UNAUTHENTICATED', 'unknown token');
     req.principal = principal;
     const roles = this.reflector.getAllAndOverride<TokenRole[] | undefined>(ROLES, targets);
-    if (roles && principal.role !== 'admin' && !roles.includes(principal.role)) {
+    const action = this.reflector.getAllAndOverride<Action | undefined>(ACTION, targets);
+    if (
+      (roles && principal.role !== 'admin' && !roles.includes(principal.role)) ||
+      (action && !mayAttempt(principal.role, action))
+    ) {
       throw new ApiError(403, 'FORBIDDEN', `this action is not open to the ${principal.role} role`);
     }
     return true;

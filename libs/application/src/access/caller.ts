@@ -1,9 +1,10 @@
-import { Actor, DomainError } from '@tracker/domain';
+import type { Actor } from '@tracker/domain';
 import type { CommandContext } from '../command-handling/handle-command';
 
 export type CallerRole = 'clerk' | 'supervisor' | 'reform-office' | 'admin';
 
-/** The authenticated caller of a use case, as the tokens file describes them. */
+/** The authenticated caller of a use case, as the tokens file describes them. What they may do is the
+ * access policy's answer (libs/domain/src/access/access.policy.ts). */
 export type Caller = Readonly<{ subject: string; role: CallerRole; units: readonly string[] }>;
 
 /** What every use case receives besides its input. */
@@ -21,22 +22,3 @@ export const commandContextOf = (ctx: RequestContext): CommandContext => ({
   correlationId: ctx.correlationId,
   ...(ctx.idempotencyScope ? { idempotencyScope: ctx.idempotencyScope } : {}),
 });
-
-/** Reads: the reform office and admins see everything; clerks and supervisors their own units' dossiers. */
-export function assertCanRead(caller: Caller, unitIds: readonly string[]): void {
-  if (caller.role === 'admin' || caller.role === 'reform-office') return;
-  if (!unitIds.some((u) => caller.units.includes(u))) {
-    throw new DomainError('NOT_YOUR_UNIT', 'forbidden', 'this dossier belongs to a unit you do not serve');
-  }
-}
-
-/** Writes to dossiers: clerks and supervisors of the dossier's unit (and admins); never the reform office. */
-export function assertCanWrite(caller: Caller, unitIds: readonly string[]): void {
-  if (caller.role === 'admin') return;
-  if (caller.role === 'reform-office') {
-    throw new DomainError('READ_ONLY_ROLE', 'forbidden', 'the reform office reads dossiers and writes none');
-  }
-  if (!unitIds.some((u) => caller.units.includes(u))) {
-    throw new DomainError('NOT_YOUR_UNIT', 'forbidden', 'this dossier belongs to a unit you do not serve');
-  }
-}

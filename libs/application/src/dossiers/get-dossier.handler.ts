@@ -1,7 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DomainError, DossierEvent, dossierDecider, dossierStreamName, isDossier } from '@tracker/domain';
-import { assertCanRead } from '../access/caller';
+import {
+  assertDossierAccess,
+  DossierEvent,
+  dossierDecider,
+  dossierStreamName,
+  isDossier,
+} from '@tracker/domain';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 import { DossierView, GetDossierQuery } from './get-dossier.query';
 
@@ -13,8 +18,8 @@ export class GetDossierHandler implements IQueryHandler<GetDossierQuery, Dossier
   async execute({ code, caller }: GetDossierQuery): Promise<DossierView> {
     const { events } = await this.store.readStream<DossierEvent>(dossierStreamName(code));
     const state = events.reduce((s, r) => dossierDecider.evolve(s, r.event), dossierDecider.initialState());
-    if (!isDossier(state)) throw new DomainError('DOSSIER_NOT_FOUND', 'not-found', `no dossier ${code}`);
-    assertCanRead(caller, [state.unitId, state.currentUnitId]);
+    assertDossierAccess(caller, 'read', code, isDossier(state) ? state : null);
+    if (!isDossier(state)) throw new Error('unreachable: access to no dossier was granted');
     return {
       code: state.code,
       unitId: state.unitId,

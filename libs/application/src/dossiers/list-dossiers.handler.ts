@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { civilDateOf, instantFromMs, instantMs } from '@tracker/domain';
-import { assertCanRead, Caller } from '../access/caller';
+import { assertUnitAccess, civilDateOf, instantFromMs, instantMs, visibleUnits } from '@tracker/domain';
+import { Caller } from '../access/caller';
 import { CalendarProvider } from '../catalogue/calendar.provider';
 import { CLOCK, Clock } from '../ports/clock.port';
 import {
@@ -111,11 +111,11 @@ export class ListDossiersHandler implements IQueryHandler<ListDossiersQuery, Dos
 
 function scopesOf(criteria: ListDossiersCriteria, caller: Caller): string[] {
   if (criteria.unitId) {
-    assertCanRead(caller, [criteria.unitId]);
+    assertUnitAccess(caller, 'read', criteria.unitId);
     return [`unit:${criteria.unitId}`];
   }
-  if (caller.role === 'admin' || caller.role === 'reform-office') return ['all'];
-  return [...new Set(caller.units)].map((u) => `unit:${u}`);
+  const units = visibleUnits(caller);
+  return units === 'all' ? ['all'] : units.map((u) => `unit:${u}`);
 }
 
 /** ZRANGE BYLEX bounds from receivedFrom/receivedTo and the cursor (exclusive). */

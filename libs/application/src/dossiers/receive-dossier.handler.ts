@@ -1,7 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { DomainError, ReceiveDossier, dossierDecider, dossierStreamName, isDossier } from '@tracker/domain';
-import { actorOf, assertCanWrite, commandContextOf } from '../access/caller';
+import {
+  assertUnitAccess,
+  DomainError,
+  ReceiveDossier,
+  dossierDecider,
+  dossierStreamName,
+  isDossier,
+} from '@tracker/domain';
+import { actorOf, commandContextOf } from '../access/caller';
 import { CatalogueReader } from '../catalogue/catalogue.reader';
 import { CalendarProvider } from '../catalogue/calendar.provider';
 import { handleCommand } from '../command-handling/handle-command';
@@ -23,7 +30,7 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
   ) {}
 
   async execute({ input, context }: ReceiveDossierCommand): Promise<ReceiveDossierResult> {
-    assertCanWrite(context.caller, [input.unitId]);
+    assertUnitAccess(context.caller, 'write', input.unitId);
     const now = this.clock.now();
     const unit = await this.catalogue.unit(input.unitId);
     if (!unit) throw new DomainError('UNIT_NOT_FOUND', 'not-found', `no unit ${input.unitId}`);

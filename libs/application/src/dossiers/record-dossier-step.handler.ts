@@ -1,6 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
+  assertDossierAccess,
+  assertStepAllowed,
   CommandMeta,
   Dossier,
   DossierCommand,
@@ -10,7 +12,7 @@ import {
   dossierStreamName,
   isDossier,
 } from '@tracker/domain';
-import { actorOf, assertCanWrite, commandContextOf } from '../access/caller';
+import { actorOf, commandContextOf } from '../access/caller';
 import { CalendarProvider } from '../catalogue/calendar.provider';
 import { CatalogueReader } from '../catalogue/catalogue.reader';
 import { handleCommand } from '../command-handling/handle-command';
@@ -38,13 +40,8 @@ export class RecordDossierStepHandler implements ICommandHandler<
 
   async execute({ code, step, context }: RecordDossierStepCommand): Promise<RecordDossierStepResult> {
     const { caller } = context;
-    if (step.type === 'apology-issued' && caller.role !== 'supervisor' && caller.role !== 'admin') {
-      throw new DomainError(
-        'SUPERVISOR_ONLY',
-        'forbidden',
-        'an apology is signed by the head of the unit (supervisor)',
-      );
-    }
+    // Who may record this type is known before the dossier is read; the decider asks the same rule.
+    assertStepAllowed(caller, step.type);
     await this.checkUnits(step);
     const now = this.clock.now().toISOString();
     const result = await handleCommand(
@@ -52,8 +49,8 @@ export class RecordDossierStepHandler implements ICommandHandler<
       dossierStreamName(code),
       dossierDecider,
       async (state) => {
-        if (!isDossier(state)) throw new DomainError('DOSSIER_NOT_FOUND', 'not-found', `no dossier ${code}`);
-        assertCanWrite(caller, [state.unitId, state.currentUnitId]);
+        assertDossierAccess(caller, 'write', code, isDossier(state) ? state : null);
+        if (!isDossier(state)) throw new Error('unreachable: access to no dossier was granted');
         const meta: CommandMeta = { occurredAt: step.occurredAt, now, actor: actorOf(caller) };
         return this.toDomain(step, meta, state);
       },

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import {
+  assertMayReadScores,
   DomainError,
   QD766_V1,
   Scorecard,
@@ -39,13 +40,6 @@ export class GetUnitScorecardQuery extends Query<UnitScorecard> {
   }
 }
 
-/** Scorecards are read by the reform office, supervisors and admins; clerks record, they do not rank. */
-function assertCanReadScores(caller: Caller): void {
-  if (caller.role === 'clerk') {
-    throw new DomainError('FORBIDDEN', 'forbidden', 'scorecards are for supervisors and the reform office');
-  }
-}
-
 /** The method's inputs: the facts (current to the projection), the catalogue, and "now" when no asOf. */
 @Injectable()
 export class ScorecardCalculator {
@@ -81,7 +75,7 @@ export class GetScorecardHandler implements IQueryHandler<GetScorecardQuery, Sco
   constructor(private readonly calculator: ScorecardCalculator) {}
 
   async execute({ period, caller, level, asOf }: GetScorecardQuery): Promise<Scorecard> {
-    assertCanReadScores(caller);
+    assertMayReadScores(caller);
     return this.calculator.compute(period, { level, asOf });
   }
 }
@@ -94,7 +88,7 @@ export class GetUnitScorecardHandler implements IQueryHandler<GetUnitScorecardQu
   ) {}
 
   async execute({ unitId, period, caller, asOf, explain }: GetUnitScorecardQuery): Promise<UnitScorecard> {
-    assertCanReadScores(caller);
+    assertMayReadScores(caller);
     const unit = this.catalogue.listUnits().find((u) => u.unitId === unitId);
     if (!unit) throw new DomainError('UNIT_NOT_FOUND', 'not-found', `no unit ${unitId}`);
     const card = await this.calculator.compute(period, {

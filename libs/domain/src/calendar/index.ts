@@ -1,5 +1,14 @@
 export * from './calendar.types';
-export { civilDateOf, zonedInstant, parseInstant, formatInstant, addDays, dayOfWeek } from './instant';
+export {
+  civilDateOf,
+  zonedInstant,
+  parseInstant,
+  formatInstant,
+  instantMs,
+  instantFromMs,
+  addDays,
+  dayOfWeek,
+} from './instant';
 export { WorkingCalendar, VN_DEFAULT_OFFICE_HOURS } from './working-calendar';
 export type { SessionSpan } from './working-calendar';
 export { vietnamSkeleton, VN_STATUTORY_ADDITIONS } from './vn-skeleton';

@@ -1,4 +1,14 @@
-import { addDays, civilDateOf, dayOfWeek, formatInstant, parseInstant, zonedInstant } from './instant';
+import { DomainError } from '../core/event-sourcing.types';
+import {
+  addDays,
+  civilDateOf,
+  dayOfWeek,
+  formatInstant,
+  instantFromMs,
+  instantMs,
+  parseInstant,
+  zonedInstant,
+} from './instant';
 
 describe('instants in Asia/Ho_Chi_Minh', () => {
   it('Given a UTC instant late in the evening, When its civil date is taken, Then it is the next local day', () => {
@@ -28,5 +38,31 @@ describe('instants in Asia/Ho_Chi_Minh', () => {
     expect(addDays('2025-12-31', 1)).toBe('2026-01-01');
     expect(dayOfWeek('2025-04-26')).toBe(6);
     expect(dayOfWeek('2026-04-26')).toBe(0);
+  });
+});
+
+describe('instantMs (the rules’ parse)', () => {
+  it('reads an instant with an offset as epoch ms and refuses anything else as INVALID_INSTANT naming the field', () => {
+    expect(instantMs('2025-03-03T09:00:00+07:00')).toBe(Date.parse('2025-03-03T02:00:00Z'));
+    expect(instantMs('2025-03-03T02:00Z', 'dueAt')).toBe(Date.parse('2025-03-03T02:00:00Z'));
+    for (const bad of ['2025-03-03T09:00:00', '2025-03-03', 'yesterday', 42]) {
+      try {
+        instantMs(bad as string, 'dueAt');
+        throw new Error('accepted');
+      } catch (e) {
+        expect(e).toBeInstanceOf(DomainError);
+        expect(e).toMatchObject({
+          code: 'INVALID_INSTANT',
+          kind: 'rule',
+          details: { field: 'dueAt', value: bad },
+        });
+      }
+    }
+  });
+
+  it('writes back in the calendar’s format (+07:00), the same as formatInstant', () => {
+    const ms = Date.parse('2025-12-31T20:30:00.123Z');
+    expect(instantFromMs(ms)).toBe('2026-01-01T03:30:00.123+07:00');
+    expect(instantFromMs(ms)).toBe(formatInstant(ms));
   });
 });

@@ -1,7 +1,9 @@
+import { DomainError } from '../core/event-sourcing.types';
 import type { CivilDate, Instant } from './calendar.types';
 
-// Asia/Ho_Chi_Minh has been a fixed UTC+7 without DST since 1975, so plain epoch arithmetic with a
-// constant shift is exact and needs no time-zone database.
+// The one home of instants: parse, format, UTC+7 arithmetic. Asia/Ho_Chi_Minh has been a fixed UTC+7
+// without DST since 1975, so plain epoch arithmetic with a constant shift is exact and needs no time-zone
+// database. Instants are compared as epoch ms (offsets differ between writers) and written back with +07:00.
 export const VN_OFFSET_MS = 7 * 3_600_000;
 export const DAY_MS = 86_400_000;
 export const MINUTE_MS = 60_000;
@@ -21,11 +23,27 @@ export function parseInstant(instant: Instant): number {
   return ms;
 }
 
+/** Epoch ms of an ISO instant with offset, for the rules: a bad one is refused as INVALID_INSTANT (422)
+ * naming the field, where parseInstant's RangeError is a programming error. */
+export function instantMs(instant: Instant, field = 'occurredAt'): number {
+  const ms = typeof instant === 'string' && INSTANT_RE.test(instant) ? Date.parse(instant) : NaN;
+  if (!Number.isFinite(ms)) {
+    throw new DomainError('INVALID_INSTANT', 'rule', `${field} must be an ISO-8601 instant with an offset`, {
+      field,
+      value: instant,
+    });
+  }
+  return ms;
+}
+
 /** `YYYY-MM-DDTHH:mm:ss.sss+07:00`. */
 export function formatInstant(ms: number): Instant {
   if (!Number.isFinite(ms)) throw new RangeError(`Not a finite instant: ${ms}`);
   return new Date(ms + VN_OFFSET_MS).toISOString().replace('Z', '+07:00');
 }
+
+/** The rules' name for formatInstant (ms → the calendar's format). */
+export const instantFromMs = formatInstant;
 
 /** Days since 1970-01-01 of a civil date (proleptic Gregorian). */
 export function epochDayOf(date: CivilDate): number {

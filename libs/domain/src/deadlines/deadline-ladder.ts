@@ -8,8 +8,8 @@ import type { DueSoonStage } from '../dossier/dossier.events';
 import { dossierAt, overdueInvalidity } from '../dossier/dossier.decider';
 import type { Dossier, DossierState } from '../dossier/dossier.state';
 import { isSuspendedMs } from '../dossier/dossier.on-time';
-import { instantMs } from '../dossier/dossier.time';
-import { workingDayTable, type WorkingDayTable } from './working-days';
+import { instantMs } from '../calendar/instant';
+import { workingDayTable, type WorkingDayTable } from '../calendar/working-time';
 
 export type DeadlineStage = DueSoonStage | 'overdue';
 export type ShareStage = Exclude<DueSoonStage, 'apology-needed'>;

@@ -4,7 +4,7 @@
 // dossier has none.
 import type { Instant } from '../calendar';
 import type { DossierState } from '../dossier/dossier.state';
-import { instantMs } from '../dossier/dossier.time';
+import { instantMs } from '../calendar/instant';
 import { isClockRunning, type DeadlineStage } from './deadline-ladder';
 
 export type DeadlineAlert = Readonly<{

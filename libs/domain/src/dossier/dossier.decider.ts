@@ -3,6 +3,7 @@
 // inserted where it happened and the whole timeline is replayed through one lifecycle machine: the step is
 // accepted when it is legal there and everything after it stays legal. A recorded overdue that the new
 // picture contradicts is retracted in the same decision.
+import { assertStepAllowed } from '../access/access.policy';
 import { computeDueAt, type Instant } from '../calendar';
 import type { Decider } from '../core/event-sourcing.types';
 import type { DossierCommand, FlagDueSoon, FlagOverdue, ReceiveDossier } from './dossier.commands';
@@ -16,7 +17,7 @@ import type {
 } from './dossier.events';
 import { effectiveDueMs, isOnTimeAt, isSuspendedMs } from './dossier.on-time';
 import type { Dossier, DossierState, DueSoonRecord, OverdueRecord, TimelineEntry } from './dossier.state';
-import { instantFromMs, instantMs } from './dossier.time';
+import { instantFromMs, instantMs } from '../calendar/instant';
 import {
   entryOf,
   hasFee,
@@ -276,16 +277,8 @@ function stepOf(command: StepCommand): DossierStep {
 
 /** Record one step: validate it where it happened, then retract what it disproves. */
 function recordStep(command: StepCommand, state: Dossier): DossierEvent[] {
-  if (command.type === 'IssueApology' && command.data.actor?.role !== 'supervisor') {
-    throw dossierError(
-      'APOLOGY_NOT_BY_SUPERVISOR',
-      'an apology is signed by the head of the unit (a supervisor)',
-      {
-        role: command.data.actor?.role,
-      },
-    );
-  }
   const step = stepOf(command);
+  assertStepAllowed(command.data.actor, step.type);
   let event = step.toEvent(command);
   const at = instantMs(command.data.occurredAt);
   const nowMs = instantMs(command.data.now, 'now');

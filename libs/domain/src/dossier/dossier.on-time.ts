@@ -1,48 +1,115 @@
-// SCORING.md §"On time" and the effective due instant, as pure functions the scorecard and the alert
-// scheduler reuse. Intervals are plain elapsed time (request → received), as SCORING.md subtracts them.
-import type { Instant } from '../calendar';
-import { instantMs } from './dossier.time';
+// SCORING.md §"On time" and the effective due instant: the one home of "on time / late". The decider (the
+// state's onTime), the scorecard's facts scan and the dossier page's "why late" (the explain query) all
+// judge through here. Intervals are plain elapsed time (request → received), as SCORING.md subtracts them.
+import type { Instant } from '../calendar/calendar.types';
+import { instantMs } from '../calendar/instant';
+
+/** The rule's inputs in epoch ms; `DossierFacts` satisfies it. Requests and receipts ascending: round i is
+ * [requested[i], received[i]], open while received[i] is missing. */
+export type OnTimeMsFacts = Readonly<{
+  dueAt: number | null;
+  finishedAt: number | null;
+  supplementRequestedAt: readonly number[];
+  supplementReceivedAt: readonly number[];
+}>;
 
 export type SupplementInterval = Readonly<{ requestedAt: Instant; receivedAt: Instant | null }>;
-/** What the on-time rule needs; a `Dossier` state satisfies it. */
+/** The same inputs as ISO instants; a `Dossier` state satisfies it. */
 export type OnTimeFacts = Readonly<{
   dueAt: Instant;
   finishedAt: Instant | null;
   supplements: readonly SupplementInterval[];
 }>;
 
-/** A supplement round in epoch ms (rec null while open). */
-export type SupplementSpanMs = { req: number; rec: number | null };
-type Round = SupplementSpanMs;
-const roundsOf = (supplements: readonly SupplementInterval[]): Round[] =>
-  supplements
+/** The verdict with its parts: E, S, E − S (the time the office used, judged against dueAt). */
+export type OnTimeJudgement = Readonly<{
+  /** SCORING.md's end instant E. */
+  endMs: number;
+  /** S: the closed supplement intervals before E. */
+  supplementMs: number;
+  /** Supplement requests made up to E. */
+  requests: number;
+  /** E − S. */
+  judgedMs: number;
+  onTime: boolean;
+}>;
+
+/** The end instant E at `end`: finishedAt if at or before `end`; else the first supplement request's
+ * instant if that request is open at `end` (the clock is stopped); else `end`. */
+export function onTimeEndOf(f: OnTimeMsFacts, end: number): number {
+  const fin = f.finishedAt;
+  if (fin !== null && fin <= end) return fin;
+  const reqs = f.supplementRequestedAt;
+  if (reqs.length > 0 && reqs[0] <= end) {
+    const recs = f.supplementReceivedAt;
+    if (recs.length === 0 || recs[0] > end) return reqs[0];
+  }
+  return end;
+}
+
+/** On time at `end`: at most one supplement request up to E and E − S ≤ dueAt (the original due date; the
+ * apology's new date does not count). */
+export function judgeOnTime(f: OnTimeMsFacts, end: number): OnTimeJudgement {
+  const e = onTimeEndOf(f, end);
+  const reqs = f.supplementRequestedAt;
+  const recs = f.supplementReceivedAt;
+  let n = 0;
+  let s = 0;
+  for (let i = 0; i < reqs.length; i++) {
+    const q = reqs[i];
+    if (q > e) break;
+    n++;
+    if (i < recs.length && recs[i] <= e) s += recs[i] - q;
+  }
+  return {
+    endMs: e,
+    supplementMs: s,
+    requests: n,
+    judgedMs: e - s,
+    onTime: n <= 1 && f.dueAt !== null && e - s <= f.dueAt,
+  };
+}
+
+export const isOnTimeFacts = (f: OnTimeMsFacts, end: number): boolean => judgeOnTime(f, end).onTime;
+
+/** The same rule for a dossier with at most one supplement round, on plain numbers (NaN: none): the
+ * scorecard's column scan calls it for every dossier. */
+export function isOnTimeOneRound(
+  finished: number,
+  requested: number,
+  received: number,
+  end: number,
+  due: number,
+): boolean {
+  const e = finished <= end ? finished : requested <= end && !(received <= end) ? requested : end;
+  return (requested <= e && received <= e ? e - (received - requested) : e) <= due;
+}
+
+/** ISO facts → the rule's ms inputs (rounds by request instant). */
+export function onTimeMsFacts(facts: OnTimeFacts): OnTimeMsFacts {
+  const rounds = facts.supplements
     .map((s) => ({
       req: instantMs(s.requestedAt, 'requestedAt'),
       rec: s.receivedAt === null ? null : instantMs(s.receivedAt, 'receivedAt'),
     }))
     .sort((a, b) => a.req - b.req);
-
-/** The end instant E of SCORING.md: finishedAt if at or before `end`; else the first supplement request's
- * instant if that request is open at `end`; else `end`. */
-export function onTimeEndMs(facts: OnTimeFacts, end: Instant): number {
-  const endMs = instantMs(end, 'end');
-  const finished = facts.finishedAt === null ? null : instantMs(facts.finishedAt, 'finishedAt');
-  if (finished !== null && finished <= endMs) return finished;
-  const rounds = roundsOf(facts.supplements);
-  const first = rounds[0];
-  if (first && first.req <= endMs && (first.rec === null || first.rec > endMs)) return first.req;
-  return endMs;
+  return {
+    dueAt: instantMs(facts.dueAt, 'dueAt'),
+    finishedAt: facts.finishedAt === null ? null : instantMs(facts.finishedAt, 'finishedAt'),
+    supplementRequestedAt: rounds.map((r) => r.req),
+    supplementReceivedAt: rounds.flatMap((r) => (r.rec === null ? [] : [r.rec])),
+  };
 }
 
-/** SCORING.md: on time when at most one supplement request and E − S ≤ dueAt, S the closed supplement
- * intervals before E. The apology's new date does not count. */
-export function isOnTimeAt(facts: OnTimeFacts, end: Instant): boolean {
-  const e = onTimeEndMs(facts, end);
-  const rounds = roundsOf(facts.supplements);
-  const requests = rounds.filter((r) => r.req <= e).length;
-  const s = rounds.reduce((sum, r) => (r.rec !== null && r.rec <= e ? sum + (r.rec - r.req) : sum), 0);
-  return requests <= 1 && e - s <= instantMs(facts.dueAt, 'dueAt');
-}
+export const onTimeEndMs = (facts: OnTimeFacts, end: Instant): number =>
+  onTimeEndOf(onTimeMsFacts(facts), instantMs(end, 'end'));
+
+export const isOnTimeAt = (facts: OnTimeFacts, end: Instant): boolean =>
+  isOnTimeFacts(onTimeMsFacts(facts), instantMs(end, 'end'));
+
+/** A supplement round in epoch ms (rec null while open). */
+export type SupplementSpanMs = { req: number; rec: number | null };
+type Round = SupplementSpanMs;
 
 /** The due instant (ms) as of `atMs`: dueAt pushed back by each supplement interval closed by then that
  * began at or before the (pushed) deadline. A request made after the deadline had passed moves nothing:

@@ -3,7 +3,7 @@
 // rules that refuse a step and the state a reader sees cannot drift apart.
 import type { DossierEvent } from './dossier.events';
 import type { TimelineEntry } from './dossier.state';
-import { instantMs } from './dossier.time';
+import { instantMs } from '../calendar/instant';
 import { stepOfEvent } from './steps';
 import { emptyView, violation, type LifecycleView, type Violation } from './steps/lifecycle';
 

@@ -4,7 +4,6 @@ export * from './dossier.state';
 export * from './dossier.errors';
 export * from './dossier.on-time';
 export * from './steps';
-export { instantMs, instantFromMs } from './dossier.time';
 export { isSystemEvent, POST_FINISH_EVENT_TYPES, type LifecycleView } from './dossier.timeline';
 export {
   dossierDecider,

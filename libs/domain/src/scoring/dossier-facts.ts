@@ -3,7 +3,7 @@
 // compares numbers. The fold is order-insensitive (first-of = min, rounds and ratings kept sorted), so a
 // late fact recorded out of occurredAt order yields the same facts as the events in occurredAt order.
 import type { DossierEvent, DossierEventType, DossierOnlineLevel } from '../dossier/dossier.events';
-import { instantMs } from '../dossier/dossier.time';
+import { instantMs } from '../calendar/instant';
 import { DOSSIER_STEPS, stepOfEvent } from '../dossier/steps';
 import { first } from '../dossier/steps/facts-fold';
 

@@ -4,7 +4,8 @@
 // counts distinct catalogue procedures itself.
 import { UNIT_LEVELS, type UnitLevel } from '../catalogue';
 import { DomainError } from '../core/event-sourcing.types';
-import { instantFromMs, instantMs } from '../dossier/dossier.time';
+import { instantFromMs, instantMs } from '../calendar/instant';
+import { isOnTimeFacts, isOnTimeOneRound } from '../dossier/dossier.on-time';
 import type { DossierFacts } from './dossier-facts';
 import {
   FactsTable,
@@ -28,38 +29,8 @@ import type {
 } from './scorecard.types';
 import { bandOf, shapeScore, type CriterionId, type ScoringMethod } from './scoring-method';
 
-// ---------------------------------------------------------------------------------------------------
-// The on-time rule (SCORING.md "On time"), on facts. Same semantics as dossier.on-time.ts isOnTimeAt
-// (which works on ISO instants); the spec checks that both agree.
-
-/** The end instant E at `end` (epoch ms). */
-export function onTimeEndOf(f: DossierFacts, end: number): number {
-  const fin = f.finishedAt;
-  if (fin !== null && fin <= end) return fin;
-  const reqs = f.supplementRequestedAt;
-  if (reqs.length > 0 && reqs[0] <= end) {
-    const recs = f.supplementReceivedAt;
-    if (recs.length === 0 || recs[0] > end) return reqs[0];
-  }
-  return end;
-}
-
-/** On time at `end`: at most one supplement request up to E and E − S ≤ dueAt (the original due date),
- * S the closed supplement intervals (request → received, received ≤ E). */
-export function isOnTimeFacts(f: DossierFacts, end: number): boolean {
-  const e = onTimeEndOf(f, end);
-  const reqs = f.supplementRequestedAt;
-  const recs = f.supplementReceivedAt;
-  let n = 0;
-  let s = 0;
-  for (let i = 0; i < reqs.length; i++) {
-    const q = reqs[i];
-    if (q > e) break;
-    n++;
-    if (i < recs.length && recs[i] <= e) s += recs[i] - q;
-  }
-  return n <= 1 && f.dueAt !== null && e - s <= f.dueAt;
-}
+// The on-time rule (SCORING.md "On time") lives in dossier/dossier.on-time.ts; the scan calls it on facts.
+export { isOnTimeFacts, onTimeEndOf } from '../dossier/dossier.on-time';
 
 /** The latest rating at or before asOf is unsatisfied. */
 export function ratedUnsatisfied(f: DossierFacts, asOf: number): boolean {
@@ -364,10 +335,7 @@ class Scan {
         if ((fl & TF_SUPPLEMENTS) !== 0) onTime = isOnTimeFacts(facts[i], end);
         else {
           // At most one round: SCORING.md's rule on the first round's columns.
-          const q = req1[i];
-          const v = rec1[i];
-          const e = fin <= end ? fin : q <= end && !(v <= end) ? q : end;
-          onTime = (q <= e && v <= e ? e - (v - q) : e) <= dueAt[i];
+          onTime = isOnTimeOneRound(fin, req1[i], rec1[i], end, dueAt[i]);
         }
         if (onTime) {
           const lr = lastRatingAt[i];

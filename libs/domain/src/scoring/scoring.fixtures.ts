@@ -1,7 +1,7 @@
 // Builders for the scoring specs and the bench (not exported from the library): dossier events with
 // local (+07:00) instants, and facts straight from a compact description.
 import type { DossierEvent, DossierReceived } from '../dossier/dossier.events';
-import { instantFromMs } from '../dossier/dossier.time';
+import { instantFromMs } from '../calendar/instant';
 import { evolveFacts, initialFacts, type DossierFacts, type RatingFact } from './dossier-facts';
 import type { ScorecardUnitInput } from './scorecard.types';
 

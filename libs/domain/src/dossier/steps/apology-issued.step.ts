@@ -2,7 +2,7 @@ import { latestApologyAt, type Instant, type WorkingCalendar } from '../../calen
 import type { Command, Event } from '../../core/event-sourcing.types';
 import type { CommandMeta } from '../dossier.commands';
 import { dossierError } from '../dossier.errors';
-import { instantMs } from '../dossier.time';
+import { instantMs } from '../../calendar/instant';
 import { notBeforeFinish, violation } from './lifecycle';
 import { defineStep, REASON, requireText } from './step';
 
