@@ -6,3 +6,4 @@ export * from './scoring';
 export * from './deadlines';
 export * from './portal/dvcqg';
 export * from './access';
+export * from './publication';

@@ -12,6 +12,8 @@ export const TF_SUPPLEMENTS = 4;
 export const TF_RATINGS = 8;
 /** The latest rating is unsatisfied. */
 export const TF_LAST_UNSATISFIED = 16;
+/** The applicant was identified through VNeID or the population database at receipt (6.5b). */
+export const TF_IDENTIFIED = 32;
 
 const COLUMNS = [
   'receivedAt',
@@ -89,7 +91,8 @@ export class FactsTable {
       (f.requiresWrittenResult ? TF_WRITTEN_RESULT : 0) |
       (req.length > 1 || rec.length > req.length ? TF_SUPPLEMENTS : 0) |
       (ratings.length > 1 ? TF_RATINGS : 0) |
-      (last !== null && !last.satisfied ? TF_LAST_UNSATISFIED : 0);
+      (last !== null && !last.satisfied ? TF_LAST_UNSATISFIED : 0) |
+      (f.identified === true ? TF_IDENTIFIED : 0);
   }
 
   get(code: string): DossierFacts | undefined {

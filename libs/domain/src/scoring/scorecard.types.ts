@@ -5,9 +5,18 @@ import type { Instant } from '../calendar';
 import type { ProcedureVersion, UnitLevel } from '../catalogue';
 import type { DossierFacts } from './dossier-facts';
 import type { FactsTable } from './facts-table';
+import type { PublicationItemFacts } from '../publication/publication-facts';
 import type { CriterionId, GroupId, ScoringMethod } from './scoring-method';
 
-export type ScorecardUnitInput = Readonly<{ unitId: string; name: string; level: UnitLevel }>;
+export type ScorecardUnitInput = Readonly<{
+  unitId: string;
+  name: string;
+  level: UnitLevel;
+  /** A commune's district (6.5a scores a district over the communes whose parent it is). */
+  parentId?: string;
+  /** A commune offers electronic certified copies from originals from this day (YYYY-MM-DD). */
+  electronicCertifiedCopySince?: string;
+}>;
 
 /** A catalogue procedure: either its dated versions (the one effective at the period's end is used) or a
  * simplified view already taken as of the period's end. */
@@ -17,6 +26,9 @@ export type ScorecardProcedureInput =
       units: readonly string[];
       onlineLevel: 'none' | 'partial' | 'full';
       feeRequired: boolean;
+      /** Default true. */
+      forCitizens?: boolean;
+      publicComponents?: readonly string[];
     }>
   | Readonly<{ code: string; versions: readonly ProcedureVersion[] }>;
 
@@ -32,6 +44,10 @@ export type ComputeScorecardInput = Readonly<{
   /** All dossiers' facts (any that do not fall in the period are skipped cheaply); a FactsTable (columns)
    * scans several times faster than objects. */
   facts: Iterable<DossierFacts> | readonly DossierFacts[] | FactsTable;
+  /** The publication decisions' items (1.1–1.3, v2), any period: those outside it are skipped. */
+  publications?: readonly PublicationItemFacts[];
+  /** 5.3 (v2): dossier code → the earliest first receipt (epoch ms) of a feedback item naming it. */
+  feedbackSubjects?: ReadonlyMap<string, number>;
   /** Only units of this level get a row (ranks are always within a level). */
   level?: UnitLevel;
   /** List the codes behind each criterion (GET /api/scorecards/{unitId}). */
@@ -49,7 +65,7 @@ export type ComputeScorecardInput = Readonly<{
  * for 3.1, 3.2, 4.1, 4.2. `lost`: those in the denominator but not the numerator (e.g. 2.1's late
  * dossiers). Each list is capped at `explainLimit`; the counts are the criterion's own. */
 export type CriterionExplanation = {
-  kind: 'dossier' | 'procedure';
+  kind: 'dossier' | 'procedure' | 'feedback' | 'unit';
   numerator: string[];
   lost: string[];
   truncated: boolean;
