@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { ApiHarness, TOKENS, startApi } from '../support/api-harness';
-import { independentScorecard } from './independent-scorecard';
+import { independentScorecard, type Method } from './independent-scorecard';
 import { rawEvents, seedProvince } from './province';
 
 // A small province (four units on two levels, six procedures, a few hundred dossiers with every kind of
@@ -22,28 +22,34 @@ afterAll(async () => {
   await api?.close();
 });
 
-const cases: [string, string | undefined, string][] = [
-  ['2025-Q1', undefined, 'department'],
-  ['2025-Q1', undefined, 'commune'],
-  ['2025-Q1', '2025-02-15T12:00:00+07:00', 'department'],
-  ['2025-01', undefined, 'commune'],
-  ['2025-03', '2025-03-20T00:00:00+07:00', 'department'],
-  ['2024-12', undefined, 'department'],
-  ['2025', undefined, 'commune'],
-  ['2025-Q2', undefined, 'department'],
+const cases: [string, string | undefined, string, Method][] = [
+  ['2025-Q1', undefined, 'department', 'qd766-v1'],
+  ['2025-Q1', undefined, 'commune', 'qd766-v1'],
+  ['2025-03', '2025-03-20T00:00:00+07:00', 'department', 'qd766-v1'],
+  ['2025-Q1', undefined, 'department', 'qd766-v2'],
+  ['2025-Q1', undefined, 'commune', 'qd766-v2'],
+  ['2025-Q1', '2025-02-15T12:00:00+07:00', 'department', 'qd766-v2'],
+  ['2025-Q1', '2025-02-25T12:00:00+07:00', 'district', 'qd766-v2'],
+  ['2025-01', undefined, 'commune', 'qd766-v2'],
+  ['2025-03', '2025-03-20T00:00:00+07:00', 'department', 'qd766-v2'],
+  ['2024-12', undefined, 'department', 'qd766-v2'],
+  ['2025', undefined, 'commune', 'qd766-v2'],
+  ['2025-Q2', undefined, 'department', 'qd766-v2'],
+  ['2025-Q1', '2025-03-01T00:00:00+07:00', 'district', 'qd766-v2'],
 ];
 
 describe('the scorecard of a small province equals an independent recomputation from the events', () => {
-  it.each(cases)('%s asOf %s, level %s', async (period, asOf, level) => {
-    const query = `/api/scorecards?period=${period}&level=${level}${asOf ? `&asOf=${encodeURIComponent(asOf)}` : ''}`;
+  it.each(cases)('%s asOf %s, level %s, %s', async (period, asOf, level, method) => {
+    const query = `/api/scorecards?period=${period}&level=${level}${asOf ? `&asOf=${encodeURIComponent(asOf)}` : ''}${method === 'qd766-v1' ? '&method=qd766-v1' : ''}`;
     const res = await api.as(TOKENS.reform).get(query).expect(200);
     const expected = independentScorecard(
       await rawEvents(api),
       period,
       asOf ? Date.parse(asOf) : Date.parse(res.body.asOf),
       level,
+      method,
     );
-    expect(res.body).toMatchObject({ period, method: 'qd766-v1' });
+    expect(res.body).toMatchObject({ period, method });
 
     const actualRows = res.body.units as any[];
     expect(actualRows.map((u) => u.unitId)).toEqual(expected.rows.map((r) => r.unitId));
@@ -144,7 +150,7 @@ describe('the scorecard of a small province equals an independent recomputation 
       .replace(/^\uFEFF/, '')
       .trim()
       .split(/\r\n/);
-    expect(lines[0]).toContain('qd766-v1');
+    expect(lines[0]).toContain('qd766-v2');
     const csvHeader = lines[1].split(',');
     const totals = lines.slice(2).map((l) => Number(l.split(',')[csvHeader.indexOf('total')]));
     expect(totals).toEqual(expected.map((u: any) => u.total));

@@ -11,6 +11,67 @@ const UNITS = [
   { id: 'C1', name: 'Phường Hội An', level: 'commune' },
   { id: 'C2', name: 'Xã Nam Giang', level: 'commune' },
 ];
+/** Units without dossiers or procedures: a district over the two communes (6.5a). */
+const DISTRICTS = [{ id: 'H1', name: 'Huyện Nam Giang', level: 'district' }];
+/** Unit fields of method v2: the communes' district and C1's electronic certified copies (6.5a). */
+const UNIT_EXTRA: Record<string, Record<string, string>> = {
+  C1: { parentId: 'H1', electronicCertifiedCopySince: '2025-02-10' },
+  C2: { parentId: 'H1' },
+};
+const ALL_SEVEN = ['name', 'steps', 'methods', 'dossier', 'timeLimit', 'subjects', 'agency'];
+/** Procedure fields of method v2 (1.3, 6.5c); the others take the defaults. */
+const PROCEDURE_EXTRA: Record<string, Record<string, unknown>> = {
+  PA: { forCitizens: false, publicComponents: ALL_SEVEN },
+  PB: { publicComponents: ALL_SEVEN },
+  PC: { publicComponents: ALL_SEVEN.slice(0, 6) },
+  PD: { publicComponents: ALL_SEVEN },
+};
+/** Publication decisions (1.1–1.3): on time and late decisions, items made public on time, late, never. */
+const PUBLICATIONS = [
+  {
+    id: 'QD0',
+    decisionNo: '2900/QĐ-UBND',
+    decidedOn: '2024-12-02',
+    basisEffectiveOn: '2025-01-01',
+    items: [{ procedureCode: 'PF', change: 'amended' }],
+    madePublic: { PF: '2024-12-05' },
+  },
+  {
+    id: 'QD1',
+    decisionNo: '12/QĐ-UBND',
+    decidedOn: '2025-01-06',
+    basisEffectiveOn: '2025-01-20',
+    items: [
+      { procedureCode: 'PA', change: 'new' },
+      { procedureCode: 'PB', change: 'amended' },
+    ],
+    madePublic: { PA: '2025-01-08', PB: '2025-01-20' },
+  },
+  {
+    id: 'QD2',
+    decisionNo: '301/QĐ-UBND',
+    decidedOn: '2025-02-20',
+    basisEffectiveOn: '2025-02-24',
+    items: [
+      { procedureCode: 'PC', change: 'amended' },
+      { procedureCode: 'PD', change: 'new' },
+    ],
+    madePublic: { PD: '2025-02-21' },
+  },
+  {
+    id: 'QD3',
+    decisionNo: '455/QĐ-UBND',
+    decidedOn: '2025-03-10',
+    basisEffectiveOn: '2025-04-01',
+    items: [
+      { procedureCode: 'PE', change: 'abolished' },
+      { procedureCode: 'PF', change: 'amended' },
+      { procedureCode: 'PA', change: 'amended' },
+    ],
+    madePublic: { PE: '2025-03-11', PF: '2025-03-12' },
+  },
+];
+const IDENTIFIED = ['vneid', 'population-database', 'papers', undefined];
 const PROCEDURES = [
   {
     code: 'PA',
@@ -72,14 +133,30 @@ export async function seedProvince(
   dossiers: number,
 ): Promise<{ sent: number; refused: number }> {
   const admin = api.as(TOKENS.admin);
-  for (const u of UNITS)
-    await admin.put(`/api/units/${u.id}`).send({ name: u.name, level: u.level }).expect(200);
+  for (const u of [...DISTRICTS, ...UNITS])
+    await admin
+      .put(`/api/units/${u.id}`)
+      .send({ name: u.name, level: u.level, ...UNIT_EXTRA[u.id] })
+      .expect(200);
   for (const p of PROCEDURES) {
     const { code, ...body } = p;
     await admin
       .put(`/api/procedures/${code}`)
-      .send({ name: `Thủ tục ${code}`, ...body, effectiveFrom: '2024-01-01T00:00:00+07:00' })
+      .send({
+        name: `Thủ tục ${code}`,
+        ...body,
+        ...PROCEDURE_EXTRA[code],
+        effectiveFrom: '2024-01-01T00:00:00+07:00',
+      })
       .expect(200);
+  }
+  for (const { id, madePublic, ...decision } of PUBLICATIONS) {
+    await admin.put(`/api/publications/${id}`).send(decision).expect(200);
+    for (const [procedureCode, madePublicOn] of Object.entries(madePublic))
+      await admin
+        .post(`/api/publications/${id}/made-public`)
+        .send({ procedureCode, madePublicOn })
+        .expect(201);
   }
   const seed = Number(process.env.SCENARIO_SEED ?? 766);
   let sent = 0;
@@ -103,6 +180,8 @@ export async function seedProvince(
       ...(online ? { onlineLevel: proc.onlineLevel } : {}),
       receivedAt: iso(received),
       feeAmount: fee,
+      // Not drawn from rnd, so the rest of the dossier's life is what it was before v2.
+      ...(IDENTIFIED[n % 4] ? { identifiedThrough: IDENTIFIED[n % 4] } : {}),
     });
     sent++;
     if (res.status !== 201) {

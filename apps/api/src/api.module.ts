@@ -4,6 +4,7 @@ import { AlertsReader, ApplicationModule, ListDossiersModule } from '@tracker/ap
 import { AlertsHttpController } from './alerts/alerts.http.controller';
 import { InfrastructureModule, InfrastructureOptions, TokenRegistry } from '@tracker/infrastructure';
 import { CatalogueHttpController } from './catalogue/catalogue.http.controller';
+import { PublicationsHttpController } from './catalogue/publications.http.controller';
 import { DossierListHttpController } from './dossiers/dossier-list.http.controller';
 import { DossiersHttpController } from './dossiers/dossiers.http.controller';
 import { StepTypesHttpController } from './dossiers/step-types.http.controller';
@@ -37,6 +38,7 @@ export class ApiModule {
         DossiersHttpController,
         StepTypesHttpController,
         CatalogueHttpController,
+        PublicationsHttpController,
         HealthHttpController,
         AlertsHttpController,
         ScorecardsHttpController,

@@ -9,6 +9,13 @@ import {
   ListUnitsHandler,
   SetCalendarHandler,
 } from './catalogue/catalogue.handlers';
+import {
+  DecidePublicationHandler,
+  ListPublicationsHandler,
+  MakeProcedurePublicHandler,
+  PublicationViews,
+  PublicationsReader,
+} from './catalogue/publications';
 import { DossierCodeAllocator } from './dossiers/dossier-code.allocator';
 import { DossierStateCache } from './dossiers/dossier-state.cache';
 import { GetDossierHandler } from './dossiers/get-dossier.handler';
@@ -46,7 +53,12 @@ import {
     ScorecardCalculator,
     GetScorecardHandler,
     GetUnitScorecardHandler,
+    PublicationsReader,
+    PublicationViews,
+    DecidePublicationHandler,
+    MakeProcedurePublicHandler,
+    ListPublicationsHandler,
   ],
-  exports: [CqrsModule, CalendarProvider, CatalogueReader],
+  exports: [CqrsModule, CalendarProvider, CatalogueReader, PublicationsReader],
 })
 export class ApplicationModule {}

@@ -24,3 +24,4 @@ export * from './scorecards/dossier-facts.cache';
 export * from './scorecards/scorecard.queries';
 export * from './deadlines';
 export * from './alerts';
+export * from './catalogue/publications';

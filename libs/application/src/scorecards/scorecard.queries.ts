@@ -3,16 +3,18 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import {
   assertMayReadScores,
   DomainError,
-  QD766_V1,
+  DEFAULT_SCORING_METHOD,
   Scorecard,
   ScorecardProcedureInput,
   UnitLevel,
   UnitScore,
   computeScorecard,
+  scoringMethodOf,
 } from '@tracker/domain';
 import type { Caller } from '../access/caller';
 import { CatalogueReader } from '../catalogue/catalogue.reader';
 import { CLOCK, Clock } from '../ports/clock.port';
+import { PublicationsReader } from '../catalogue/publications';
 import { DossierFactsCache } from './dossier-facts.cache';
 
 export class GetScorecardQuery extends Query<Scorecard> {
@@ -21,6 +23,7 @@ export class GetScorecardQuery extends Query<Scorecard> {
     readonly caller: Caller,
     readonly level?: UnitLevel,
     readonly asOf?: string,
+    readonly method?: string,
   ) {
     super();
   }
@@ -35,6 +38,7 @@ export class GetUnitScorecardQuery extends Query<UnitScorecard> {
     readonly caller: Caller,
     readonly asOf?: string,
     readonly explain = false,
+    readonly method?: string,
   ) {
     super();
   }
@@ -46,19 +50,29 @@ export class ScorecardCalculator {
   constructor(
     private readonly facts: DossierFactsCache,
     private readonly catalogue: CatalogueReader,
+    private readonly publications: PublicationsReader,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async compute(
     period: string,
-    options: { level?: UnitLevel; asOf?: string; explain?: boolean; onlyUnitIds?: string[] },
+    options: {
+      level?: UnitLevel;
+      asOf?: string;
+      explain?: boolean;
+      onlyUnitIds?: string[];
+      method?: string;
+    },
   ): Promise<Scorecard> {
+    const method = options.method === undefined ? DEFAULT_SCORING_METHOD : scoringMethodOf(options.method);
+    if (!method) throw new DomainError('UNKNOWN_METHOD', 'rule', `no scoring method ${options.method}`);
     const procedures: ScorecardProcedureInput[] = this.catalogue
       .listProcedures()
       .map((p) => ({ code: p.code, versions: p.versions }));
     return computeScorecard({
-      method: QD766_V1,
+      method,
       period,
+      publications: await this.publications.allItems(),
       asOf: options.asOf ?? this.clock.now().toISOString(),
       units: this.catalogue.listUnits(),
       procedures,
@@ -74,9 +88,9 @@ export class ScorecardCalculator {
 export class GetScorecardHandler implements IQueryHandler<GetScorecardQuery, Scorecard> {
   constructor(private readonly calculator: ScorecardCalculator) {}
 
-  async execute({ period, caller, level, asOf }: GetScorecardQuery): Promise<Scorecard> {
+  async execute({ period, caller, level, asOf, method }: GetScorecardQuery): Promise<Scorecard> {
     assertMayReadScores(caller);
-    return this.calculator.compute(period, { level, asOf });
+    return this.calculator.compute(period, { level, asOf, method });
   }
 }
 
@@ -87,7 +101,14 @@ export class GetUnitScorecardHandler implements IQueryHandler<GetUnitScorecardQu
     private readonly catalogue: CatalogueReader,
   ) {}
 
-  async execute({ unitId, period, caller, asOf, explain }: GetUnitScorecardQuery): Promise<UnitScorecard> {
+  async execute({
+    unitId,
+    period,
+    caller,
+    asOf,
+    explain,
+    method,
+  }: GetUnitScorecardQuery): Promise<UnitScorecard> {
     assertMayReadScores(caller);
     const unit = this.catalogue.listUnits().find((u) => u.unitId === unitId);
     if (!unit) throw new DomainError('UNIT_NOT_FOUND', 'not-found', `no unit ${unitId}`);
@@ -96,6 +117,7 @@ export class GetUnitScorecardHandler implements IQueryHandler<GetUnitScorecardQu
       asOf,
       explain,
       onlyUnitIds: [unitId],
+      method,
     });
     const row = card.units.find((u) => u.unitId === unitId)!;
     return { period: card.period, method: card.method, asOf: card.asOf, ...row };
