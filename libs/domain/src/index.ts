@@ -7,3 +7,4 @@ export * from './deadlines';
 export * from './portal/dvcqg';
 export * from './access';
 export * from './publication';
+export * from './feedback';
