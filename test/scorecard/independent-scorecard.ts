@@ -136,6 +136,117 @@ function dossiersAt(events: RawEvent[], asOf: number): Dossier[] {
   return out;
 }
 
+type Holding = {
+  unitId: string;
+  from: number;
+  deadlines: { rejectOrForwardBy: string; informationRequestBy: string; answerBy: string };
+  end: number | null;
+  rejectedOrForwardedAt: number | null;
+  infoAt: number | null;
+  answeredAt: number | null;
+  publishBy: number | null;
+  publishedAt: number | null;
+};
+type Item = {
+  id: string;
+  receivedAt: number;
+  dossierCode: string | null;
+  holdings: Holding[];
+  lastRating: boolean | null;
+  repeat: boolean;
+};
+
+/** Each feedback item as it stands at asOf, its holdings read from the events in occurredAt order. */
+function feedbackAt(events: RawEvent[], asOf: number): Item[] {
+  const byStream = new Map<string, RawEvent[]>();
+  for (const e of events) {
+    if (!e.stream.startsWith('feedback-') || ms(e.data.occurredAt) > asOf) continue;
+    byStream.set(e.stream, [...(byStream.get(e.stream) ?? []), e]);
+  }
+  const out: Item[] = [];
+  for (const list of byStream.values()) {
+    const sorted = [...list].sort((a, b) => ms(a.data.occurredAt) - ms(b.data.occurredAt));
+    let item: Item | null = null;
+    const hold = (unitId: string, from: number, deadlines: Holding['deadlines']): Holding => ({
+      unitId,
+      from,
+      deadlines,
+      end: null,
+      rejectedOrForwardedAt: null,
+      infoAt: null,
+      answeredAt: null,
+      publishBy: null,
+      publishedAt: null,
+    });
+    for (const e of sorted) {
+      const t = ms(e.data.occurredAt);
+      if (e.type === 'FeedbackReceived') {
+        item = {
+          id: e.data.id,
+          receivedAt: ms(e.data.receivedAt),
+          dossierCode: e.data.dossierCode ?? null,
+          holdings: [hold(e.data.unitId, ms(e.data.receivedAt), e.data.deadlines)],
+          lastRating: null,
+          repeat: false,
+        };
+        continue;
+      }
+      if (item === null) continue;
+      const cur = item.holdings[item.holdings.length - 1];
+      if (e.type === 'FeedbackRejected' || e.type === 'FeedbackReturned') {
+        cur.end = t;
+        cur.rejectedOrForwardedAt = t;
+      } else if (e.type === 'FeedbackForwarded') {
+        cur.end = t;
+        cur.rejectedOrForwardedAt = t;
+        item.holdings.push(hold(e.data.toUnitId, t, e.data.deadlines));
+      } else if (e.type === 'FeedbackInformationRequested') cur.infoAt ??= t;
+      else if (e.type === 'FeedbackAnswered') {
+        cur.answeredAt ??= t;
+        cur.publishBy ??= ms(e.data.publishBy);
+      } else if (e.type === 'FeedbackAnswerPublished') {
+        cur.publishedAt ??= t;
+        cur.end ??= t;
+      } else if (e.type === 'FeedbackRated') item.lastRating = e.data.satisfied;
+      else if (e.type === 'FeedbackMarkedRepeat') item.repeat = true;
+    }
+    if (item) out.push(item);
+  }
+  return out;
+}
+
+/** SCORING.md "Feedback": on time at end for the unit of this holding. */
+function feedbackOnTime(h: Holding, end: number): boolean {
+  const by = (x: string) => ms(x);
+  const done = (t: number | null): t is number => t !== null && t <= end;
+  if (done(h.infoAt) && h.infoAt > by(h.deadlines.informationRequestBy)) return false;
+  if (done(h.rejectedOrForwardedAt)) return h.rejectedOrForwardedAt <= by(h.deadlines.rejectOrForwardBy);
+  if (!done(h.answeredAt)) return by(h.deadlines.answerBy) >= end;
+  if (h.answeredAt > by(h.deadlines.answerBy)) return false;
+  if (done(h.publishedAt)) return h.publishedAt <= h.publishBy!;
+  return h.publishBy! >= end;
+}
+
+/** [5.1 numerator, denominator, 5.2 numerator, denominator] of one unit (null: the province, the sum). */
+function feedbackCounts(items: Item[], unitIds: string[], start: number, end: number): number[] {
+  const c = [0, 0, 0, 0];
+  for (const unitId of unitIds)
+    for (const item of items) {
+      const mine = item.holdings.filter((h) => h.unitId === unitId && h.from <= end);
+      if (mine.length === 0) continue;
+      const onTime = mine.every((h) => feedbackOnTime(h, end));
+      if (mine.some((h) => !(h.end !== null && h.end < start))) {
+        c[1]++;
+        if (onTime) c[0]++;
+      }
+      if (mine[0].from >= start) {
+        c[3]++;
+        if (onTime && item.lastRating !== false && !item.repeat) c[2]++;
+      }
+    }
+  return c;
+}
+
 /** SCORING.md "On time": judged at the end of the period (or of asOf). */
 function onTime(d: Dossier, end: number): boolean {
   let e: number;
@@ -184,6 +295,10 @@ type V2Input = {
   publicProcs: CatalogueProc[];
   /** The communes this row is scored over (null: a department, 6.5a has no data). */
   communes: Unit[] | null;
+  /** [5.1 num, den, 5.2 num, den]. */
+  feedback: number[];
+  /** Dossier codes named by an item received at or before end. */
+  subjects: Set<string>;
 };
 
 function criteriaFor(
@@ -225,7 +340,8 @@ function criteriaFor(
   const procsPaidOnline = procsWithFee.filter((code) =>
     withFee.some((d) => d.procedureCode === code && d.paidOnline),
   );
-  const lateOrUnhappy = (d: Dossier) => !onTime(d, end) || d.lastRating === false;
+  const lateOrUnhappy = (d: Dossier) =>
+    !onTime(d, end) || d.lastRating === false || (method === 'qd766-v2' && v2in.subjects.has(d.code));
   const written = finished.filter((d) => d.requiresWrittenResult);
   const n = (xs: unknown[]) => xs.length;
   const v2 = method === 'qd766-v2';
@@ -252,6 +368,7 @@ function criteriaFor(
   const citizenProcs = procedures.filter((p) => p.forCitizens !== false);
   const citizenProcsUsed = citizenProcs.filter((p) => identified.some((d) => d.procedureCode === p.code));
   const withFull = (max: number, num: number, den: number) => (den === 0 ? max : linear(max, num, den));
+  const fb = v2in.feedback;
   return [
     ...(v2
       ? [
@@ -292,9 +409,11 @@ function criteriaFor(
       n(withFee),
       linear(6, n(withFee.filter((d) => d.paidOnline)), n(withFee)),
     ),
-    // No feedback in this scenario yet: v2 gives full marks with 0/0.
     ...(v2
-      ? [c('5.1', 6, 0, 0, 6), c('5.2', 6, 0, 0, 6)]
+      ? [
+          c('5.1', 6, fb[0], fb[1], withFull(6, fb[0], fb[1])),
+          c('5.2', 6, fb[2], fb[3], withFull(6, fb[2], fb[3])),
+        ]
       : [c('5.1', 6, null, null, null), c('5.2', 6, null, null, null)]),
     c(
       '5.3',
@@ -417,6 +536,10 @@ export function independentScorecard(
     const last = Math.max(...made);
     return !mine.some((i) => i.change === 'abolished' && dayStart(i.decidedOn) >= last);
   };
+  const feedbackItems = feedbackAt(events, asOf);
+  const subjects = new Set(
+    feedbackItems.filter((i) => i.dossierCode !== null && i.receivedAt <= end).map((i) => i.dossierCode!),
+  );
   const v2For = (unitId: string | null): V2Input => {
     const published = new Map<string, PubItem[]>();
     for (const i of inPeriod) {
@@ -433,6 +556,8 @@ export function independentScorecard(
     return {
       published,
       publicProcs,
+      feedback: feedbackCounts(feedbackItems, unitId === null ? [...units.keys()] : [unitId], start, end),
+      subjects,
       communes:
         unit === null
           ? communes

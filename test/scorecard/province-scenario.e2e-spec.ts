@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { ApiHarness, TOKENS, startApi } from '../support/api-harness';
 import { independentScorecard, type Method } from './independent-scorecard';
-import { rawEvents, seedProvince } from './province';
+import { rawEvents, seedFeedback, seedProvince } from './province';
 
 // A small province (four units on two levels, six procedures, a few hundred dossiers with every kind of
 // life, some recorded out of order) driven through the HTTP API and the worker; each scorecard must equal,
@@ -12,6 +12,7 @@ let api: ApiHarness;
 
 beforeAll(async () => {
   api = await startApi({ worker: true });
+  expect(await seedFeedback(api, 60, 320)).toBeGreaterThan(60);
   const { sent, refused } = await seedProvince(api, 320);
   // Most steps are legal; the rest (e.g. a shuffled step the rules refuse) simply are not in the store.
   expect(refused / sent).toBeLessThan(0.2);
@@ -79,6 +80,43 @@ describe('the scorecard of a small province equals an independent recomputation 
       expect(u.rank).toBe(expected.rows[i].rank);
     });
     compare(res.body.province, expected.province);
+  });
+
+  it('has v2 criteria with something to judge: each of 1.1–1.3, 5.1, 5.2, 6.5a–c wins and loses somewhere', async () => {
+    const res = await api.as(TOKENS.reform).get('/api/scorecards?period=2025').expect(200);
+    const rows = [...res.body.units, res.body.province];
+    for (const id of ['1.1', '1.2', '1.3', '5.1', '5.2', '6.5a', '6.5b', '6.5c']) {
+      const cs = rows.map((r: any) => r.groups.flatMap((g: any) => g.criteria).find((c: any) => c.id === id));
+      expect({ id, won: cs.some((c: any) => c.numerator > 0) }).toEqual({ id, won: true });
+      expect({ id, lost: cs.some((c: any) => c.numerator < c.denominator) }).toEqual({ id, lost: true });
+    }
+  });
+
+  it('lists the procedures, feedback items and communes behind the v2 criteria', async () => {
+    const res = await api.as(TOKENS.reform).get('/api/scorecards/D1?period=2025&dossiers=true').expect(200);
+    const byId = new Map<string, any>(
+      res.body.groups.flatMap((g: any) => g.criteria.map((c: any) => [c.id, c])),
+    );
+    for (const [id, kind] of [
+      ['1.1', 'procedure'],
+      ['1.2', 'procedure'],
+      ['1.3', 'procedure'],
+      ['5.1', 'feedback'],
+      ['5.2', 'feedback'],
+      ['6.5b', 'dossier'],
+      ['6.5c', 'procedure'],
+    ]) {
+      const c = byId.get(id);
+      expect({ id, kind: c.explain.kind }).toEqual({ id, kind });
+      expect(c.explain.numerator).toHaveLength(c.numerator);
+      expect(c.explain.lost).toHaveLength(c.denominator - c.numerator);
+    }
+    const commune = await api
+      .as(TOKENS.reform)
+      .get('/api/scorecards/H1?period=2025&dossiers=true')
+      .expect(200);
+    const a = commune.body.groups.flatMap((g: any) => g.criteria).find((c: any) => c.id === '6.5a');
+    expect(a.explain).toMatchObject({ kind: 'unit', numerator: ['C1'], lost: ['C2'] });
   });
 
   it('shows, on request, the dossiers behind a unit’s numerators', async () => {

@@ -3,6 +3,14 @@
 import { ApiHarness, TOKENS } from '../support/api-harness';
 import { prng } from '../../apps/api/src/demo/prng';
 import type { RawEvent } from './independent-scorecard';
+import { jsonEvent } from '@eventstore/db-client';
+import {
+  defaultVietnamCalendar,
+  feedbackDecider,
+  type Actor,
+  type FeedbackCommand,
+  type FeedbackEvent,
+} from '@tracker/domain';
 
 const UNITS = [
   { id: 'D1', name: 'Sở Công Thương', level: 'department' },
@@ -180,8 +188,9 @@ export async function seedProvince(
       ...(online ? { onlineLevel: proc.onlineLevel } : {}),
       receivedAt: iso(received),
       feeAmount: fee,
-      // Not drawn from rnd, so the rest of the dossier's life is what it was before v2.
-      ...(IDENTIFIED[n % 4] ? { identifiedThrough: IDENTIFIED[n % 4] } : {}),
+      // Not drawn from rnd, so the rest of the dossier's life is what it was before v2; PE's applicants are
+      // never identified through VNeID or the population database (6.5c loses it).
+      ...(IDENTIFIED[n % 4] ? { identifiedThrough: proc.code === 'PE' ? 'papers' : IDENTIFIED[n % 4] } : {}),
     });
     sent++;
     if (res.status !== 201) {
@@ -276,4 +285,88 @@ export async function rawEvents(api: ApiHarness): Promise<RawEvent[]> {
     out.push({ stream: e.streamId, type: e.type, data: e.data as Record<string, any> });
   }
   return out;
+}
+
+const FEEDBACK_UNITS = ['D1', 'D2', 'C1', 'C2'];
+
+/**
+ * Feedback items (PAKN) for 5.1–5.3 (v2). No HTTP route records them yet on this branch, so each item's
+ * commands go through the feedback decider and its events are appended to `feedback-{id}` as the API
+ * would. Rejected, returned, forwarded (and answered by the receiving unit), late and on-time answers,
+ * unpublished answers, ratings, repeats, items naming a dossier; one in five out of order.
+ */
+export async function seedFeedback(api: ApiHarness, items: number, dossiers: number): Promise<number> {
+  const calendar = defaultVietnamCalendar();
+  const actor: Actor = { subject: 'scenario', role: 'clerk', units: FEEDBACK_UNITS };
+  const seed = Number(process.env.SCENARIO_SEED ?? 766);
+  const from = Date.parse('2024-12-01T08:00:00+07:00');
+  const span = Date.parse('2025-04-20T08:00:00+07:00') - from;
+  let appended = 0;
+  for (let n = 0; n < items; n++) {
+    const rnd = prng(seed * 7_919 + n);
+    const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
+    const id = `FB-${n}`;
+    const received = from + Math.floor((rnd() * span) / 3600_000) * 3600_000;
+    const unitId = pick(FEEDBACK_UNITS);
+    const aboutDossier = rnd() < 0.35;
+    const commands: { type: string; data: Record<string, unknown> }[] = [];
+    const cmd = (type: string, t: number, extra: Record<string, unknown> = {}) =>
+      commands.push({ type, data: { occurredAt: iso(t), now: iso(Math.max(t, received)), actor, ...extra } });
+    cmd('ReceiveFeedback', received, {
+      id,
+      unitId,
+      receivedAt: iso(received),
+      channel: pick(['national-portal', 'provincial-portal', 'in-person', 'phone', 'mail']),
+      about: aboutDossier ? 'dossier' : 'procedure',
+      ...(aboutDossier ? { dossierCode: `S-${Math.floor(rnd() * dossiers)}` } : { procedureCode: 'PA' }),
+      summary: 'Phản ánh về thời gian giải quyết',
+      calendar,
+      calendarVersion: 'scenario',
+    });
+    // Working days are about 1.4 calendar days; `late` stretches a step past its deadline.
+    const after = (wd: number, late: boolean) =>
+      Math.round((late ? wd + 4 : wd * 0.8) * DAY * (1 + rnd() * 0.3));
+    let t = received;
+    const fate = rnd();
+    if (fate < 0.12) cmd('RejectFeedback', (t += after(2, rnd() < 0.3)), { reason: 'Không thuộc phạm vi' });
+    else if (fate < 0.2) cmd('ReturnFeedback', (t += after(2, rnd() < 0.3)), { reason: 'Không rõ nội dung' });
+    else {
+      if (fate < 0.4) {
+        const to = pick(FEEDBACK_UNITS.filter((u) => u !== unitId));
+        cmd('ForwardFeedback', (t += after(2, rnd() < 0.3)), { toUnitId: to, reason: 'Chuyển', calendar });
+      }
+      if (rnd() < 0.25) {
+        cmd('RequestFeedbackInformation', (t += after(3, rnd() < 0.2)), { reason: 'Bổ sung' });
+        if (rnd() < 0.8) cmd('ReceiveFeedbackInformation', (t += 2 * DAY));
+      }
+      if (rnd() < 0.85) {
+        cmd('AnswerFeedback', (t += after(10, rnd() < 0.25)), { summary: 'Đã trả lời', calendar });
+        if (rnd() < 0.8) cmd('PublishFeedbackAnswer', (t += after(1, rnd() < 0.2)));
+      }
+    }
+    if (rnd() < 0.5) cmd('RateFeedback', t + DAY, { satisfied: rnd() < 0.7 });
+    if (rnd() < 0.1) cmd('RateFeedback', t + 2 * DAY, { satisfied: rnd() < 0.5 });
+    if (n > 0 && rnd() < 0.12) cmd('MarkFeedbackRepeat', received + 3 * 3600_000, { of: `FB-${n - 1}` });
+    // One item in five is caught up later: its later steps are recorded out of occurredAt order.
+    const [receipt, ...rest] = commands;
+    if (rnd() < 0.2) rest.sort(() => rnd() - 0.5);
+    let state = feedbackDecider.initialState();
+    const events: FeedbackEvent[] = [];
+    for (const c of [receipt, ...rest]) {
+      try {
+        const out = feedbackDecider.decide(c as FeedbackCommand, state);
+        for (const e of out) state = feedbackDecider.evolve(state, e);
+        events.push(...out);
+      } catch {
+        // a step the item's state refuses (as the API would): nothing recorded
+      }
+    }
+    if (events.length === 0) continue;
+    await api.eventStore.client.appendToStream(
+      `feedback-${id}`,
+      events.map((e) => jsonEvent({ type: e.type, data: e.data as Record<string, any> })),
+    );
+    appended += events.length;
+  }
+  return appended;
 }

@@ -23,6 +23,7 @@ import { ExplainDossierHandler } from './dossiers/explain-dossier.query';
 import { ReceiveDossierHandler } from './dossiers/receive-dossier.handler';
 import { RecordDossierStepHandler } from './dossiers/record-dossier-step.handler';
 import { DossierFactsCache } from './scorecards/dossier-facts.cache';
+import { FeedbackFactsReader } from './scorecards/feedback-facts.reader';
 import {
   GetScorecardHandler,
   GetUnitScorecardHandler,
@@ -55,10 +56,11 @@ import {
     GetUnitScorecardHandler,
     PublicationsReader,
     PublicationViews,
+    FeedbackFactsReader,
     DecidePublicationHandler,
     MakeProcedurePublicHandler,
     ListPublicationsHandler,
   ],
-  exports: [CqrsModule, CalendarProvider, CatalogueReader, PublicationsReader],
+  exports: [CqrsModule, CalendarProvider, CatalogueReader, PublicationsReader, FeedbackFactsReader],
 })
 export class ApplicationModule {}

@@ -25,3 +25,4 @@ export * from './scorecards/scorecard.queries';
 export * from './deadlines';
 export * from './alerts';
 export * from './catalogue/publications';
+export * from './scorecards/feedback-facts.reader';

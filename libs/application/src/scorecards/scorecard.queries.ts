@@ -16,6 +16,7 @@ import { CatalogueReader } from '../catalogue/catalogue.reader';
 import { CLOCK, Clock } from '../ports/clock.port';
 import { PublicationsReader } from '../catalogue/publications';
 import { DossierFactsCache } from './dossier-facts.cache';
+import { FeedbackFactsReader } from './feedback-facts.reader';
 
 export class GetScorecardQuery extends Query<Scorecard> {
   constructor(
@@ -51,6 +52,7 @@ export class ScorecardCalculator {
     private readonly facts: DossierFactsCache,
     private readonly catalogue: CatalogueReader,
     private readonly publications: PublicationsReader,
+    private readonly feedback: FeedbackFactsReader,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -73,6 +75,7 @@ export class ScorecardCalculator {
       method,
       period,
       publications: await this.publications.allItems(),
+      feedback: this.feedback.current(),
       asOf: options.asOf ?? this.clock.now().toISOString(),
       units: this.catalogue.listUnits(),
       procedures,

@@ -18,6 +18,13 @@ import {
 } from './facts-table';
 import { PUBLIC_COMPONENTS } from '../catalogue';
 import { madePublicOnTimeAt } from '../publication/publication-facts';
+import {
+  feedbackHandledIn,
+  feedbackOnTimeAt,
+  markedRepeatAt,
+  ratedUnsatisfiedAt,
+  type FeedbackFacts,
+} from '../feedback/feedback-facts';
 import { periodWindow, type PeriodWindow } from './periods';
 import type {
   ComputeScorecardInput,
@@ -657,6 +664,70 @@ function countPublications(
   }
 }
 
+/** 5.3 (v2): dossier code → the earliest first receipt of an item naming it (rejected, returned included). */
+export function feedbackSubjectsOf(items: readonly FeedbackFacts[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const f of items) {
+    if (f.dossierCode === null) continue;
+    const at = out.get(f.dossierCode);
+    if (at === undefined || f.receivedAt < at) out.set(f.dossierCode, f.receivedAt);
+  }
+  return out;
+}
+
+/**
+ * 5.1 and 5.2 (SCORING.md "Feedback", v2), per unit that held each item: 5.1 over the items it handled in
+ * the period, on time at `end`; 5.2 over the items it first received in the period, neither late at `end`,
+ * nor rated unsatisfied (last rating up to asOf), nor marked a repeat by asOf. A unit holding an item twice
+ * (it came back) counts it once, on time only if every holding was.
+ */
+function countFeedback(
+  items: readonly FeedbackFacts[],
+  unitIndex: ReadonlyMap<string, number>,
+  counts: Int32Array,
+  start: number,
+  end: number,
+  asOf: number,
+  noteOther: NoteOther,
+): void {
+  for (const f of items) {
+    const hs = f.holdings;
+    if (hs.length === 0 || !(hs[0].receivedAt <= end)) continue;
+    let unhappy: boolean | null = null;
+    for (let i = 0; i < hs.length; i++) {
+      const h = hs[i];
+      if (!(h.receivedAt <= end)) continue;
+      // Only the unit's first holding decides for it; later holdings of the same unit join it.
+      let seen = false;
+      for (let j = 0; j < i; j++) if (hs[j].unitId === h.unitId) seen = true;
+      if (seen) continue;
+      const u = unitIndex.get(h.unitId);
+      if (u === undefined) continue;
+      let handled = false;
+      let onTime = true;
+      for (let j = i; j < hs.length; j++) {
+        const k = hs[j];
+        if (k.unitId !== h.unitId || !(k.receivedAt <= end)) continue;
+        if (feedbackHandledIn(k, start, end)) handled = true;
+        if (!feedbackOnTimeAt(k, end)) onTime = false;
+      }
+      const b = u * NC;
+      if (handled) {
+        counts[b + C_FB_HANDLED]++;
+        if (onTime) counts[b + C_FB_ON_TIME]++;
+        noteOther(u, '5.1', f.id, onTime);
+      }
+      if (h.receivedAt >= start) {
+        unhappy ??= ratedUnsatisfiedAt(f, asOf) || markedRepeatAt(f, asOf);
+        const ok = onTime && !unhappy;
+        counts[b + C_FB_RECEIVED]++;
+        if (ok) counts[b + C_FB_OK]++;
+        noteOther(u, '5.2', f.id, ok);
+      }
+    }
+  }
+}
+
 /** 6.5a (v2): a commune scores itself, a district its communes, the province all communes. */
 function countCommunes(
   units: readonly ScorecardUnitInput[],
@@ -714,8 +785,10 @@ export function computeScorecard(input: ComputeScorecardInput): Scorecard {
   }
   if (input.explain) scan.explainAcc = units.map((_, i) => (shown[i] ? X_IDS.map(newAcc) : null));
   const c53 = method.groups.flatMap((g) => g.criteria).find((c) => c.id === '5.3');
-  if (c53?.feedbackSubjects && input.feedbackSubjects && input.feedbackSubjects.size > 0)
-    scan.subjects = input.feedbackSubjects;
+  if (c53?.feedbackSubjects) {
+    const subjects = input.feedbackSubjects ?? (input.feedback ? feedbackSubjectsOf(input.feedback) : null);
+    if (subjects !== null && subjects.size > 0) scan.subjects = subjects;
+  }
 
   const facts = input.facts;
   if (facts instanceof FactsTable) scan.scanTable(facts);
@@ -725,7 +798,6 @@ export function computeScorecard(input: ComputeScorecardInput): Scorecard {
   // The province's dossier counts are its units' sums (every counted dossier belongs to one unit).
   const { counts, procCodes, catalogue, procUnitIdx, pairFlags, explainAcc } = scan;
   const P = nUnits;
-  for (let u = 0; u < nUnits; u++) for (const k of SUMMED) counts[P * NC + k] += counts[u * NC + k];
   const otherAcc = input.explain ? units.map(() => new Map<CriterionId, ExplainAcc>()) : null;
   const noteOther = (u: number, id: CriterionId, code: string, inNumerator: boolean): void => {
     if (otherAcc === null || u === P || !shown[u]) return;
@@ -733,6 +805,8 @@ export function computeScorecard(input: ComputeScorecardInput): Scorecard {
     if (acc === undefined) otherAcc[u].set(id, (acc = newAcc()));
     scan.note(acc, code, inNumerator);
   };
+  if (input.feedback) countFeedback(input.feedback, unitIndex, counts, start, end, asOf, noteOther);
+  for (let u = 0; u < nUnits; u++) for (const k of SUMMED) counts[P * NC + k] += counts[u * NC + k];
   countPublications(input, scan, counts, unitIndex, start, end, noteOther);
   countCommunes(units, unitIndex, counts, end, noteOther);
   const note = (acc: ExplainAcc, code: string, inNumerator: boolean): void =>

@@ -6,6 +6,7 @@ import type { ProcedureVersion, UnitLevel } from '../catalogue';
 import type { DossierFacts } from './dossier-facts';
 import type { FactsTable } from './facts-table';
 import type { PublicationItemFacts } from '../publication/publication-facts';
+import type { FeedbackFacts } from '../feedback/feedback-facts';
 import type { CriterionId, GroupId, ScoringMethod } from './scoring-method';
 
 export type ScorecardUnitInput = Readonly<{
@@ -46,7 +47,9 @@ export type ComputeScorecardInput = Readonly<{
   facts: Iterable<DossierFacts> | readonly DossierFacts[] | FactsTable;
   /** The publication decisions' items (1.1–1.3, v2), any period: those outside it are skipped. */
   publications?: readonly PublicationItemFacts[];
-  /** 5.3 (v2): dossier code → the earliest first receipt (epoch ms) of a feedback item naming it. */
+  /** The feedback items' facts (5.1, 5.2 and 5.3's feedback clause, v2). */
+  feedback?: readonly FeedbackFacts[];
+  /** 5.3 (v2), precomputed (else derived from `feedback`): dossier code → the earliest first receipt (epoch ms) of a feedback item naming it. */
   feedbackSubjects?: ReadonlyMap<string, number>;
   /** Only units of this level get a row (ranks are always within a level). */
   level?: UnitLevel;
