@@ -7,6 +7,8 @@ import {
   evolveFeedback,
   feedbackFactsOf,
   initialFeedbackState,
+  instantMs,
+  type SubjectMark,
 } from '@tracker/domain';
 import { EVENT_FEED, EventFeed, FeedSubscription } from '../ports/event-feed.port';
 
@@ -22,6 +24,8 @@ export class FeedbackFactsReader implements OnApplicationBootstrap, OnApplicatio
   private readonly facts = new Map<string, FeedbackFacts>();
   private readonly dirty = new Set<string>();
   private list: FeedbackFacts[] | null = [];
+  /** Items naming a dossier, in the order the feed delivered them (append-only: see FactsTable). */
+  readonly subjects: SubjectMark[] = [];
   private subscription?: FeedSubscription;
 
   constructor(@Inject(EVENT_FEED) private readonly feed: EventFeed) {}
@@ -46,10 +50,10 @@ export class FeedbackFactsReader implements OnApplicationBootstrap, OnApplicatio
   apply(streamName: string, event: Event): void {
     if (!streamName.startsWith('feedback-')) return;
     const id = streamName.slice('feedback-'.length);
-    this.states.set(
-      id,
-      evolveFeedback(this.states.get(id) ?? initialFeedbackState(), event as FeedbackEvent),
-    );
+    const e = event as FeedbackEvent;
+    this.states.set(id, evolveFeedback(this.states.get(id) ?? initialFeedbackState(), e));
+    if (e.type === 'FeedbackReceived' && e.data.dossierCode)
+      this.subjects.push({ dossierCode: e.data.dossierCode, at: instantMs(e.data.receivedAt, 'receivedAt') });
     this.dirty.add(id);
     this.list = null;
   }

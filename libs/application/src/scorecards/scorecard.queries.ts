@@ -76,6 +76,7 @@ export class ScorecardCalculator {
       period,
       publications: await this.publications.allItems(),
       feedback: this.feedback.current(),
+      feedbackSubjects: this.feedback.subjects,
       asOf: options.asOf ?? this.clock.now().toISOString(),
       units: this.catalogue.listUnits(),
       procedures,

@@ -15,6 +15,7 @@ import {
   TF_IDENTIFIED,
   TF_SUPPLEMENTS,
   TF_WRITTEN_RESULT,
+  type SubjectMark,
 } from './facts-table';
 import { PUBLIC_COMPONENTS } from '../catalogue';
 import { madePublicOnTimeAt } from '../publication/publication-facts';
@@ -381,6 +382,8 @@ class Scan {
 
   /** 5.3 (v2): dossier code → earliest first receipt of a feedback item naming it; null: clause off. */
   subjects: ReadonlyMap<string, number> | null = null;
+  /** 5.3 (v2) over a FactsTable: its subjectAt column. */
+  subjectColumn = false;
 
   isSubject(code: string): boolean {
     const at = this.subjects!.get(code);
@@ -403,7 +406,7 @@ class Scan {
     const { unit, procedure, flags, facts } = t;
     const { supplement1RequestedAt: req1, supplement1ReceivedAt: rec1, lastRatingAt } = c;
     const asOf = this.asOf;
-    const subjects = this.subjects;
+    const subjectAt = this.subjectColumn ? c.subjectAt : null;
     for (let i = 0, n = t.size; i < n; i++) {
       const r = receivedAt[i];
       if (!(r <= end)) continue; // also skips NaN: not received
@@ -429,7 +432,7 @@ class Scan {
             lr <= asOf
               ? (fl & TF_LAST_UNSATISFIED) === 0
               : (fl & TF_RATINGS) === 0 || !ratedUnsatisfied(facts[i], asOf);
-          if (ok53 && subjects !== null && this.isSubject(facts[i].code)) ok53 = false;
+          if (ok53 && subjectAt !== null && subjectAt[i] <= end) ok53 = false;
         }
       }
       this.tally(
@@ -664,14 +667,11 @@ function countPublications(
   }
 }
 
-/** 5.3 (v2): dossier code → the earliest first receipt of an item naming it (rejected, returned included). */
-export function feedbackSubjectsOf(items: readonly FeedbackFacts[]): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const f of items) {
-    if (f.dossierCode === null) continue;
-    const at = out.get(f.dossierCode);
-    if (at === undefined || f.receivedAt < at) out.set(f.dossierCode, f.receivedAt);
-  }
+/** 5.3 (v2): each item naming a dossier, with its first receipt (rejected and returned ones included). */
+export function feedbackSubjectsOf(items: readonly FeedbackFacts[]): SubjectMark[] {
+  const out: SubjectMark[] = [];
+  for (const f of items)
+    if (f.dossierCode !== null) out.push({ dossierCode: f.dossierCode, at: f.receivedAt });
   return out;
 }
 
@@ -693,6 +693,9 @@ function countFeedback(
   for (const f of items) {
     const hs = f.holdings;
     if (hs.length === 0 || !(hs[0].receivedAt <= end)) continue;
+    // Finished for its last holder before the period (so for every earlier one too): nothing to count.
+    const lastEnd = hs[hs.length - 1].finishedAt;
+    if (lastEnd !== null && lastEnd < start) continue;
     let unhappy: boolean | null = null;
     for (let i = 0; i < hs.length; i++) {
       const h = hs[i];
@@ -786,8 +789,15 @@ export function computeScorecard(input: ComputeScorecardInput): Scorecard {
   if (input.explain) scan.explainAcc = units.map((_, i) => (shown[i] ? X_IDS.map(newAcc) : null));
   const c53 = method.groups.flatMap((g) => g.criteria).find((c) => c.id === '5.3');
   if (c53?.feedbackSubjects) {
-    const subjects = input.feedbackSubjects ?? (input.feedback ? feedbackSubjectsOf(input.feedback) : null);
-    if (subjects !== null && subjects.size > 0) scan.subjects = subjects;
+    const marks = input.feedbackSubjects ?? (input.feedback ? feedbackSubjectsOf(input.feedback) : []);
+    if (input.facts instanceof FactsTable) {
+      input.facts.markSubjects(marks);
+      scan.subjectColumn = true;
+    } else if (marks.length > 0) {
+      const subjects = new Map<string, number>();
+      for (const m of marks) if (!(subjects.get(m.dossierCode)! <= m.at)) subjects.set(m.dossierCode, m.at);
+      scan.subjects = subjects;
+    }
   }
 
   const facts = input.facts;

@@ -4,7 +4,7 @@
 import type { Instant } from '../calendar';
 import type { ProcedureVersion, UnitLevel } from '../catalogue';
 import type { DossierFacts } from './dossier-facts';
-import type { FactsTable } from './facts-table';
+import type { FactsTable, SubjectMark } from './facts-table';
 import type { PublicationItemFacts } from '../publication/publication-facts';
 import type { FeedbackFacts } from '../feedback/feedback-facts';
 import type { CriterionId, GroupId, ScoringMethod } from './scoring-method';
@@ -49,8 +49,9 @@ export type ComputeScorecardInput = Readonly<{
   publications?: readonly PublicationItemFacts[];
   /** The feedback items' facts (5.1, 5.2 and 5.3's feedback clause, v2). */
   feedback?: readonly FeedbackFacts[];
-  /** 5.3 (v2), precomputed (else derived from `feedback`): dossier code → the earliest first receipt (epoch ms) of a feedback item naming it. */
-  feedbackSubjects?: ReadonlyMap<string, number>;
+  /** 5.3 (v2): the items naming a dossier (else derived from `feedback`). An append-only log: a FactsTable
+   * given the same array again applies only its new entries. */
+  feedbackSubjects?: readonly SubjectMark[];
   /** Only units of this level get a row (ranks are always within a level). */
   level?: UnitLevel;
   /** List the codes behind each criterion (GET /api/scorecards/{unitId}). */
