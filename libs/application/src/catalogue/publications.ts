@@ -50,7 +50,11 @@ export type PublicationView = Readonly<{
 export class PublicationsReader implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('publications');
   private readonly states = new Map<string, PublicationState>();
-  private readonly items = new Map<string, { key: string; items: PublicationItemFacts[] }>();
+  /** Per decision: its items for the state (by identity: every event makes a new one) and calendar. */
+  private readonly items = new Map<
+    string,
+    { state: Decided; version: string; items: PublicationItemFacts[] }
+  >();
   private subscription?: FeedSubscription;
 
   constructor(
@@ -99,11 +103,10 @@ export class PublicationsReader implements OnApplicationBootstrap, OnApplication
 
   async itemsOf(d: Decided): Promise<PublicationItemFacts[]> {
     const { calendar, version } = await this.calendars.current(new Date(startOfDayMs(d.decidedOn)));
-    const key = `${version}|${JSON.stringify(d)}`;
     const cached = this.items.get(d.publicationId);
-    if (cached?.key === key) return cached.items;
+    if (cached?.state === d && cached.version === version) return cached.items;
     const items = publicationItemsOf(d, calendar);
-    this.items.set(d.publicationId, { key, items });
+    this.items.set(d.publicationId, { state: d, version, items });
     return items;
   }
 }
