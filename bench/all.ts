@@ -62,6 +62,7 @@ const BENCHES: Bench[] = [
   },
   { name: 'scoring-scan', script: 'bench/scoring-scan.ts', quickEnv: { N: '100000', RUNS: '5' } },
   { name: 'demo-seed', script: 'bench/demo-seed.ts', quickArgs: ['--scale', '0.01'] },
+  { name: 'fold', script: 'bench/fold.ts', quickEnv: { RUNS: '5' } },
 ];
 
 const { values } = parseArgs({

@@ -320,6 +320,7 @@ describe('the step types', () => {
       labels: { vi: 'Đã xử lý xong', en: 'processed' },
       fields: { outcome: { kind: 'enum', required: true, values: ['approved', 'denied'] } },
       form: true,
+      finishes: 'processed',
     });
     expect(res.body.events.DossierReceived).toEqual({ vi: 'Tiếp nhận hồ sơ', en: 'received' });
     await api.http.get('/api/step-types').expect(401);

@@ -1,7 +1,9 @@
-import { STATUS_LABEL, api, el, fmtHours, fmtNum, fmtTime, startPage, stepLabels } from './common.js';
+import { STATUS_LABEL, api, el, fmtHours, fmtNum, fmtTime, startPage, stepLabels, stepTypes } from './common.js';
 
 await startPage('dossier.html');
 const STEP_LABEL = await stepLabels();
+// The steps that finish a dossier, as their modules say.
+const FINISH = new Set((await stepTypes()).steps.filter((s) => s.finishes).map((s) => s.event));
 const params = new URLSearchParams(location.search);
 const input = document.getElementById('code');
 const errorBox = document.getElementById('dossier-error');
@@ -14,7 +16,6 @@ document.getElementById('find').addEventListener('submit', (e) => {
 
 const CHANNEL = { 'in-person': 'Trực tiếp', postal: 'Bưu chính công ích', online: 'Trực tuyến' };
 const SYSTEM = new Set(['DossierDueSoon', 'DossierBecameOverdue', 'OverdueRetracted']);
-const FINISH = new Set(['DossierProcessed', 'ResultReturned', 'DossierStopped', 'DossierWithdrawn']);
 const SKIP = new Set(['occurredAt', 'now', 'actor', 'calendar', 'procedure', 'code']);
 
 const fact = (dl, label, value) => dl.append(el('dt', {}, label), el('dd', {}, value));

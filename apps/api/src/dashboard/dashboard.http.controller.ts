@@ -14,7 +14,7 @@ import type { Principal } from '@tracker/infrastructure';
 import { ID_PATTERN } from '../catalogue/catalogue.request.dto';
 import { DossierCodeParam } from '../dossiers/dossier.request.dto';
 import { ApiError } from '../http/api-error';
-import { Can, CurrentPrincipal, Roles } from '../http/auth.guard';
+import { Can, CurrentPrincipal } from '../http/auth.guard';
 
 /**
  * What the pages need beyond the public JSON API, computed on the server where the working-day calendar
@@ -47,7 +47,7 @@ export class DashboardHttpController {
 
   /** `GET /api/alerts` with each alert's time left in working hours and the procedure's name. */
   @Get('board')
-  @Roles('supervisor', 'reform-office')
+  @Can('watch-alerts')
   async board(@Query('unitId') unitIdParam: unknown, @CurrentPrincipal() caller: Principal) {
     let unitId: string | undefined;
     if (unitIdParam !== undefined && unitIdParam !== '') {

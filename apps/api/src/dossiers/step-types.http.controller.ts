@@ -14,6 +14,7 @@ export class StepTypesHttpController {
         labels: s.labels,
         fields: s.fields,
         form: s.form,
+        finishes: s.finishes,
       })),
       events: DOSSIER_EVENT_LABELS,
     };

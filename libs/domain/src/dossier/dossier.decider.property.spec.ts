@@ -14,6 +14,7 @@ import {
   type DossierState,
 } from '@tracker/domain';
 import * as f from '@tracker/testing/fixtures/dossier.fixtures';
+import { replayedState } from './dossier.decider';
 import { replay } from './dossier.timeline';
 
 const { decide, evolve, initialState } = dossierDecider;
@@ -247,6 +248,21 @@ describe('dossier decider properties', () => {
           expect(overdueInvalidity(s, Date.parse(o.dueAt)) === null).toBe(!o.retracted);
         }
         if (s.overdue && s.finishedAt !== null) expect(s.onTime).toBe(false);
+      }),
+      params,
+    );
+  });
+
+  it('evolves each event without a replay to the state a replay of the whole timeline gives (also from JSON)', () => {
+    fc.assert(
+      fc.property(runs, (steps) => {
+        const { batches } = run(steps);
+        let state = initialState();
+        for (const event of batches.flat()) {
+          // Read models keep the state as JSON and evolve it from there.
+          state = evolve(JSON.parse(JSON.stringify(state)) as DossierState, event);
+          expect(state).toEqual(replayedState(state as Dossier));
+        }
       }),
       params,
     );

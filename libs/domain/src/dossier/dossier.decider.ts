@@ -20,6 +20,8 @@ import { effectiveDueMs, isOnTimeAt, isSuspendedMs } from './dossier.on-time';
 import type { Dossier, DossierState, DueSoonRecord, OverdueRecord, TimelineEntry } from './dossier.state';
 import { instantFromMs, instantMs } from '../calendar/instant';
 import {
+  applyStep,
+  emptyView,
   entryOf,
   hasFee,
   insertEntry,
@@ -35,14 +37,15 @@ import { optional, requireText } from './steps/step';
 
 export const initialState = (): DossierState => ({ status: 'none' });
 
-/** Derive the whole state from the timeline and the system's records (one code path for fold and replay). */
-function derive(
+/** The state a lifecycle view stands for, with the timeline and the system's records. Constant work apart
+ * from the supplement rounds (a few at most). */
+function stateOf(
+  view: LifecycleView,
   timeline: readonly TimelineEntry[],
   overdues: readonly OverdueRecord[],
   dueSoon: readonly DueSoonRecord[],
   eventCount: number,
 ): Dossier {
-  const { view } = replay(timeline);
   const r = view.received!;
   const dueMs = instantMs(r.dueAt, 'dueAt');
   const effMs = effectiveDueMs(dueMs, view.rounds);
@@ -89,8 +92,8 @@ function derive(
     hasFee: hasFee(view),
     paymentRequestedAmount: view.paymentRequestedAmount,
     payments: view.payments,
-    paidOnline: view.payments.some((p) => p.kind === 'online'),
-    paidOffline: view.payments.some((p) => p.kind === 'offline'),
+    paidOnline: view.paidOnline,
+    paidOffline: view.paidOffline,
     inputDigitized: view.inputDigitized,
     reusedData: view.reusedData,
     fromPersonalStore: view.fromPersonalStore,
@@ -104,37 +107,100 @@ function derive(
   };
 }
 
+/** The lifecycle view at the end of the state's timeline, rebuilt from the state in constant work (what a
+ * replay of the whole timeline would give), with lists of its own for a step's apply to extend. */
+function viewOf(d: Dossier): LifecycleView {
+  return {
+    received: {
+      code: d.code,
+      unitId: d.unitId,
+      procedureCode: d.procedureCode,
+      procedure: d.procedure,
+      channel: d.channel,
+      ...optional('onlineLevel', d.onlineLevel ?? undefined),
+      receivedAt: d.receivedAt,
+      dueAt: d.dueAt,
+      feeAmount: d.feeAmount,
+      calendarVersion: d.calendarVersion,
+      occurredAt: d.receivedAt,
+    },
+    phase: d.status === 'received' || d.status === 'awaiting-supplement' ? 'active' : d.status,
+    currentUnitId: d.currentUnitId,
+    rounds: d.supplements.map((x) => ({
+      ...x,
+      req: instantMs(x.requestedAt, 'requestedAt'),
+      rec: x.receivedAt === null ? null : instantMs(x.receivedAt, 'receivedAt'),
+    })),
+    finishedAt: d.finishedAt,
+    finishedMs: d.finishedAt === null ? null : instantMs(d.finishedAt, 'finishedAt'),
+    finishedBy: d.finishedBy,
+    outcome: d.outcome,
+    processedAt: d.processedAt,
+    returnedAt: d.returnedAt,
+    apology: d.apology,
+    paymentRequestedAmount: d.paymentRequestedAmount,
+    payments: d.payments.slice(),
+    paidOnline: d.paidOnline,
+    paidOffline: d.paidOffline,
+    inputDigitized: d.inputDigitized,
+    reusedData: d.reusedData,
+    fromPersonalStore: d.fromPersonalStore,
+    resultIssuedElectronically: d.resultIssuedElectronically,
+    rating: d.rating,
+    synced: d.synced,
+    lastSyncedAt: d.lastSyncedAt,
+    corrections: d.corrections.slice(),
+  };
+}
+
+/**
+ * One event onto the state, without replaying the timeline: a step recorded in occurredAt order (the usual
+ * case) is applied to the view the state stands for; only a late fact (one that happened before the last
+ * step) replays the timeline to find where it lands. The system's records touch only their own lists.
+ */
 export function evolve(state: DossierState, event: DossierEvent): DossierState {
   if (state.status === 'none') {
     // Nothing can hang on a dossier that was never received.
-    return event.type === 'DossierReceived' ? derive([entryOf(event, 0)], [], [], 1) : state;
+    if (event.type !== 'DossierReceived') return state;
+    const entry = entryOf(event, 0);
+    const view = emptyView();
+    applyStep(view, entry);
+    return stateOf(view, [entry], [], [], 1);
   }
   const count = state.eventCount + 1;
   switch (event.type) {
     case 'DossierDueSoon':
-      return derive(state.timeline, state.overdues, [...state.dueSoon, event.data], count);
+      return { ...state, dueSoon: [...state.dueSoon, event.data], eventCount: count };
     case 'DossierBecameOverdue':
-      return derive(
-        state.timeline,
-        [...state.overdues, { dueAt: event.data.dueAt, retracted: false }],
-        state.dueSoon,
-        count,
-      );
+      return withOverdues(state, [...state.overdues, { dueAt: event.data.dueAt, retracted: false }], count);
     case 'OverdueRetracted': {
       const at = instantMs(event.data.dueAt, 'dueAt');
       const i = state.overdues.findIndex((o) => !o.retracted && instantMs(o.dueAt, 'dueAt') === at);
       const overdues =
         i < 0 ? state.overdues : state.overdues.map((o, j) => (j === i ? { ...o, retracted: true } : o));
-      return derive(state.timeline, overdues, state.dueSoon, count);
+      return withOverdues(state, overdues, count);
     }
-    default:
-      return derive(
-        insertEntry(state.timeline, entryOf(event, state.eventCount)),
-        state.overdues,
-        state.dueSoon,
-        count,
-      );
+    default: {
+      const entry = entryOf(event, state.eventCount);
+      const last = state.timeline[state.timeline.length - 1];
+      if (last === undefined || last.at <= entry.at) {
+        const view = viewOf(state);
+        applyStep(view, entry);
+        return stateOf(view, [...state.timeline, entry], state.overdues, state.dueSoon, count);
+      }
+      const timeline = insertEntry(state.timeline, entry);
+      return stateOf(replay(timeline).view, timeline, state.overdues, state.dueSoon, count);
+    }
   }
+}
+
+/** The state rebuilt by replaying its whole timeline (what evolve's constant-work path must equal). */
+export const replayedState = (d: Dossier): Dossier =>
+  stateOf(replay(d.timeline).view, d.timeline, d.overdues, d.dueSoon, d.eventCount);
+
+function withOverdues(state: Dossier, overdues: readonly OverdueRecord[], eventCount: number): Dossier {
+  const live = overdues.find((o) => !o.retracted) ?? null;
+  return { ...state, overdue: live !== null, overdueAt: live?.dueAt ?? null, overdues, eventCount };
 }
 
 /// Helpers over the timeline

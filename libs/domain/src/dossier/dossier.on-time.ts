@@ -47,30 +47,43 @@ export function onTimeEndOf(f: OnTimeMsFacts, end: number): number {
   return end;
 }
 
-/** On time at `end`: at most one supplement request up to E and E − S ≤ dueAt (the original due date; the
- * apology's new date does not count). */
-export function judgeOnTime(f: OnTimeMsFacts, end: number): OnTimeJudgement {
-  const e = onTimeEndOf(f, end);
+/** Supplement requests made up to E. */
+function requestsUpTo(f: OnTimeMsFacts, e: number): number {
   const reqs = f.supplementRequestedAt;
-  const recs = f.supplementReceivedAt;
   let n = 0;
-  let s = 0;
-  for (let i = 0; i < reqs.length; i++) {
-    const q = reqs[i];
-    if (q > e) break;
-    n++;
-    if (i < recs.length && recs[i] <= e) s += recs[i] - q;
-  }
-  return {
-    endMs: e,
-    supplementMs: s,
-    requests: n,
-    judgedMs: e - s,
-    onTime: n <= 1 && f.dueAt !== null && e - s <= f.dueAt,
-  };
+  while (n < reqs.length && reqs[n] <= e) n++;
+  return n;
 }
 
-export const isOnTimeFacts = (f: OnTimeMsFacts, end: number): boolean => judgeOnTime(f, end).onTime;
+/** S: the closed supplement intervals (request → received, received ≤ E) of the requests up to E. */
+function closedSupplementMs(f: OnTimeMsFacts, e: number): number {
+  const reqs = f.supplementRequestedAt;
+  const recs = f.supplementReceivedAt;
+  let s = 0;
+  for (let i = 0; i < reqs.length && reqs[i] <= e; i++)
+    if (i < recs.length && recs[i] <= e) s += recs[i] - reqs[i];
+  return s;
+}
+
+/** On time at `end`: at most one supplement request up to E and E − S ≤ dueAt (the original due date; the
+ * apology's new date does not count). Allocation-free: the scorecard scan calls it per dossier. */
+export function isOnTimeFacts(f: OnTimeMsFacts, end: number): boolean {
+  const e = onTimeEndOf(f, end);
+  return requestsUpTo(f, e) <= 1 && f.dueAt !== null && e - closedSupplementMs(f, e) <= f.dueAt;
+}
+
+/** The same verdict with its parts, for an explanation. */
+export function judgeOnTime(f: OnTimeMsFacts, end: number): OnTimeJudgement {
+  const e = onTimeEndOf(f, end);
+  const supplementMs = closedSupplementMs(f, e);
+  return {
+    endMs: e,
+    supplementMs,
+    requests: requestsUpTo(f, e),
+    judgedMs: e - supplementMs,
+    onTime: isOnTimeFacts(f, end),
+  };
+}
 
 /** The same rule for a dossier with at most one supplement round, on plain numbers (NaN: none): the
  * scorecard's column scan calls it for every dossier. */

@@ -52,7 +52,7 @@ export const correctionRecordedStep = defineStep<RecordCorrection, CorrectionRec
     };
   },
   apply: (v, e) => {
-    v.corrections = [...v.corrections, e.data];
+    v.corrections.push(e.data);
     return null;
   },
 });

@@ -15,7 +15,8 @@ export type Phase = 'active' | 'processed' | 'returned' | 'stopped' | 'withdrawn
 
 export type Round = SupplementRound & { req: number; rec: number | null };
 
-/** The lifecycle as it stands after some prefix of the timeline. */
+/** The lifecycle as it stands after some prefix of the timeline. A step's `apply` mutates it in place: the
+ * replay owns its view, and evolve gives apply a view of its own (viewOf in dossier.decider.ts). */
 export type LifecycleView = {
   received: DossierReceived['data'] | null;
   phase: Phase;
@@ -30,6 +31,8 @@ export type LifecycleView = {
   apology: ApologyRecord | null;
   paymentRequestedAmount: number;
   payments: PaymentRecord[];
+  paidOnline: boolean;
+  paidOffline: boolean;
   inputDigitized: boolean;
   reusedData: boolean;
   fromPersonalStore: boolean;
@@ -56,6 +59,8 @@ export const emptyView = (): LifecycleView => ({
   apology: null,
   paymentRequestedAmount: 0,
   payments: [],
+  paidOnline: false,
+  paidOffline: false,
   inputDigitized: false,
   reusedData: false,
   fromPersonalStore: false,

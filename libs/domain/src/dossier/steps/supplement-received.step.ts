@@ -21,7 +21,7 @@ export const supplementReceivedStep = defineStep<ReceiveSupplement, SupplementRe
     const blocked = notBeforeFinish(v, 'supplement receipt');
     const open = openRound(v);
     if (open) {
-      v.rounds = [...v.rounds.slice(0, -1), { ...open, receivedAt: e.data.occurredAt, rec: entry.at }];
+      v.rounds[v.rounds.length - 1] = { ...open, receivedAt: e.data.occurredAt, rec: entry.at };
     }
     if (blocked) return blocked;
     return open ? null : violation('NO_OPEN_SUPPLEMENT', 'no supplement request is open');

@@ -24,10 +24,13 @@ export const supplementRequestedStep = defineStep<RequestSupplement, SupplementR
     const blocked = notBeforeFinish(v, 'supplement request');
     const open = openRound(v);
     if (!open) {
-      v.rounds = [
-        ...v.rounds,
-        { requestedAt: e.data.occurredAt, reason: e.data.reason, receivedAt: null, req: entry.at, rec: null },
-      ];
+      v.rounds.push({
+        requestedAt: e.data.occurredAt,
+        reason: e.data.reason,
+        receivedAt: null,
+        req: entry.at,
+        rec: null,
+      });
     }
     if (blocked) return blocked;
     return open
