@@ -65,7 +65,7 @@ const dossiers = async () =>
     currentUnitId: string;
   }[];
 const alerts = async () =>
-  (await api.as(TOKENS.admin).get('/api/alerts').expect(200)).body.alerts as { code: string }[];
+  (await api.as(TOKENS.admin).get('/api/alerts').expect(200)).body.alerts as { code: string; kind: string }[];
 
 async function receive(code: string, receivedMs: number): Promise<void> {
   await api
@@ -102,8 +102,9 @@ beforeAll(async () => {
     .post('/api/dossiers/SCT-R-3/events')
     .send({ type: 'processed', occurredAt: iso(now - HOUR), outcome: 'approved' })
     .expect(201);
-  await waitFor(async () => (await alerts()).some((a: { code: string }) => a.code === 'SCT-R-1'), {
-    timeoutMs: 20_000,
+  // Its ladder runs rung after rung (due soon, apology needed) up to the overdue, the last event it gets.
+  await waitFor(async () => (await alerts()).some((a) => a.code === 'SCT-R-1' && a.kind === 'overdue'), {
+    timeoutMs: 30_000,
     description: 'the overdue alert of SCT-R-1',
   });
   await api.waitForProjections();
@@ -227,8 +228,9 @@ it('stops the projections whose fold throws on a poison event at its position, t
   for (const name of stoppedOnes) expect(byName(await health(), name).runner).toBe('live');
 
   // A rebuild skips it too.
+  const generation = byName(await health(), 'dossier-list.v2').generation!;
   const rebuilt = await cli('rebuild-projection', ['dossier-list', '--grace-ms', '0']);
   expect(rebuilt.code).toBe(0);
-  expect(byName(await health(), 'dossier-list.v2')).toMatchObject({ generation: 3, lag: 0 });
+  expect(byName(await health(), 'dossier-list.v2')).toMatchObject({ generation: generation + 1, lag: 0 });
   expect((await dossiers()).map((d) => d.code)).toContain('SCT-R-4');
 });

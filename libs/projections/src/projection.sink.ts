@@ -63,8 +63,11 @@ export class ProjectionSink implements SubscriptionSink {
     this.skips = o.skips;
     this.source = o.source;
     this.stateCacheSize = o.stateCacheSize ?? 5_000;
-    if (projection.view && (!this.source || !projection.streamOf)) {
-      throw new Error(`${projectionId(projection)}: a lean projection needs streamOf and an event store`);
+    if (projection.view && (!this.source || !projection.streamOf || projection.settle)) {
+      // (A restored state is folded, not settled: settle and view do not go together yet.)
+      throw new Error(
+        `${projectionId(projection)}: a lean projection needs streamOf, an event store, no settle`,
+      );
     }
     this.name = projectionId(projection);
     this.streamPrefixes = projection.streamPrefixes;

@@ -1,13 +1,14 @@
 import type { Event } from '@tracker/domain';
-import type {
-  EventFeed,
-  FeedHandlers,
-  FeedOptions,
-  FeedSubscription,
-  RecordedEvent,
+import {
+  ProjectionFoldError,
+  type EventFeed,
+  type FeedHandlers,
+  type FeedOptions,
+  type FeedSubscription,
+  type RecordedEvent,
 } from '@tracker/application';
 import { SharedEventFeed } from './shared-event-feed';
-import { SubscriptionRunner, SubscriptionSink } from './subscription.runner';
+import { Poison, SubscriptionRunner, SubscriptionSink } from './subscription.runner';
 
 /** An in-memory `$all`: subscriptions replay what is recorded after `after`, then follow appends. */
 class MemoryFeed implements EventFeed {
@@ -198,5 +199,105 @@ describe('SharedEventFeed', () => {
     await bad.stop();
     expect(good).toEqual(positionsOf(upstream, ['dossier-']));
     expect(errors.map((e) => e.message)).toEqual(['boom']);
+  });
+});
+
+/** A sink whose fold throws on one event until it is skipped, as ProjectionSink does with a poison event. */
+class PoisonedSink extends MemorySink {
+  skipped = false;
+  tries = 0;
+  readonly stops: (Poison | undefined)[] = [];
+
+  constructor(
+    name: string,
+    prefixes: readonly string[],
+    readonly poison: bigint,
+  ) {
+    super(name, prefixes);
+  }
+
+  override handle(events: readonly RecordedEvent[]): Promise<void> {
+    const bad = events.find((e) => e.position === this.poison);
+    if (bad && !this.skipped) {
+      this.tries++;
+      const cause = new Error('not an instant');
+      return Promise.reject(
+        new ProjectionFoldError(this.name, bad.position, 'Happened', bad.streamName, cause),
+      );
+    }
+    return super.handle(events.filter((e) => e.position !== this.poison || !this.skipped));
+  }
+
+  stoppedAt(poison: Poison | undefined): Promise<void> {
+    this.stops.push(poison);
+    return Promise.resolve();
+  }
+
+  isSkipped(position: bigint): Promise<boolean> {
+    return Promise.resolve(this.skipped && position === this.poison);
+  }
+}
+
+describe('SubscriptionRunner and a poison event', () => {
+  it('stops after three tries right before it, visibly, while the others go on; resumes after it once skipped', async () => {
+    const upstream = new MemoryFeed();
+    for (let i = 0; i < 10; i++) upstream.append(`dossier-${i}`, 3);
+    const poison = upstream.log[13].position;
+    const shared = new SharedEventFeed(upstream);
+    const healthy = new MemorySink('healthy', ['dossier-']);
+    const sick = new PoisonedSink('sick', ['dossier-'], poison);
+    const poisoned: string[] = [];
+    const runners = [healthy, sick].map(
+      (sink) =>
+        new SubscriptionRunner(shared, sink, {
+          batchSize: 5,
+          batchMs: 1,
+          retry: { initialMs: 1, maxMs: 5 },
+          skipPollMs: 2,
+          onPoison: (p, name) => poisoned.push(`${name} at ${p.position}`),
+        }),
+    );
+    runners.forEach((r) => r.start());
+    const head = upstream.log[upstream.log.length - 1].position;
+    await runners[0].waitForPosition(head);
+    for (let i = 0; i < 200 && runners[1].status().state !== 'poisoned'; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    upstream.append('dossier-late', 2);
+    const last = upstream.log[upstream.log.length - 1].position;
+    await runners[0].waitForPosition(last);
+
+    const status = runners[1].status();
+    expect(status.state).toBe('poisoned');
+    expect(status.poison).toEqual({ position: poison, error: expect.stringMatching(/not an instant/) });
+    expect(sick.tries).toBe(3);
+    expect(poisoned).toEqual([`sick at ${poison}`]);
+    expect(sick.stops).toEqual([
+      { position: poison, error: expect.stringMatching(/sick: folding Happened/) },
+    ]);
+    // Everything before the poison event is committed, nothing after it.
+    expect(sick.seen).toEqual(positionsOf(upstream, ['dossier-']).filter((p) => p < poison));
+    expect(healthy.seen).toEqual(positionsOf(upstream, ['dossier-']));
+
+    sick.skipped = true;
+    await runners[1].waitForPosition(last);
+    await Promise.all(runners.map((r) => r.stop()));
+    expect(sick.seen).toEqual(positionsOf(upstream, ['dossier-']).filter((p) => p !== poison));
+    expect(sick.stops).toEqual([{ position: poison, error: expect.any(String) }, undefined]);
+    expect(runners[1].status().poison).toBeUndefined();
+  });
+
+  it('keeps retrying an error that is not the fold (Redis, the network): no stop', async () => {
+    const upstream = new MemoryFeed();
+    upstream.append('dossier-a', 6);
+    const sink = new MemorySink('flaky', ['dossier-']);
+    sink.failNext = 5;
+    const r = runner(upstream, sink);
+    r.start();
+    await r.waitForPosition(upstream.log[upstream.log.length - 1].position);
+    await r.stop();
+    expect(r.status().restarts).toBe(5);
+    expect(r.status().poison).toBeUndefined();
+    expect(sink.seen).toEqual(positionsOf(upstream, ['dossier-']));
   });
 });
