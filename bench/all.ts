@@ -60,6 +60,7 @@ const BENCHES: Bench[] = [
     script: 'bench/deadlines.ts',
     quickArgs: ['--dossiers', '10000', '--hot', '500', '--window', '10'],
   },
+  { name: 'sync', script: 'bench/sync.ts', quickArgs: ['--lives', '1000', '--seconds', '20'] },
   { name: 'scoring-scan', script: 'bench/scoring-scan.ts', quickEnv: { N: '100000', RUNS: '5' } },
   { name: 'demo-seed', script: 'bench/demo-seed.ts', quickArgs: ['--scale', '0.01'] },
   { name: 'fold', script: 'bench/fold.ts', quickEnv: { RUNS: '5' } },

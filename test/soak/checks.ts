@@ -6,11 +6,16 @@ import {
   DossierEvent,
   DossierState,
   evolveDossier,
+  nationalStatus,
+  portalPayload,
+  portalPushes,
+  type PortalStreamEvent,
   initialDossierState,
   instantMs,
   isDossier,
 } from '@tracker/domain';
 import { independentScorecard, RawEvent } from '../scorecard/independent-scorecard';
+import type { FakePortalGateway } from '@tracker/testing/portal/fake-portal-gateway';
 import type { Sent } from './driver';
 import { SOAK_TOKENS } from './province';
 
@@ -315,6 +320,55 @@ export async function scorecardCheck(baseUrl: string, events: readonly StoredEve
   return row(
     'the live scorecard equals a recomputation from $all',
     `${compared} scorecards (quarter and year, two levels, province) equal`,
+    problems,
+  );
+}
+
+/**
+ * The national portal against `$all`: every push a dossier's events call for was accepted and recorded once
+ * (one DossierSynced per dossier), the gateway got each step in recording order (a push repeated after a
+ * worker crash counted once), its dossier holds the final status, and it refused no item as malformed.
+ */
+export function portalCheck(events: readonly StoredEvent[], gateway: FakePortalGateway): CheckRow {
+  const streams = new Map<string, PortalStreamEvent[]>();
+  for (const e of events) {
+    if (!e.stream.startsWith('dossier-')) continue;
+    const code = e.stream.slice('dossier-'.length);
+    const list = streams.get(code) ?? [];
+    list.push({ event: { type: e.type, data: e.data } as DossierEvent, revision: BigInt(list.length) });
+    streams.set(code, list);
+  }
+  const problems: string[] = gateway.refusals.map((r) => `refused: ${r}`);
+  let pushes = 0;
+  const key = (s: Record<string, unknown>) =>
+    `${String(s.ThoiDiemXuLy)}|${String(s.TrangThai)}|${String(s.NoiDungXuLy)}`;
+  const distinct = (items: string[]) => items.filter((k, i) => items.indexOf(k) === i);
+  for (const [code, stream] of streams) {
+    const plan = portalPushes(code, stream);
+    pushes += plan.length;
+    const open = plan.filter((p) => !p.accepted);
+    if (open.length) problems.push(`${code}: ${open.length} pushes not accepted (${open[0]!.id} …)`);
+    const synced = stream.filter((e) => e.event.type === 'DossierSynced').length;
+    if (plan.length && synced !== 1) problems.push(`${code}: DossierSynced ${synced} times`);
+    const known = gateway.dossiers.get(code);
+    if (!plan.length) continue;
+    if (!known) {
+      problems.push(`${code}: unknown to the portal`);
+      continue;
+    }
+    const expected = distinct(plan.map((p) => key(portalPayload(stream, p.revision, { unitName: '' }).step)));
+    const got = distinct(known.steps.map(key));
+    if (JSON.stringify(got) !== JSON.stringify(expected))
+      problems.push(`${code}: steps ${got.join(', ')} instead of ${expected.join(', ')}`);
+    const state = stream.reduce((s, e) => evolveDossier(s, e.event), initialDossierState());
+    if (isDossier(state) && known.dossier.TrangThaiHoSo !== nationalStatus(state))
+      problems.push(
+        `${code}: portal status ${String(known.dossier.TrangThaiHoSo)}, dossier ${nationalStatus(state)}`,
+      );
+  }
+  return row(
+    'the national portal got every push in order, each recorded once',
+    `${pushes} pushes of ${streams.size} dossiers accepted, ${gateway.dossiers.size} dossiers on the portal`,
     problems,
   );
 }

@@ -101,6 +101,8 @@ export type DriverOptions = Readonly<{
   retryWindowMs?: number;
   /** Share of requests that are bad on purpose (default 0.06). */
   badShare?: number;
+  /** The national portal is configured: the system records `synced`, clerks do not. */
+  portal?: boolean;
 }>;
 
 export class SoakDriver {
@@ -207,7 +209,7 @@ export class SoakDriver {
     const at = (share: number, type: string, fields: Record<string, unknown> = {}) =>
       steps.push({ type, occurredAt: iso(receivedMs + Math.floor(span * share)), ...fields });
     if (rnd() < 0.6) at(0.02, 'input-digitized', { reused: rnd() < 0.4 });
-    if (rnd() < 0.8) at(0.03, 'synced');
+    if (rnd() < 0.8 && !this.options.portal) at(0.03, 'synced');
     if (life.procedure.feeRequired) {
       if (rnd() < 0.6)
         at(0.04, 'paid-online', { amount: FEE, gateway: rnd() < 0.7 ? 'national' : 'provincial' });

@@ -22,7 +22,7 @@ it('loses and doubles nothing through a worker crash, an event store crash and a
     code: 0,
     mismatches: [],
   });
-  expect(checks).toHaveLength(9);
+  expect(checks).toHaveLength(10);
   const figure = (name: string) => output.match(new RegExp(`^\\| ${name} \\| (.*) \\|$`, 'm'))?.[1] ?? '';
   expect(
     figure('faults')

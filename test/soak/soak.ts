@@ -12,12 +12,14 @@ import {
   dossiersOf,
   ledgerChecks,
   overdueCheck,
+  portalCheck,
   readAllEvents,
   readModelCheck,
   scorecardCheck,
   StoredEvent,
 } from './checks';
 import { prng } from '../../apps/api/src/demo/prng';
+import { FakePortalGateway } from '@tracker/testing/portal/fake-portal-gateway';
 import { SoakDriver } from './driver';
 import {
   apiProcess,
@@ -90,7 +92,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   await writeFile(tokensFile, JSON.stringify(soakTokensFile()));
   const [esPort, redisPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   const connectionString = `esdb://127.0.0.1:${esPort}?tls=false`;
+  // The national portal's gateway, failing one call in six at random (500s, error codes, expired sessions).
+  const gateway = await new FakePortalGateway({ failureRate: 0.15, random: prng(seed ^ 0x9a7e) }).start();
   const env = {
+    ...gateway.env,
     NODE_ENV: 'test',
     EVENTSTORE_CONNECTION_STRING: connectionString,
     REDIS_URL: `redis://127.0.0.1:${redisPort}`,
@@ -103,7 +108,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const worker = workerProcess(env, dir);
   const all: ManagedProcess[] = [redis, eventStore, api, worker];
   const baseUrl = `http://127.0.0.1:${apiPort}`;
-  const driver = new SoakDriver({ baseUrl, seed, rate });
+  const driver = new SoakDriver({ baseUrl, seed, rate, portal: true });
   const faults: Fault[] = [];
   let rows: CheckRow[];
   const figures: Record<string, string | number> = {};
@@ -165,6 +170,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           await readModelCheck(baseUrl, states),
           overdueCheck(events, states, asOf),
           await scorecardCheck(baseUrl, events),
+          portalCheck(events, gateway),
         ];
         // Nothing appended while the checks ran (a deadline rung, say): the checks saw one state.
         const still = (await headPosition(client)) === head;
@@ -177,6 +183,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       // Appends are synchronous: the ledger's checks need no settling, only the last snapshot.
       rows = [...ledgerChecks(driver.ledger, events), ...answerChecks(driver.ledger), ...converging];
       figures['events in the store'] = events.length;
+      figures['portal calls (failed at random)'] =
+        `${gateway.callCount} (${gateway.calls.filter((c) => c.status === 500 || (c.answer && c.answer.error_code !== '00')).length})`;
       figures.dossiers = states.size;
     } finally {
       await client.dispose();
@@ -210,6 +218,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     });
   } finally {
     for (const p of [...all].reverse()) await p.stop().catch(() => undefined);
+    await gateway.stop();
     if (ok && !options.keepFiles) await rm(dir, { recursive: true, force: true });
   }
   return { ok, rows, figures, faults, dir };

@@ -69,7 +69,8 @@ export type ApiHarness = Readonly<{
     post(path: string): request.Test;
     put(path: string): request.Test;
   };
-  close(): Promise<void>;
+  /** Stops the app; `keepRedis` leaves its keys (a restart on the same read models). */
+  close(options?: { keepRedis?: boolean }): Promise<void>;
 }>;
 
 /** Position of the last event in `$all` on a stream with one of these prefixes. */
@@ -109,6 +110,10 @@ export type StartApiOptions = Readonly<{
   /** Redis (a database of the test's own, say) and key prefix, instead of a fresh prefix on the default. */
   redisUrl?: string;
   keyPrefix?: string;
+  /** More settings (NATIONAL_PORTAL_* pointing at a fake gateway, say). */
+  env?: Readonly<Record<string, string>>;
+  /** Attempts and backoff of the portal pushes. */
+  portalRetry?: Readonly<{ attempts?: number; backoffMs?: number }>;
 }>;
 
 export async function startApi(options: StartApiOptions = {}): Promise<ApiHarness> {
@@ -124,6 +129,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiHarnes
     REDIS_KEY_PREFIX: prefix,
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     EVENTSTORE_CONNECTION_STRING: eventStore.connectionString,
+    ...options.env,
   });
   const clock = new TestClock();
   const moduleRef = await Test.createTestingModule({
@@ -134,6 +140,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiHarnes
         clock,
         eventStore: connection,
         ...(options.worker ? { worker: options.worker } : {}),
+        ...(options.portalRetry ? { portalRetry: options.portalRetry } : {}),
       }),
     ],
   }).compile();
@@ -171,10 +178,11 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiHarnes
     eventStore,
     waitForProjections,
     as,
-    async close() {
+    async close(closing: { keepRedis?: boolean } = {}) {
       await app.close();
       await connection.close();
       if (!options.eventStore) await eventStore.close();
+      if (closing.keepRedis) return;
       const redis = new Redis(env.REDIS_URL);
       await unlinkMatching(redis, `${prefix}*`);
       await redis.quit();

@@ -52,6 +52,7 @@ const PAGES = [
   ['clerk.html', 'Tiếp nhận & xử lý', ['clerk', 'supervisor', 'admin']],
   ['dossier.html', 'Tra cứu hồ sơ', ['clerk', 'supervisor', 'reform-office', 'admin']],
   ['scorecard.html', 'Bộ chỉ số 766', ['supervisor', 'reform-office', 'admin']],
+  ['sync.html', 'Đồng bộ Cổng DVCQG', ['reform-office', 'admin']],
 ];
 
 export function homeOf(role) {

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { AlertsReader, ApplicationModule, ListDossiersModule } from '@tracker/application';
+import { AlertsReader, ApplicationModule, ListDossiersModule, PortalSyncReader } from '@tracker/application';
 import { AlertsHttpController } from './alerts/alerts.http.controller';
 import { InfrastructureModule, InfrastructureOptions, TokenRegistry } from '@tracker/infrastructure';
 import { CatalogueHttpController } from './catalogue/catalogue.http.controller';
@@ -12,6 +12,7 @@ import { HealthHttpController } from './health/health.http.controller';
 import { AuthGuard, TOKEN_REGISTRY } from './http/auth.guard';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { ScorecardsHttpController } from './scorecards/scorecards.http.controller';
+import { SyncHttpController } from './sync/sync.http.controller';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { WorkerModule, WorkerOptions } from '@tracker/projections';
 
@@ -42,10 +43,12 @@ export class ApiModule {
         HealthHttpController,
         AlertsHttpController,
         ScorecardsHttpController,
+        SyncHttpController,
       ],
       providers: [
         { provide: TOKEN_REGISTRY, useValue: options.tokens },
         AlertsReader,
+        PortalSyncReader,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],

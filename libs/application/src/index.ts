@@ -26,3 +26,4 @@ export * from './deadlines';
 export * from './alerts';
 export * from './catalogue/publications';
 export * from './scorecards/feedback-facts.reader';
+export * from './portal-sync';

@@ -17,9 +17,15 @@ import {
   EVENT_LOG_PROBE,
   EVENT_STORE,
   IDEMPOTENCY_STORE,
+  PORTAL_PUSH_QUEUE,
+  PORTAL_SYNC_ENABLED,
+  PORTAL_SYNC_FAILURES,
   PROJECTION_STORE,
   dossierFactsProjection,
 } from '@tracker/application';
+import { bullConnection, bullPrefix } from './bullmq/bullmq-connection';
+import { BullmqPortalPushQueue, type PortalPushRetry } from './portal/bullmq-portal-push.queue';
+import { RedisPortalSyncFailures } from './portal/redis-portal-sync-failures';
 import { Redis } from 'ioredis';
 import { Environment } from './config/environment';
 import { EsdbEventStore } from './esdb/esdb-event-store.adapter';
@@ -42,7 +48,22 @@ export type InfrastructureOptions = Readonly<{
   clock?: Clock;
   /** Reuse an already open event store connection (tests, the all-in-one process). */
   eventStore?: EventStoreConnection;
+  /** Attempts and backoff of the national portal's pushes (tests shorten them). */
+  portalRetry?: PortalPushRetry;
 }>;
+
+/** The portal push queue, when NATIONAL_PORTAL_* is set: closed with the application. */
+@Injectable()
+class PortalQueueLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(PORTAL_PUSH_QUEUE) private readonly queue: BullmqPortalPushQueue | null) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.queue) return;
+    const connection = this.queue.queue.opts.connection as Redis;
+    await this.queue.close();
+    await connection.quit().catch(() => connection.disconnect());
+  }
+}
 
 @Injectable()
 class ConnectionsLifecycle implements OnApplicationShutdown {
@@ -118,6 +139,24 @@ export class InfrastructureModule {
         useFactory: (redis: Redis) => new RedisAlertFeed(redis, env.REDIS_KEY_PREFIX),
         inject: [REDIS],
       },
+      {
+        provide: PORTAL_SYNC_FAILURES,
+        useFactory: (redis: Redis) => new RedisPortalSyncFailures(redis, env.REDIS_KEY_PREFIX),
+        inject: [REDIS],
+      },
+      { provide: PORTAL_SYNC_ENABLED, useValue: env.nationalPortal !== undefined },
+      {
+        provide: PORTAL_PUSH_QUEUE,
+        useFactory: () =>
+          env.nationalPortal
+            ? new BullmqPortalPushQueue(
+                bullConnection(env.REDIS_URL),
+                bullPrefix(env.REDIS_KEY_PREFIX),
+                options.portalRetry,
+              )
+            : null,
+      },
+      PortalQueueLifecycle,
       { provide: CLOCK, useValue: options.clock ?? new SystemClock() },
       ConnectionsLifecycle,
     ];
@@ -137,6 +176,9 @@ export class InfrastructureModule {
         PROJECTION_STORE,
         CHECKPOINT_STORE,
         EVENT_LOG_PROBE,
+        PORTAL_SYNC_FAILURES,
+        PORTAL_SYNC_ENABLED,
+        PORTAL_PUSH_QUEUE,
       ],
     };
   }

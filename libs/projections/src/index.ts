@@ -5,3 +5,4 @@ export * from './projection.worker';
 export * from './rebuild-projection';
 export * from './deadlines.runtime';
 export * from './worker.module';
+export * from './portal-sync.runtime';

@@ -1,13 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import {
   ALERT_FEED,
+  PORTAL_PUSH_QUEUE,
   bindProjections,
   type AlertFeed,
+  type PortalPushQueue,
   type AnyProjection,
   type DeadlineOptions,
 } from '@tracker/application';
 import { InfrastructureModule, InfrastructureOptions } from '@tracker/infrastructure';
 import { DeadlineJobs, deadlineWorkerProviders } from './deadlines.runtime';
+import { portalWorkerProviders, type PortalWorkerOptions } from './portal-sync.runtime';
 import { ProjectionWorker, WORKER_PROJECTIONS, WORKER_RUNNER_OPTIONS } from './projection.worker';
 import type { SubscriptionRunnerOptions } from './subscription.runner';
 
@@ -18,6 +21,9 @@ export type WorkerOptions = Readonly<{
   runner?: SubscriptionRunnerOptions;
   /** Deadline jobs, processor and sweep (false: none in this process, nor deadline-scheduling.v1). */
   deadlines?: DeadlineOptions | false;
+  /** The national portal's push processor (false: none in this process, nor portal-sync.v1). Runs only
+   * when NATIONAL_PORTAL_* is set. */
+  portal?: PortalWorkerOptions | false;
 }>;
 
 /**
@@ -34,16 +40,25 @@ export class WorkerModule {
       providers: [
         {
           provide: WORKER_PROJECTIONS,
-          useFactory: (alertFeed: AlertFeed, deadlines?: DeadlineJobs) =>
+          useFactory: (alertFeed: AlertFeed, deadlines?: DeadlineJobs, portal?: PortalPushQueue | null) =>
             bindProjections(
-              { alertFeed, ...(deadlines ? { deadlines: deadlines.projectionDeps } : {}) },
+              {
+                alertFeed,
+                ...(deadlines ? { deadlines: deadlines.projectionDeps } : {}),
+                ...(portal && options.portal !== false ? { portalPushes: portal } : {}),
+              },
               options.projections,
             ),
-          inject: [ALERT_FEED, { token: DeadlineJobs, optional: true }],
+          inject: [
+            ALERT_FEED,
+            { token: DeadlineJobs, optional: true },
+            { token: PORTAL_PUSH_QUEUE, optional: true },
+          ],
         },
         { provide: WORKER_RUNNER_OPTIONS, useValue: options.runner ?? {} },
         ProjectionWorker,
         ...deadlineWorkerProviders(options.deadlines),
+        ...portalWorkerProviders(options.portal),
       ],
       exports: [ProjectionWorker],
     };

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   CLOCK,
@@ -13,6 +13,7 @@ import {
   type DossierStepInput,
   type ReceiveDossierInput,
   type RequestContext,
+  PORTAL_SYNC_ENABLED,
 } from '@tracker/application';
 import { civilDateOf, latestApologyAt, type WorkingCalendar } from '@tracker/domain';
 import {
@@ -123,6 +124,8 @@ export class DemoSeeder {
     private readonly catalogue: CatalogueReader,
     private readonly calendars: CalendarProvider,
     @Inject(CLOCK) private readonly clock: Clock,
+    /** With the national portal configured the system records `synced`: the demo's clerks do not. */
+    @Optional() @Inject(PORTAL_SYNC_ENABLED) private readonly portalSync: boolean = false,
   ) {}
 
   /** True once the demo's units exist (the last one defined is the marker). */
@@ -324,7 +327,7 @@ export class DemoSeeder {
         reused: rnd() < profile.reused,
         fromPersonalStore: rnd() < profile.personalStore,
       });
-    if (rnd() < profile.synced) at('synced', receivedMs + 30 * 60_000);
+    if (rnd() < profile.synced && !this.portalSync) at('synced', receivedMs + 30 * 60_000);
     const paysOnline = procedure.fee > 0 && rnd() < profile.payOnline;
     if (procedure.fee > 0) {
       if (paysOnline)

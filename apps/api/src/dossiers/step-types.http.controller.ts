@@ -8,7 +8,8 @@ export class StepTypesHttpController {
   @Get()
   list() {
     return {
-      steps: DOSSIER_STEPS.map((s) => ({
+      // The system's own steps (a status push) are no type a caller records; their labels are in `events`.
+      steps: DOSSIER_STEPS.filter((s) => !s.system).map((s) => ({
         type: s.type,
         event: s.event,
         labels: s.labels,

@@ -1,18 +1,27 @@
-import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Req, Res } from '@nestjs/common';
 import {
   ALL_PROJECTIONS,
   EVENT_LOG_PROBE,
   EventLogProbe,
+  PORTAL_SYNC_ENABLED,
   PROJECTION_STORE,
+  PortalSyncReader,
+  portalSyncProjection,
   ProjectionStop,
   ProjectionStore,
   projectionId,
 } from '@tracker/application';
-import { EVENT_STORE_CONNECTION, EventStoreConnection, REDIS } from '@tracker/infrastructure';
+import {
+  EVENT_STORE_CONNECTION,
+  EventStoreConnection,
+  REDIS,
+  type TokenRegistry,
+} from '@tracker/infrastructure';
 import { ProjectionWorker } from '@tracker/projections';
 import type { Redis } from 'ioredis';
-import type { Response } from 'express';
-import { Public } from '../http/auth.guard';
+import type { Request, Response } from 'express';
+import { Public, TOKEN_REGISTRY } from '../http/auth.guard';
+import { syncHealth } from './sync-health';
 
 type Check = { status: 'up' | 'down'; latencyMs: number; error?: string };
 
@@ -46,24 +55,31 @@ export class HealthHttpController {
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(PROJECTION_STORE) private readonly projections: ProjectionStore,
     @Inject(EVENT_LOG_PROBE) private readonly log: EventLogProbe,
+    @Inject(TOKEN_REGISTRY) private readonly tokens: TokenRegistry,
+    private readonly sync: PortalSyncReader,
+    @Inject(PORTAL_SYNC_ENABLED) private readonly portalEnabled: boolean,
     @Optional() private readonly worker?: ProjectionWorker,
   ) {}
 
   @Public()
   @Get()
-  async health(@Res({ passthrough: true }) res: Response) {
+  async health(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const [eventStore, redis] = await Promise.all([
       timed(() => this.log.headPosition()),
       timed(() => this.redis.ping()),
     ]);
     const ready = eventStore.status === 'up' && redis.status === 'up';
     res.status(ready ? 200 : 503);
-    const projections = ready ? await Promise.all(ALL_PROJECTIONS.map((p) => this.projection(p))) : [];
+    // Without NATIONAL_PORTAL_* no worker runs the portal's outbox: it has no lag to report.
+    const running = ALL_PROJECTIONS.filter((p) => p !== portalSyncProjection || this.portalEnabled);
+    const projections = ready ? await Promise.all(running.map((p) => this.projection(p))) : [];
+    const sync = ready ? await syncHealth(req, this.tokens, this.sync).catch(() => undefined) : undefined;
     return {
       status: ready ? 'ready' : 'unavailable',
       eventStore: { ...eventStore, embedded: Boolean(this.eventStore.embedded) },
       redis,
       projections,
+      ...(sync ? { sync } : {}),
     };
   }
 

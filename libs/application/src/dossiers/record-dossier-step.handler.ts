@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Optional } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   assertDossierAccess,
@@ -24,6 +24,7 @@ import {
   RecordDossierStepResult,
 } from './record-dossier-step.command';
 import { DossierStateCache } from './dossier-state.cache';
+import { PORTAL_SYNC_ENABLED } from '../portal-sync/portal-sync.ports';
 
 @CommandHandler(RecordDossierStepCommand)
 export class RecordDossierStepHandler implements ICommandHandler<
@@ -36,6 +37,7 @@ export class RecordDossierStepHandler implements ICommandHandler<
     private readonly catalogue: CatalogueReader,
     private readonly calendars: CalendarProvider,
     private readonly states: DossierStateCache,
+    @Optional() @Inject(PORTAL_SYNC_ENABLED) private readonly portalSync: boolean = false,
   ) {}
 
   async execute({ code, step, context }: RecordDossierStepCommand): Promise<RecordDossierStepResult> {
@@ -51,6 +53,13 @@ export class RecordDossierStepHandler implements ICommandHandler<
       async (state) => {
         assertDossierAccess(caller, 'write', code, isDossier(state) ? state : null);
         if (!isDossier(state)) throw new Error('unreachable: access to no dossier was granted');
+        if (step.type === 'synced' && this.portalSync) {
+          throw new DomainError(
+            'SYNCED_BY_PORTAL',
+            'rule',
+            'the national portal is configured: the system pushes each dossier and records its sync itself',
+          );
+        }
         const meta: CommandMeta = { occurredAt: step.occurredAt, now, actor: actorOf(caller) };
         return this.toDomain(step, meta, state);
       },

@@ -105,6 +105,12 @@ export interface ProjectionStore {
     min: number,
     max: number,
   ): Promise<string[]>;
+  /** How many members an index holds, and the lowest score among them (undefined when empty). */
+  indexSummary(
+    projection: AnyProjection,
+    generation: number,
+    set: string,
+  ): Promise<{ count: number; lowestScore: number | undefined }>;
 
   /// Poison events (the runner writes, health reads)
 

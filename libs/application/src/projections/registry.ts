@@ -5,6 +5,8 @@ import {
   deadlineSchedulingProjection,
   type DeadlineSchedulingDeps,
 } from '../deadlines/deadline-scheduling.projection';
+import type { PortalPushQueue } from '../portal-sync/portal-sync.ports';
+import { portalSyncHooks, portalSyncProjection } from '../portal-sync/portal-sync.projection';
 import { dossierFactsProjection } from './dossier-facts.projection';
 import { dossierListProjection } from './dossier-list.projection';
 import { projectionId, type AnyProjection, type ProjectionHooks } from './projection';
@@ -13,6 +15,8 @@ import { projectionId, type AnyProjection, type ProjectionHooks } from './projec
 export type ProjectionDeps = Readonly<{
   alertFeed?: AlertFeed;
   deadlines?: DeadlineSchedulingDeps;
+  /** The national portal's push queue (NATIONAL_PORTAL_* set); without it no portal-sync.v1 runs. */
+  portalPushes?: PortalPushQueue;
 }>;
 
 export type RegisteredProjection = Readonly<{
@@ -33,6 +37,7 @@ export const PROJECTION_REGISTRY: readonly RegisteredProjection[] = [
     projection: deadlineSchedulingProjection,
     hooks: (d) => d.deadlines && deadlineSchedulingHooks(d.deadlines),
   },
+  { projection: portalSyncProjection, hooks: (d) => d.portalPushes && portalSyncHooks(d.portalPushes) },
 ];
 
 export const ALL_PROJECTIONS: readonly AnyProjection[] = PROJECTION_REGISTRY.map((r) => r.projection);

@@ -43,4 +43,26 @@ describe('environment', () => {
     for (const name of ['PORT', 'NODE_ENV', 'REDIS_URL', 'EVENTSTORE_CONNECTION_STRING'])
       expect(message).toContain(name);
   });
+
+  it('given the national portal settings, when loaded, then all five are required together', () => {
+    expect(loadEnvironment({}).nationalPortal).toBeUndefined();
+    const portal = {
+      NATIONAL_PORTAL_AUTH_URL: 'http://lgsp.local:8080/auth',
+      NATIONAL_PORTAL_SYNC_URL: 'https://lgsp.example.vn/dvcqg',
+      NATIONAL_PORTAL_USERNAME: 'tinh',
+      NATIONAL_PORTAL_PASSWORD: 'secret',
+      NATIONAL_PORTAL_UNIT_CODE: '000.00.00.H40',
+    };
+    expect(loadEnvironment(portal).nationalPortal).toEqual({
+      authUrl: portal.NATIONAL_PORTAL_AUTH_URL,
+      syncUrl: portal.NATIONAL_PORTAL_SYNC_URL,
+      username: 'tinh',
+      password: 'secret',
+      unitCode: '000.00.00.H40',
+    });
+    const { NATIONAL_PORTAL_PASSWORD: _, ...withoutPassword } = portal;
+    expect(() => loadEnvironment({ ...withoutPassword, NATIONAL_PORTAL_AUTH_URL: 'ftp://x' })).toThrow(
+      /NATIONAL_PORTAL_AUTH_URL[\s\S]*NATIONAL_PORTAL_PASSWORD/,
+    );
+  });
 });

@@ -1,5 +1,37 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
+
+/** The national portal's gateway (research/dvcqg-sync.md): all five settings, or none. */
+export type NationalPortalSettings = Readonly<{
+  authUrl: string;
+  syncUrl: string;
+  username: string;
+  password: string;
+  unitCode: string;
+}>;
+
+const PORTAL_KEYS = [
+  'NATIONAL_PORTAL_AUTH_URL',
+  'NATIONAL_PORTAL_SYNC_URL',
+  'NATIONAL_PORTAL_USERNAME',
+  'NATIONAL_PORTAL_PASSWORD',
+  'NATIONAL_PORTAL_UNIT_CODE',
+] as const;
+/** Any one set asks for the push: then each is required. */
+const portalAsked = (o: Environment): boolean => PORTAL_KEYS.some((k) => o[k] !== undefined);
+const URL_RULE = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /** The settings of PRODUCT.md "Running", validated at start-up; every one has a default that runs on one machine. */
 export class Environment {
@@ -32,6 +64,47 @@ export class Environment {
   @IsOptional()
   @IsString()
   TRACKER_TOKENS_FILE?: string;
+
+  @ValidateIf(portalAsked)
+  @IsUrl(URL_RULE, {
+    message: 'NATIONAL_PORTAL_AUTH_URL must be an http(s) URL (the five NATIONAL_PORTAL_* go together)',
+  })
+  NATIONAL_PORTAL_AUTH_URL?: string;
+
+  @ValidateIf(portalAsked)
+  @IsUrl(URL_RULE, {
+    message: 'NATIONAL_PORTAL_SYNC_URL must be an http(s) URL (the five NATIONAL_PORTAL_* go together)',
+  })
+  NATIONAL_PORTAL_SYNC_URL?: string;
+
+  @ValidateIf(portalAsked)
+  @IsString()
+  @IsNotEmpty({ message: 'NATIONAL_PORTAL_USERNAME is required with the other NATIONAL_PORTAL_* settings' })
+  NATIONAL_PORTAL_USERNAME?: string;
+
+  @ValidateIf(portalAsked)
+  @IsString()
+  @IsNotEmpty({ message: 'NATIONAL_PORTAL_PASSWORD is required with the other NATIONAL_PORTAL_* settings' })
+  NATIONAL_PORTAL_PASSWORD?: string;
+
+  @ValidateIf(portalAsked)
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]{1,50}$/, {
+    message: 'NATIONAL_PORTAL_UNIT_CODE must be the province unit code (madonvi; required with the others)',
+  })
+  NATIONAL_PORTAL_UNIT_CODE?: string;
+
+  /** The portal push's settings; undefined when unset (no push: clerks record `synced`). */
+  get nationalPortal(): NationalPortalSettings | undefined {
+    if (!portalAsked(this)) return undefined;
+    return {
+      authUrl: this.NATIONAL_PORTAL_AUTH_URL!,
+      syncUrl: this.NATIONAL_PORTAL_SYNC_URL!,
+      username: this.NATIONAL_PORTAL_USERNAME!,
+      password: this.NATIONAL_PORTAL_PASSWORD!,
+      unitCode: this.NATIONAL_PORTAL_UNIT_CODE!,
+    };
+  }
 
   get production(): boolean {
     return this.NODE_ENV === 'production';

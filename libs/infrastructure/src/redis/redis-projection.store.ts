@@ -196,6 +196,19 @@ export class RedisProjectionStore implements ProjectionStore {
     return this.redis.zrange(key, bound(min), bound(max), 'BYSCORE');
   }
 
+  async indexSummary(
+    projection: AnyProjection,
+    generation: number,
+    set: string,
+  ): Promise<{ count: number; lowestScore: number | undefined }> {
+    const key = this.keys(projection).generation(generation).index(set);
+    const [count, lowest] = await Promise.all([
+      this.redis.zcard(key),
+      this.redis.zrange(key, '0', '0', 'WITHSCORES'),
+    ]);
+    return { count, lowestScore: lowest.length === 2 ? Number(lowest[1]) : undefined };
+  }
+
   async stopped(projection: AnyProjection): Promise<ProjectionStop | undefined> {
     const raw = await this.redis.get(this.keys(projection).stopped);
     return raw === null ? undefined : (JSON.parse(raw) as ProjectionStop);

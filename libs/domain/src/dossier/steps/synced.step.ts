@@ -12,9 +12,12 @@ import { defineStep } from './step';
  */
 export type PortalPush = Readonly<{
   id: string;
-  sent: readonly Readonly<{ service: string; data: unknown }>[];
-  answer: Readonly<{ error_code: string; message: string }>;
+  /** Each call: its service, its data item and the portal's answer to it. */
+  sent: readonly Readonly<{ service: string; data: unknown; answer?: PortalAnswer }>[];
+  /** The answer to the dossier's call (`DongBoHoSoMC`). */
+  answer: PortalAnswer;
 }>;
+export type PortalAnswer = Readonly<{ error_code: string; message: string }>;
 
 export type RecordSync = Command<'RecordSync', CommandMeta & { push?: PortalPush }>;
 /** A clerk's record (no portal configured: no `push`), or the system's first accepted push. */
