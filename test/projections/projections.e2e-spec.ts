@@ -5,12 +5,21 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { ApiHarness, TOKENS, startApi } from '../support/api-harness';
 
-// The registry's four projections as an operator sees them: each in /api/health with its lag, each
+// The registry's projections as an operator sees them: each in /api/health with its lag, each
 // rebuilt beside the live one by `npm run projections:rebuild`; a poison event stops the projections whose
 // fold throws on it (visibly, the others go on) until `npm run projections:skip` records the decision.
 jest.setTimeout(120_000);
 
-const NAMES = ['dossier-list.v2', 'dossier-facts.v1', 'alerts.v2', 'deadline-scheduling.v1'];
+const NAMES = [
+  'dossier-list.v2',
+  'dossier-facts.v1',
+  'alerts.v2',
+  'deadline-scheduling.v1',
+  'feedback-list.v1',
+  'feedback-facts.v1',
+  'feedback-alerts.v1',
+  'feedback-deadline-scheduling.v1',
+];
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const iso = (ms: number) => new Date(ms + 7 * HOUR).toISOString().replace('Z', '+07:00');
@@ -114,7 +123,7 @@ afterAll(async () => {
   await api?.close();
 });
 
-it('lists all four projections in health with their lag, and rebuilds each beside the live one', async () => {
+it('lists all the projections in health with their lag, and rebuilds each beside the live one', async () => {
   const before = await health();
   expect(before.projections.map((p) => p.name).sort()).toEqual([...NAMES].sort());
   for (const p of before.projections) {

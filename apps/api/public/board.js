@@ -38,8 +38,10 @@ function render(board) {
       seen.add(a.id);
       return el(
         'tr',
-        { className: fresh ? 'fresh' : '', dataset: { code: a.code, kind: a.kind } },
-        el('td', {}, el('a', { href: `dossier.html?code=${encodeURIComponent(a.code)}` }, a.code), el('div', { className: 'muted small' }, a.procedureName ?? a.procedureCode)),
+        { className: fresh ? 'fresh' : '', dataset: { code: a.code, kind: a.kind, subject: a.subject ?? 'dossier' } },
+        a.subject === 'feedback'
+          ? el('td', {}, el('span', { className: 'badge feedback' }, 'PAKN'), ' ', el('a', { href: `feedback.html?id=${encodeURIComponent(a.code)}` }, a.code), el('div', { className: 'muted small' }, 'Phản ánh, kiến nghị'))
+          : el('td', {}, el('a', { href: `dossier.html?code=${encodeURIComponent(a.code)}` }, a.code), el('div', { className: 'muted small' }, a.procedureName ?? a.procedureCode)),
         el('td', {}, el('span', { className: `badge ${group(a.kind)}` }, ALERT_LABEL[a.kind] ?? a.kind), el('div', { className: 'muted small' }, a.unitName ?? a.unitId)),
         el('td', { className: 'num' }, timeLeft(a.workingMsLeft), el('div', { className: 'muted small' }, `hạn ${fmtTime(a.dueAt)}`)),
       );

@@ -51,6 +51,7 @@ const PAGES = [
   ['board.html', 'Bảng theo dõi', ['supervisor', 'reform-office', 'admin']],
   ['clerk.html', 'Tiếp nhận & xử lý', ['clerk', 'supervisor', 'admin']],
   ['dossier.html', 'Tra cứu hồ sơ', ['clerk', 'supervisor', 'reform-office', 'admin']],
+  ['feedback.html', 'Phản ánh, kiến nghị', ['clerk', 'supervisor', 'reform-office', 'admin']],
   ['scorecard.html', 'Bộ chỉ số 766', ['supervisor', 'reform-office', 'admin']],
   ['sync.html', 'Đồng bộ Cổng DVCQG', ['reform-office', 'admin']],
 ];

@@ -1,6 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { AlertsReader, ApplicationModule, ListDossiersModule, PortalSyncReader } from '@tracker/application';
+import {
+  AlertsReader,
+  ApplicationModule,
+  FeedbackModule,
+  ListDossiersModule,
+  PortalSyncReader,
+} from '@tracker/application';
 import { AlertsHttpController } from './alerts/alerts.http.controller';
 import { InfrastructureModule, InfrastructureOptions, TokenRegistry } from '@tracker/infrastructure';
 import { CatalogueHttpController } from './catalogue/catalogue.http.controller';
@@ -14,6 +20,7 @@ import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { ScorecardsHttpController } from './scorecards/scorecards.http.controller';
 import { SyncHttpController } from './sync/sync.http.controller';
 import { DashboardModule } from './dashboard/dashboard.module';
+import { FeedbackHttpController } from './feedback/feedback.http.controller';
 import { WorkerModule, WorkerOptions } from '@tracker/projections';
 
 export type ApiOptions = InfrastructureOptions & {
@@ -31,6 +38,7 @@ export class ApiModule {
         InfrastructureModule.forRoot(options),
         ApplicationModule,
         ListDossiersModule,
+        FeedbackModule,
         DashboardModule,
         ...(options.worker ? [WorkerModule.forRoot(options.worker === true ? {} : options.worker)] : []),
       ],
@@ -44,6 +52,7 @@ export class ApiModule {
         AlertsHttpController,
         ScorecardsHttpController,
         SyncHttpController,
+        FeedbackHttpController,
       ],
       providers: [
         { provide: TOKEN_REGISTRY, useValue: options.tokens },

@@ -23,7 +23,7 @@ import { ExplainDossierHandler } from './dossiers/explain-dossier.query';
 import { ReceiveDossierHandler } from './dossiers/receive-dossier.handler';
 import { RecordDossierStepHandler } from './dossiers/record-dossier-step.handler';
 import { DossierFactsCache } from './scorecards/dossier-facts.cache';
-import { FeedbackFactsReader } from './scorecards/feedback-facts.reader';
+import { FeedbackFactsCache } from './scorecards/feedback-facts.cache';
 import {
   GetScorecardHandler,
   GetUnitScorecardHandler,
@@ -56,11 +56,11 @@ import {
     GetUnitScorecardHandler,
     PublicationsReader,
     PublicationViews,
-    FeedbackFactsReader,
+    FeedbackFactsCache,
     DecidePublicationHandler,
     MakeProcedurePublicHandler,
     ListPublicationsHandler,
   ],
-  exports: [CqrsModule, CalendarProvider, CatalogueReader, PublicationsReader, FeedbackFactsReader],
+  exports: [CqrsModule, CalendarProvider, CatalogueReader, PublicationsReader, FeedbackFactsCache],
 })
 export class ApplicationModule {}

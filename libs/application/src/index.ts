@@ -25,5 +25,7 @@ export * from './scorecards/scorecard.queries';
 export * from './deadlines';
 export * from './alerts';
 export * from './catalogue/publications';
-export * from './scorecards/feedback-facts.reader';
 export * from './portal-sync';
+export * from './feedback';
+export * from './ports/feedback-facts.source.port';
+export * from './scorecards/feedback-facts.cache';

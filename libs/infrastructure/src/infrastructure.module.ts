@@ -16,16 +16,19 @@ import {
   EVENT_FEED,
   EVENT_LOG_PROBE,
   EVENT_STORE,
+  FEEDBACK_FACTS_SOURCE,
   IDEMPOTENCY_STORE,
   PORTAL_PUSH_QUEUE,
   PORTAL_SYNC_ENABLED,
   PORTAL_SYNC_FAILURES,
   PROJECTION_STORE,
   dossierFactsProjection,
+  feedbackFactsProjection,
 } from '@tracker/application';
 import { bullConnection, bullPrefix } from './bullmq/bullmq-connection';
 import { BullmqPortalPushQueue, type PortalPushRetry } from './portal/bullmq-portal-push.queue';
 import { RedisPortalSyncFailures } from './portal/redis-portal-sync-failures';
+import type { FeedbackFacts } from '@tracker/domain';
 import { Redis } from 'ioredis';
 import { Environment } from './config/environment';
 import { EsdbEventStore } from './esdb/esdb-event-store.adapter';
@@ -135,6 +138,12 @@ export class InfrastructureModule {
         inject: [REDIS],
       },
       {
+        provide: FEEDBACK_FACTS_SOURCE,
+        useFactory: (redis: Redis) =>
+          new RedisDossierFactsSource<FeedbackFacts>(redis, env.REDIS_KEY_PREFIX, feedbackFactsProjection),
+        inject: [REDIS],
+      },
+      {
         provide: ALERT_FEED,
         useFactory: (redis: Redis) => new RedisAlertFeed(redis, env.REDIS_KEY_PREFIX),
         inject: [REDIS],
@@ -171,6 +180,7 @@ export class InfrastructureModule {
         REDIS,
         IDEMPOTENCY_STORE,
         DOSSIER_FACTS_SOURCE,
+        FEEDBACK_FACTS_SOURCE,
         CLOCK,
         ALERT_FEED,
         PROJECTION_STORE,

@@ -22,6 +22,7 @@ import {
   SweepReport,
   VersionedCalendars,
   deadlineSchedulingProjection,
+  feedbackDeadlineSchedulingProjection,
   projectionId,
   type DeadlineSchedulingDeps,
 } from '@tracker/application';
@@ -130,6 +131,7 @@ export class DeadlinesRuntime implements OnModuleInit, OnApplicationBootstrap, O
   async onApplicationShutdown(): Promise<void> {
     // deadline-scheduling.v1's effects use the queue: stop its runner before closing the queue.
     await this.worker.runner(projectionId(deadlineSchedulingProjection))?.stop();
+    await this.worker.runner(projectionId(feedbackDeadlineSchedulingProjection))?.stop();
     await this.sweeper?.close();
     await this.processor?.close();
     await this.jobs.close();

@@ -60,7 +60,11 @@ export const WORKER: WorkerOptions = {
 export type StoredEvent = { type: string; data: Record<string, unknown>; position: bigint };
 
 export type SseClient = {
-  events: { id: string; change: string; alert: { id: string; code: string; kind: string } }[];
+  events: {
+    id: string;
+    change: string;
+    alert: { id: string; code: string; kind: string; subject?: string };
+  }[];
   lastId(): string | undefined;
   close(): void;
 };
@@ -109,10 +113,10 @@ export async function startDeadlineApp() {
     put: (path: string) => agent.put(path).set('Authorization', `Bearer ${token}`),
   });
 
-  async function eventsOf(code: string): Promise<StoredEvent[]> {
+  async function eventsOf(code: string, streamName = `dossier-${code}`): Promise<StoredEvent[]> {
     const out: StoredEvent[] = [];
     try {
-      for await (const r of connection.client.readStream(`dossier-${code}`, {
+      for await (const r of connection.client.readStream(streamName, {
         direction: FORWARDS,
         fromRevision: START,
       })) {
@@ -133,13 +137,17 @@ export async function startDeadlineApp() {
   const runtime = () => app.get(DeadlinesRuntime);
 
   /** Resolves once the scheduling reactor (and alerts.v2) have taken every event of the dossier. */
-  async function settled(code: string): Promise<void> {
-    const events = await eventsOf(code);
+  async function settled(
+    code: string,
+    streamName = `dossier-${code}`,
+    projections = ['deadline-scheduling.v1', 'alerts.v2'],
+  ): Promise<void> {
+    const events = await eventsOf(code, streamName);
     const last = events[events.length - 1]?.position;
     if (last === undefined) return;
     const worker = app.get(ProjectionWorker);
     await Promise.all(
-      ['deadline-scheduling.v1', 'alerts.v2'].map((name) =>
+      projections.map((name) =>
         waitFor(() => (worker.runner(name)?.status().position ?? -1n) >= last, {
           timeoutMs: 15_000,
           description: `${name} at ${last}`,

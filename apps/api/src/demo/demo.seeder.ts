@@ -7,11 +7,15 @@ import {
   DefineProcedureCommand,
   DefineUnitCommand,
   ReceiveDossierCommand,
+  ReceiveFeedbackCommand,
   RecordDossierStepCommand,
+  RecordFeedbackStepCommand,
+  type FeedbackStepInput,
   type Caller,
   type Clock,
   type DossierStepInput,
   type ReceiveDossierInput,
+  type ReceiveFeedbackInput,
   type RequestContext,
   PORTAL_SYNC_ENABLED,
 } from '@tracker/application';
@@ -45,6 +49,8 @@ export type DemoSeedReport = Readonly<{
   online: number;
   late: number;
   pending: number;
+  /** Feedback items (PAKN) received, a few per hundred dossiers. */
+  feedback: number;
   from: string;
   to: string;
   elapsedMs: number;
@@ -95,6 +101,15 @@ export function unitProfile(unit: DemoUnit, index: number): Profile {
     unsatisfied: between(rnd, 0.005, 0.06),
   };
 }
+
+/** Feedback items per dossier (the article's province: a few per hundred). */
+const FEEDBACK_SHARE = 0.03;
+const FEEDBACK_SUMMARIES = {
+  dossier: 'Hồ sơ quá hẹn chưa được giải quyết, đề nghị cho biết lý do',
+  procedure: 'Thủ tục yêu cầu thêm giấy tờ không có trong quy định',
+  staff: 'Thái độ phục vụ của cán bộ tiếp nhận chưa đúng mực',
+  other: 'Kiến nghị bố trí thêm chỗ ngồi chờ tại Bộ phận Một cửa',
+} as const;
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -197,6 +212,8 @@ export class DemoSeeder {
     let online = 0;
     let late = 0;
     let pending = 0;
+    let feedback = 0;
+    const lastFeedbackOf = new Map<string, string>();
     let lastLog = Date.now();
 
     const plan = (n: number) => {
@@ -272,6 +289,46 @@ export class DemoSeeder {
         }
       }
       if (!finished) pending++;
+      // A few dossiers in a hundred draw a feedback item (PAKN): about the dossier, its procedure or a clerk.
+      if (rnd() < FEEDBACK_SHARE) {
+        const id = `PAKN-${code}`;
+        const items = this.feedbackLife(id, code, procedure, unit, profile, rnd, receivedMs, nowMs);
+        const previous = lastFeedbackOf.get(unit.id);
+        const received = await this.commands
+          .execute(new ReceiveFeedbackCommand(items.receipt, ctx(clerkOf(unit), `demo-${id}`)))
+          .then(
+            () => true,
+            (error: Error) => {
+              refused++;
+              if (refused <= 20) log(`demo: ${id} refused: ${error.message}`);
+              return false;
+            },
+          );
+        if (!received) return;
+        feedback++;
+        lastFeedbackOf.set(unit.id, id);
+        if (previous && rnd() < 0.1) {
+          items.steps.push({
+            holder: unit,
+            step: {
+              type: 'marked-repeat',
+              occurredAt: items.receipt.receivedAt,
+              of: previous,
+            } as FeedbackStepInput,
+          });
+        }
+        for (const { holder, step } of items.steps) {
+          if (Date.parse(step.occurredAt) > nowMs - 60_000) continue; // not happened yet
+          try {
+            await this.commands.execute(
+              new RecordFeedbackStepCommand(id, step, ctx(clerkOf(holder), `demo-${id}`)),
+            );
+          } catch (error) {
+            refused++;
+            if (refused <= 20) log(`demo: ${id} ${step.type} refused: ${(error as Error).message}`);
+          }
+        }
+      }
     };
 
     const runner = async () => {
@@ -299,14 +356,108 @@ export class DemoSeeder {
       online,
       late,
       pending,
+      feedback,
       from: iso(fromMs),
       to: iso(nowMs),
       elapsedMs: Date.now() - started,
     };
     log(
-      `demo: ${report.dossiers} dossiers (${((online / Math.max(1, done)) * 100).toFixed(1)} % online, ${late} late, ${pending} still open), ${commands} commands, ${refused} refused, in ${(report.elapsedMs / 1000).toFixed(1)} s`,
+      `demo: ${report.dossiers} dossiers (${((online / Math.max(1, done)) * 100).toFixed(1)} % online, ${late} late, ${pending} still open, ${feedback} feedback items), ${commands} commands, ${refused} refused, in ${(report.elapsedMs / 1000).toFixed(1)} s`,
     );
     return report;
+  }
+
+  /** One feedback item's receipt and steps (with the unit holding it at each), in occurredAt order: most are
+   * answered and published in time, some late (more where the unit's dossiers are), some forwarded to the unit
+   * competent for them, rejected or returned, some sent back for more information; about a third are rated. */
+  private feedbackLife(
+    id: string,
+    dossierCode: string,
+    procedure: DemoProcedure,
+    unit: DemoUnit,
+    profile: Profile,
+    rnd: () => number,
+    dossierReceivedMs: number,
+    nowMs: number,
+  ): { receipt: ReceiveFeedbackInput; steps: { holder: DemoUnit; step: FeedbackStepInput }[] } {
+    const receivedMs = Math.min(nowMs - 2 * HOUR, dossierReceivedMs + (1 + Math.floor(rnd() * 10)) * DAY);
+    const about = pickWeighted(
+      [
+        { about: 'dossier' as const, weight: 55 },
+        { about: 'procedure' as const, weight: 25 },
+        { about: 'staff' as const, weight: 15 },
+        { about: 'other' as const, weight: 5 },
+      ],
+      rnd(),
+    ).about;
+    const channel = pickWeighted(
+      [
+        { channel: 'national-portal' as const, weight: 45 },
+        { channel: 'provincial-portal' as const, weight: 15 },
+        { channel: 'in-person' as const, weight: 15 },
+        { channel: 'phone' as const, weight: 15 },
+        { channel: 'mail' as const, weight: 10 },
+      ],
+      rnd(),
+    ).channel;
+    const receipt: ReceiveFeedbackInput = {
+      id,
+      unitId: unit.id,
+      receivedAt: iso(receivedMs),
+      channel,
+      about,
+      ...(about === 'dossier' ? { dossierCode } : {}),
+      ...(about === 'procedure' ? { procedureCode: procedure.code } : {}),
+      summary: FEEDBACK_SUMMARIES[about],
+    };
+    const steps: { holder: DemoUnit; step: FeedbackStepInput }[] = [];
+    const at = (
+      holder: DemoUnit,
+      type: FeedbackStepInput['type'],
+      ms: number,
+      fields: Record<string, unknown> = {},
+    ) => steps.push({ holder, step: { type, occurredAt: iso(ms), ...fields } as FeedbackStepInput });
+    let holder = unit;
+    let t = receivedMs + (2 + Math.floor(rnd() * 20)) * HOUR;
+    const path = rnd();
+    if (path < 0.03) {
+      at(holder, 'rejected', t, {
+        reason: 'Nội dung không thuộc phạm vi tiếp nhận (nặc danh, không rõ địa chỉ)',
+      });
+      return { receipt, steps };
+    }
+    if (path < 0.06) {
+      at(holder, 'returned', t, { reason: 'Không thuộc thẩm quyền giải quyết của đơn vị' });
+      return { receipt, steps };
+    }
+    if (path < 0.14) {
+      const others = DEMO_UNITS.filter((u) => u.id !== unit.id && u.level === unit.level);
+      holder = others[Math.floor(rnd() * others.length)] ?? unit;
+      if (holder !== unit) {
+        at(unit, 'forwarded', t, { toUnitId: holder.id, reason: 'Chuyển đơn vị có thẩm quyền' });
+        t += (1 + Math.floor(rnd() * 24)) * HOUR;
+      }
+    }
+    if (rnd() < 0.15) {
+      at(holder, 'information-requested', t, {
+        reason: 'Đề nghị cung cấp thêm thông tin, giấy tờ liên quan',
+      });
+      t += (1 + Math.floor(rnd() * 5)) * DAY;
+      at(holder, 'information-received', t);
+    }
+    const late = rnd() < Math.min(0.5, profile.late * 3 + 0.03);
+    const answeredMs = Math.max(
+      t + HOUR,
+      late ? receivedMs + (24 + Math.floor(rnd() * 20)) * DAY : t + (1 + Math.floor(rnd() * 11)) * DAY,
+    );
+    at(holder, 'answered', answeredMs, { summary: 'Đã xem xét, trả lời và hướng dẫn công dân' });
+    const publishedMs = answeredMs + (rnd() < 0.1 ? 5 * DAY : HOUR * (2 + Math.floor(rnd() * 20)));
+    at(holder, 'answer-published', publishedMs);
+    if (rnd() < 0.35) {
+      const unsatisfied = rnd() < (late ? 0.5 : 0.12);
+      at(holder, 'rated', publishedMs + (1 + Math.floor(rnd() * 3)) * DAY, { satisfied: !unsatisfied });
+    }
+    return { receipt, steps };
   }
 
   /** One dossier's steps after receipt, in occurredAt order. */

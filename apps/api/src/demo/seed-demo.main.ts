@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ApplicationModule } from '@tracker/application';
+import { ApplicationModule, FeedbackModule } from '@tracker/application';
 import { ConfigurationError, InfrastructureModule, loadEnvironment } from '@tracker/infrastructure';
 import { parseArgs } from 'node:util';
 import { DemoSeeder } from './demo.seeder';
@@ -23,7 +23,10 @@ async function main(): Promise<void> {
     throw new Error('--scale must be a number in (0, 10]');
   const env = loadEnvironment();
 
-  @Module({ imports: [InfrastructureModule.forRoot({ env }), ApplicationModule], providers: [DemoSeeder] })
+  @Module({
+    imports: [InfrastructureModule.forRoot({ env }), ApplicationModule, FeedbackModule],
+    providers: [DemoSeeder],
+  })
   class DemoSeedModule {}
 
   const app = await NestFactory.createApplicationContext(DemoSeedModule, { logger: ['warn', 'error'] });

@@ -109,7 +109,7 @@ export class RecordDossierStepRequest {
 }
 
 /** class-validator's rules for one field spec, in the order they report. */
-function rulesOf(name: string, spec: FieldSpec, requiredIn: readonly string[]): PropertyDecorator[] {
+export function rulesOf(name: string, spec: FieldSpec, requiredIn: readonly string[]): PropertyDecorator[] {
   switch (spec.kind) {
     case 'text':
       return [IsString(), IsNotEmpty(), MaxLength(spec.maxLength)];

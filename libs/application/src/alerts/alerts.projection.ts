@@ -61,7 +61,7 @@ const byId = (alerts: readonly DeadlineAlert[] | undefined) => new Map((alerts ?
  * position on a real cluster). A batch replayed after a failed commit gives the same ids, which the feed
  * skips, so a reader never gets a change twice nor misses one.
  */
-export function alertFeedEntries(batch: FoldedBatch<AlertsDoc>): AlertFeedEntry[] {
+export function alertFeedEntries<D extends AlertsView = AlertsDoc>(batch: FoldedBatch<D>): AlertFeedEntry[] {
   const entries: AlertFeedEntry[] = [];
   let lastPosition: bigint | undefined;
   let n = 0;
@@ -79,8 +79,8 @@ export function alertFeedEntries(batch: FoldedBatch<AlertsDoc>): AlertFeedEntry[
   return entries;
 }
 
-/** `alerts.v1`'s effects: its changes go to the feed (SSE) before the batch commits. */
-export const alertFeedHooks = (feed: AlertFeed): ProjectionHooks<AlertsDoc> => ({
+/** `alerts.v1`'s effects (and feedback-alerts.v1's): its changes go to the feed (SSE) before the batch commits. */
+export const alertFeedHooks = <D extends AlertsView = AlertsDoc>(feed: AlertFeed): ProjectionHooks<D> => ({
   async effects(batch) {
     const entries = alertFeedEntries(batch);
     if (entries.length) await feed.append(entries);

@@ -4,6 +4,7 @@ import type { Caller } from '../access/caller';
 import { PROJECTION_STORE, type ProjectionStore } from '../projections/projection-store.port';
 import { ALERT_FEED, type AlertFeed, type AlertFeedReader } from './alert-feed.port';
 import { alertsProjection, type AlertsView } from './alerts.projection';
+import { feedbackAlertsProjection } from './feedback-alerts.projection';
 
 /** Reform office and admin see every unit; supervisors their own (the receiving or the current unit). */
 export function alertVisibleTo(caller: Caller, alert: DeadlineAlert, unitId?: string): boolean {
@@ -21,30 +22,35 @@ export class AlertsReader {
     @Inject(ALERT_FEED) private readonly feed: AlertFeed,
   ) {}
 
-  /** Open alerts the caller may see, oldest first. */
+  /** Open alerts the caller may see (dossiers' and feedback items'), oldest first, each with its subject. */
   async list(caller: Caller, unitId?: string): Promise<DeadlineAlert[]> {
-    const generation = await this.store.activeGeneration(alertsProjection);
+    const found = [
+      ...(await this.listOf(alertsProjection, caller, unitId)),
+      ...(await this.listOf(feedbackAlertsProjection, caller, unitId)),
+    ];
+    return found
+      .map((a) => (a.subject ? a : { ...a, subject: 'dossier' as const }))
+      .sort((a, b) => Date.parse(a.raisedAt) - Date.parse(b.raisedAt) || a.id.localeCompare(b.id));
+  }
+
+  private async listOf(
+    projection: typeof alertsProjection | typeof feedbackAlertsProjection,
+    caller: Caller,
+    unitId?: string,
+  ): Promise<DeadlineAlert[]> {
+    const generation = await this.store.activeGeneration(projection);
     if (generation === undefined) return [];
     const everything = caller.role === 'admin' || caller.role === 'reform-office';
     const sets =
       unitId !== undefined ? [`unit:${unitId}`] : everything ? ['all'] : caller.units.map((u) => `unit:${u}`);
     const codes = new Set<string>();
     for (const set of sets) {
-      for (const code of await this.store.membersByScore(
-        alertsProjection,
-        generation,
-        set,
-        -Infinity,
-        Infinity,
-      )) {
+      for (const code of await this.store.membersByScore(projection, generation, set, -Infinity, Infinity)) {
         codes.add(code);
       }
     }
-    const docs = await this.store.documents<AlertsView>(alertsProjection, generation, [...codes]);
-    return docs
-      .flatMap((d) => d?.alerts ?? [])
-      .filter((a) => alertVisibleTo(caller, a, unitId))
-      .sort((a, b) => Date.parse(a.raisedAt) - Date.parse(b.raisedAt) || a.id.localeCompare(b.id));
+    const docs = await this.store.documents<AlertsView>(projection, generation, [...codes]);
+    return docs.flatMap((d) => d?.alerts ?? []).filter((a) => alertVisibleTo(caller, a, unitId));
   }
 
   lastId(): Promise<string> {

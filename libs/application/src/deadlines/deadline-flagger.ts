@@ -2,6 +2,9 @@ import {
   DomainError,
   dossierDecider,
   dossierStreamName,
+  feedbackDecider,
+  feedbackStreamName,
+  type FeedbackCommand,
   instantFromMs,
   type Actor,
   type DossierCommand,
@@ -10,6 +13,7 @@ import { handleCommand } from '../command-handling/handle-command';
 import type { Clock } from '../ports/clock.port';
 import type { EventStore } from '../ports/event-store.port';
 import type { DeadlineJob } from './deadline-scheduler.port';
+import { FEEDBACK_JOB_PREFIX } from './feedback-deadline-scheduling.projection';
 
 const SYSTEM: Actor = { subject: 'deadline-worker', role: 'system' };
 
@@ -32,6 +36,7 @@ export class DeadlineFlagger {
     if (this.clock.now().getTime() < job.atMs) return 'early';
     const at = instantFromMs(job.atMs);
     const dueAt = instantFromMs(job.dueMs);
+    if (job.code.startsWith(FEEDBACK_JOB_PREFIX)) return this.flagFeedback(job, at, dueAt);
     const command: DossierCommand =
       job.stage === 'overdue'
         ? { type: 'FlagOverdue', data: { now: dueAt, actor: SYSTEM, dueAt } }
@@ -47,6 +52,29 @@ export class DeadlineFlagger {
       return result.newEvents.length ? 'recorded' : 'nothing';
     } catch (error) {
       if (error instanceof DomainError && error.code === 'DOSSIER_NOT_FOUND') return 'no-dossier';
+      throw error;
+    }
+  }
+
+  /** A feedback item's rung: the same re-check through the feedback decider. */
+  private async flagFeedback(job: DeadlineJob, at: string, dueAt: string): Promise<FlagOutcome> {
+    const stage = job.stage;
+    if (stage === 'apology-needed') return 'nothing'; // feedback has no apology
+    const command: FeedbackCommand =
+      stage === 'overdue'
+        ? { type: 'FlagFeedbackOverdue', data: { now: dueAt, actor: SYSTEM, dueAt } }
+        : { type: 'FlagFeedbackDueSoon', data: { now: at, actor: SYSTEM, stage, dueAt } };
+    const id = job.code.slice(FEEDBACK_JOB_PREFIX.length);
+    try {
+      const result = await handleCommand(this.store, feedbackStreamName(id), feedbackDecider, command, {
+        actor: SYSTEM.subject,
+        role: SYSTEM.role,
+        correlationId: job.id,
+        idempotencyScope: `deadline:${job.id}`,
+      });
+      return result.newEvents.length ? 'recorded' : 'nothing';
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'FEEDBACK_NOT_FOUND') return 'no-dossier';
       throw error;
     }
   }

@@ -2,7 +2,11 @@ import type { Clock } from '../ports/clock.port';
 import type { ProjectionStore } from '../projections/projection-store.port';
 import type { DeadlineFlagger } from './deadline-flagger';
 import type { DeadlineJob, DeadlineScheduler } from './deadline-scheduler.port';
-import { deadlineSchedulingProjection as projection, jobOfMember } from './deadline-scheduling.projection';
+import { deadlineSchedulingProjection, jobOfMember } from './deadline-scheduling.projection';
+import { feedbackDeadlineSchedulingProjection } from './feedback-deadline-scheduling.projection';
+
+/** The planners whose `jobs` and `overdue` indexes the sweep guards: the dossiers' and the feedback's. */
+const PLANNERS = [deadlineSchedulingProjection, feedbackDeadlineSchedulingProjection];
 
 export type SweepReport = Readonly<{
   /** The reactor's read model was gone (Redis lost): its subscription was restarted from the start. */
@@ -52,8 +56,22 @@ export class DeadlineSweep {
 
   async run(): Promise<SweepReport> {
     const restarted = await this.subscriptions.restartLost();
+    const report = { restarted, rescheduled: 0, promoted: 0, flagged: 0, recorded: 0 };
+    for (const projection of PLANNERS) {
+      const r = await this.runOver(projection);
+      report.rescheduled += r.rescheduled;
+      report.promoted += r.promoted;
+      report.flagged += r.flagged;
+      report.recorded += r.recorded;
+    }
+    return report;
+  }
+
+  private async runOver(
+    projection: typeof deadlineSchedulingProjection | typeof feedbackDeadlineSchedulingProjection,
+  ): Promise<Omit<SweepReport, 'restarted'>> {
     const generation = await this.store.activeGeneration(projection);
-    if (generation === undefined) return { restarted, rescheduled: 0, promoted: 0, flagged: 0, recorded: 0 };
+    if (generation === undefined) return { rescheduled: 0, promoted: 0, flagged: 0, recorded: 0 };
     const now = this.clock.now().getTime();
 
     const due = (
@@ -96,6 +114,6 @@ export class DeadlineSweep {
       const outcomes = await Promise.all(part.map((job) => this.flagger.flag(job)));
       recorded += outcomes.filter((o) => o === 'recorded').length;
     }
-    return { restarted, rescheduled, promoted, flagged: late.length, recorded };
+    return { rescheduled, promoted, flagged: late.length, recorded };
   }
 }

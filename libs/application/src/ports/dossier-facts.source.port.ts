@@ -3,10 +3,18 @@ import type { DossierFacts } from '@tracker/domain';
 export const DOSSIER_FACTS_SOURCE = Symbol('DOSSIER_FACTS_SOURCE');
 
 /** Where the facts projection's documents are read from, in full once and then incrementally. */
-export type FactsSnapshot = Readonly<{ generation: number; cursor: string; facts: DossierFacts[] }>;
-export type FactsChanges = Readonly<{ cursor: string; facts: DossierFacts[] }>;
+export type FactsSnapshot<F = DossierFacts> = Readonly<{ generation: number; cursor: string; facts: F[] }>;
+export type FactsChanges<F = DossierFacts> = Readonly<{ cursor: string; facts: F[] }>;
 
-export interface DossierFactsSource {
+/** A facts projection's records (dossier-facts, feedback-facts), read as the dossier facts are. */
+export interface FactsSource<F> {
+  /** Every record and the change-log cursor they are current to; undefined before the first run. */
+  snapshot(): Promise<FactsSnapshot<F> | undefined>;
+  /** The records changed since `cursor` in `generation`, or 'reset' (see DossierFactsSource). */
+  changesSince(generation: number, cursor: string): Promise<FactsChanges<F> | 'reset'>;
+}
+
+export interface DossierFactsSource extends FactsSource<DossierFacts> {
   /** Every dossier's facts and the change-log cursor they are current to; undefined before the first run. */
   snapshot(): Promise<FactsSnapshot | undefined>;
   /**

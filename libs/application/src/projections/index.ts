@@ -5,3 +5,5 @@ export * from './projection-skips';
 export * from './dossier-list.projection';
 export * from './dossier-facts.projection';
 export * from './registry';
+export * from './feedback-list.projection';
+export * from './feedback-facts.projection';

@@ -1,5 +1,10 @@
 import type { AlertFeed } from '../alerts/alert-feed.port';
 import { alertFeedHooks, alertsProjection } from '../alerts/alerts.projection';
+import { feedbackAlertsProjection, type FeedbackAlertsDoc } from '../alerts/feedback-alerts.projection';
+import {
+  feedbackDeadlineSchedulingHooks,
+  feedbackDeadlineSchedulingProjection,
+} from '../deadlines/feedback-deadline-scheduling.projection';
 import {
   deadlineSchedulingHooks,
   deadlineSchedulingProjection,
@@ -9,6 +14,8 @@ import type { PortalPushQueue } from '../portal-sync/portal-sync.ports';
 import { portalSyncHooks, portalSyncProjection } from '../portal-sync/portal-sync.projection';
 import { dossierFactsProjection } from './dossier-facts.projection';
 import { dossierListProjection } from './dossier-list.projection';
+import { feedbackFactsProjection } from './feedback-facts.projection';
+import { feedbackListProjection } from './feedback-list.projection';
 import { projectionId, type AnyProjection, type ProjectionHooks } from './projection';
 
 /** The adapters the projections' hooks use; a projection whose hooks need a missing one cannot run. */
@@ -32,6 +39,16 @@ export type RegisteredProjection = Readonly<{
 export const PROJECTION_REGISTRY: readonly RegisteredProjection[] = [
   { projection: dossierListProjection },
   { projection: dossierFactsProjection },
+  { projection: feedbackListProjection },
+  { projection: feedbackFactsProjection },
+  {
+    projection: feedbackAlertsProjection,
+    hooks: (d) => d.alertFeed && alertFeedHooks<FeedbackAlertsDoc>(d.alertFeed),
+  },
+  {
+    projection: feedbackDeadlineSchedulingProjection,
+    hooks: (d) => d.deadlines && feedbackDeadlineSchedulingHooks(d.deadlines),
+  },
   { projection: alertsProjection, hooks: (d) => d.alertFeed && alertFeedHooks(d.alertFeed) },
   {
     projection: deadlineSchedulingProjection,

@@ -3,6 +3,8 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import {
   assertMayReadScores,
   DomainError,
+  FeedbackFacts,
+  SubjectMark,
   DEFAULT_SCORING_METHOD,
   Scorecard,
   ScorecardProcedureInput,
@@ -16,7 +18,7 @@ import { CatalogueReader } from '../catalogue/catalogue.reader';
 import { CLOCK, Clock } from '../ports/clock.port';
 import { PublicationsReader } from '../catalogue/publications';
 import { DossierFactsCache } from './dossier-facts.cache';
-import { FeedbackFactsReader } from './feedback-facts.reader';
+import { FeedbackFactsCache } from './feedback-facts.cache';
 
 export class GetScorecardQuery extends Query<Scorecard> {
   constructor(
@@ -48,13 +50,35 @@ export class GetUnitScorecardQuery extends Query<UnitScorecard> {
 /** The method's inputs: the facts (current to the projection), the catalogue, and "now" when no asOf. */
 @Injectable()
 export class ScorecardCalculator {
+  /** The items naming a dossier as an append-only log, so a FactsTable marks only the new ones. */
+  private seen?: ReadonlyMap<string, FeedbackFacts>;
+  private subjects: SubjectMark[] = [];
+  private markedUpTo = 0;
+
   constructor(
     private readonly facts: DossierFactsCache,
     private readonly catalogue: CatalogueReader,
     private readonly publications: PublicationsReader,
-    private readonly feedback: FeedbackFactsReader,
+    private readonly feedback: FeedbackFactsCache,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  /** The cache's map only ever gains items at its end (a changed item keeps its place; an item's dossier
+   * is named at receipt) or is replaced by a reset: the log then starts again. */
+  private feedbackList(items: ReadonlyMap<string, FeedbackFacts>): FeedbackFacts[] {
+    if (items !== this.seen) {
+      this.seen = items;
+      this.subjects = [];
+      this.markedUpTo = 0;
+    }
+    const list = [...items.values()];
+    for (let i = this.markedUpTo; i < list.length; i++) {
+      const f = list[i];
+      if (f.dossierCode !== null) this.subjects.push({ dossierCode: f.dossierCode, at: f.receivedAt });
+    }
+    this.markedUpTo = list.length;
+    return list;
+  }
 
   async compute(
     period: string,
@@ -75,8 +99,8 @@ export class ScorecardCalculator {
       method,
       period,
       publications: await this.publications.allItems(),
-      feedback: this.feedback.current(),
-      feedbackSubjects: this.feedback.subjects,
+      feedback: this.feedbackList(await this.feedback.current()),
+      feedbackSubjects: this.subjects,
       asOf: options.asOf ?? this.clock.now().toISOString(),
       units: this.catalogue.listUnits(),
       procedures,

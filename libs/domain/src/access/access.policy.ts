@@ -17,6 +17,9 @@ export const ACTION_ROLES = {
   'list-dossiers': ['clerk', 'supervisor', 'reform-office'],
   'watch-alerts': ['supervisor', 'reform-office'],
   'read-scores': ['supervisor', 'reform-office'],
+  'receive-feedback': ['clerk'],
+  'record-feedback-step': ['clerk'],
+  'read-feedback': ['clerk', 'supervisor', 'reform-office'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof ACTION_ROLES;
@@ -53,6 +56,36 @@ export function assertDossierAccess(
   dossier: DossierUnits | null,
 ): void {
   if (dossier === null || !serves(who, [dossier.unitId, dossier.currentUnitId])) throw dossierNotFound(code);
+  if (mode === 'write' && who.role === 'reform-office') throw readOnly();
+}
+
+/** The one answer for a feedback item that does not exist or is not the caller's to see. */
+export const feedbackNotFound = (id: string): DomainError =>
+  new DomainError('FEEDBACK_NOT_FOUND', 'not-found', `no feedback item ${id}`);
+
+/** The units of a feedback item: every unit that held it (they read it) and the one holding it now (it
+ * writes: a forwarded item is taken over by the receiving unit). */
+export type FeedbackUnits = Readonly<{ heldBy: readonly string[]; currentUnitId: string }>;
+
+/** May `who` read feedback item `id`, or record its next step? `item` null: it does not exist. */
+export function assertFeedbackAccess(
+  who: Who,
+  mode: 'read' | 'write',
+  id: string,
+  item: FeedbackUnits | null,
+): void {
+  if (item === null || !serves(who, mode === 'read' ? item.heldBy : [item.currentUnitId])) {
+    // A unit that forwarded the item still reads it; writing is for the unit holding it (404 as unknown,
+    // unless the caller may read it: then the refusal says why).
+    if (item !== null && mode === 'write' && serves(who, item.heldBy)) {
+      throw new DomainError(
+        'NOT_HOLDING_UNIT',
+        'forbidden',
+        `feedback ${id} is now with unit ${item.currentUnitId}`,
+      );
+    }
+    throw feedbackNotFound(id);
+  }
   if (mode === 'write' && who.role === 'reform-office') throw readOnly();
 }
 

@@ -18,6 +18,8 @@ export type DeadlineAlert = Readonly<{
   unitId: string;
   currentUnitId: string;
   procedureCode: string;
+  /** What the alert is about; absent on dossier alerts stored before feedback existed (read as 'dossier'). */
+  subject?: 'dossier' | 'feedback';
 }>;
 
 export function openAlerts(state: DossierState): DeadlineAlert[] {

@@ -107,3 +107,5 @@ export const FEEDBACK_SYSTEM_EVENT_TYPES = [
   'FeedbackBecameOverdue',
   'FeedbackOverdueRetracted',
 ] as const satisfies readonly FeedbackEventType[];
+
+export const feedbackStreamName = (id: string): string => `feedback-${id}`;

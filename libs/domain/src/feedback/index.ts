@@ -17,3 +17,4 @@ export {
   replayFeedback,
   sameFeedbackFacts,
 } from './feedback.decider';
+export { feedbackDeadlineLadder, feedbackDeadlinePlan, openFeedbackAlerts } from './feedback.ladder';

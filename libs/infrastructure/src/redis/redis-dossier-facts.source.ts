@@ -1,12 +1,13 @@
 import type { Redis } from 'ioredis';
-import type { AnyProjection, DossierFactsSource, FactsChanges, FactsSnapshot } from '@tracker/application';
+import type { AnyProjection, FactsChanges, FactsSnapshot, FactsSource } from '@tracker/application';
 import type { DossierFacts } from '@tracker/domain';
 import { ProjectionKeys } from './redis-projection.store';
 
-type Encoded = { p: string; d: DossierFacts };
+type Encoded<F> = { p: string; d: F };
 
-/** Reads the facts projection's documents (a hash) and its capped change log (a stream) for the cache. */
-export class RedisDossierFactsSource implements DossierFactsSource {
+/** Reads a facts projection's documents (a hash) and its capped change log (a stream) for the cache
+ * (dossier-facts by default; feedback-facts too). */
+export class RedisDossierFactsSource<F = DossierFacts> implements FactsSource<F> {
   private readonly keys: ProjectionKeys;
 
   constructor(
@@ -17,24 +18,24 @@ export class RedisDossierFactsSource implements DossierFactsSource {
     this.keys = new ProjectionKeys(prefix, projection);
   }
 
-  async snapshot(): Promise<FactsSnapshot | undefined> {
+  async snapshot(): Promise<FactsSnapshot<F> | undefined> {
     const generation = await this.activeGeneration();
     if (generation === undefined) return undefined;
     const g = this.keys.generation(generation);
     // The cursor is taken before the scan: anything changed during the scan is re-read from the log.
     const last = await this.redis.xrevrange(g.changes, '+', '-', 'COUNT', 1);
     const cursor = last.length ? last[0][0] : '0-0';
-    const facts: DossierFacts[] = [];
+    const facts: F[] = [];
     let scan = '0';
     do {
       const [next, flat] = await this.redis.hscan(g.docs, scan, 'COUNT', 5000);
-      for (let i = 1; i < flat.length; i += 2) facts.push((JSON.parse(flat[i]) as Encoded).d);
+      for (let i = 1; i < flat.length; i += 2) facts.push((JSON.parse(flat[i]) as Encoded<F>).d);
       scan = next;
     } while (scan !== '0');
     return { generation, cursor, facts };
   }
 
-  async changesSince(generation: number, cursor: string): Promise<FactsChanges | 'reset'> {
+  async changesSince(generation: number, cursor: string): Promise<FactsChanges<F> | 'reset'> {
     if ((await this.activeGeneration()) !== generation) return 'reset';
     const g = this.keys.generation(generation);
     const first = await this.redis.xrange(g.changes, '-', '+', 'COUNT', 1);
@@ -59,7 +60,7 @@ export class RedisDossierFactsSource implements DossierFactsSource {
     }
     if (!codes.size) return { cursor: last, facts: [] };
     const raw = await this.redis.hmget(g.docs, ...codes);
-    const facts = raw.flatMap((r) => (r === null ? [] : [(JSON.parse(r) as Encoded).d]));
+    const facts = raw.flatMap((r) => (r === null ? [] : [(JSON.parse(r) as Encoded<F>).d]));
     return { cursor: last, facts };
   }
 

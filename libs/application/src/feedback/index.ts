@@ -1,0 +1,3 @@
+export * from './feedback.commands';
+export * from './list-feedback.query';
+export * from './feedback.module';
