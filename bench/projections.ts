@@ -1,8 +1,10 @@
 /**
- * Projection benchmark: `npm run bench:projections [-- --dossiers 1000000 --units 60 --redis-db 14 --samples 40]`.
+ * Projection benchmark: `npm run bench:projections [-- --dossiers 1000000 --feedback 100000
+ * --publications 5000 --units 60 --redis-db 14 --samples 40]`.
  *
  * 1. Generates a province (60 units, procedures, 1,000,000 dossiers with realistic lives, about 8 million
- *    events) straight into the embedded server's SQLite log, then starts the server on it (its own process).
+ *    events; 100,000 feedback items through the feedback decider; publication decisions with 5,000 items)
+ *    straight into the embedded server's SQLite log, then starts the server on it (its own process).
  * 2. The floor: the same events read with a bare `$all` read through the client, events/s.
  * 3. A full rebuild of every projection of the registry (the worker's runners with their effects, from an
  *    empty Redis database), events/s, and the ratio to the floor (aim ≥ 1/3); then the Redis memory the
@@ -35,10 +37,13 @@ import { Redis } from 'ioredis';
 import { median, percentile, startApiProcess, startEventStoreProcess, stop } from './support/processes';
 import { duration, int, ms, ratio, writeRows } from './support/results';
 import { prng } from '../apps/api/src/demo/prng';
+import { defaultVietnamCalendar, feedbackDecider, type Actor, type FeedbackCommand } from '@tracker/domain';
 
 const { values } = parseArgs({
   options: {
     dossiers: { type: 'string', default: '1000000' },
+    feedback: { type: 'string', default: '100000' },
+    publications: { type: 'string', default: '5000' },
     units: { type: 'string', default: '60' },
     'redis-db': { type: 'string', default: '14' },
     samples: { type: 'string', default: '40' },
@@ -46,6 +51,8 @@ const { values } = parseArgs({
   },
 });
 const DOSSIERS = Number(values.dossiers);
+const FEEDBACK = Number(values.feedback);
+const PUBLICATIONS = Number(values.publications);
 const UNITS = Number(values.units);
 const REDIS_URL = `redis://127.0.0.1:6379/${values['redis-db']}`;
 const SAMPLES = Number(values.samples);
@@ -172,7 +179,128 @@ function generate(dataDir: string): number {
     events += list.length;
     if (n % 100_000 === 0 && n) console.log(`  ${n} dossiers, ${events} events…`);
   }
+  events += generateFeedback(log, unitIds, start, span, rnd);
+  events += generatePublications(log, procedures, start, span, rnd);
   log.close();
+  return events;
+}
+
+/** Feedback items decided by the feedback decider (so the events are what the API records): a fifth
+ * forwarded, most answered and published, some late, rated, repeats, a third naming a dossier. */
+function generateFeedback(
+  log: SqliteEventLog,
+  unitIds: string[],
+  start: number,
+  span: number,
+  rnd: () => number,
+): number {
+  const calendar = defaultVietnamCalendar();
+  const actor: Actor = { subject: 'bench', role: 'admin' };
+  let events = 0;
+  for (let n = 0; n < FEEDBACK; n++) {
+    const id = `FB${n}`;
+    const received = start + Math.floor(rnd() * span);
+    const unitId = unitIds[Math.floor(rnd() * unitIds.length)];
+    const commands: FeedbackCommand[] = [];
+    const meta = (t: number) => ({ occurredAt: iso(t), now: iso(t), actor });
+    const dossier = rnd() < 0.33 ? Math.floor(rnd() * DOSSIERS) : -1;
+    commands.push({
+      type: 'ReceiveFeedback',
+      data: {
+        ...meta(received),
+        id,
+        unitId,
+        receivedAt: iso(received),
+        channel: 'national-portal',
+        about: dossier >= 0 ? 'dossier' : 'procedure',
+        // A dossier code of the generated province (its unit is not known here: the code is what counts).
+        ...(dossier >= 0 ? { dossierCode: `${unitId}-${dossier}` } : { procedureCode: 'TT0001' }),
+        summary: 'Phản ánh',
+        calendar,
+        calendarVersion: '',
+      },
+    });
+    let t = received;
+    if (rnd() < 0.2) {
+      t += Math.floor(rnd() * 4 * DAY);
+      const toUnitId = unitIds[(unitIds.indexOf(unitId) + 1) % unitIds.length];
+      commands.push({ type: 'ForwardFeedback', data: { ...meta(t), toUnitId, reason: 'chuyển', calendar } });
+    }
+    const answered = rnd() < 0.85;
+    if (answered) {
+      t += Math.floor(rnd() * 25 * DAY);
+      commands.push({ type: 'AnswerFeedback', data: { ...meta(t), summary: 'Đã trả lời', calendar } });
+      if (rnd() < 0.8) {
+        t += Math.floor(rnd() * 3 * DAY);
+        commands.push({ type: 'PublishFeedbackAnswer', data: meta(t) });
+      }
+    }
+    if (answered && rnd() < 0.4)
+      commands.push({ type: 'RateFeedback', data: { ...meta(t + DAY), satisfied: rnd() < 0.7 } });
+    if (n > 0 && rnd() < 0.05)
+      commands.push({ type: 'MarkFeedbackRepeat', data: { ...meta(received + HOUR), of: `FB${n - 1}` } });
+    let state = feedbackDecider.initialState();
+    const list = [];
+    for (const c of commands) {
+      for (const e of feedbackDecider.decide(c, state)) {
+        state = feedbackDecider.evolve(state, e);
+        list.push(json(e.type, e.data));
+      }
+    }
+    const outcome = log.append(`feedback-${id}`, { kind: 'no_stream' }, list);
+    if (outcome.status !== 'ok') throw new Error(`append ${id}: ${outcome.status}`);
+    events += list.length;
+  }
+  return events;
+}
+
+/** Publication decisions of five items each over the catalogue, most decided and made public on time. */
+function generatePublications(
+  log: SqliteEventLog,
+  procedures: { code: string }[],
+  start: number,
+  span: number,
+  rnd: () => number,
+): number {
+  let events = 0;
+  for (let d = 0; d * 5 < PUBLICATIONS; d++) {
+    const decided = start + Math.floor(rnd() * span);
+    const decidedOn = iso(decided).slice(0, 10);
+    const basisEffectiveOn = iso(decided + (rnd() < 0.8 ? 20 : 3) * DAY).slice(0, 10);
+    const codes = new Set<string>();
+    while (codes.size < Math.min(5, PUBLICATIONS - d * 5))
+      codes.add(procedures[Math.floor(rnd() * procedures.length)].code);
+    const items = [...codes].map((procedureCode) => ({
+      procedureCode,
+      change: rnd() < 0.1 ? 'abolished' : rnd() < 0.5 ? 'new' : 'amended',
+    }));
+    const publicationId = `QD${d}`;
+    const list = [
+      json('PublicationDecided', {
+        publicationId,
+        decisionNo: `${d}/QĐ-UBND`,
+        decidedOn,
+        basisEffectiveOn,
+        items,
+        occurredAt: iso(decided),
+      }),
+    ];
+    for (const it of items)
+      if (rnd() < 0.9) {
+        const on = decided + Math.floor(rnd() * (rnd() < 0.85 ? 6 : 15)) * DAY;
+        list.push(
+          json('ProcedureMadePublic', {
+            publicationId,
+            procedureCode: it.procedureCode,
+            madePublicOn: iso(on).slice(0, 10),
+            occurredAt: iso(on),
+          }),
+        );
+      }
+    const outcome = log.append(`publication-${publicationId}`, { kind: 'no_stream' }, list);
+    if (outcome.status !== 'ok') throw new Error(`append ${publicationId}: ${outcome.status}`);
+    events += list.length;
+  }
   return events;
 }
 
@@ -203,7 +331,9 @@ async function main(): Promise<void> {
   let es: Awaited<ReturnType<typeof startEventStoreProcess>> | undefined;
   let api: Awaited<ReturnType<typeof startApiProcess>> | undefined;
   try {
-    console.log(`generating ${DOSSIERS} dossiers over ${UNITS} units…`);
+    console.log(
+      `generating ${DOSSIERS} dossiers, ${FEEDBACK} feedback items, ${PUBLICATIONS} publication items over ${UNITS} units…`,
+    );
     const t0 = performance.now();
     const total = generate(join(dir, 'eventstore'));
     console.log(`generated ${total} events in ${round((performance.now() - t0) / 1000)} s`);
@@ -328,11 +458,11 @@ async function main(): Promise<void> {
     console.log(`| GET /api/scorecards?period=2025 | p50 ${year.p50} ms, p95 ${year.p95} ms |`);
     void head;
 
-    const of = `scorecards over ${int(DOSSIERS)} dossiers`;
+    const of = `scorecards (qd766-v2) over ${int(DOSSIERS)} dossiers, ${int(FEEDBACK)} feedback items, ${int(PUBLICATIONS)} publication items`;
     const p = (t: { p50: number; p95: number }) => `p50 ${ms(t.p50)} ms, p95 ${ms(t.p95)} ms`;
     writeRows([
       {
-        benchmark: `projections: full rebuild, ${int(DOSSIERS)} dossiers (${int(read)} events)`,
+        benchmark: `projections: full rebuild, ${int(DOSSIERS)} dossiers, ${int(FEEDBACK)} feedback items, ${int(PUBLICATIONS)} publication items (${int(read)} events)`,
         figure: `${int(rebuildRate)} events/s (${duration(rebuildSeconds * 1000)})`,
         baseline: `bare \`$all\` read ${int(readRate)}/s`,
         ratio: ratio(rebuildRate / readRate),

@@ -1,14 +1,38 @@
-// An independent reading of SCORING.md ("qd766-v1"), written for the scenario test straight from the text
+// An independent reading of SCORING.md ("qd766-v1" and "qd766-v2"), written for the scenario test straight from the text
 // and the raw events in `$all`, sharing no code with libs/domain/src/scoring. Deliberately plain: lists,
 // filters and counts, no indexes, no incremental folds.
 
 export type RawEvent = { stream: string; type: string; data: Record<string, any> };
 
-type Unit = { unitId: string; name: string; level: string };
+import { defaultVietnamCalendar } from '../../libs/domain/src/calendar';
+
+type Unit = {
+  unitId: string;
+  name: string;
+  level: string;
+  parentId?: string;
+  electronicCertifiedCopySince?: string;
+};
 type Procedure = {
   code: string;
-  versions: { units: string[]; onlineLevel: string; feeRequired: boolean; effectiveFrom: string }[];
+  versions: {
+    units: string[];
+    onlineLevel: string;
+    feeRequired: boolean;
+    effectiveFrom: string;
+    forCitizens?: boolean;
+    publicComponents?: string[];
+  }[];
 };
+/** A decision item with its decision's dates (dates as YYYY-MM-DD). */
+type PubItem = {
+  procedureCode: string;
+  change: string;
+  decidedOn: string;
+  basisEffectiveOn: string;
+  madePublicOn: string | null;
+};
+export type Method = 'qd766-v1' | 'qd766-v2';
 
 export type Criterion = {
   id: string;
@@ -65,6 +89,7 @@ type Dossier = {
   fee: boolean;
   paidOnline: boolean;
   lastRating: boolean | null;
+  identified: boolean;
 };
 
 /** Each dossier as it stands at asOf: only events with occurredAt ≤ asOf exist. */
@@ -105,9 +130,121 @@ function dossiersAt(events: RawEvent[], asOf: number): Dossier[] {
       fee: r.feeAmount > 0 || sorted.some((e) => e.type === 'PaymentRequested' && e.data.amount > 0),
       paidOnline: at(['PaidOnline']).length > 0,
       lastRating: ratings.length ? ratings[ratings.length - 1].data.satisfied : null,
+      identified: r.identifiedThrough === 'vneid' || r.identifiedThrough === 'population-database',
     });
   }
   return out;
+}
+
+type Holding = {
+  unitId: string;
+  from: number;
+  deadlines: { rejectOrForwardBy: string; informationRequestBy: string; answerBy: string };
+  end: number | null;
+  rejectedOrForwardedAt: number | null;
+  infoAt: number | null;
+  answeredAt: number | null;
+  publishBy: number | null;
+  publishedAt: number | null;
+};
+type Item = {
+  id: string;
+  receivedAt: number;
+  dossierCode: string | null;
+  holdings: Holding[];
+  lastRating: boolean | null;
+  repeat: boolean;
+};
+
+/** Each feedback item as it stands at asOf, its holdings read from the events in occurredAt order. */
+function feedbackAt(events: RawEvent[], asOf: number): Item[] {
+  const byStream = new Map<string, RawEvent[]>();
+  for (const e of events) {
+    if (!e.stream.startsWith('feedback-') || ms(e.data.occurredAt) > asOf) continue;
+    byStream.set(e.stream, [...(byStream.get(e.stream) ?? []), e]);
+  }
+  const out: Item[] = [];
+  for (const list of byStream.values()) {
+    const sorted = [...list].sort((a, b) => ms(a.data.occurredAt) - ms(b.data.occurredAt));
+    let item: Item | null = null;
+    const hold = (unitId: string, from: number, deadlines: Holding['deadlines']): Holding => ({
+      unitId,
+      from,
+      deadlines,
+      end: null,
+      rejectedOrForwardedAt: null,
+      infoAt: null,
+      answeredAt: null,
+      publishBy: null,
+      publishedAt: null,
+    });
+    for (const e of sorted) {
+      const t = ms(e.data.occurredAt);
+      if (e.type === 'FeedbackReceived') {
+        item = {
+          id: e.data.id,
+          receivedAt: ms(e.data.receivedAt),
+          dossierCode: e.data.dossierCode ?? null,
+          holdings: [hold(e.data.unitId, ms(e.data.receivedAt), e.data.deadlines)],
+          lastRating: null,
+          repeat: false,
+        };
+        continue;
+      }
+      if (item === null) continue;
+      const cur = item.holdings[item.holdings.length - 1];
+      if (e.type === 'FeedbackRejected' || e.type === 'FeedbackReturned') {
+        cur.end = t;
+        cur.rejectedOrForwardedAt = t;
+      } else if (e.type === 'FeedbackForwarded') {
+        cur.end = t;
+        cur.rejectedOrForwardedAt = t;
+        item.holdings.push(hold(e.data.toUnitId, t, e.data.deadlines));
+      } else if (e.type === 'FeedbackInformationRequested') cur.infoAt ??= t;
+      else if (e.type === 'FeedbackAnswered') {
+        cur.answeredAt ??= t;
+        cur.publishBy ??= ms(e.data.publishBy);
+      } else if (e.type === 'FeedbackAnswerPublished') {
+        cur.publishedAt ??= t;
+        cur.end ??= t;
+      } else if (e.type === 'FeedbackRated') item.lastRating = e.data.satisfied;
+      else if (e.type === 'FeedbackMarkedRepeat') item.repeat = true;
+    }
+    if (item) out.push(item);
+  }
+  return out;
+}
+
+/** SCORING.md "Feedback": on time at end for the unit of this holding. */
+function feedbackOnTime(h: Holding, end: number): boolean {
+  const by = (x: string) => ms(x);
+  const done = (t: number | null): t is number => t !== null && t <= end;
+  if (done(h.infoAt) && h.infoAt > by(h.deadlines.informationRequestBy)) return false;
+  if (done(h.rejectedOrForwardedAt)) return h.rejectedOrForwardedAt <= by(h.deadlines.rejectOrForwardBy);
+  if (!done(h.answeredAt)) return by(h.deadlines.answerBy) >= end;
+  if (h.answeredAt > by(h.deadlines.answerBy)) return false;
+  if (done(h.publishedAt)) return h.publishedAt <= h.publishBy!;
+  return h.publishBy! >= end;
+}
+
+/** [5.1 numerator, denominator, 5.2 numerator, denominator] of one unit (null: the province, the sum). */
+function feedbackCounts(items: Item[], unitIds: string[], start: number, end: number): number[] {
+  const c = [0, 0, 0, 0];
+  for (const unitId of unitIds)
+    for (const item of items) {
+      const mine = item.holdings.filter((h) => h.unitId === unitId && h.from <= end);
+      if (mine.length === 0) continue;
+      const onTime = mine.every((h) => feedbackOnTime(h, end));
+      if (mine.some((h) => !(h.end !== null && h.end < start))) {
+        c[1]++;
+        if (onTime) c[0]++;
+      }
+      if (mine[0].from >= start) {
+        c[3]++;
+        if (onTime && item.lastRating !== false && !item.repeat) c[2]++;
+      }
+    }
+  return c;
 }
 
 /** SCORING.md "On time": judged at the end of the period (or of asOf). */
@@ -138,11 +275,39 @@ function versionAt(p: Procedure, at: number) {
   return inForce.length ? inForce[inForce.length - 1] : p.versions[0];
 }
 
+/** The first instant (UTC+7) of a date. */
+const dayStart = (date: string) => Date.parse(`${date}T00:00:00+07:00`);
+const calendar = defaultVietnamCalendar();
+
+type CatalogueProc = {
+  code: string;
+  units: string[];
+  onlineLevel: string;
+  feeRequired: boolean;
+  forCitizens?: boolean;
+  publicComponents?: string[];
+};
+
+type V2Input = {
+  /** The procedures published in the period for this row, each with every decision item of the period. */
+  published: Map<string, PubItem[]>;
+  /** The row's catalogue procedures that are public at end. */
+  publicProcs: CatalogueProc[];
+  /** The communes this row is scored over (null: a department, 6.5a has no data). */
+  communes: Unit[] | null;
+  /** [5.1 num, den, 5.2 num, den]. */
+  feedback: number[];
+  /** Dossier codes named by an item received at or before end. */
+  subjects: Set<string>;
+};
+
 function criteriaFor(
   dossiers: Dossier[],
-  procedures: { code: string; onlineLevel: string; feeRequired: boolean }[],
+  procedures: CatalogueProc[],
   start: number,
   end: number,
+  method: Method,
+  v2in: V2Input,
 ): Criterion[] {
   const received = dossiers.filter((d) => d.receivedAt >= start && d.receivedAt <= end);
   const finished = dossiers.filter(
@@ -175,13 +340,43 @@ function criteriaFor(
   const procsPaidOnline = procsWithFee.filter((code) =>
     withFee.some((d) => d.procedureCode === code && d.paidOnline),
   );
-  const lateOrUnhappy = (d: Dossier) => !onTime(d, end) || d.lastRating === false;
+  const lateOrUnhappy = (d: Dossier) =>
+    !onTime(d, end) || d.lastRating === false || (method === 'qd766-v2' && v2in.subjects.has(d.code));
   const written = finished.filter((d) => d.requiresWrittenResult);
   const n = (xs: unknown[]) => xs.length;
+  const v2 = method === 'qd766-v2';
+  // 1.1: decidedOn ≤ basisEffectiveOn − 5 working days; 1.2: made public by decidedOn + 5 working days, or
+  // not yet at end and that day still after end.
+  const pubs = [...v2in.published.values()];
+  const decidedOnTime = (i: PubItem) => i.decidedOn <= calendar.addWorkingDays(i.basisEffectiveOn, -5);
+  const madePublicOnTime = (i: PubItem) => {
+    const by = calendar.addWorkingDays(i.decidedOn, 5);
+    if (i.madePublicOn !== null && dayStart(i.madePublicOn) <= end) return i.madePublicOn <= by;
+    return dayStart(by) > end;
+  };
+  const p11 = n(pubs.filter((items) => items.every(decidedOnTime)));
+  const p12 = n(pubs.filter((items) => items.every(madePublicOnTime)));
+  const full = (p: CatalogueProc) =>
+    ['name', 'steps', 'methods', 'dossier', 'timeLimit', 'subjects', 'agency'].every((k) =>
+      (p.publicComponents ?? []).includes(k),
+    );
+  const p13 = n(v2in.publicProcs.filter(full));
+  const communesOffering = (v2in.communes ?? []).filter(
+    (u) => u.electronicCertifiedCopySince !== undefined && dayStart(u.electronicCertifiedCopySince) <= end,
+  );
+  const identified = received.filter((d) => d.identified);
+  const citizenProcs = procedures.filter((p) => p.forCitizens !== false);
+  const citizenProcsUsed = citizenProcs.filter((p) => identified.some((d) => d.procedureCode === p.code));
+  const withFull = (max: number, num: number, den: number) => (den === 0 ? max : linear(max, num, den));
+  const fb = v2in.feedback;
   return [
-    c('1.1', 6, null, null, null),
-    c('1.2', 4, null, null, null),
-    c('1.3', 2, null, null, null),
+    ...(v2
+      ? [
+          c('1.1', 6, p11, pubs.length, withFull(6, p11, pubs.length)),
+          c('1.2', 4, p12, pubs.length, withFull(4, p12, pubs.length)),
+          c('1.3', 2, p13, v2in.publicProcs.length, linear(2, p13, v2in.publicProcs.length)),
+        ]
+      : [c('1.1', 6, null, null, null), c('1.2', 4, null, null, null), c('1.3', 2, null, null, null)]),
     c(
       '1.4',
       6,
@@ -214,8 +409,12 @@ function criteriaFor(
       n(withFee),
       linear(6, n(withFee.filter((d) => d.paidOnline)), n(withFee)),
     ),
-    c('5.1', 6, null, null, null),
-    c('5.2', 6, null, null, null),
+    ...(v2
+      ? [
+          c('5.1', 6, fb[0], fb[1], withFull(6, fb[0], fb[1])),
+          c('5.2', 6, fb[2], fb[3], withFull(6, fb[2], fb[3])),
+        ]
+      : [c('5.1', 6, null, null, null), c('5.2', 6, null, null, null)]),
     c(
       '5.3',
       6,
@@ -251,7 +450,21 @@ function criteriaFor(
       n(received),
       linear(4, n(received.filter((d) => d.personal)), n(received)),
     ),
-    c('6.5', 6, null, null, null),
+    ...(v2
+      ? [
+          v2in.communes === null || v2in.communes.length === 0
+            ? c('6.5a', 2, 0, 0, null)
+            : c(
+                '6.5a',
+                2,
+                n(communesOffering),
+                v2in.communes.length,
+                linear(2, n(communesOffering), v2in.communes.length),
+              ),
+          c('6.5b', 2, n(identified), n(received), linear(2, n(identified), n(received))),
+          c('6.5c', 2, n(citizenProcsUsed), n(citizenProcs), linear(2, n(citizenProcsUsed), n(citizenProcs))),
+        ]
+      : [c('6.5', 6, null, null, null)]),
   ];
 }
 
@@ -273,7 +486,13 @@ function row(unitId: string, criteria: Criterion[]): Row {
 }
 
 /** The scorecard of one level, plus the province row, from the raw events. */
-export function independentScorecard(events: RawEvent[], period: string, asOf: number, level: string) {
+export function independentScorecard(
+  events: RawEvent[],
+  period: string,
+  asOf: number,
+  level: string,
+  method: Method = 'qd766-v2',
+) {
   const [start, last] = periodBounds(period);
   const end = Math.min(last, asOf);
   const dossiers = dossiersAt(events, asOf);
@@ -288,6 +507,67 @@ export function independentScorecard(events: RawEvent[], period: string, asOf: n
     }
   }
   const catalogue = [...procedures.values()].map((p) => ({ code: p.code, ...versionAt(p, last) }));
+  // Publication decisions: their latest facts and the days each item was made public.
+  const decisions = new Map<string, Record<string, any>>();
+  const madePublic = new Map<string, string>();
+  for (const e of events) {
+    if (e.type === 'PublicationDecided' || e.type === 'PublicationDecisionChanged')
+      decisions.set(e.data.publicationId, e.data);
+    if (e.type === 'ProcedureMadePublic')
+      madePublic.set(`${e.data.publicationId} ${e.data.procedureCode}`, e.data.madePublicOn);
+  }
+  const items: PubItem[] = [...decisions.values()].flatMap((d) =>
+    d.items.map((i: any) => ({
+      procedureCode: i.procedureCode,
+      change: i.change,
+      decidedOn: d.decidedOn,
+      basisEffectiveOn: d.basisEffectiveOn,
+      madePublicOn: madePublic.get(`${d.publicationId} ${i.procedureCode}`) ?? null,
+    })),
+  );
+  const inPeriod = items.filter((i) => dayStart(i.decidedOn) >= start && dayStart(i.decidedOn) <= end);
+  /** Public at end: made public (under an item that does not abolish) and no abolition decided since. */
+  const isPublic = (code: string) => {
+    const mine = items.filter((i) => i.procedureCode === code && dayStart(i.decidedOn) <= end);
+    const made = mine
+      .filter((i) => i.change !== 'abolished' && i.madePublicOn !== null && dayStart(i.madePublicOn) <= end)
+      .map((i) => dayStart(i.madePublicOn!));
+    if (made.length === 0) return false;
+    const last = Math.max(...made);
+    return !mine.some((i) => i.change === 'abolished' && dayStart(i.decidedOn) >= last);
+  };
+  const feedbackItems = feedbackAt(events, asOf);
+  const subjects = new Set(
+    feedbackItems.filter((i) => i.dossierCode !== null && i.receivedAt <= end).map((i) => i.dossierCode!),
+  );
+  const v2For = (unitId: string | null): V2Input => {
+    const published = new Map<string, PubItem[]>();
+    for (const i of inPeriod) {
+      const p = procedures.get(i.procedureCode);
+      const listed = p !== undefined && versionAt(p, dayStart(i.decidedOn)).units.includes(unitId ?? '');
+      if (unitId !== null && !listed) continue;
+      published.set(i.procedureCode, [...(published.get(i.procedureCode) ?? []), i]);
+    }
+    const publicProcs = catalogue.filter(
+      (p) => (unitId === null || p.units.includes(unitId)) && isPublic(p.code),
+    );
+    const communes = [...units.values()].filter((c) => c.level === 'commune');
+    const unit = unitId === null ? null : units.get(unitId)!;
+    return {
+      published,
+      publicProcs,
+      feedback: feedbackCounts(feedbackItems, unitId === null ? [...units.keys()] : [unitId], start, end),
+      subjects,
+      communes:
+        unit === null
+          ? communes
+          : unit.level === 'commune'
+            ? [unit]
+            : unit.level === 'district'
+              ? communes.filter((c) => c.parentId === unit.unitId)
+              : null,
+    };
+  };
   const rows = [...units.values()]
     .filter((u) => u.level === level)
     .map((u) =>
@@ -298,12 +578,14 @@ export function independentScorecard(events: RawEvent[], period: string, asOf: n
           catalogue.filter((p) => p.units.includes(u.unitId)),
           start,
           end,
+          method,
+          v2For(u.unitId),
         ),
       ),
     );
   const score21 = (r: Row) => r.criteria.find((c) => c.id === '2.1')!.score ?? -1;
   rows.sort((a, b) => b.total - a.total || score21(b) - score21(a) || a.unitId.localeCompare(b.unitId));
   rows.forEach((r, i) => (r.rank = i + 1));
-  const province = row('province', criteriaFor(dossiers, catalogue, start, end));
+  const province = row('province', criteriaFor(dossiers, catalogue, start, end, method, v2For(null)));
   return { rows, province };
 }

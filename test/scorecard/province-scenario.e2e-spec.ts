@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { ApiHarness, TOKENS, startApi } from '../support/api-harness';
-import { independentScorecard } from './independent-scorecard';
-import { rawEvents, seedProvince } from './province';
+import { independentScorecard, type Method } from './independent-scorecard';
+import { rawEvents, seedFeedback, seedProvince } from './province';
 
 // A small province (four units on two levels, six procedures, a few hundred dossiers with every kind of
 // life, some recorded out of order) driven through the HTTP API and the worker; each scorecard must equal,
@@ -12,6 +12,7 @@ let api: ApiHarness;
 
 beforeAll(async () => {
   api = await startApi({ worker: true });
+  expect(await seedFeedback(api, 60, 320)).toBeGreaterThan(60);
   const { sent, refused } = await seedProvince(api, 320);
   // Most steps are legal; the rest (e.g. a shuffled step the rules refuse) simply are not in the store.
   expect(refused / sent).toBeLessThan(0.2);
@@ -22,28 +23,34 @@ afterAll(async () => {
   await api?.close();
 });
 
-const cases: [string, string | undefined, string][] = [
-  ['2025-Q1', undefined, 'department'],
-  ['2025-Q1', undefined, 'commune'],
-  ['2025-Q1', '2025-02-15T12:00:00+07:00', 'department'],
-  ['2025-01', undefined, 'commune'],
-  ['2025-03', '2025-03-20T00:00:00+07:00', 'department'],
-  ['2024-12', undefined, 'department'],
-  ['2025', undefined, 'commune'],
-  ['2025-Q2', undefined, 'department'],
+const cases: [string, string | undefined, string, Method][] = [
+  ['2025-Q1', undefined, 'department', 'qd766-v1'],
+  ['2025-Q1', undefined, 'commune', 'qd766-v1'],
+  ['2025-03', '2025-03-20T00:00:00+07:00', 'department', 'qd766-v1'],
+  ['2025-Q1', undefined, 'department', 'qd766-v2'],
+  ['2025-Q1', undefined, 'commune', 'qd766-v2'],
+  ['2025-Q1', '2025-02-15T12:00:00+07:00', 'department', 'qd766-v2'],
+  ['2025-Q1', '2025-02-25T12:00:00+07:00', 'district', 'qd766-v2'],
+  ['2025-01', undefined, 'commune', 'qd766-v2'],
+  ['2025-03', '2025-03-20T00:00:00+07:00', 'department', 'qd766-v2'],
+  ['2024-12', undefined, 'department', 'qd766-v2'],
+  ['2025', undefined, 'commune', 'qd766-v2'],
+  ['2025-Q2', undefined, 'department', 'qd766-v2'],
+  ['2025-Q1', '2025-03-01T00:00:00+07:00', 'district', 'qd766-v2'],
 ];
 
 describe('the scorecard of a small province equals an independent recomputation from the events', () => {
-  it.each(cases)('%s asOf %s, level %s', async (period, asOf, level) => {
-    const query = `/api/scorecards?period=${period}&level=${level}${asOf ? `&asOf=${encodeURIComponent(asOf)}` : ''}`;
+  it.each(cases)('%s asOf %s, level %s, %s', async (period, asOf, level, method) => {
+    const query = `/api/scorecards?period=${period}&level=${level}${asOf ? `&asOf=${encodeURIComponent(asOf)}` : ''}${method === 'qd766-v1' ? '&method=qd766-v1' : ''}`;
     const res = await api.as(TOKENS.reform).get(query).expect(200);
     const expected = independentScorecard(
       await rawEvents(api),
       period,
       asOf ? Date.parse(asOf) : Date.parse(res.body.asOf),
       level,
+      method,
     );
-    expect(res.body).toMatchObject({ period, method: 'qd766-v1' });
+    expect(res.body).toMatchObject({ period, method });
 
     const actualRows = res.body.units as any[];
     expect(actualRows.map((u) => u.unitId)).toEqual(expected.rows.map((r) => r.unitId));
@@ -73,6 +80,43 @@ describe('the scorecard of a small province equals an independent recomputation 
       expect(u.rank).toBe(expected.rows[i].rank);
     });
     compare(res.body.province, expected.province);
+  });
+
+  it('has v2 criteria with something to judge: each of 1.1–1.3, 5.1, 5.2, 6.5a–c wins and loses somewhere', async () => {
+    const res = await api.as(TOKENS.reform).get('/api/scorecards?period=2025').expect(200);
+    const rows = [...res.body.units, res.body.province];
+    for (const id of ['1.1', '1.2', '1.3', '5.1', '5.2', '6.5a', '6.5b', '6.5c']) {
+      const cs = rows.map((r: any) => r.groups.flatMap((g: any) => g.criteria).find((c: any) => c.id === id));
+      expect({ id, won: cs.some((c: any) => c.numerator > 0) }).toEqual({ id, won: true });
+      expect({ id, lost: cs.some((c: any) => c.numerator < c.denominator) }).toEqual({ id, lost: true });
+    }
+  });
+
+  it('lists the procedures, feedback items and communes behind the v2 criteria', async () => {
+    const res = await api.as(TOKENS.reform).get('/api/scorecards/D1?period=2025&dossiers=true').expect(200);
+    const byId = new Map<string, any>(
+      res.body.groups.flatMap((g: any) => g.criteria.map((c: any) => [c.id, c])),
+    );
+    for (const [id, kind] of [
+      ['1.1', 'procedure'],
+      ['1.2', 'procedure'],
+      ['1.3', 'procedure'],
+      ['5.1', 'feedback'],
+      ['5.2', 'feedback'],
+      ['6.5b', 'dossier'],
+      ['6.5c', 'procedure'],
+    ]) {
+      const c = byId.get(id);
+      expect({ id, kind: c.explain.kind }).toEqual({ id, kind });
+      expect(c.explain.numerator).toHaveLength(c.numerator);
+      expect(c.explain.lost).toHaveLength(c.denominator - c.numerator);
+    }
+    const commune = await api
+      .as(TOKENS.reform)
+      .get('/api/scorecards/H1?period=2025&dossiers=true')
+      .expect(200);
+    const a = commune.body.groups.flatMap((g: any) => g.criteria).find((c: any) => c.id === '6.5a');
+    expect(a.explain).toMatchObject({ kind: 'unit', numerator: ['C1'], lost: ['C2'] });
   });
 
   it('shows, on request, the dossiers behind a unit’s numerators', async () => {
@@ -144,7 +188,7 @@ describe('the scorecard of a small province equals an independent recomputation 
       .replace(/^\uFEFF/, '')
       .trim()
       .split(/\r\n/);
-    expect(lines[0]).toContain('qd766-v1');
+    expect(lines[0]).toContain('qd766-v2');
     const csvHeader = lines[1].split(',');
     const totals = lines.slice(2).map((l) => Number(l.split(',')[csvHeader.indexOf('total')]));
     expect(totals).toEqual(expected.map((u: any) => u.total));

@@ -3,6 +3,14 @@
 import { ApiHarness, TOKENS } from '../support/api-harness';
 import { prng } from '../../apps/api/src/demo/prng';
 import type { RawEvent } from './independent-scorecard';
+import { jsonEvent } from '@eventstore/db-client';
+import {
+  defaultVietnamCalendar,
+  feedbackDecider,
+  type Actor,
+  type FeedbackCommand,
+  type FeedbackEvent,
+} from '@tracker/domain';
 
 const UNITS = [
   { id: 'D1', name: 'Sở Công Thương', level: 'department' },
@@ -11,6 +19,67 @@ const UNITS = [
   { id: 'C1', name: 'Phường Hội An', level: 'commune' },
   { id: 'C2', name: 'Xã Nam Giang', level: 'commune' },
 ];
+/** Units without dossiers or procedures: a district over the two communes (6.5a). */
+const DISTRICTS = [{ id: 'H1', name: 'Huyện Nam Giang', level: 'district' }];
+/** Unit fields of method v2: the communes' district and C1's electronic certified copies (6.5a). */
+const UNIT_EXTRA: Record<string, Record<string, string>> = {
+  C1: { parentId: 'H1', electronicCertifiedCopySince: '2025-02-10' },
+  C2: { parentId: 'H1' },
+};
+const ALL_SEVEN = ['name', 'steps', 'methods', 'dossier', 'timeLimit', 'subjects', 'agency'];
+/** Procedure fields of method v2 (1.3, 6.5c); the others take the defaults. */
+const PROCEDURE_EXTRA: Record<string, Record<string, unknown>> = {
+  PA: { forCitizens: false, publicComponents: ALL_SEVEN },
+  PB: { publicComponents: ALL_SEVEN },
+  PC: { publicComponents: ALL_SEVEN.slice(0, 6) },
+  PD: { publicComponents: ALL_SEVEN },
+};
+/** Publication decisions (1.1–1.3): on time and late decisions, items made public on time, late, never. */
+const PUBLICATIONS = [
+  {
+    id: 'QD0',
+    decisionNo: '2900/QĐ-UBND',
+    decidedOn: '2024-12-02',
+    basisEffectiveOn: '2025-01-01',
+    items: [{ procedureCode: 'PF', change: 'amended' }],
+    madePublic: { PF: '2024-12-05' },
+  },
+  {
+    id: 'QD1',
+    decisionNo: '12/QĐ-UBND',
+    decidedOn: '2025-01-06',
+    basisEffectiveOn: '2025-01-20',
+    items: [
+      { procedureCode: 'PA', change: 'new' },
+      { procedureCode: 'PB', change: 'amended' },
+    ],
+    madePublic: { PA: '2025-01-08', PB: '2025-01-20' },
+  },
+  {
+    id: 'QD2',
+    decisionNo: '301/QĐ-UBND',
+    decidedOn: '2025-02-20',
+    basisEffectiveOn: '2025-02-24',
+    items: [
+      { procedureCode: 'PC', change: 'amended' },
+      { procedureCode: 'PD', change: 'new' },
+    ],
+    madePublic: { PD: '2025-02-21' },
+  },
+  {
+    id: 'QD3',
+    decisionNo: '455/QĐ-UBND',
+    decidedOn: '2025-03-10',
+    basisEffectiveOn: '2025-04-01',
+    items: [
+      { procedureCode: 'PE', change: 'abolished' },
+      { procedureCode: 'PF', change: 'amended' },
+      { procedureCode: 'PA', change: 'amended' },
+    ],
+    madePublic: { PE: '2025-03-11', PF: '2025-03-12' },
+  },
+];
+const IDENTIFIED = ['vneid', 'population-database', 'papers', undefined];
 const PROCEDURES = [
   {
     code: 'PA',
@@ -72,14 +141,30 @@ export async function seedProvince(
   dossiers: number,
 ): Promise<{ sent: number; refused: number }> {
   const admin = api.as(TOKENS.admin);
-  for (const u of UNITS)
-    await admin.put(`/api/units/${u.id}`).send({ name: u.name, level: u.level }).expect(200);
+  for (const u of [...DISTRICTS, ...UNITS])
+    await admin
+      .put(`/api/units/${u.id}`)
+      .send({ name: u.name, level: u.level, ...UNIT_EXTRA[u.id] })
+      .expect(200);
   for (const p of PROCEDURES) {
     const { code, ...body } = p;
     await admin
       .put(`/api/procedures/${code}`)
-      .send({ name: `Thủ tục ${code}`, ...body, effectiveFrom: '2024-01-01T00:00:00+07:00' })
+      .send({
+        name: `Thủ tục ${code}`,
+        ...body,
+        ...PROCEDURE_EXTRA[code],
+        effectiveFrom: '2024-01-01T00:00:00+07:00',
+      })
       .expect(200);
+  }
+  for (const { id, madePublic, ...decision } of PUBLICATIONS) {
+    await admin.put(`/api/publications/${id}`).send(decision).expect(200);
+    for (const [procedureCode, madePublicOn] of Object.entries(madePublic))
+      await admin
+        .post(`/api/publications/${id}/made-public`)
+        .send({ procedureCode, madePublicOn })
+        .expect(201);
   }
   const seed = Number(process.env.SCENARIO_SEED ?? 766);
   let sent = 0;
@@ -103,6 +188,9 @@ export async function seedProvince(
       ...(online ? { onlineLevel: proc.onlineLevel } : {}),
       receivedAt: iso(received),
       feeAmount: fee,
+      // Not drawn from rnd, so the rest of the dossier's life is what it was before v2; PE's applicants are
+      // never identified through VNeID or the population database (6.5c loses it).
+      ...(IDENTIFIED[n % 4] ? { identifiedThrough: proc.code === 'PE' ? 'papers' : IDENTIFIED[n % 4] } : {}),
     });
     sent++;
     if (res.status !== 201) {
@@ -197,4 +285,88 @@ export async function rawEvents(api: ApiHarness): Promise<RawEvent[]> {
     out.push({ stream: e.streamId, type: e.type, data: e.data as Record<string, any> });
   }
   return out;
+}
+
+const FEEDBACK_UNITS = ['D1', 'D2', 'C1', 'C2'];
+
+/**
+ * Feedback items (PAKN) for 5.1–5.3 (v2). No HTTP route records them yet on this branch, so each item's
+ * commands go through the feedback decider and its events are appended to `feedback-{id}` as the API
+ * would. Rejected, returned, forwarded (and answered by the receiving unit), late and on-time answers,
+ * unpublished answers, ratings, repeats, items naming a dossier; one in five out of order.
+ */
+export async function seedFeedback(api: ApiHarness, items: number, dossiers: number): Promise<number> {
+  const calendar = defaultVietnamCalendar();
+  const actor: Actor = { subject: 'scenario', role: 'clerk', units: FEEDBACK_UNITS };
+  const seed = Number(process.env.SCENARIO_SEED ?? 766);
+  const from = Date.parse('2024-12-01T08:00:00+07:00');
+  const span = Date.parse('2025-04-20T08:00:00+07:00') - from;
+  let appended = 0;
+  for (let n = 0; n < items; n++) {
+    const rnd = prng(seed * 7_919 + n);
+    const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
+    const id = `FB-${n}`;
+    const received = from + Math.floor((rnd() * span) / 3600_000) * 3600_000;
+    const unitId = pick(FEEDBACK_UNITS);
+    const aboutDossier = rnd() < 0.35;
+    const commands: { type: string; data: Record<string, unknown> }[] = [];
+    const cmd = (type: string, t: number, extra: Record<string, unknown> = {}) =>
+      commands.push({ type, data: { occurredAt: iso(t), now: iso(Math.max(t, received)), actor, ...extra } });
+    cmd('ReceiveFeedback', received, {
+      id,
+      unitId,
+      receivedAt: iso(received),
+      channel: pick(['national-portal', 'provincial-portal', 'in-person', 'phone', 'mail']),
+      about: aboutDossier ? 'dossier' : 'procedure',
+      ...(aboutDossier ? { dossierCode: `S-${Math.floor(rnd() * dossiers)}` } : { procedureCode: 'PA' }),
+      summary: 'Phản ánh về thời gian giải quyết',
+      calendar,
+      calendarVersion: 'scenario',
+    });
+    // Working days are about 1.4 calendar days; `late` stretches a step past its deadline.
+    const after = (wd: number, late: boolean) =>
+      Math.round((late ? wd + 4 : wd * 0.8) * DAY * (1 + rnd() * 0.3));
+    let t = received;
+    const fate = rnd();
+    if (fate < 0.12) cmd('RejectFeedback', (t += after(2, rnd() < 0.3)), { reason: 'Không thuộc phạm vi' });
+    else if (fate < 0.2) cmd('ReturnFeedback', (t += after(2, rnd() < 0.3)), { reason: 'Không rõ nội dung' });
+    else {
+      if (fate < 0.4) {
+        const to = pick(FEEDBACK_UNITS.filter((u) => u !== unitId));
+        cmd('ForwardFeedback', (t += after(2, rnd() < 0.3)), { toUnitId: to, reason: 'Chuyển', calendar });
+      }
+      if (rnd() < 0.25) {
+        cmd('RequestFeedbackInformation', (t += after(3, rnd() < 0.2)), { reason: 'Bổ sung' });
+        if (rnd() < 0.8) cmd('ReceiveFeedbackInformation', (t += 2 * DAY));
+      }
+      if (rnd() < 0.85) {
+        cmd('AnswerFeedback', (t += after(10, rnd() < 0.25)), { summary: 'Đã trả lời', calendar });
+        if (rnd() < 0.8) cmd('PublishFeedbackAnswer', (t += after(1, rnd() < 0.2)));
+      }
+    }
+    if (rnd() < 0.5) cmd('RateFeedback', t + DAY, { satisfied: rnd() < 0.7 });
+    if (rnd() < 0.1) cmd('RateFeedback', t + 2 * DAY, { satisfied: rnd() < 0.5 });
+    if (n > 0 && rnd() < 0.12) cmd('MarkFeedbackRepeat', received + 3 * 3600_000, { of: `FB-${n - 1}` });
+    // One item in five is caught up later: its later steps are recorded out of occurredAt order.
+    const [receipt, ...rest] = commands;
+    if (rnd() < 0.2) rest.sort(() => rnd() - 0.5);
+    let state = feedbackDecider.initialState();
+    const events: FeedbackEvent[] = [];
+    for (const c of [receipt, ...rest]) {
+      try {
+        const out = feedbackDecider.decide(c as FeedbackCommand, state);
+        for (const e of out) state = feedbackDecider.evolve(state, e);
+        events.push(...out);
+      } catch {
+        // a step the item's state refuses (as the API would): nothing recorded
+      }
+    }
+    if (events.length === 0) continue;
+    await api.eventStore.client.appendToStream(
+      `feedback-${id}`,
+      events.map((e) => jsonEvent({ type: e.type, data: e.data as Record<string, any> })),
+    );
+    appended += events.length;
+  }
+  return appended;
 }

@@ -54,6 +54,7 @@ const PAGES = [
   ['feedback.html', 'Phản ánh, kiến nghị', ['clerk', 'supervisor', 'reform-office', 'admin']],
   ['scorecard.html', 'Bộ chỉ số 766', ['supervisor', 'reform-office', 'admin']],
   ['sync.html', 'Đồng bộ Cổng DVCQG', ['reform-office', 'admin']],
+  ['publications.html', 'Công bố TTHC', ['reform-office', 'admin']],
 ];
 
 export function homeOf(role) {

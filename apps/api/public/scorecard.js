@@ -32,6 +32,9 @@ const CRITERIA = {
   6.3: 'Hồ sơ tái sử dụng dữ liệu số hóa',
   6.4: 'Hồ sơ lấy giấy tờ từ kho dữ liệu cá nhân',
   6.5: 'Bản sao điện tử, kết nối CSDL dân cư',
+  '6.5a': 'Xã cung cấp chứng thực bản sao điện tử từ bản chính',
+  '6.5b': 'Hồ sơ xác thực qua VNeID / CSDL dân cư',
+  '6.5c': 'TTHC cho công dân có hồ sơ xác thực qua VNeID / CSDL dân cư',
 };
 const bandClass = (band) =>
   `band band-${String(band ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/gi, 'd').replace(/\s+/g, '')}`;
@@ -69,12 +72,14 @@ function lastQuarters(period, count = 4) {
 const params = new URLSearchParams(location.search);
 form.elements.period.value = params.get('period') ?? defaultPeriod();
 form.elements.level.value = params.get('level') ?? 'department';
+form.elements.method.value = params.get('method') ?? 'qd766-v2';
 if (params.get('asOf')) form.elements.asOf.value = params.get('asOf').slice(0, 16);
 
 const query = () => {
   const q = new URLSearchParams({ period: form.elements.period.value.trim(), level: form.elements.level.value });
   const asOf = localToIso(form.elements.asOf.value);
   if (asOf) q.set('asOf', asOf);
+  if (form.elements.method.value !== 'qd766-v2') q.set('method', form.elements.method.value);
   return q;
 };
 

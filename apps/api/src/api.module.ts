@@ -10,6 +10,7 @@ import {
 import { AlertsHttpController } from './alerts/alerts.http.controller';
 import { InfrastructureModule, InfrastructureOptions, TokenRegistry } from '@tracker/infrastructure';
 import { CatalogueHttpController } from './catalogue/catalogue.http.controller';
+import { PublicationsHttpController } from './catalogue/publications.http.controller';
 import { DossierListHttpController } from './dossiers/dossier-list.http.controller';
 import { DossiersHttpController } from './dossiers/dossiers.http.controller';
 import { StepTypesHttpController } from './dossiers/step-types.http.controller';
@@ -46,6 +47,7 @@ export class ApiModule {
         DossiersHttpController,
         StepTypesHttpController,
         CatalogueHttpController,
+        PublicationsHttpController,
         HealthHttpController,
         AlertsHttpController,
         ScorecardsHttpController,

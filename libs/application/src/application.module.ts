@@ -9,6 +9,13 @@ import {
   ListUnitsHandler,
   SetCalendarHandler,
 } from './catalogue/catalogue.handlers';
+import {
+  DecidePublicationHandler,
+  ListPublicationsHandler,
+  MakeProcedurePublicHandler,
+  PublicationViews,
+  PublicationsReader,
+} from './catalogue/publications';
 import { DossierCodeAllocator } from './dossiers/dossier-code.allocator';
 import { DossierStateCache } from './dossiers/dossier-state.cache';
 import { GetDossierHandler } from './dossiers/get-dossier.handler';
@@ -16,6 +23,7 @@ import { ExplainDossierHandler } from './dossiers/explain-dossier.query';
 import { ReceiveDossierHandler } from './dossiers/receive-dossier.handler';
 import { RecordDossierStepHandler } from './dossiers/record-dossier-step.handler';
 import { DossierFactsCache } from './scorecards/dossier-facts.cache';
+import { FeedbackFactsCache } from './scorecards/feedback-facts.cache';
 import {
   GetScorecardHandler,
   GetUnitScorecardHandler,
@@ -46,7 +54,13 @@ import {
     ScorecardCalculator,
     GetScorecardHandler,
     GetUnitScorecardHandler,
+    PublicationsReader,
+    PublicationViews,
+    FeedbackFactsCache,
+    DecidePublicationHandler,
+    MakeProcedurePublicHandler,
+    ListPublicationsHandler,
   ],
-  exports: [CqrsModule, CalendarProvider, CatalogueReader],
+  exports: [CqrsModule, CalendarProvider, CatalogueReader, PublicationsReader, FeedbackFactsCache],
 })
 export class ApplicationModule {}

@@ -24,6 +24,7 @@ export * from './scorecards/dossier-facts.cache';
 export * from './scorecards/scorecard.queries';
 export * from './deadlines';
 export * from './alerts';
+export * from './catalogue/publications';
 export * from './feedback';
 export * from './ports/feedback-facts.source.port';
 export * from './scorecards/feedback-facts.cache';

@@ -6,4 +6,5 @@ export * from './scoring';
 export * from './deadlines';
 export * from './portal/dvcqg';
 export * from './access';
+export * from './publication';
 export * from './feedback';

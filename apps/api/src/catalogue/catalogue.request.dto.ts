@@ -16,6 +16,9 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { PUBLIC_COMPONENTS, type PublicComponent } from '@tracker/domain';
+
+export const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._]{0,63}$/;
 const ID_MESSAGE =
@@ -38,6 +41,12 @@ export class DefineUnitRequest {
   @IsOptional()
   @Matches(ID_PATTERN, { message: ID_MESSAGE })
   parentId?: string;
+
+  /** A commune offering electronic certified copies from originals from this day (6.5a); null: none. */
+  @IsOptional()
+  @Matches(DATE, { message: 'electronicCertifiedCopySince must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'electronicCertifiedCopySince must be a real date' })
+  electronicCertifiedCopySince?: string | null;
 }
 
 export class TimeLimitDto {
@@ -99,6 +108,21 @@ export class DefineProcedureRequest {
   @MaxLength(500)
   fieldName?: string;
 
+  /** Done by citizens (6.5c); default true. */
+  @IsOptional()
+  @IsBoolean()
+  forCitizens?: boolean;
+
+  /** The components of the seven (NĐ 63/2010 Art. 8(2)) recorded as public (1.3). */
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(PUBLIC_COMPONENTS, {
+    each: true,
+    message: `each of publicComponents must be one of ${PUBLIC_COMPONENTS.join(', ')}`,
+  })
+  publicComponents?: PublicComponent[];
+
   @IsOptional()
   @IsISO8601({ strict: true })
   effectiveFrom?: string;
@@ -108,8 +132,6 @@ export class CalendarYearParam {
   @Matches(/^(19[7-9]\d|2[01]\d\d)$/, { message: 'year must be a four-digit year between 1970 and 2199' })
   year!: string;
 }
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class SetCalendarRequest {
   @IsArray()

@@ -4,8 +4,10 @@ import {
   CLOCK,
   CalendarProvider,
   CatalogueReader,
+  DecidePublicationCommand,
   DefineProcedureCommand,
   DefineUnitCommand,
+  MakeProcedurePublicCommand,
   ReceiveDossierCommand,
   ReceiveFeedbackCommand,
   RecordDossierStepCommand,
@@ -164,8 +166,31 @@ export class DemoSeeder {
       );
     }
     const districts = DEMO_UNITS.filter((u) => u.level === 'district').map((u) => u.id);
+    // Three communes per district (6.5a), most offering electronic certified copies from some day of the year.
+    let communes = 0;
+    for (const [d, district] of districts.entries()) {
+      for (let k = 1; k <= 3; k++) {
+        const offers = (d * 3 + k) % 5 < 3;
+        await this.commands.execute(
+          new DefineUnitCommand(
+            {
+              unitId: `${district}_X${k}`,
+              name: `Xã ${k}, ${DEMO_UNITS.find((u) => u.id === district)!.name}`,
+              level: 'commune',
+              parentId: district,
+              ...(offers
+                ? { electronicCertifiedCopySince: civilDateOf(iso(fromMs + ((d * 37 + k * 53) % 300) * DAY)) }
+                : {}),
+            },
+            ctx(admin, 'demo-units'),
+          ),
+        );
+        communes++;
+      }
+    }
     const effectiveFrom = iso(fromMs - 30 * DAY);
-    for (const p of DEMO_PROCEDURES) {
+    const ALL_SEVEN = ['name', 'steps', 'methods', 'dossier', 'timeLimit', 'subjects', 'agency'] as const;
+    for (const [i, p] of DEMO_PROCEDURES.entries()) {
       await this.commands.execute(
         new DefineProcedureCommand(
           {
@@ -176,13 +201,57 @@ export class DemoSeeder {
             onlineLevel: p.onlineLevel,
             feeRequired: p.fee > 0,
             requiresWrittenResult: p.requiresWrittenResult,
+            // Department procedures are partly for organisations only; a few lack a public component (1.3).
+            forCitizens: p.level === 'district' || i % 3 !== 0,
+            publicComponents: i % 6 === 5 ? ALL_SEVEN.slice(0, 6) : [...ALL_SEVEN],
             effectiveFrom,
           },
           ctx(admin, 'demo-catalogue'),
         ),
       );
     }
-    log(`demo: ${DEMO_UNITS.length} units, ${DEMO_PROCEDURES.length} procedures defined`);
+    // Publication decisions over the catalogue during the year (1.1, 1.2): most decided and made public on
+    // time, some late, a few items not made public yet.
+    let publications = 0;
+    for (let d = 0; d * 4 < DEMO_PROCEDURES.length; d++) {
+      const decidedMs = fromMs + ((d * 41) % 330) * DAY;
+      const decidedOn = civilDateOf(iso(decidedMs));
+      const items = DEMO_PROCEDURES.slice(d * 4, d * 4 + 4).map((p, k) => ({
+        procedureCode: p.code,
+        change: k === 0 && d % 3 === 0 ? ('new' as const) : ('amended' as const),
+      }));
+      const id = `QD_DEMO_${d + 1}`;
+      await this.commands.execute(
+        new DecidePublicationCommand(
+          {
+            publicationId: id,
+            decisionNo: `${100 + d * 7}/QĐ-UBND`,
+            decidedOn,
+            basisEffectiveOn: civilDateOf(iso(decidedMs + (d % 5 === 4 ? 3 : 20) * DAY)),
+            items,
+          },
+          ctx(admin, 'demo-publications'),
+        ),
+      );
+      for (const [k, item] of items.entries()) {
+        const lag = (d + k) % 9 === 8 ? null : (d + k) % 7 === 6 ? 12 : 1 + ((d + k) % 4);
+        if (lag === null || decidedMs + lag * DAY > nowMs) continue;
+        await this.commands.execute(
+          new MakeProcedurePublicCommand(
+            {
+              publicationId: id,
+              procedureCode: item.procedureCode,
+              madePublicOn: civilDateOf(iso(decidedMs + lag * DAY)),
+            },
+            ctx(admin, 'demo-publications'),
+          ),
+        );
+      }
+      publications++;
+    }
+    log(
+      `demo: ${DEMO_UNITS.length} units, ${communes} communes, ${DEMO_PROCEDURES.length} procedures, ${publications} publication decisions defined`,
+    );
 
     const { calendar } = await this.calendars.current(new Date(nowMs));
     const profiles = new Map(DEMO_UNITS.map((u, i) => [u.id, unitProfile(u, i)] as const));
@@ -260,6 +329,9 @@ export class DemoSeeder {
         ...(isOnline ? { onlineLevel: procedure.onlineLevel === 'full' ? 'full' : 'partial' } : {}),
         receivedAt: iso(receivedMs),
         feeAmount: procedure.fee,
+        // How the applicant was identified (6.5b, 6.5c): a share that differs by unit, not drawn from rnd
+        // so the rest of the dossier's life is unchanged.
+        identifiedThrough: identificationOf(n, unit.id),
       };
       let dueMs: number;
       try {
@@ -531,4 +603,13 @@ export class DemoSeeder {
     list.sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
     return { late, list };
   }
+}
+
+/** vneid / population-database for 35–90 % of a unit's dossiers (by a hash of its id), else papers. */
+function identificationOf(n: number, unitId: string): 'vneid' | 'population-database' | 'papers' {
+  let h = 0;
+  for (const c of unitId) h = (h * 31 + c.charCodeAt(0)) % 1009;
+  const share = 35 + (h % 56);
+  const x = (n * 7919 + h) % 100;
+  return x < share * 0.7 ? 'vneid' : x < share ? 'population-database' : 'papers';
 }

@@ -19,6 +19,8 @@ import {
   dossierStep,
   type DossierStepType,
   type FieldSpec,
+  IDENTIFIED_THROUGH,
+  type IdentifiedThrough,
 } from '@tracker/domain';
 import { IsInstant } from '../http/instant.validator';
 import { ID_PATTERN } from '../catalogue/catalogue.request.dto';
@@ -81,6 +83,11 @@ export class ReceiveDossierRequest {
   @IsNotEmpty()
   @MaxLength(1000)
   summary?: string;
+
+  /** How the applicant was identified at receipt (6.5b): VNeID, the population database, or papers. */
+  @IsOptional()
+  @IsIn(IDENTIFIED_THROUGH)
+  identifiedThrough?: IdentifiedThrough;
 }
 
 export const STEP_TYPES = DOSSIER_STEP_TYPES;

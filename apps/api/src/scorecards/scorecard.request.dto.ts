@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, Matches } from 'class-validator';
+import { SCORING_METHODS } from '@tracker/domain';
 import { IsInstant } from '../http/instant.validator';
 import { ID_PATTERN } from '../catalogue/catalogue.request.dto';
 
@@ -17,6 +18,10 @@ export class ScorecardQuery {
   @IsOptional()
   @IsInstant()
   asOf?: string;
+
+  @IsOptional()
+  @IsIn(SCORING_METHODS.map((m) => m.id))
+  method?: string;
 }
 
 export class UnitScorecardParams {
@@ -31,6 +36,10 @@ export class UnitScorecardQuery {
   @IsOptional()
   @IsInstant()
   asOf?: string;
+
+  @IsOptional()
+  @IsIn(SCORING_METHODS.map((m) => m.id))
+  method?: string;
 
   /** With the dossiers behind each numerator (and the ones that cost points). */
   @IsOptional()

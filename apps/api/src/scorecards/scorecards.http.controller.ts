@@ -20,7 +20,7 @@ export class ScorecardsHttpController {
 
   @Get()
   ranking(@Query() q: ScorecardQuery, @CurrentPrincipal() caller: Principal) {
-    return this.queries.execute(new GetScorecardQuery(q.period, caller, q.level, q.asOf));
+    return this.queries.execute(new GetScorecardQuery(q.period, caller, q.level, q.asOf, q.method));
   }
 
   @Get('export')
@@ -30,7 +30,7 @@ export class ScorecardsHttpController {
     @Res() res: Response,
   ) {
     const card: Scorecard = await this.queries.execute(
-      new GetScorecardQuery(q.period, caller, q.level, q.asOf),
+      new GetScorecardQuery(q.period, caller, q.level, q.asOf, q.method),
     );
     const name = `scorecard-${q.period}${q.level ? `-${q.level}` : ''}.${q.format}`;
     const body = q.format === 'csv' ? scorecardCsv(card) : await scorecardXlsx(card);
@@ -52,7 +52,7 @@ export class ScorecardsHttpController {
     @CurrentPrincipal() caller: Principal,
   ) {
     return this.queries.execute(
-      new GetUnitScorecardQuery(unitId, q.period, caller, q.asOf, q.dossiers ?? false),
+      new GetUnitScorecardQuery(unitId, q.period, caller, q.asOf, q.dossiers ?? false, q.method),
     );
   }
 }

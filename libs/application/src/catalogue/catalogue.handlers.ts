@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler, IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import {
   Event,
+  PublicComponent,
   SetCalendarOverrides,
   CalendarYearEvent,
   CalendarYearState,
@@ -23,6 +24,7 @@ export type DefineUnitInput = Readonly<{
   name: string;
   level: 'department' | 'district' | 'commune';
   parentId?: string;
+  electronicCertifiedCopySince?: string | null;
 }>;
 export type DefineProcedureInput = Readonly<{
   code: string;
@@ -35,6 +37,8 @@ export type DefineProcedureInput = Readonly<{
   nationalCode?: string;
   fieldCode?: string;
   fieldName?: string;
+  forCitizens?: boolean;
+  publicComponents?: PublicComponent[];
   effectiveFrom?: string;
 }>;
 export type SetCalendarInput = Readonly<{ year: number; holidays: string[]; workingDays: string[] }>;

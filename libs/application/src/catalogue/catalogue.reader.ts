@@ -18,7 +18,13 @@ import { EVENT_FEED, EventFeed, FeedSubscription } from '../ports/event-feed.por
 import { CalendarProvider, OverridesSetData } from './calendar.provider';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 
-export type UnitView = Readonly<{ unitId: string; name: string; level: UnitLevel; parentId?: string }>;
+export type UnitView = Readonly<{
+  unitId: string;
+  name: string;
+  level: UnitLevel;
+  parentId?: string;
+  electronicCertifiedCopySince?: string;
+}>;
 type DefinedProcedureState = Extract<ProcedureState, { status: 'defined' }>;
 /** A procedure as the catalogue lists it: its current definition and its dated history. */
 export type DefinedProcedure = ProcedureVersion & { versions: readonly ProcedureVersion[] };
@@ -124,7 +130,15 @@ export class CatalogueReader implements OnApplicationBootstrap, OnApplicationShu
 }
 
 function unitView(s: Extract<UnitState, { status: 'defined' }>): UnitView {
-  return { unitId: s.unitId, name: s.name, level: s.level, ...(s.parentId ? { parentId: s.parentId } : {}) };
+  return {
+    unitId: s.unitId,
+    name: s.name,
+    level: s.level,
+    ...(s.parentId ? { parentId: s.parentId } : {}),
+    ...(s.electronicCertifiedCopySince
+      ? { electronicCertifiedCopySince: s.electronicCertifiedCopySince }
+      : {}),
+  };
 }
 
 export const procedureListing = (s: DefinedProcedureState): DefinedProcedure => ({

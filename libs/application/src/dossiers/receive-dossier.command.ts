@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { Channel, DossierOnlineLevel, DossierStatus } from '@tracker/domain';
+import type { Channel, DossierOnlineLevel, DossierStatus, IdentifiedThrough } from '@tracker/domain';
 import type { RequestContext } from '../access/caller';
 
 export type ReceiveDossierInput = Readonly<{
@@ -14,6 +14,7 @@ export type ReceiveDossierInput = Readonly<{
   applicantName?: string;
   applicantKind?: 'citizen' | 'organisation';
   summary?: string;
+  identifiedThrough?: IdentifiedThrough;
 }>;
 
 export type ReceiveDossierResult = Readonly<{

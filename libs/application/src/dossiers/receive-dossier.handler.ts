@@ -76,6 +76,7 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
           ...(input.applicantName !== undefined ? { applicantName: input.applicantName } : {}),
           ...(input.applicantKind !== undefined ? { applicantKind: input.applicantKind } : {}),
           ...(input.summary !== undefined ? { summary: input.summary } : {}),
+          ...(input.identifiedThrough !== undefined ? { identifiedThrough: input.identifiedThrough } : {}),
           occurredAt: input.receivedAt,
           now: now.toISOString(),
           actor: actorOf(context.caller),

@@ -3,17 +3,22 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import {
   assertMayReadScores,
   DomainError,
-  QD766_V1,
+  FeedbackFacts,
+  SubjectMark,
+  DEFAULT_SCORING_METHOD,
   Scorecard,
   ScorecardProcedureInput,
   UnitLevel,
   UnitScore,
   computeScorecard,
+  scoringMethodOf,
 } from '@tracker/domain';
 import type { Caller } from '../access/caller';
 import { CatalogueReader } from '../catalogue/catalogue.reader';
 import { CLOCK, Clock } from '../ports/clock.port';
+import { PublicationsReader } from '../catalogue/publications';
 import { DossierFactsCache } from './dossier-facts.cache';
+import { FeedbackFactsCache } from './feedback-facts.cache';
 
 export class GetScorecardQuery extends Query<Scorecard> {
   constructor(
@@ -21,6 +26,7 @@ export class GetScorecardQuery extends Query<Scorecard> {
     readonly caller: Caller,
     readonly level?: UnitLevel,
     readonly asOf?: string,
+    readonly method?: string,
   ) {
     super();
   }
@@ -35,6 +41,7 @@ export class GetUnitScorecardQuery extends Query<UnitScorecard> {
     readonly caller: Caller,
     readonly asOf?: string,
     readonly explain = false,
+    readonly method?: string,
   ) {
     super();
   }
@@ -43,22 +50,57 @@ export class GetUnitScorecardQuery extends Query<UnitScorecard> {
 /** The method's inputs: the facts (current to the projection), the catalogue, and "now" when no asOf. */
 @Injectable()
 export class ScorecardCalculator {
+  /** The items naming a dossier as an append-only log, so a FactsTable marks only the new ones. */
+  private seen?: ReadonlyMap<string, FeedbackFacts>;
+  private subjects: SubjectMark[] = [];
+  private markedUpTo = 0;
+
   constructor(
     private readonly facts: DossierFactsCache,
     private readonly catalogue: CatalogueReader,
+    private readonly publications: PublicationsReader,
+    private readonly feedback: FeedbackFactsCache,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /** The cache's map only ever gains items at its end (a changed item keeps its place; an item's dossier
+   * is named at receipt) or is replaced by a reset: the log then starts again. */
+  private feedbackList(items: ReadonlyMap<string, FeedbackFacts>): FeedbackFacts[] {
+    if (items !== this.seen) {
+      this.seen = items;
+      this.subjects = [];
+      this.markedUpTo = 0;
+    }
+    const list = [...items.values()];
+    for (let i = this.markedUpTo; i < list.length; i++) {
+      const f = list[i];
+      if (f.dossierCode !== null) this.subjects.push({ dossierCode: f.dossierCode, at: f.receivedAt });
+    }
+    this.markedUpTo = list.length;
+    return list;
+  }
+
   async compute(
     period: string,
-    options: { level?: UnitLevel; asOf?: string; explain?: boolean; onlyUnitIds?: string[] },
+    options: {
+      level?: UnitLevel;
+      asOf?: string;
+      explain?: boolean;
+      onlyUnitIds?: string[];
+      method?: string;
+    },
   ): Promise<Scorecard> {
+    const method = options.method === undefined ? DEFAULT_SCORING_METHOD : scoringMethodOf(options.method);
+    if (!method) throw new DomainError('UNKNOWN_METHOD', 'rule', `no scoring method ${options.method}`);
     const procedures: ScorecardProcedureInput[] = this.catalogue
       .listProcedures()
       .map((p) => ({ code: p.code, versions: p.versions }));
     return computeScorecard({
-      method: QD766_V1,
+      method,
       period,
+      publications: await this.publications.allItems(),
+      feedback: this.feedbackList(await this.feedback.current()),
+      feedbackSubjects: this.subjects,
       asOf: options.asOf ?? this.clock.now().toISOString(),
       units: this.catalogue.listUnits(),
       procedures,
@@ -74,9 +116,9 @@ export class ScorecardCalculator {
 export class GetScorecardHandler implements IQueryHandler<GetScorecardQuery, Scorecard> {
   constructor(private readonly calculator: ScorecardCalculator) {}
 
-  async execute({ period, caller, level, asOf }: GetScorecardQuery): Promise<Scorecard> {
+  async execute({ period, caller, level, asOf, method }: GetScorecardQuery): Promise<Scorecard> {
     assertMayReadScores(caller);
-    return this.calculator.compute(period, { level, asOf });
+    return this.calculator.compute(period, { level, asOf, method });
   }
 }
 
@@ -87,7 +129,14 @@ export class GetUnitScorecardHandler implements IQueryHandler<GetUnitScorecardQu
     private readonly catalogue: CatalogueReader,
   ) {}
 
-  async execute({ unitId, period, caller, asOf, explain }: GetUnitScorecardQuery): Promise<UnitScorecard> {
+  async execute({
+    unitId,
+    period,
+    caller,
+    asOf,
+    explain,
+    method,
+  }: GetUnitScorecardQuery): Promise<UnitScorecard> {
     assertMayReadScores(caller);
     const unit = this.catalogue.listUnits().find((u) => u.unitId === unitId);
     if (!unit) throw new DomainError('UNIT_NOT_FOUND', 'not-found', `no unit ${unitId}`);
@@ -96,6 +145,7 @@ export class GetUnitScorecardHandler implements IQueryHandler<GetUnitScorecardQu
       asOf,
       explain,
       onlyUnitIds: [unitId],
+      method,
     });
     const row = card.units.find((u) => u.unitId === unitId)!;
     return { period: card.period, method: card.method, asOf: card.asOf, ...row };

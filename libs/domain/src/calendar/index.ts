@@ -8,6 +8,8 @@ export {
   instantFromMs,
   addDays,
   dayOfWeek,
+  startOfDayMs,
+  civilDateOfMs,
 } from './instant';
 export { WorkingCalendar, VN_DEFAULT_OFFICE_HOURS } from './working-calendar';
 export type { SessionSpan } from './working-calendar';

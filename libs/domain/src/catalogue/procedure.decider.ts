@@ -4,6 +4,18 @@ import type { Instant, TimeLimit, TimeLimitUnit } from '../calendar';
 import type { Actor, Command, Decider, Event } from '../core/event-sourcing.types';
 import { catalogueError, requireInstant, requireText, sameJson } from './catalogue.errors';
 
+/** The seven components of a procedure that must be public (NĐ 63/2010 Art. 8(2)). */
+export const PUBLIC_COMPONENTS = [
+  'name',
+  'steps',
+  'methods',
+  'dossier',
+  'timeLimit',
+  'subjects',
+  'agency',
+] as const;
+export type PublicComponent = (typeof PUBLIC_COMPONENTS)[number];
+
 export type ProcedureLevel = 'none' | 'partial' | 'full';
 const ONLINE_LEVELS: readonly ProcedureLevel[] = ['none', 'partial', 'full'];
 const LIMIT_UNITS: readonly TimeLimitUnit[] = ['working-days', 'days', 'working-hours'];
@@ -20,6 +32,10 @@ export type ProcedureFacts = {
   nationalCode?: string;
   fieldCode?: string;
   fieldName?: string;
+  /** Done by citizens (not only by organisations): 6.5c's procedures. Absent: true. */
+  forCitizens?: boolean;
+  /** Which of the seven components of NĐ 63/2010 Art. 8(2) are public (1.3). Absent: none. */
+  publicComponents?: readonly PublicComponent[];
 };
 type Dated = { effectiveFrom: Instant; occurredAt: Instant };
 
@@ -51,6 +67,10 @@ const factsOf = (d: ProcedureFacts): ProcedureFacts => ({
   ...(d.nationalCode !== undefined ? { nationalCode: d.nationalCode } : {}),
   ...(d.fieldCode !== undefined ? { fieldCode: d.fieldCode } : {}),
   ...(d.fieldName !== undefined ? { fieldName: d.fieldName } : {}),
+  ...(d.forCitizens !== undefined ? { forCitizens: d.forCitizens } : {}),
+  ...(d.publicComponents !== undefined
+    ? { publicComponents: PUBLIC_COMPONENTS.filter((c) => d.publicComponents!.includes(c)) }
+    : {}),
 });
 
 function validate(d: DefineProcedure['data']): void {
@@ -73,6 +93,16 @@ function validate(d: DefineProcedure['data']): void {
   if (typeof d.requiresWrittenResult !== 'boolean') {
     throw catalogueError('MISSING_FIELD', 'requiresWrittenResult is required', {
       field: 'requiresWrittenResult',
+    });
+  }
+  if (d.forCitizens !== undefined && typeof d.forCitizens !== 'boolean')
+    throw catalogueError('MISSING_FIELD', 'forCitizens must be true or false', { field: 'forCitizens' });
+  if (
+    d.publicComponents !== undefined &&
+    (!Array.isArray(d.publicComponents) || d.publicComponents.some((c) => !PUBLIC_COMPONENTS.includes(c)))
+  ) {
+    throw catalogueError('MISSING_FIELD', `publicComponents must be among ${PUBLIC_COMPONENTS.join(', ')}`, {
+      field: 'publicComponents',
     });
   }
   requireInstant(d.now, 'now');

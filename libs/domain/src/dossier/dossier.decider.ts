@@ -15,6 +15,7 @@ import type {
   OverdueRetracted,
   OverdueRetractionReason,
 } from './dossier.events';
+import { IDENTIFIED_THROUGH } from './dossier.events';
 import { effectiveDueMs, isOnTimeAt, isSuspendedMs } from './dossier.on-time';
 import type { Dossier, DossierState, DueSoonRecord, OverdueRecord, TimelineEntry } from './dossier.state';
 import { instantFromMs, instantMs } from '../calendar/instant';
@@ -306,6 +307,11 @@ function receive(command: ReceiveDossier, state: DossierState): DossierEvent[] {
       field: 'applicantKind',
     });
   }
+  if (d.identifiedThrough !== undefined && !IDENTIFIED_THROUGH.includes(d.identifiedThrough)) {
+    throw dossierError('MISSING_FIELD', `identifiedThrough must be one of ${IDENTIFIED_THROUGH.join(', ')}`, {
+      field: 'identifiedThrough',
+    });
+  }
   const dueAt = d.dueAt ?? computeDueAt(d.receivedAt, d.procedure.timeLimit, d.calendar);
   if (instantMs(dueAt, 'dueAt') <= receivedMs) {
     throw dossierError('DUE_NOT_AFTER_RECEIPT', 'dueAt must lie after receivedAt', { dueAt });
@@ -329,6 +335,7 @@ function receivedData(d: ReceiveDossier['data'], dueAt: Instant | undefined): Do
     ...optional('applicantName', d.applicantName),
     ...optional('applicantKind', d.applicantKind),
     ...optional('summary', d.summary),
+    ...optional('identifiedThrough', d.identifiedThrough),
   };
 }
 

@@ -49,11 +49,16 @@ export type ProcedureSnapshot = Readonly<{
 }>;
 
 export type ApplicantKind = 'citizen' | 'organisation';
+/** How the applicant's identity was established at receipt; vneid and population-database count for 6.5b. */
+export type IdentifiedThrough = 'vneid' | 'population-database' | 'papers';
+export const IDENTIFIED_THROUGH: readonly IdentifiedThrough[] = ['vneid', 'population-database', 'papers'];
 /** What the receipt may say of the applicant (optional; the portal push carries it). */
 export type ApplicantFacts = Readonly<{
   applicantName?: string;
   applicantKind?: ApplicantKind;
   summary?: string;
+  /** Absent: unknown (not identified through VNeID or the population database). */
+  identifiedThrough?: IdentifiedThrough;
 }>;
 
 export type DossierReceived = Event<

@@ -40,6 +40,8 @@ export type DossierFacts = {
   feeAt: number | null;
   /** Ascending by `at`; on equal instants an unsatisfied rating sorts last (see evolveFacts). */
   ratings: RatingFact[];
+  /** The applicant was identified through VNeID or the population database at receipt (6.5b, 6.5c). */
+  identified?: boolean;
 };
 
 export const initialFacts = (code: string): DossierFacts => ({
@@ -95,6 +97,9 @@ export function evolveFacts(facts: DossierFacts, event: DossierEvent): DossierFa
       receivedAt,
       dueAt: instantMs(d.dueAt, 'dueAt'),
       feeAt: d.feeAmount > 0 ? first(facts.feeAt, receivedAt) : facts.feeAt,
+      ...(d.identifiedThrough === 'vneid' || d.identifiedThrough === 'population-database'
+        ? { identified: true }
+        : {}),
     };
   }
   const fold = stepOfEvent(event.type)?.facts;

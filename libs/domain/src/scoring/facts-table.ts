@@ -12,6 +12,8 @@ export const TF_SUPPLEMENTS = 4;
 export const TF_RATINGS = 8;
 /** The latest rating is unsatisfied. */
 export const TF_LAST_UNSATISFIED = 16;
+/** The applicant was identified through VNeID or the population database at receipt (6.5b). */
+export const TF_IDENTIFIED = 32;
 
 const COLUMNS = [
   'receivedAt',
@@ -28,8 +30,13 @@ const COLUMNS = [
   'supplement1RequestedAt',
   'supplement1ReceivedAt',
   'lastRatingAt',
+  // 5.3 (v2): the earliest first receipt of a feedback item naming the dossier (markSubjects).
+  'subjectAt',
 ] as const;
 type Column = (typeof COLUMNS)[number];
+
+/** A feedback item naming a dossier: the dossier code and the item's first receipt (epoch ms). */
+export type SubjectMark = Readonly<{ dossierCode: string; at: number }>;
 
 export class FactsTable {
   size = 0;
@@ -46,6 +53,10 @@ export class FactsTable {
   private readonly rowOf = new Map<string, number>();
   private readonly unitIdx = new Map<string, number>();
   private readonly procedureIdx = new Map<string, number>();
+  /** dossier code → earliest subject mark, kept for dossiers not in the table yet too. */
+  private readonly subjectMarks = new Map<string, number>();
+  private subjectLog: readonly SubjectMark[] | null = null;
+  private subjectCursor = 0;
 
   constructor(capacity = 1024) {
     this.capacity = Math.max(16, capacity);
@@ -80,6 +91,7 @@ export class FactsTable {
       if (k === 'supplement1RequestedAt') c[k][i] = req.length > 0 ? req[0] : NaN;
       else if (k === 'supplement1ReceivedAt') c[k][i] = rec.length > 0 ? rec[0] : NaN;
       else if (k === 'lastRatingAt') c[k][i] = last === null ? NaN : last.at;
+      else if (k === 'subjectAt') c[k][i] = this.subjectMarks.get(f.code) ?? NaN;
       else c[k][i] = f[k] ?? NaN;
     }
     this.unit[i] = this.intern(this.unitIdx, this.unitIds, f.unitId);
@@ -89,7 +101,29 @@ export class FactsTable {
       (f.requiresWrittenResult ? TF_WRITTEN_RESULT : 0) |
       (req.length > 1 || rec.length > req.length ? TF_SUPPLEMENTS : 0) |
       (ratings.length > 1 ? TF_RATINGS : 0) |
-      (last !== null && !last.satisfied ? TF_LAST_UNSATISFIED : 0);
+      (last !== null && !last.satisfied ? TF_LAST_UNSATISFIED : 0) |
+      (f.identified === true ? TF_IDENTIFIED : 0);
+  }
+
+  /**
+   * Applies the marks of an append-only log (the same array growing between calls: only its new entries
+   * are read; another array is read from its start). Marks only ever move a dossier's instant earlier.
+   */
+  markSubjects(log: readonly SubjectMark[]): void {
+    if (log !== this.subjectLog) {
+      this.subjectLog = log;
+      this.subjectCursor = 0;
+    }
+    const col = this.columns.subjectAt;
+    for (let k = this.subjectCursor; k < log.length; k++) {
+      const { dossierCode, at } = log[k];
+      const before = this.subjectMarks.get(dossierCode);
+      if (before !== undefined && before <= at) continue;
+      this.subjectMarks.set(dossierCode, at);
+      const i = this.rowOf.get(dossierCode);
+      if (i !== undefined) col[i] = at;
+    }
+    this.subjectCursor = log.length;
   }
 
   get(code: string): DossierFacts | undefined {

@@ -4,7 +4,7 @@
 // counts distinct catalogue procedures itself.
 import { UNIT_LEVELS, type UnitLevel } from '../catalogue';
 import { DomainError } from '../core/event-sourcing.types';
-import { instantFromMs, instantMs } from '../calendar/instant';
+import { instantFromMs, instantMs, startOfDayMs } from '../calendar/instant';
 import { isOnTimeFacts, isOnTimeOneRound } from '../dossier/dossier.on-time';
 import type { DossierFacts } from './dossier-facts';
 import {
@@ -12,9 +12,20 @@ import {
   TF_LAST_UNSATISFIED,
   TF_ONLINE,
   TF_RATINGS,
+  TF_IDENTIFIED,
   TF_SUPPLEMENTS,
   TF_WRITTEN_RESULT,
+  type SubjectMark,
 } from './facts-table';
+import { PUBLIC_COMPONENTS } from '../catalogue';
+import { madePublicOnTimeAt } from '../publication/publication-facts';
+import {
+  feedbackHandledIn,
+  feedbackOnTimeAt,
+  markedRepeatAt,
+  ratedUnsatisfiedAt,
+  type FeedbackFacts,
+} from '../feedback/feedback-facts';
 import { periodWindow, type PeriodWindow } from './periods';
 import type {
   ComputeScorecardInput,
@@ -24,6 +35,7 @@ import type {
   ProvinceScore,
   Scorecard,
   ScorecardProcedureInput,
+  ScorecardUnitInput,
   ScoreRow,
   UnitScore,
 } from './scorecard.types';
@@ -63,11 +75,48 @@ const C_PROCS_FEE = 16; // 4.1 den
 const C_PROCS_FEE_HIT = 17; // 4.1 num
 const C_PROCS_WITH_FEE_DOSSIER = 18; // 4.2 den (any procedure code)
 const C_PROCS_PAID_ONLINE = 19; // 4.2 num
-const NC = 20;
+// v2.
+const C_IDENTIFIED = 20; // received in the period, identified through VNeID / population database (6.5b)
+const C_PROCS_CITIZEN = 21; // 6.5c den: the unit's procedures for citizens
+const C_PROCS_CITIZEN_HIT = 22; // 6.5c num
+const C_PUB = 23; // 1.1, 1.2 den: procedures published in the period
+const C_PUB_ON_TIME = 24; // 1.1 num
+const C_PUB_MADE_PUBLIC = 25; // 1.2 num
+const C_PUBLIC = 26; // 1.3 den: the unit's public procedures at end
+const C_PUBLIC_FULL = 27; // 1.3 num: … with all seven components public
+const C_COMMUNES = 28; // 6.5a den
+const C_COMMUNES_ECOPY = 29; // 6.5a num
+const C_FB_HANDLED = 30; // 5.1 den
+const C_FB_ON_TIME = 31; // 5.1 num
+const C_FB_RECEIVED = 32; // 5.2 den
+const C_FB_OK = 33; // 5.2 num
+const NC = 34;
+/** Dossier and feedback counters: the province row is its units' sum. */
+const SUMMED: readonly number[] = [
+  C_RECEIVED,
+  C_SYNCED,
+  C_HANDLED,
+  C_ON_TIME,
+  C_ONLINE,
+  C_FEE,
+  C_FEE_PAID_ONLINE,
+  C_SATISFIED_ON_TIME,
+  C_FINISHED_WRITTEN,
+  C_E_RESULT,
+  C_DIGITIZED,
+  C_REUSED,
+  C_PERSONAL_STORE,
+  C_IDENTIFIED,
+  C_FB_HANDLED,
+  C_FB_ON_TIME,
+  C_FB_RECEIVED,
+  C_FB_OK,
+];
 
 const F_ONLINE = 1; // ≥ 1 online dossier received in the period
 const F_FEE = 2; // ≥ 1 dossier with a fee received in the period
 const F_PAID = 4; // … and paid online
+const F_IDENT = 8; // ≥ 1 dossier received in the period whose applicant was identified (6.5c)
 
 /** [numerator, denominator] counter of each tracked criterion. */
 const COUNTERS: Readonly<Partial<Record<CriterionId, readonly [number, number]>>> = {
@@ -84,10 +133,18 @@ const COUNTERS: Readonly<Partial<Record<CriterionId, readonly [number, number]>>
   '6.2': [C_DIGITIZED, C_RECEIVED],
   '6.3': [C_REUSED, C_RECEIVED],
   '6.4': [C_PERSONAL_STORE, C_RECEIVED],
+  '1.1': [C_PUB_ON_TIME, C_PUB],
+  '1.2': [C_PUB_MADE_PUBLIC, C_PUB],
+  '1.3': [C_PUBLIC_FULL, C_PUBLIC],
+  '5.1': [C_FB_ON_TIME, C_FB_HANDLED],
+  '5.2': [C_FB_OK, C_FB_RECEIVED],
+  '6.5a': [C_COMMUNES_ECOPY, C_COMMUNES],
+  '6.5b': [C_IDENTIFIED, C_RECEIVED],
+  '6.5c': [C_PROCS_CITIZEN_HIT, C_PROCS_CITIZEN],
 };
 
 // Explanations: dossier criteria in a fixed order (procedure criteria are listed after the scan).
-const X_IDS: readonly CriterionId[] = ['1.4', '2.1', '3.3', '4.3', '5.3', '6.1', '6.2', '6.3', '6.4'];
+const X_IDS: readonly CriterionId[] = ['1.4', '2.1', '3.3', '4.3', '5.3', '6.1', '6.2', '6.3', '6.4', '6.5b'];
 const X_14 = 0;
 const X_21 = 1;
 const X_33 = 2;
@@ -97,6 +154,7 @@ const X_61 = 5;
 const X_62 = 6;
 const X_63 = 7;
 const X_64 = 8;
+const X_65B = 9;
 
 type ExplainAcc = { num: string[]; lost: string[]; truncated: boolean };
 const newAcc = (): ExplainAcc => ({ num: [], lost: [], truncated: false });
@@ -108,7 +166,13 @@ type CatalogueProcedure = {
   units: readonly string[];
   online: boolean;
   feeRequired: boolean;
+  forCitizens: boolean;
+  /** All seven components public (1.3). */
+  allComponents: boolean;
 };
+
+const allSeven = (components: readonly string[] | undefined): boolean =>
+  components !== undefined && PUBLIC_COMPONENTS.every((c) => components.includes(c));
 
 /** The procedure as of `end`: the latest version effective at or before it (none: not in the catalogue). */
 function procedureAt(p: ScorecardProcedureInput, end: number): CatalogueProcedure | null {
@@ -121,9 +185,18 @@ function procedureAt(p: ScorecardProcedureInput, end: number): CatalogueProcedur
       units: found.units,
       online: found.onlineLevel !== 'none',
       feeRequired: found.feeRequired,
+      forCitizens: found.forCitizens ?? true,
+      allComponents: allSeven(found.publicComponents),
     };
   }
-  return { code: p.code, units: p.units, online: p.onlineLevel !== 'none', feeRequired: p.feeRequired };
+  return {
+    code: p.code,
+    units: p.units,
+    online: p.onlineLevel !== 'none',
+    feeRequired: p.feeRequired,
+    forCitizens: p.forCitizens ?? true,
+    allComponents: allSeven(p.publicComponents),
+  };
 }
 
 /** Display rounding (half up on the decimal value, immune to binary noise such as 1.005). */
@@ -247,6 +320,7 @@ class Scan {
       c[b + C_PROCS]++;
       if (v.online) c[b + C_PROCS_ONLINE]++;
       if (v.feeRequired) c[b + C_PROCS_FEE]++;
+      if (v.forCitizens) c[b + C_PROCS_CITIZEN]++;
     }
   }
 
@@ -286,6 +360,8 @@ class Scan {
       } else if (flag === F_FEE) {
         c[b + C_PROCS_WITH_FEE_DOSSIER]++;
         if (listed && v.feeRequired) c[b + C_PROCS_FEE_HIT]++;
+      } else if (flag === F_IDENT) {
+        if (listed && v.forCitizens) c[b + C_PROCS_CITIZEN_HIT]++;
       } else c[b + C_PROCS_PAID_ONLINE]++;
     }
     const pb = this.provFlags[p];
@@ -298,8 +374,20 @@ class Scan {
       } else if (flag === F_FEE) {
         c[b + C_PROCS_WITH_FEE_DOSSIER]++;
         if (v !== null && v.feeRequired) c[b + C_PROCS_FEE_HIT]++;
+      } else if (flag === F_IDENT) {
+        if (v !== null && v.forCitizens) c[b + C_PROCS_CITIZEN_HIT]++;
       } else c[b + C_PROCS_PAID_ONLINE]++;
     }
+  }
+
+  /** 5.3 (v2): dossier code → earliest first receipt of a feedback item naming it; null: clause off. */
+  subjects: ReadonlyMap<string, number> | null = null;
+  /** 5.3 (v2) over a FactsTable: its subjectAt column. */
+  subjectColumn = false;
+
+  isSubject(code: string): boolean {
+    const at = this.subjects!.get(code);
+    return at !== undefined && at <= this.end;
   }
 
   note(acc: ExplainAcc, code: string, inNumerator: boolean): void {
@@ -318,6 +406,7 @@ class Scan {
     const { unit, procedure, flags, facts } = t;
     const { supplement1RequestedAt: req1, supplement1ReceivedAt: rec1, lastRatingAt } = c;
     const asOf = this.asOf;
+    const subjectAt = this.subjectColumn ? c.subjectAt : null;
     for (let i = 0, n = t.size; i < n; i++) {
       const r = receivedAt[i];
       if (!(r <= end)) continue; // also skips NaN: not received
@@ -343,6 +432,7 @@ class Scan {
             lr <= asOf
               ? (fl & TF_LAST_UNSATISFIED) === 0
               : (fl & TF_RATINGS) === 0 || !ratedUnsatisfied(facts[i], asOf);
+          if (ok53 && subjectAt !== null && subjectAt[i] <= end) ok53 = false;
         }
       }
       this.tally(
@@ -376,9 +466,13 @@ class Scan {
     if (fin < this.start && r < this.start) return;
     const u = this.unitIndex.get(f.unitId);
     if (u === undefined) return;
-    const flags = (f.online ? TF_ONLINE : 0) | (f.requiresWrittenResult ? TF_WRITTEN_RESULT : 0);
+    const flags =
+      (f.online ? TF_ONLINE : 0) |
+      (f.requiresWrittenResult ? TF_WRITTEN_RESULT : 0) |
+      (f.identified === true ? TF_IDENTIFIED : 0);
     const onTime = !(fin < this.start) && isOnTimeFacts(f, this.end);
-    const ok53 = onTime && !ratedUnsatisfied(f, this.asOf);
+    const ok53 =
+      onTime && !ratedUnsatisfied(f, this.asOf) && (this.subjects === null || !this.isSubject(f.code));
     this.tally(
       u,
       f,
@@ -453,8 +547,11 @@ class Scan {
       const online = (flags & TF_ONLINE) !== 0;
       const fee = feeAt <= asOf;
       const paid = fee && paidOnlineAt <= asOf;
-      if (online || fee) {
+      const identified = (flags & TF_IDENTIFIED) !== 0;
+      if (identified) counts[b + C_IDENTIFIED]++;
+      if (online || fee || identified) {
         const pi = p >= 0 ? p : this.procOf(src.procedureCode);
+        if (identified) this.hit(pi, u, F_IDENT);
         if (online) {
           counts[b + C_ONLINE]++;
           this.hit(pi, u, F_ONLINE);
@@ -474,10 +571,188 @@ class Scan {
         this.note(x[X_62], src.code, digitized);
         this.note(x[X_63], src.code, reused);
         this.note(x[X_64], src.code, personal);
+        this.note(x[X_65B], src.code, identified);
         if (fee) this.note(x[X_43], src.code, paid);
       }
     }
   }
+}
+
+/** Explained criteria counted outside the dossier scan, and what their lists name. */
+const OTHER_KIND: Partial<Record<CriterionId, CriterionExplanation['kind']>> = {
+  '1.1': 'procedure',
+  '1.2': 'procedure',
+  '1.3': 'procedure',
+  '5.1': 'feedback',
+  '5.2': 'feedback',
+  '6.5a': 'unit',
+};
+
+type NoteOther = (u: number, id: CriterionId, code: string, inNumerator: boolean) => void;
+
+/**
+ * 1.1 and 1.2 (SCORING.md "Procedure publication", v2): each procedure published in the period counts once
+ * for each unit the catalogue lists for it on the decision's day (the province: once), on time when every
+ * such decision of the period was; 1.3: the procedures public at `end` with all seven components public.
+ */
+function countPublications(
+  input: ComputeScorecardInput,
+  scan: Scan,
+  counts: Int32Array,
+  unitIndex: ReadonlyMap<string, number>,
+  start: number,
+  end: number,
+  noteOther: NoteOther,
+): void {
+  const items = input.publications ?? [];
+  const P = unitIndex.size;
+  const byCode = new Map(input.procedures.map((p) => [p.code, p]));
+  // 1.1 / 1.2: [decided on time, made public on time] per unit × procedure (unit P: the province).
+  const verdicts = new Map<string, { u: number; code: string; decided: boolean; madePublic: boolean }>();
+  const judge = (u: number, code: string, decided: boolean, madePublic: boolean): void => {
+    const key = `${u} ${code}`;
+    const v = verdicts.get(key);
+    if (v === undefined) verdicts.set(key, { u, code, decided, madePublic });
+    else {
+      v.decided &&= decided;
+      v.madePublic &&= madePublic;
+    }
+  };
+  // 1.3: the latest made-public instant (under a decision that did not abolish) and abolition, per code.
+  const madePublicAt = new Map<string, number>();
+  const abolishedAt = new Map<string, number>();
+  for (const it of items) {
+    if (it.decidedAt > end) continue;
+    if (it.change === 'abolished') {
+      abolishedAt.set(
+        it.procedureCode,
+        Math.max(abolishedAt.get(it.procedureCode) ?? -Infinity, it.decidedAt),
+      );
+    } else if (it.madePublicAt !== null && it.madePublicAt <= end) {
+      madePublicAt.set(
+        it.procedureCode,
+        Math.max(madePublicAt.get(it.procedureCode) ?? -Infinity, it.madePublicAt),
+      );
+    }
+    if (it.decidedAt < start) continue;
+    const decided = it.decidedOnTime;
+    const madePublic = madePublicOnTimeAt(it, end);
+    judge(P, it.procedureCode, decided, madePublic);
+    const p = byCode.get(it.procedureCode);
+    const version = p === undefined ? null : procedureAt(p, it.decidedAt);
+    for (const id of new Set(version?.units ?? [])) {
+      const u = unitIndex.get(id);
+      if (u !== undefined) judge(u, it.procedureCode, decided, madePublic);
+    }
+  }
+  for (const v of verdicts.values()) {
+    const b = v.u * NC;
+    counts[b + C_PUB]++;
+    if (v.decided) counts[b + C_PUB_ON_TIME]++;
+    if (v.madePublic) counts[b + C_PUB_MADE_PUBLIC]++;
+    noteOther(v.u, '1.1', v.code, v.decided);
+    noteOther(v.u, '1.2', v.code, v.madePublic);
+  }
+  // 1.3 over the catalogue as of end.
+  for (let p = 0; p < scan.procCodes.length; p++) {
+    const v = scan.catalogue[p];
+    if (v === null) continue;
+    const m = madePublicAt.get(v.code);
+    if (m === undefined || (abolishedAt.get(v.code) ?? -Infinity) >= m) continue;
+    for (const u of [P, ...scan.procUnitIdx[p]]) {
+      counts[u * NC + C_PUBLIC]++;
+      if (v.allComponents) counts[u * NC + C_PUBLIC_FULL]++;
+      noteOther(u, '1.3', v.code, v.allComponents);
+    }
+  }
+}
+
+/** 5.3 (v2): each item naming a dossier, with its first receipt (rejected and returned ones included). */
+export function feedbackSubjectsOf(items: readonly FeedbackFacts[]): SubjectMark[] {
+  const out: SubjectMark[] = [];
+  for (const f of items)
+    if (f.dossierCode !== null) out.push({ dossierCode: f.dossierCode, at: f.receivedAt });
+  return out;
+}
+
+/**
+ * 5.1 and 5.2 (SCORING.md "Feedback", v2), per unit that held each item: 5.1 over the items it handled in
+ * the period, on time at `end`; 5.2 over the items it first received in the period, neither late at `end`,
+ * nor rated unsatisfied (last rating up to asOf), nor marked a repeat by asOf. A unit holding an item twice
+ * (it came back) counts it once, on time only if every holding was.
+ */
+function countFeedback(
+  items: readonly FeedbackFacts[],
+  unitIndex: ReadonlyMap<string, number>,
+  counts: Int32Array,
+  start: number,
+  end: number,
+  asOf: number,
+  noteOther: NoteOther,
+): void {
+  for (const f of items) {
+    const hs = f.holdings;
+    if (hs.length === 0 || !(hs[0].receivedAt <= end)) continue;
+    // Finished for its last holder before the period (so for every earlier one too): nothing to count.
+    const lastEnd = hs[hs.length - 1].finishedAt;
+    if (lastEnd !== null && lastEnd < start) continue;
+    let unhappy: boolean | null = null;
+    for (let i = 0; i < hs.length; i++) {
+      const h = hs[i];
+      if (!(h.receivedAt <= end)) continue;
+      // Only the unit's first holding decides for it; later holdings of the same unit join it.
+      let seen = false;
+      for (let j = 0; j < i; j++) if (hs[j].unitId === h.unitId) seen = true;
+      if (seen) continue;
+      const u = unitIndex.get(h.unitId);
+      if (u === undefined) continue;
+      let handled = false;
+      let onTime = true;
+      for (let j = i; j < hs.length; j++) {
+        const k = hs[j];
+        if (k.unitId !== h.unitId || !(k.receivedAt <= end)) continue;
+        if (feedbackHandledIn(k, start, end)) handled = true;
+        if (!feedbackOnTimeAt(k, end)) onTime = false;
+      }
+      const b = u * NC;
+      if (handled) {
+        counts[b + C_FB_HANDLED]++;
+        if (onTime) counts[b + C_FB_ON_TIME]++;
+        noteOther(u, '5.1', f.id, onTime);
+      }
+      if (h.receivedAt >= start) {
+        unhappy ??= ratedUnsatisfiedAt(f, asOf) || markedRepeatAt(f, asOf);
+        const ok = onTime && !unhappy;
+        counts[b + C_FB_RECEIVED]++;
+        if (ok) counts[b + C_FB_OK]++;
+        noteOther(u, '5.2', f.id, ok);
+      }
+    }
+  }
+}
+
+/** 6.5a (v2): a commune scores itself, a district its communes, the province all communes. */
+function countCommunes(
+  units: readonly ScorecardUnitInput[],
+  unitIndex: ReadonlyMap<string, number>,
+  counts: Int32Array,
+  end: number,
+  noteOther: NoteOther,
+): void {
+  const P = units.length;
+  units.forEach((unit, i) => {
+    if (unit.level !== 'commune') return;
+    const since = unit.electronicCertifiedCopySince;
+    const offers = since !== undefined && startOfDayMs(since) <= end;
+    const parent = unit.parentId === undefined ? undefined : unitIndex.get(unit.parentId);
+    const targets = [i, P];
+    if (parent !== undefined && units[parent].level === 'district') targets.push(parent);
+    for (const u of targets) {
+      counts[u * NC + C_COMMUNES]++;
+      if (offers) counts[u * NC + C_COMMUNES_ECOPY]++;
+      noteOther(u, '6.5a', unit.unitId, offers);
+    }
+  });
 }
 
 /**
@@ -512,6 +787,18 @@ export function computeScorecard(input: ComputeScorecardInput): Scorecard {
     if (v !== null) scan.addProcedure(v);
   }
   if (input.explain) scan.explainAcc = units.map((_, i) => (shown[i] ? X_IDS.map(newAcc) : null));
+  const c53 = method.groups.flatMap((g) => g.criteria).find((c) => c.id === '5.3');
+  if (c53?.feedbackSubjects) {
+    const marks = input.feedbackSubjects ?? (input.feedback ? feedbackSubjectsOf(input.feedback) : []);
+    if (input.facts instanceof FactsTable) {
+      input.facts.markSubjects(marks);
+      scan.subjectColumn = true;
+    } else if (marks.length > 0) {
+      const subjects = new Map<string, number>();
+      for (const m of marks) if (!(subjects.get(m.dossierCode)! <= m.at)) subjects.set(m.dossierCode, m.at);
+      scan.subjects = subjects;
+    }
+  }
 
   const facts = input.facts;
   if (facts instanceof FactsTable) scan.scanTable(facts);
@@ -521,9 +808,17 @@ export function computeScorecard(input: ComputeScorecardInput): Scorecard {
   // The province's dossier counts are its units' sums (every counted dossier belongs to one unit).
   const { counts, procCodes, catalogue, procUnitIdx, pairFlags, explainAcc } = scan;
   const P = nUnits;
-  for (let u = 0; u < nUnits; u++) {
-    for (let k = 0; k <= C_PERSONAL_STORE; k++) counts[P * NC + k] += counts[u * NC + k];
-  }
+  const otherAcc = input.explain ? units.map(() => new Map<CriterionId, ExplainAcc>()) : null;
+  const noteOther = (u: number, id: CriterionId, code: string, inNumerator: boolean): void => {
+    if (otherAcc === null || u === P || !shown[u]) return;
+    let acc = otherAcc[u].get(id);
+    if (acc === undefined) otherAcc[u].set(id, (acc = newAcc()));
+    scan.note(acc, code, inNumerator);
+  };
+  if (input.feedback) countFeedback(input.feedback, unitIndex, counts, start, end, asOf, noteOther);
+  for (let u = 0; u < nUnits; u++) for (const k of SUMMED) counts[P * NC + k] += counts[u * NC + k];
+  countPublications(input, scan, counts, unitIndex, start, end, noteOther);
+  countCommunes(units, unitIndex, counts, end, noteOther);
   const note = (acc: ExplainAcc, code: string, inNumerator: boolean): void =>
     scan.note(acc, code, inNumerator);
 
@@ -545,6 +840,7 @@ export function computeScorecard(input: ComputeScorecardInput): Scorecard {
       else if (id === '3.2' && listed && v.online) note(acc, procCodes[p], (fl & F_ONLINE) !== 0);
       else if (id === '4.1' && listed && v.feeRequired) note(acc, procCodes[p], (fl & F_FEE) !== 0);
       else if (id === '4.2' && (fl & F_FEE) !== 0) note(acc, procCodes[p], (fl & F_PAID) !== 0);
+      else if (id === '6.5c' && listed && v.forCitizens) note(acc, procCodes[p], (fl & F_IDENT) !== 0);
     }
     return capped(acc, 'procedure');
   };
@@ -552,6 +848,8 @@ export function computeScorecard(input: ComputeScorecardInput): Scorecard {
     const accs = explainAcc === null ? null : explainAcc[u];
     if (accs === null) return null;
     return (id) => {
+      const other = OTHER_KIND[id];
+      if (other !== undefined) return capped(otherAcc?.[u].get(id) ?? newAcc(), other);
       const k = X_IDS.indexOf(id);
       if (k < 0) return procedureExplanation(u, id);
       return capped(accs[k], 'dossier');

@@ -4,10 +4,20 @@
 import type { Instant } from '../calendar';
 import type { ProcedureVersion, UnitLevel } from '../catalogue';
 import type { DossierFacts } from './dossier-facts';
-import type { FactsTable } from './facts-table';
+import type { FactsTable, SubjectMark } from './facts-table';
+import type { PublicationItemFacts } from '../publication/publication-facts';
+import type { FeedbackFacts } from '../feedback/feedback-facts';
 import type { CriterionId, GroupId, ScoringMethod } from './scoring-method';
 
-export type ScorecardUnitInput = Readonly<{ unitId: string; name: string; level: UnitLevel }>;
+export type ScorecardUnitInput = Readonly<{
+  unitId: string;
+  name: string;
+  level: UnitLevel;
+  /** A commune's district (6.5a scores a district over the communes whose parent it is). */
+  parentId?: string;
+  /** A commune offers electronic certified copies from originals from this day (YYYY-MM-DD). */
+  electronicCertifiedCopySince?: string;
+}>;
 
 /** A catalogue procedure: either its dated versions (the one effective at the period's end is used) or a
  * simplified view already taken as of the period's end. */
@@ -17,6 +27,9 @@ export type ScorecardProcedureInput =
       units: readonly string[];
       onlineLevel: 'none' | 'partial' | 'full';
       feeRequired: boolean;
+      /** Default true. */
+      forCitizens?: boolean;
+      publicComponents?: readonly string[];
     }>
   | Readonly<{ code: string; versions: readonly ProcedureVersion[] }>;
 
@@ -32,6 +45,13 @@ export type ComputeScorecardInput = Readonly<{
   /** All dossiers' facts (any that do not fall in the period are skipped cheaply); a FactsTable (columns)
    * scans several times faster than objects. */
   facts: Iterable<DossierFacts> | readonly DossierFacts[] | FactsTable;
+  /** The publication decisions' items (1.1–1.3, v2), any period: those outside it are skipped. */
+  publications?: readonly PublicationItemFacts[];
+  /** The feedback items' facts (5.1, 5.2 and 5.3's feedback clause, v2). */
+  feedback?: readonly FeedbackFacts[];
+  /** 5.3 (v2): the items naming a dossier (else derived from `feedback`). An append-only log: a FactsTable
+   * given the same array again applies only its new entries. */
+  feedbackSubjects?: readonly SubjectMark[];
   /** Only units of this level get a row (ranks are always within a level). */
   level?: UnitLevel;
   /** List the codes behind each criterion (GET /api/scorecards/{unitId}). */
@@ -49,7 +69,7 @@ export type ComputeScorecardInput = Readonly<{
  * for 3.1, 3.2, 4.1, 4.2. `lost`: those in the denominator but not the numerator (e.g. 2.1's late
  * dossiers). Each list is capped at `explainLimit`; the counts are the criterion's own. */
 export type CriterionExplanation = {
-  kind: 'dossier' | 'procedure';
+  kind: 'dossier' | 'procedure' | 'feedback' | 'unit';
   numerator: string[];
   lost: string[];
   truncated: boolean;

@@ -24,13 +24,16 @@ export type CriterionId =
   | '6.2'
   | '6.3'
   | '6.4'
-  | '6.5';
+  | '6.5'
+  | '6.5a'
+  | '6.5b'
+  | '6.5c';
 
 /** linear: max × ratio; threshold T: min(max, max × ratio / T). */
 export type CriterionShape = Readonly<{ kind: 'linear' }> | Readonly<{ kind: 'threshold'; t: number }>;
 
 /** What a criterion counts: dossiers, catalogue procedures, or feedback / publication records. */
-export type CriterionBasis = 'dossier' | 'procedure' | 'feedback' | 'publication' | 'other';
+export type CriterionBasis = 'dossier' | 'procedure' | 'feedback' | 'publication' | 'unit' | 'other';
 
 export type CriterionDef = Readonly<{
   id: CriterionId;
@@ -43,6 +46,8 @@ export type CriterionDef = Readonly<{
   whenEmpty: 'null' | 'max';
   /** Why a criterion is null or differs from the written description. */
   note?: string;
+  /** 5.3 (v2): a dossier that a feedback item received at or before the period's end names is lost. */
+  feedbackSubjects?: boolean;
 }>;
 
 export type GroupDef = Readonly<{
@@ -168,6 +173,69 @@ export const QD766_V1: ScoringMethod = {
     { name: 'Yếu', min: 0 },
   ],
 };
+
+const tracked = (
+  id: CriterionId,
+  max: number,
+  basis: CriterionBasis,
+  whenEmpty: 'null' | 'max' = 'null',
+  note?: string,
+): CriterionDef => ({
+  id,
+  max,
+  shape: linear,
+  basis,
+  tracked: true,
+  whenEmpty,
+  ...(note === undefined ? {} : { note }),
+});
+
+const group = (id: GroupId): GroupDef => QD766_V1.groups.find((g) => g.id === id)!;
+
+/** SCORING.md "qd766-v2": all 100 points from tracked facts. Differs from v1 only in 1.1–1.3, 5.1, 5.2,
+ * the feedback clause of 5.3 and 6.5 (split into 6.5a–c). */
+export const QD766_V2: ScoringMethod = {
+  id: 'qd766-v2',
+  groups: [
+    {
+      ...group('transparency'),
+      criteria: [
+        tracked('1.1', 6, 'publication', 'max', 'full marks when no procedure was published in the period'),
+        tracked('1.2', 4, 'publication', 'max', 'full marks when no procedure was published in the period'),
+        tracked('1.3', 2, 'publication'),
+        group('transparency').criteria[3],
+      ],
+    },
+    group('timeliness'),
+    group('online-services'),
+    group('online-payment'),
+    {
+      ...group('satisfaction'),
+      criteria: [
+        tracked('5.1', 6, 'feedback', 'max', 'full marks when there is no feedback'),
+        tracked('5.2', 6, 'feedback', 'max', 'full marks when there is no feedback'),
+        { ...group('satisfaction').criteria[2], feedbackSubjects: true },
+      ],
+    },
+    {
+      ...group('digitization'),
+      criteria: [
+        ...group('digitization').criteria.slice(0, 4),
+        tracked('6.5a', 2, 'unit', 'null', 'null for a department'),
+        tracked('6.5b', 2, 'dossier'),
+        tracked('6.5c', 2, 'procedure'),
+      ],
+    },
+  ],
+  bands: QD766_V1.bands,
+};
+
+export const SCORING_METHODS: readonly ScoringMethod[] = [QD766_V2, QD766_V1];
+export const DEFAULT_SCORING_METHOD = QD766_V2;
+
+/** The method of an id (`qd766-v2`, `qd766-v1`), or undefined. */
+export const scoringMethodOf = (id: string): ScoringMethod | undefined =>
+  SCORING_METHODS.find((m) => m.id === id);
 
 /** The score of a criterion from its ratio (null ratio → null score). */
 export function shapeScore(def: Pick<CriterionDef, 'max' | 'shape'>, ratio: number | null): number | null {

@@ -4,6 +4,8 @@ import type { DossierEvent, DossierReceived } from '../dossier/dossier.events';
 import { instantFromMs } from '../calendar/instant';
 import { evolveFacts, initialFacts, type DossierFacts, type RatingFact } from './dossier-facts';
 import type { ScorecardUnitInput } from './scorecard.types';
+import type { FeedbackFacts, FeedbackUnitFacts } from '../feedback/feedback-facts';
+import type { PublicationItemFacts } from '../publication/publication-facts';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -177,7 +179,96 @@ export function generateFacts(
       paidOnlineAt: fee !== null && rnd() < 0.5 ? fee + pick(2 * DAY) : null,
       feeAt: fee,
       ratings,
+      // Not drawn, so the other facts are what they were before method v2.
+      ...(i % 3 === 0 ? { identified: true } : {}),
     };
   }
   return { units, procedures, facts };
+}
+
+/** `n` feedback items over `units` received in [from, to): a fifth forwarded, some late, rated, repeats,
+ * a third naming one of `dossiers` dossiers `D-{i}` (generateFacts' codes). */
+export function generateFeedbackFacts(
+  n: number,
+  units: readonly ScorecardUnitInput[],
+  from: number,
+  to: number,
+  dossiers: number,
+  seed = 2,
+): FeedbackFacts[] {
+  const rnd = rng(seed);
+  const pick = (k: number) => Math.floor(rnd() * k);
+  const out: FeedbackFacts[] = new Array(n);
+  const holding = (id: string, unitId: string, at: number): FeedbackUnitFacts => ({
+    id,
+    unitId,
+    receivedAt: at,
+    finishedAt: null,
+    finishedBy: null,
+    rejectOrForwardBy: at + 3 * DAY,
+    informationRequestBy: at + 7 * DAY,
+    answerBy: at + 21 * DAY,
+    rejectedOrForwardedAt: null,
+    firstInformationRequestAt: null,
+    answeredAt: null,
+    publishBy: null,
+    publishedAt: null,
+  });
+  for (let i = 0; i < n; i++) {
+    const id = `F-${i}`;
+    const at = from + pick(to - from);
+    const first = holding(id, units[pick(units.length)].unitId, at);
+    const holdings = [first];
+    let h = first;
+    if (rnd() < 0.2) {
+      const t = at + pick(4 * DAY);
+      Object.assign(first, { finishedAt: t, finishedBy: 'forwarded', rejectedOrForwardedAt: t });
+      h = holding(id, units[pick(units.length)].unitId, t);
+      holdings.push(h);
+    }
+    if (rnd() < 0.85) {
+      const answeredAt = h.receivedAt + pick(25 * DAY);
+      const publishedAt = rnd() < 0.8 ? answeredAt + pick(3 * DAY) : null;
+      Object.assign(h, { answeredAt, publishBy: answeredAt + 3 * DAY, publishedAt, finishedAt: publishedAt });
+      if (publishedAt !== null) h.finishedBy = 'published';
+    }
+    out[i] = {
+      id,
+      unitId: first.unitId,
+      receivedAt: at,
+      about: 'dossier',
+      procedureCode: null,
+      dossierCode: rnd() < 0.33 ? `D-${pick(dossiers)}` : null,
+      holdings,
+      ratings: rnd() < 0.4 ? [{ at: at + pick(40 * DAY), satisfied: rnd() < 0.7 }] : [],
+      repeatOf: null,
+      repeatMarkedAt: rnd() < 0.05 ? at + DAY : null,
+    };
+  }
+  return out;
+}
+
+/** `n` publication decision items over `procedures`, decided in [from, to): most on time. */
+export function generatePublicationItems(
+  n: number,
+  procedures: readonly { code: string }[],
+  from: number,
+  to: number,
+  seed = 3,
+): PublicationItemFacts[] {
+  const rnd = rng(seed);
+  const pick = (k: number) => Math.floor(rnd() * k);
+  return Array.from({ length: n }, (_, i) => {
+    const decidedAt = from + pick(to - from);
+    return {
+      publicationId: `Q-${Math.floor(i / 5)}`,
+      decisionNo: `${Math.floor(i / 5)}/QĐ-UBND`,
+      procedureCode: procedures[pick(procedures.length)].code,
+      change: rnd() < 0.1 ? 'abolished' : rnd() < 0.5 ? 'new' : 'amended',
+      decidedAt,
+      decidedOnTime: rnd() < 0.8,
+      madePublicBy: decidedAt + 7 * DAY,
+      madePublicAt: rnd() < 0.9 ? decidedAt + pick(10 * DAY) : null,
+    };
+  });
 }

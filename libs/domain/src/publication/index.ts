@@ -1,0 +1,2 @@
+export * from './publication.decider';
+export * from './publication-facts';
