@@ -78,7 +78,8 @@ export class InfrastructureModule {
       },
       {
         provide: EVENT_STORE,
-        useFactory: (c: EventStoreConnection) => new EsdbEventStore(c.client),
+        useFactory: (c: EventStoreConnection) =>
+          new EsdbEventStore(c.client, { appendDeadlineMs: env.EVENTSTORE_DEADLINE_MS }),
         inject: [EVENT_STORE_CONNECTION],
       },
       {

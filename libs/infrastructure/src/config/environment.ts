@@ -19,6 +19,12 @@ export class Environment {
   })
   EVENTSTORE_CONNECTION_STRING?: string;
 
+  /** An append unanswered this long has an unknown outcome, settled by reading the stream back. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 10_000 : Number(value)))
+  @IsInt()
+  @Min(100)
+  EVENTSTORE_DEADLINE_MS = 10_000;
+
   @IsString()
   EVENTSTORE_DATA_DIR = './data/eventstore';
 
