@@ -8,7 +8,7 @@ import { configureHttp } from './http/configure-http';
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('tracker');
-  const env = loadEnvironment();
+  const env = loadEnvironment(process.env, { demo: process.argv.includes('--demo') });
   const { registry, generatedAdminToken } = resolveTokens({
     file: env.TRACKER_TOKENS_FILE,
     production: env.production,
