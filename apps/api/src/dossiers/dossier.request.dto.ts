@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import { DOSSIER_STEP_TYPES, DossierStepType } from '@tracker/application';
 import { IsInstant } from '../http/instant.validator';
+import { IsBoundedJson } from '../http/bounded-json.validator';
 import { ID_PATTERN } from '../catalogue/catalogue.request.dto';
 
 export const DOSSIER_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
@@ -162,6 +163,7 @@ export class RecordDossierStepRequest {
 
   @ValidateIf(when('correction-recorded'))
   @IsNotEmpty({ message: 'value is required for correction-recorded' })
+  @IsBoundedJson({ maxBytes: 4096, maxDepth: 4 })
   value?: unknown;
 }
 
