@@ -26,7 +26,7 @@ import {
   redisProcess,
   workerProcess,
 } from './processes';
-import { soakTokensFile } from './province';
+import { SOAK_TOKENS, soakTokensFile } from './province';
 
 export type FaultKind = 'worker' | 'eventstore' | 'redis';
 
@@ -223,11 +223,14 @@ async function headPosition(client: EventStoreDBClient): Promise<bigint> {
   return head;
 }
 
-/** Until /api/health answers 200 with every projection's lag at 0 (or the deadline passes). */
+/** Until /api/health (its details, with a token) answers 200 with every projection's lag at 0 (or the deadline passes). */
 async function waitForProjections(baseUrl: string, deadline: number): Promise<void> {
   for (;;) {
     try {
-      const res = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5_000) });
+      const res = await fetch(`${baseUrl}/api/health`, {
+        headers: { Authorization: `Bearer ${SOAK_TOKENS.admin}` },
+        signal: AbortSignal.timeout(5_000),
+      });
       const body = (await res.json()) as { projections?: { lag: number | null }[] };
       if (res.status === 200 && body.projections?.every((p) => p.lag === 0)) return;
     } catch {

@@ -11,17 +11,11 @@ import {
 } from '@tracker/application';
 import { addDays, civilDateOf, dayOfWeek, workingMsBetween, type WorkingCalendar } from '@tracker/domain';
 import type { Principal } from '@tracker/infrastructure';
+import { AlertBoard, signedWorkingMs } from '../alerts/alert-board';
 import { ID_PATTERN } from '../catalogue/catalogue.request.dto';
 import { DossierCodeParam } from '../dossiers/dossier.request.dto';
 import { ApiError } from '../http/api-error';
 import { CurrentPrincipal, Roles } from '../http/auth.guard';
-
-/** Working time from `now` to `due`, negative once `due` has passed (how far behind in working time). */
-export function signedWorkingMs(now: string, due: string, calendar: WorkingCalendar): number {
-  return Date.parse(due) >= Date.parse(now)
-    ? workingMsBetween(now, due, calendar)
-    : -workingMsBetween(due, now, calendar);
-}
 
 /** Days in [from, to] (civil dates, Vietnam) that a plain Mon–Fri week would work but the calendar does not, and the reverse. */
 export function calendarExceptions(
@@ -56,6 +50,7 @@ export class DashboardHttpController {
     private readonly calendars: CalendarProvider,
     private readonly catalogue: CatalogueReader,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly alertBoard: AlertBoard,
   ) {}
 
   /** The token's holder (the pages show the right menu and the clerk form its units). */
@@ -88,21 +83,8 @@ export class DashboardHttpController {
       }
       unitId = unitIdParam;
     }
-    const now = this.clock.now();
-    const nowIso = now.toISOString();
-    const { calendar } = await this.calendars.current(now);
-    const names = new Map(this.catalogue.listProcedures().map((p) => [p.code, p.name] as const));
-    const units = new Map(this.catalogue.listUnits().map((u) => [u.unitId, u.name] as const));
-    const alerts = await this.alerts.list(caller, unitId);
-    return {
-      now: nowIso,
-      alerts: alerts.map((a) => ({
-        ...a,
-        procedureName: names.get(a.procedureCode) ?? null,
-        unitName: units.get(a.unitId) ?? null,
-        workingMsLeft: signedWorkingMs(nowIso, a.dueAt, calendar),
-      })),
-    };
+    // The same presentation as the live stream's alerts (GET /api/alerts/stream), which update this list.
+    return this.alertBoard.present(await this.alerts.list(caller, unitId));
   }
 
   /** Why a dossier is (or was) late: supplement time, holidays passed, apology, working time left or over. */

@@ -50,6 +50,23 @@ export class Environment {
   @IsString()
   TRACKER_TOKENS_FILE?: string;
 
+  /** Open `GET /api/alerts/stream` connections one token may hold (a 429 beyond). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 5 : Number(value)))
+  @IsInt()
+  @Min(1)
+  SSE_STREAMS_PER_TOKEN = 5;
+
+  /** Requests one client address may make without a valid token per window (health, pages, failed logins); 0 = no limit. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 600 : Number(value)))
+  @IsInt()
+  @Min(0)
+  THROTTLE_LIMIT = 600;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 60 : Number(value)))
+  @IsInt()
+  @Min(1)
+  THROTTLE_WINDOW_S = 60;
+
   /** Seed the demo province at start (`--demo` sets it too); refused in production. */
   @Transform(({ value }) => value === true || ['1', 'true'].includes(String(value ?? '').toLowerCase()))
   @IsBoolean()
