@@ -3,7 +3,7 @@ import helmet from 'helmet';
 import { TrackerErrorFilter } from './error.filter';
 import { trackerValidationPipe } from './validation.pipe';
 
-/** HTTP settings shared by main.ts and the e2e tests, so tests run the same edge users hit. */
+/** HTTP settings shared by main.ts and the e2e tests, so tests run the same edge users hit (main.ts handles stop signals). */
 export function configureHttp(app: NestExpressApplication): NestExpressApplication {
   app.useBodyParser('json', { limit: '256kb' });
   // The pages' security headers (and nosniff, no framing, no referrer on every answer). The pages load only
@@ -31,6 +31,5 @@ export function configureHttp(app: NestExpressApplication): NestExpressApplicati
   app.useGlobalPipes(trackerValidationPipe());
   app.useGlobalFilters(new TrackerErrorFilter());
   app.disable('x-powered-by');
-  app.enableShutdownHooks();
   return app;
 }

@@ -36,6 +36,7 @@ import {
   Environment,
   bullConnection,
   bullPrefix,
+  closeRedis,
 } from '@tracker/infrastructure';
 import type { Redis } from 'ioredis';
 
@@ -101,17 +102,21 @@ export class DeadlinesRuntime implements OnModuleInit, OnApplicationBootstrap, O
     );
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.sweeper?.start();
+  onApplicationBootstrap(): void {
+    // Not awaited: with Redis away, start-up goes on (the API answers 503) and the sweep starts when it is back.
+    void this.sweeper?.start().catch(() => undefined);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // With Redis away, BullMQ's closes wait for it: give each a moment, then drop the connection.
+    const settle = (closing: Promise<unknown> | undefined) =>
+      Promise.race([closing?.catch(() => undefined), new Promise((r) => setTimeout(r, 2_000).unref())]);
     // The reactor uses the queue: stop it before closing the queue.
-    await this.worker.runner(projectionId(deadlineSchedulingProjection))?.stop();
-    await this.sweeper?.close();
-    await this.processor?.close();
-    await this.scheduler.close();
-    await this.connection.quit().catch(() => this.connection.disconnect());
+    await settle(this.worker.runner(projectionId(deadlineSchedulingProjection))?.stop());
+    await settle(this.sweeper?.close());
+    await settle(this.processor?.close());
+    await settle(this.scheduler.close());
+    await closeRedis(this.connection);
   }
 
   /**
