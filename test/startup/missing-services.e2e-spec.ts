@@ -10,6 +10,9 @@ jest.setTimeout(120_000);
 // Real processes as an office starts them, with a service missing: one clear line per outage, no stack
 // traces, and SIGTERM ends them within 10 seconds.
 
+// Nest colours its log lines; the checks read the text.
+const plain = (text: string) => text.replace(new RegExp(String.fromCharCode(27) + '\\[[0-9;]*m', 'g'), '');
+
 type Run = {
   child: ChildProcess;
   output(): string;
@@ -31,10 +34,10 @@ function run(script: string, args: string[], env: Record<string, string | undefi
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   return {
     child,
-    output: () => out.replace(/\x1b\[[0-9;]*m/g, ''),
+    output: () => plain(out),
     async waitFor(pattern, ms = 60_000) {
       const until = Date.now() + ms;
-      while (!pattern.test(out.replace(/\x1b\[[0-9;]*m/g, ''))) {
+      while (!pattern.test(plain(out))) {
         if (child.exitCode !== null) throw new Error(`exited before ${pattern}:\n${out}`);
         if (Date.now() > until) throw new Error(`no ${pattern} within ${ms} ms:\n${out}`);
         await new Promise((r) => setTimeout(r, 100));
