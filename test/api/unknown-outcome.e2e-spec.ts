@@ -95,3 +95,18 @@ it('a step whose answer stalls is recorded once and answered', async () => {
   for await (const _ of store.client.readStream(`dossier-${received.body.code}`)) count++;
   expect(count).toBe(2);
 });
+
+it('a connection lost with the answer on its way answers what happened, once', async () => {
+  const before = await dossierStreams();
+  proxy.cutNextAnswer();
+  const res = await api.as(TOKENS.clerkA).post('/api/dossiers').send({
+    unitId: 'SCT',
+    procedureCode: 'P1',
+    channel: 'in-person',
+    receivedAt: '2025-03-04T09:00:00+07:00',
+    feeAmount: 0,
+  });
+  expect(res.status).toBe(201);
+  const after = await dossierStreams();
+  expect(after.length - before.length).toBe(1);
+});

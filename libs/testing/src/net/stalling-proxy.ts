@@ -9,11 +9,14 @@ export interface StallingProxy {
   readonly port: number;
   /** Holds every byte from the server to the clients for `ms` from now, then delivers them in order. */
   stallAnswers(ms: number): void;
+  /** Cuts the connection that carries the server's next answer, dropping it: a connection lost mid-call. */
+  cutNextAnswer(): void;
   close(): Promise<void>;
 }
 
 export async function startStallingProxy(target: { host: string; port: number }): Promise<StallingProxy> {
   let holdUntil = 0;
+  let cut = false;
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
     const upstream = createConnection(target);
@@ -29,6 +32,11 @@ export async function startStallingProxy(target: { host: string; port: number })
       for (const chunk of held.splice(0)) if (!client.destroyed) client.write(chunk);
     };
     upstream.on('data', (chunk: Buffer) => {
+      if (cut) {
+        cut = false;
+        end();
+        return;
+      }
       if (held.length === 0 && Date.now() >= holdUntil) {
         client.write(chunk);
         return;
@@ -52,6 +60,9 @@ export async function startStallingProxy(target: { host: string; port: number })
     port: (server.address() as AddressInfo).port,
     stallAnswers(ms: number) {
       holdUntil = Date.now() + ms;
+    },
+    cutNextAnswer() {
+      cut = true;
     },
     async close() {
       for (const s of sockets) s.destroy();
