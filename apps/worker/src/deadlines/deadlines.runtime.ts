@@ -108,14 +108,24 @@ export class DeadlinesRuntime implements OnModuleInit, OnApplicationBootstrap, O
   }
 
   async onApplicationShutdown(): Promise<void> {
-    // With Redis away, BullMQ's closes wait for it: give each a moment, then drop the connection.
-    const settle = (closing: Promise<unknown> | undefined) =>
-      Promise.race([closing?.catch(() => undefined), new Promise((r) => setTimeout(r, 2_000).unref())]);
+    const reactor = this.worker.runner(projectionId(deadlineSchedulingProjection));
+    if (this.connection.status !== 'ready') {
+      // Redis away: BullMQ's closes would wait for it. Drop the connection and give them all one moment.
+      this.connection.disconnect();
+      const closing = [
+        reactor?.stop(),
+        this.sweeper?.close(),
+        this.processor?.close(),
+        this.scheduler.close(),
+      ];
+      await Promise.race([Promise.allSettled(closing), new Promise((r) => setTimeout(r, 2_000).unref())]);
+      return;
+    }
     // The reactor uses the queue: stop it before closing the queue.
-    await settle(this.worker.runner(projectionId(deadlineSchedulingProjection))?.stop());
-    await settle(this.sweeper?.close());
-    await settle(this.processor?.close());
-    await settle(this.scheduler.close());
+    await reactor?.stop();
+    await this.sweeper?.close();
+    await this.processor?.close();
+    await this.scheduler.close();
     await closeRedis(this.connection);
   }
 
