@@ -117,6 +117,35 @@ describe('with Redis unreachable', () => {
   });
 });
 
+describe('with the event store unreachable', () => {
+  it('npm start says so once, starts when the store appears, and stops on SIGTERM within 10 s', async () => {
+    const [port, esPort] = [await freePort(), await freePort()];
+    const api = run('apps/api/src/main.ts', [], {
+      ...baseEnv(),
+      PORT: String(port),
+      EVENTSTORE_CONNECTION_STRING: `esdb://127.0.0.1:${esPort}?tls=false`,
+    });
+    await api.waitFor(/event store at esdb:\/\/127\.0\.0\.1:\d+\S* is not answering/);
+    await new Promise((r) => setTimeout(r, 3_000));
+    const es = run('apps/eventstore/src/main.ts', ['--port', String(esPort), '--memory'], baseEnv());
+    try {
+      await api.waitFor(/API listening/);
+      await api.waitFor(/event store at \S+ answering/, 20_000);
+      expect(
+        api
+          .output()
+          .split('\n')
+          .filter((l) => /event store at .* is not answering/.test(l)),
+      ).toHaveLength(1);
+      const { ms } = await api.stop('SIGTERM');
+      expect(ms).toBeLessThan(10_000);
+      expect(stackLines(api.output())).toEqual([]);
+    } finally {
+      await es.stop('SIGTERM');
+    }
+  });
+});
+
 describe('configuration refused at start, with the reason', () => {
   it('a tokens file with two entries of one name, or a clerk without units; demo data in production', async () => {
     const file = join(dir, 'tokens.json');
