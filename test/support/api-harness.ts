@@ -109,12 +109,16 @@ export type StartApiOptions = Readonly<{
   /** Redis (a database of the test's own, say) and key prefix, instead of a fresh prefix on the default. */
   redisUrl?: string;
   keyPrefix?: string;
+  /** The API reaches the event store through this connection string (a proxy in front of it, say). */
+  connectionString?: string;
+  /** More settings, as environment variables. */
+  env?: Record<string, string>;
 }>;
 
 export async function startApi(options: StartApiOptions = {}): Promise<ApiHarness> {
   const eventStore = options.eventStore ?? (await startTestEventStore({ forceEmbedded: true }));
   const connection: EventStoreConnection = await connectEventStore({
-    connectionString: eventStore.connectionString,
+    connectionString: options.connectionString ?? eventStore.connectionString,
     dataDir: 'unused',
   });
   const prefix = options.keyPrefix ?? `test:${uniqueToken()}:`;
@@ -124,6 +128,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiHarnes
     REDIS_KEY_PREFIX: prefix,
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     EVENTSTORE_CONNECTION_STRING: eventStore.connectionString,
+    ...options.env,
   });
   const clock = new TestClock();
   const moduleRef = await Test.createTestingModule({
@@ -175,9 +180,11 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiHarnes
       await app.close();
       await connection.close();
       if (!options.eventStore) await eventStore.close();
-      const redis = new Redis(env.REDIS_URL);
-      await unlinkMatching(redis, `${prefix}*`);
-      await redis.quit();
+      // A test may point the API at a Redis that is not there: then there is nothing to clean.
+      const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+      redis.on('error', () => undefined);
+      await unlinkMatching(redis, `${prefix}*`).catch(() => undefined);
+      redis.disconnect();
     },
   };
 }

@@ -1,7 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AlertsReader, ApplicationModule, ListDossiersModule } from '@tracker/application';
 import { AlertsHttpController } from './alerts/alerts.http.controller';
+import { AlertBoard } from './alerts/alert-board';
+import { AlertStreamHub } from './alerts/alert-stream.hub';
 import { InfrastructureModule, InfrastructureOptions, TokenRegistry } from '@tracker/infrastructure';
 import { CatalogueHttpController } from './catalogue/catalogue.http.controller';
 import { DossierListHttpController } from './dossiers/dossier-list.http.controller';
@@ -10,6 +13,7 @@ import { StepTypesHttpController } from './dossiers/step-types.http.controller';
 import { HealthHttpController } from './health/health.http.controller';
 import { AuthGuard, TOKEN_REGISTRY } from './http/auth.guard';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { strangerThrottling } from './http/stranger-throttling';
 import { ScorecardsHttpController } from './scorecards/scorecards.http.controller';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { WorkerModule, WorkerOptions } from '@tracker/projections';
@@ -27,6 +31,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         InfrastructureModule.forRoot(options),
+        ThrottlerModule.forRoot(strangerThrottling(options.env, options.tokens)),
         ApplicationModule,
         ListDossiersModule,
         DashboardModule,
@@ -44,6 +49,10 @@ export class ApiModule {
       providers: [
         { provide: TOKEN_REGISTRY, useValue: options.tokens },
         AlertsReader,
+        AlertStreamHub,
+        AlertBoard,
+        // Strangers are counted before the token is checked, so failed authentications count too.
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],

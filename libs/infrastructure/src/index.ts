@@ -12,3 +12,4 @@ export * from './redis/redis-dossier-facts.source';
 export * from './redis/unlink-matching';
 export * from './bullmq';
 export * from './unavailable';
+export * from './stop-signals';

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Req, Res } from '@nestjs/common';
 import {
   ALL_PROJECTIONS,
   EVENT_LOG_PROBE,
@@ -12,12 +12,16 @@ import { EVENT_STORE_CONNECTION, EventStoreConnection, REDIS } from '@tracker/in
 import { ProjectionWorker } from '@tracker/projections';
 import type { Redis } from 'ioredis';
 import type { Response } from 'express';
-import { Public } from '../http/auth.guard';
+import { Public, type AuthenticatedRequest } from '../http/auth.guard';
 
 type Check = { status: 'up' | 'down'; latencyMs: number; error?: string };
 
 /** Lag is counted by reading `$all` forward from the checkpoint, at most this many events. */
 const LAG_CAP = 10_000;
+/** The public answer's probes are shared by every request within this window. */
+const PROBE_TTL_MS = 1_000;
+/** The public lag figure is recounted at most this often. */
+const LAG_TTL_MS = 10_000;
 
 type ProjectionHealth = {
   name: string;
@@ -34,13 +38,57 @@ type ProjectionHealth = {
   error?: string;
 };
 
+/** One computation shared by concurrent callers and reused for `ttlMs`. */
+class Shared<T> {
+  private value?: { at: number; value: T };
+  private running?: Promise<T>;
+  constructor(
+    private readonly ttlMs: number,
+    private readonly compute: () => Promise<T>,
+  ) {}
+
+  /** The cached value when fresh; else the running or a new computation. */
+  get(): Promise<T> {
+    if (this.value && Date.now() - this.value.at < this.ttlMs) return Promise.resolve(this.value.value);
+    return this.refresh();
+  }
+
+  /** The last value at once (refreshing it behind when stale); waits only when there is none yet. */
+  latest(): Promise<T> {
+    if (!this.value) return this.refresh();
+    if (Date.now() - this.value.at >= this.ttlMs) void this.refresh().catch(() => undefined);
+    return Promise.resolve(this.value.value);
+  }
+
+  private refresh(): Promise<T> {
+    this.running ??= this.compute()
+      .then((value) => {
+        this.value = { at: Date.now(), value };
+        return value;
+      })
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+}
+
 /**
- * Liveness and readiness: 200 when the event store and Redis answer, 503 otherwise. Every projection of the
- * registry reports its checkpoint, lag and, when stopped at a poison event, where and why; a lagging or
- * stopped projection does not make the API unready (writes still work).
+ * Liveness and readiness: 200 when the event store and Redis answer, 503 otherwise. Anyone may ask: the
+ * public answer is up/down and one lag figure (the largest projection lag, recounted at most every 10 s),
+ * and costs at most two probes a second however many ask. With a valid token it adds every projection of
+ * the registry: its checkpoint, lag, runner and, when stopped at a poison event, where and why (a lagging
+ * or stopped projection does not make the API unready: writes still work). It never carries a backing
+ * service's own error text (which may name hosts or paths).
  */
 @Controller('api/health')
 export class HealthHttpController {
+  private readonly probes = new Shared(PROBE_TTL_MS, () =>
+    Promise.all([timed(() => this.log.headPosition()), timed(() => this.redis.ping())]),
+  );
+  private readonly lag = new Shared(LAG_TTL_MS, async () => {
+    const all = await Promise.all(ALL_PROJECTIONS.map((p) => this.projection(p)));
+    return all.some((p) => p.lag === null) ? null : Math.max(0, ...all.map((p) => p.lag ?? 0));
+  });
+
   constructor(
     @Inject(EVENT_STORE_CONNECTION) private readonly eventStore: EventStoreConnection,
     @Inject(REDIS) private readonly redis: Redis,
@@ -51,16 +99,23 @@ export class HealthHttpController {
 
   @Public()
   @Get()
-  async health(@Res({ passthrough: true }) res: Response) {
-    const [eventStore, redis] = await Promise.all([
-      timed(() => this.log.headPosition()),
-      timed(() => this.redis.ping()),
-    ]);
+  async health(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response) {
+    const [eventStore, redis] = await this.probes.get();
     const ready = eventStore.status === 'up' && redis.status === 'up';
     res.status(ready ? 200 : 503);
+    res.setHeader('Cache-Control', 'no-store');
+    const status = ready ? 'ready' : 'unavailable';
+    if (!req.principal) {
+      return {
+        status,
+        eventStore: { status: eventStore.status },
+        redis: { status: redis.status },
+        lag: ready ? await this.lag.latest().catch(() => null) : null,
+      };
+    }
     const projections = ready ? await Promise.all(ALL_PROJECTIONS.map((p) => this.projection(p))) : [];
     return {
-      status: ready ? 'ready' : 'unavailable',
+      status,
       eventStore: { ...eventStore, embedded: Boolean(this.eventStore.embedded) },
       redis,
       projections,
@@ -93,10 +148,17 @@ export class HealthHttpController {
         checkpoint: null,
         lag: null,
         ...(runner ? { runner } : {}),
-        error: (error as Error).message,
+        error: failure(error),
       };
     }
   }
+}
+
+class Timeout extends Error {}
+
+/** What went wrong, in the tracker's words: a backing service's own message stays in the logs. */
+function failure(error: unknown): string {
+  return error instanceof Timeout ? 'no answer in time' : 'not answering';
 }
 
 async function timed(probe: () => Promise<unknown>): Promise<Check> {
@@ -105,11 +167,7 @@ async function timed(probe: () => Promise<unknown>): Promise<Check> {
     await withTimeout(probe(), 2000);
     return { status: 'up', latencyMs: Math.round(performance.now() - start) };
   } catch (error) {
-    return {
-      status: 'down',
-      latencyMs: Math.round(performance.now() - start),
-      error: (error as Error).message,
-    };
+    return { status: 'down', latencyMs: Math.round(performance.now() - start), error: failure(error) };
   }
 }
 
@@ -117,6 +175,8 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([
     p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms))),
+    new Promise<T>(
+      (_, reject) => (timer = setTimeout(() => reject(new Timeout(`no answer in ${ms} ms`)), ms)),
+    ),
   ]);
 }
