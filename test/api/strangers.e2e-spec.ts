@@ -48,7 +48,7 @@ describe('GET /api/health', () => {
 
   it('gives a token holder the projections, positions and latencies', async () => {
     const res = await api.as(TOKENS.reform).get('/api/health').expect(200);
-    expect(res.body.projections.map((p: { name: string }) => p.name)).toContain('dossier-list.v1');
+    expect(res.body.projections.map((p: { name: string }) => p.name)).toContain('dossier-list.v2');
     expect(res.body.eventStore).toHaveProperty('latencyMs');
   });
 
