@@ -189,9 +189,9 @@ describe('GET /api/dossiers', () => {
 });
 
 describe('GET /api/health', () => {
-  it("reports each projection's checkpoint and lag", async () => {
+  it("reports each projection's checkpoint and lag to a token holder", async () => {
     await api.waitForProjections();
-    const res = await api.http.get('/api/health').expect(200);
+    const res = await api.as(TOKENS.reform).get('/api/health').expect(200);
     const list = (
       res.body.projections as { name: string; lag: number; checkpoint: string; runner?: string }[]
     ).find((p) => p.name === 'dossier-list.v2');

@@ -114,7 +114,11 @@ export async function waitForReadModels(baseUrl: string, deadline: number): Prom
   let body: any;
   for (;;) {
     try {
-      const res = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5_000) });
+      // The log's identity and each projection's lag are health's details, for a token holder.
+      const res = await fetch(`${baseUrl}/api/health`, {
+        headers: { authorization: `Bearer ${SOAK_TOKENS.reform}` },
+        signal: AbortSignal.timeout(5_000),
+      });
       body = await res.json();
       if (
         res.status === 200 &&

@@ -108,6 +108,11 @@ describe('deadline alerts (API + worker, BullMQ, embedded event store, test cloc
     const e50 = await reach(code, d50.atMs, 'DossierDueSoon', 'due-soon-50');
     expect(e50.data).toMatchObject({ occurredAt: instantFromMs(d50.atMs), dueAt: DUE });
     await t.settled(code);
+    // The 50 % job records its event before BullMQ marks it completed: under load it may still be active.
+    await waitFor(async () => (await jobsOf(code)).length === 1, {
+      timeoutMs: 15_000,
+      description: 'the 50 % job done',
+    });
     expect(await jobsOf(code)).toEqual([`due-soon-75-${code}-${d75.dueMs}`]);
     await reach(code, d75.atMs, 'DossierDueSoon', 'due-soon-75');
     await waitFor(() => sse.events.filter((e) => e.alert.code === code).length === 2);

@@ -29,7 +29,7 @@ import {
   redisProcess,
   workerProcess,
 } from './processes';
-import { soakTokensFile } from './province';
+import { SOAK_TOKENS, soakTokensFile } from './province';
 
 export type FaultKind = 'worker' | 'eventstore' | 'redis';
 
@@ -233,12 +233,15 @@ async function headPosition(client: EventStoreDBClient): Promise<bigint> {
   return head;
 }
 
-/** Until /api/health answers 200 with every projection of the registry at lag 0 (or the deadline passes). */
+/** Until /api/health (its details, with a token) answers 200 with every projection of the registry at lag 0 (or the deadline passes). */
 async function waitForProjections(baseUrl: string, deadline: number): Promise<void> {
   const names = ALL_PROJECTIONS.map(projectionId);
   for (;;) {
     try {
-      const res = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5_000) });
+      const res = await fetch(`${baseUrl}/api/health`, {
+        headers: { Authorization: `Bearer ${SOAK_TOKENS.admin}` },
+        signal: AbortSignal.timeout(5_000),
+      });
       const body = (await res.json()) as { projections?: { name: string; lag: number | null }[] };
       const lag = new Map(body.projections?.map((p) => [p.name, p.lag]));
       if (res.status === 200 && names.every((n) => lag.get(n) === 0)) return;

@@ -110,7 +110,9 @@ export type StartApiOptions = Readonly<{
   /** Redis (a database of the test's own, say) and key prefix, instead of a fresh prefix on the default. */
   redisUrl?: string;
   keyPrefix?: string;
-  /** More settings (NATIONAL_PORTAL_* pointing at a fake gateway, say). */
+  /** The API reaches the event store through this connection string (a proxy in front of it, say). */
+  connectionString?: string;
+  /** More settings, as environment variables (NATIONAL_PORTAL_* pointing at a fake gateway, say). */
   env?: Readonly<Record<string, string>>;
   /** Attempts and backoff of the portal pushes. */
   portalRetry?: Readonly<{ attempts?: number; backoffMs?: number }>;
@@ -119,7 +121,7 @@ export type StartApiOptions = Readonly<{
 export async function startApi(options: StartApiOptions = {}): Promise<ApiHarness> {
   const eventStore = options.eventStore ?? (await startTestEventStore({ forceEmbedded: true }));
   const connection: EventStoreConnection = await connectEventStore({
-    connectionString: eventStore.connectionString,
+    connectionString: options.connectionString ?? eventStore.connectionString,
     dataDir: 'unused',
   });
   const prefix = options.keyPrefix ?? `test:${uniqueToken()}:`;
@@ -183,9 +185,11 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiHarnes
       await connection.close();
       if (!options.eventStore) await eventStore.close();
       if (closing.keepRedis) return;
-      const redis = new Redis(env.REDIS_URL);
-      await unlinkMatching(redis, `${prefix}*`);
-      await redis.quit();
+      // A test may point the API at a Redis that is not there: then there is nothing to clean.
+      const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+      redis.on('error', () => undefined);
+      await unlinkMatching(redis, `${prefix}*`).catch(() => undefined);
+      redis.disconnect();
     },
   };
 }

@@ -61,6 +61,17 @@ function render(board) {
   firstLoad = false;
 }
 
+// The board as last loaded, then kept up to date by the stream's changes (each carries the alert itself).
+let current = { now: new Date().toISOString(), alerts: new Map() };
+const show = () => render({ now: current.now, alerts: [...current.alerts.values()] });
+// Changes heard while a load is on its way are applied again to what it brings (it may predate them).
+let heardDuringLoad = [];
+function applyChange(entry) {
+  if (entry.change === 'opened') current.alerts.set(entry.alert.id, entry.alert);
+  else current.alerts.delete(entry.alert.id);
+  if (loading) heardDuringLoad.push(entry);
+}
+
 let loading = null;
 let again = false;
 async function load() {
@@ -73,7 +84,11 @@ async function load() {
       again = false;
       try {
         const q = unitSelect.value ? `?unitId=${encodeURIComponent(unitSelect.value)}` : '';
-        render(await api(`/api/dashboard/board${q}`));
+        heardDuringLoad = [];
+        const board = await api(`/api/dashboard/board${q}`);
+        current = { now: board.now, alerts: new Map(board.alerts.map((a) => [a.id, a])) };
+        for (const entry of heardDuringLoad.splice(0)) applyChange(entry);
+        show();
         errorBox.textContent = '';
       } catch (err) {
         errorBox.textContent = `Không tải được bảng: ${err.message}`;
@@ -123,15 +138,19 @@ async function stream() {
           buffer = buffer.slice(end + 2);
           if (/^: alerts after/m.test(block)) {
             setLive(true);
-            changed = true; // (re)connected: catch up with anything raised meanwhile
+            // A first connection loads the board; a reconnection (Last-Event-ID) is sent what it missed.
+            if (!lastId) load();
           }
           const id = /^id: (.*)$/m.exec(block)?.[1];
-          if (id) {
-            lastId = id;
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (id) lastId = id;
+          if (data) {
+            applyChange(JSON.parse(data));
             changed = true;
           }
         }
-        if (changed) load();
+        // Changes apply to the board in hand; a load still running brings them too (it reads after them).
+        if (changed && !loading) show();
       }
     } catch (err) {
       if (mine.signal.aborted) return;

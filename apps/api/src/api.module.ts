@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import {
   AlertsReader,
   ApplicationModule,
@@ -8,6 +9,8 @@ import {
   PortalSyncReader,
 } from '@tracker/application';
 import { AlertsHttpController } from './alerts/alerts.http.controller';
+import { AlertBoard } from './alerts/alert-board';
+import { AlertStreamHub } from './alerts/alert-stream.hub';
 import { InfrastructureModule, InfrastructureOptions, TokenRegistry } from '@tracker/infrastructure';
 import { CatalogueHttpController } from './catalogue/catalogue.http.controller';
 import { PublicationsHttpController } from './catalogue/publications.http.controller';
@@ -17,6 +20,7 @@ import { StepTypesHttpController } from './dossiers/step-types.http.controller';
 import { HealthHttpController } from './health/health.http.controller';
 import { AuthGuard, TOKEN_REGISTRY } from './http/auth.guard';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { strangerThrottling } from './http/stranger-throttling';
 import { ScorecardsHttpController } from './scorecards/scorecards.http.controller';
 import { SyncHttpController } from './sync/sync.http.controller';
 import { DashboardModule } from './dashboard/dashboard.module';
@@ -36,6 +40,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         InfrastructureModule.forRoot(options),
+        ThrottlerModule.forRoot(strangerThrottling(options.env, options.tokens)),
         ApplicationModule,
         ListDossiersModule,
         FeedbackModule,
@@ -58,6 +63,10 @@ export class ApiModule {
         { provide: TOKEN_REGISTRY, useValue: options.tokens },
         AlertsReader,
         PortalSyncReader,
+        AlertStreamHub,
+        AlertBoard,
+        // Strangers are counted before the token is checked, so failed authentications count too.
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],

@@ -1,26 +1,45 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { ConfigurationError, loadEnvironment, resolveTokens } from '@tracker/infrastructure';
+import {
+  ConfigurationError,
+  exitOnStopSignals,
+  loadEnvironment,
+  resolveTokens,
+} from '@tracker/infrastructure';
 import { ApiModule } from './api.module';
 import { configureHttp } from './http/configure-http';
+import { startLocalRedisIfMissing, type LocalRedis } from './local-redis';
+
+let app: INestApplication | undefined;
+let localRedis: LocalRedis | undefined;
+
+// Registered first: a stop signal ends the process within seconds even while a service keeps start-up waiting.
+exitOnStopSignals(async () => {
+  await app?.close();
+  await localRedis?.stop();
+});
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('tracker');
-  const env = loadEnvironment();
+  const env = loadEnvironment(process.env, { demo: process.argv.includes('--demo') });
   const { registry, generatedAdminToken } = resolveTokens({
     file: env.TRACKER_TOKENS_FILE,
     production: env.production,
   });
+  localRedis = await startLocalRedisIfMissing({
+    redisUrlSet: Boolean(process.env.REDIS_URL),
+    eventStoreDataDir: env.EVENTSTORE_DATA_DIR,
+  });
   // `npm start` runs the worker here too (sharing the event store connection); `--no-worker` (npm run start:api)
   // runs the API alone, beside a separate `npm run start:worker`.
   const worker = !process.argv.includes('--no-worker');
-  const app = configureHttp(
-    await NestFactory.create<NestExpressApplication>(ApiModule.forRoot({ env, tokens: registry, worker }), {
-      logger: ['log', 'warn', 'error'],
-    }),
+  const nest = await NestFactory.create<NestExpressApplication>(
+    ApiModule.forRoot({ env, tokens: registry, worker }),
+    { logger: ['log', 'warn', 'error'] },
   );
+  app = configureHttp(nest);
   await app.listen(env.PORT);
   logger.log(
     `API listening on http://127.0.0.1:${env.PORT}/api (event store: ${env.EVENTSTORE_CONNECTION_STRING ? 'external' : `embedded in ${env.EVENTSTORE_DATA_DIR}`})`,
@@ -32,7 +51,8 @@ async function bootstrap(): Promise<void> {
   }
 }
 
-bootstrap().catch((error: unknown) => {
+bootstrap().catch(async (error: unknown) => {
+  await localRedis?.stop();
   if (error instanceof ConfigurationError) {
     console.error(error.message);
     process.exit(2);

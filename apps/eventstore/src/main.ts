@@ -78,8 +78,10 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ event: 'listening', host: server.host, port: server.port })}\n`);
   let stopping = false;
   const stop = () => {
-    if (stopping) return;
+    if (stopping) process.exit(0);
     stopping = true;
+    // Within seconds whatever its clients do (a subscription that does not let go).
+    setTimeout(() => process.exit(0), 8_000).unref();
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -14,3 +14,4 @@ export * from './bullmq';
 export * from './unavailable';
 export * from './portal';
 export * from './backup/event-log-backup';
+export * from './stop-signals';

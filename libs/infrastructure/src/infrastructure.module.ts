@@ -44,7 +44,7 @@ import { RedisIdempotencyStore } from './redis/redis-idempotency.store';
 import { RedisAlertFeed } from './bullmq/redis-alert-feed.adapter';
 import { RedisCheckpointStore, RedisProjectionStore } from './redis/redis-projection.store';
 import { RedisDossierFactsSource } from './redis/redis-dossier-facts.source';
-import { watchRedis } from './unavailable';
+import { closeRedis, watchRedis } from './unavailable';
 
 export const ENVIRONMENT = Symbol('ENVIRONMENT');
 export const EVENT_STORE_CONNECTION = Symbol('EVENT_STORE_CONNECTION');
@@ -82,7 +82,7 @@ class ConnectionsLifecycle implements OnApplicationShutdown {
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await closeRedis(this.redis);
     if (this.ownsEventStore) await this.eventStore.close();
   }
 }
@@ -122,7 +122,8 @@ export class InfrastructureModule {
       },
       {
         provide: EVENT_STORE,
-        useFactory: (c: EventStoreConnection) => new EsdbEventStore(c.client),
+        useFactory: (c: EventStoreConnection) =>
+          new EsdbEventStore(c.client, { appendDeadlineMs: env.EVENTSTORE_DEADLINE_MS }),
         inject: [EVENT_STORE_CONNECTION],
       },
       {

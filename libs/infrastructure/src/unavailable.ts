@@ -26,22 +26,46 @@ export function isUnavailableError(error: unknown): boolean {
   return typeof e.code === 'string' && NETWORK_CODES.has(e.code);
 }
 
+/** Where a connection points, for the outage line (no password). */
+function addressOf(redis: Redis): string {
+  const o = redis.options;
+  return `redis://${o.host ?? '127.0.0.1'}:${o.port ?? 6379}${o.db ? `/${o.db}` : ''}`;
+}
+
+/** Per Redis address, the connections of this process that cannot reach it: one line per outage, not per connection. */
+const outages = new Map<string, Set<Redis>>();
+
 /**
- * ioredis emits 'error' on every failed reconnect; unheard, Node prints each one. Log once per outage
- * (again after the connection is back) and let ioredis keep reconnecting.
+ * ioredis emits 'error' on every failed reconnect; unheard, Node prints each one. Log once per outage of an
+ * address across every connection of the process (and once when it is back), and let ioredis keep
+ * reconnecting with its backoff.
  */
-export function watchRedis<R extends Redis>(redis: R, name = 'redis'): R {
-  const logger = new Logger(name);
-  let down = false;
-  redis.on('error', (error: Error) => {
-    if (down) return;
-    down = true;
-    logger.warn(`Redis not answering (${error.message}); retrying`);
+export function watchRedis<R extends Redis>(redis: R, _name = 'redis'): R {
+  const logger = new Logger('redis');
+  const address = addressOf(redis);
+  redis.on('error', (error: Error & { code?: string }) => {
+    const down = outages.get(address) ?? new Set<Redis>();
+    const first = down.size === 0;
+    down.add(redis);
+    outages.set(address, down);
+    if (!first) return;
+    logger.warn(
+      `Redis at ${address} is not answering (${error.code ?? error.message}): start Redis there ` +
+        '(redis-server) or set REDIS_URL; retrying with backoff',
+    );
   });
-  redis.on('ready', () => {
-    if (!down) return;
-    down = false;
-    logger.log('Redis answering again');
-  });
+  const recovered = () => {
+    const down = outages.get(address);
+    if (!down?.delete(redis) || down.size > 0) return;
+    logger.log(`Redis at ${address} answering again`);
+  };
+  redis.on('ready', recovered);
+  redis.on('end', recovered);
   return redis;
+}
+
+/** Closes a connection without waiting on a Redis that is not there (QUIT would queue until it answers). */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+  else redis.disconnect();
 }

@@ -37,6 +37,7 @@ import {
   Environment,
   bullConnection,
   bullPrefix,
+  closeRedis,
 } from '@tracker/infrastructure';
 import type { Redis } from 'ioredis';
 import { ProjectionWorker } from './projection.worker';
@@ -70,7 +71,7 @@ export class DeadlineJobs {
 
   async close(): Promise<void> {
     await this.scheduler.close();
-    await this.connection.quit().catch(() => this.connection.disconnect());
+    await closeRedis(this.connection);
   }
 }
 
@@ -132,14 +133,30 @@ export class DeadlinesRuntime implements OnModuleInit, OnApplicationBootstrap, O
     );
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.sweeper?.start();
+  onApplicationBootstrap(): void {
+    // Not awaited: with Redis away, start-up goes on (the API answers 503) and the sweep starts when it is back.
+    void this.sweeper?.start().catch(() => undefined);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    // deadline-scheduling.v1's effects use the queue: stop its runner before closing the queue.
-    await this.worker.runner(projectionId(deadlineSchedulingProjection))?.stop();
-    await this.worker.runner(projectionId(feedbackDeadlineSchedulingProjection))?.stop();
+    // The dossiers' and the feedback's deadline plans: their effects use the queue.
+    const planners = [deadlineSchedulingProjection, feedbackDeadlineSchedulingProjection].map((p) =>
+      this.worker.runner(projectionId(p)),
+    );
+    if (this.jobs.connection.status !== 'ready') {
+      // Redis away: BullMQ's closes would wait for it. Drop the connection and give them all one moment.
+      this.jobs.connection.disconnect();
+      const closing = [
+        ...planners.map((r) => r?.stop()),
+        this.sweeper?.close(),
+        this.processor?.close(),
+        this.jobs.close(),
+      ];
+      await Promise.race([Promise.allSettled(closing), new Promise((r) => setTimeout(r, 2_000).unref())]);
+      return;
+    }
+    // Stop the planners before closing the queue their effects use.
+    for (const planner of planners) await planner?.stop();
     await this.sweeper?.close();
     await this.processor?.close();
     await this.jobs.close();

@@ -35,6 +35,7 @@ export const WORKER_RUNNER_OPTIONS = Symbol('WORKER_RUNNER_OPTIONS');
 @Injectable()
 export class ProjectionWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('worker');
+  private readonly lastError = new Map<string, { message: string; at: number }>();
   private readonly runners = new Map<string, SubscriptionRunner>();
   /** Every runner reads `$all` through one shared subscription: read and decoded once for all of them. */
   private readonly shared: SharedEventFeed;
@@ -61,8 +62,19 @@ export class ProjectionWorker implements OnApplicationBootstrap, OnApplicationSh
       this.runners.set(
         sink.name,
         new SubscriptionRunner(this.shared, sink, {
-          onError: (error, name) =>
-            this.logger.warn(`${name}: ${error.message}; resuming from its checkpoint`),
+          onError: (error, name) => {
+            // Redis away: its outage line (one per process) says so already.
+            if (
+              error.name === 'MaxRetriesPerRequestError' ||
+              (error as { code?: unknown }).code === 'ECONNREFUSED'
+            )
+              return;
+            // A runner retrying through an outage fails the same way each time: say it once (in 5 minutes).
+            const last = this.lastError.get(name);
+            if (last?.message === error.message && Date.now() - last.at < 300_000) return;
+            this.lastError.set(name, { message: error.message, at: Date.now() });
+            this.logger.warn(`${name}: ${error.message}; resuming from its checkpoint`);
+          },
           onPoison: (poison, name) =>
             this.logger.error(
               `${name}: stopped at ${poison.position} (${poison.error}); the others go on. After fixing or ` +

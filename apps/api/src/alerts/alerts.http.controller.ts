@@ -1,11 +1,19 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { AlertsReader, alertVisibleTo, type Caller } from '@tracker/application';
+import {
+  AlertsReader,
+  alertVisibleTo,
+  compareFeedIds,
+  type AlertFeedEntry,
+  type Caller,
+} from '@tracker/application';
 import type { DeadlineAlert } from '@tracker/domain';
 import type { Principal } from '@tracker/infrastructure';
 import type { Request, Response } from 'express';
 import { ID_PATTERN } from '../catalogue/catalogue.request.dto';
 import { ApiError } from '../http/api-error';
 import { CurrentPrincipal, Roles } from '../http/auth.guard';
+import { AlertBoard } from './alert-board';
+import { AlertStreamHub } from './alert-stream.hub';
 
 const FEED_ID = /^\d{1,20}-\d{1,20}$/;
 const HEARTBEAT_MS = 15_000;
@@ -26,12 +34,17 @@ function scopeOf(caller: Caller, unitId: unknown): string | undefined {
 
 /**
  * `GET /api/alerts`: the open alerts of the caller's units (all units for the reform office and admin).
- * `GET /api/alerts/stream`: Server-Sent Events, one `alert` event per change (`opened`/`closed`), each with
- * the change feed's id; a client reconnecting with `Last-Event-ID` resumes right after it.
+ * `GET /api/alerts/stream`: Server-Sent Events, one `alert` event per change (`opened`/`closed`) carrying the
+ * alert as the board shows it (names, working time left), each with the change feed's id; a client
+ * reconnecting with `Last-Event-ID` resumes right after it. At most SSE_STREAMS_PER_TOKEN streams per token.
  */
 @Controller('api/alerts')
 export class AlertsHttpController {
-  constructor(private readonly alerts: AlertsReader) {}
+  constructor(
+    private readonly alerts: AlertsReader,
+    private readonly hub: AlertStreamHub,
+    private readonly board: AlertBoard,
+  ) {}
 
   @Get()
   @Roles('supervisor', 'reform-office')
@@ -58,7 +71,25 @@ export class AlertsHttpController {
         { field: 'Last-Event-ID', problems: ['Last-Event-ID must be an id this stream sent'] },
       ]);
     }
-    let after = (resume as string | undefined) ?? (await this.alerts.lastId());
+    if (!this.hub.acquire(caller.subject)) {
+      throw new ApiError(
+        429,
+        'TOO_MANY_STREAMS',
+        'this token has as many alert streams open as it may; close one (another tab) first',
+      );
+    }
+    let released = false;
+    const release = () => {
+      if (!released) this.hub.release(caller.subject);
+      released = true;
+    };
+    let after: string;
+    try {
+      after = (resume as string | undefined) ?? (await this.alerts.lastId());
+    } catch (error) {
+      release();
+      throw error;
+    }
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');
@@ -67,29 +98,52 @@ export class AlertsHttpController {
     res.flushHeaders();
     res.write(`retry: 2000\n: alerts after ${after}\n\n`);
 
-    const reader = this.alerts.reader();
     let open = true;
-    req.on('close', () => {
-      open = false;
-      void reader.close();
-    });
-    while (open) {
-      let entries;
-      try {
-        entries = await reader.read(after, HEARTBEAT_MS);
-      } catch {
-        if (!open) break;
-        await new Promise((r) => setTimeout(r, 500));
-        continue;
-      }
-      if (entries.length === 0) res.write(': ping\n\n');
-      for (const entry of entries) {
-        after = entry.id;
-        if (!alertVisibleTo(caller, entry.alert, unitId)) continue;
-        const data = JSON.stringify({ change: entry.change, alert: entry.alert });
+    // Entries go out in feed order, each once: the catch-up and the live feed may overlap.
+    let sending = Promise.resolve();
+    const send = async (entries: readonly AlertFeedEntry[]) => {
+      const fresh = entries.filter((e) => compareFeedIds(e.id, after) > 0);
+      if (!open || fresh.length === 0) return;
+      after = fresh[fresh.length - 1].id;
+      const shown = fresh.filter((e) => alertVisibleTo(caller, e.alert, unitId));
+      const { alerts } = await this.board.present(shown.map((e) => e.alert));
+      shown.forEach((entry, i) => {
+        const data = JSON.stringify({ change: entry.change, alert: alerts[i] });
         res.write(`id: ${entry.id}\nevent: alert\ndata: ${data}\n\n`);
+      });
+    };
+    const queue = (entries: readonly AlertFeedEntry[]) => {
+      sending = sending.then(() => send(entries)).catch(() => end());
+    };
+    const pending: AlertFeedEntry[] = [];
+    let live = false;
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+    let unsubscribe = () => {};
+    const end = () => {
+      if (!open) return;
+      open = false;
+      clearInterval(heartbeat);
+      unsubscribe();
+      release();
+      // The client reconnects with the last id it received and misses nothing.
+      res.end();
+    };
+    res.on('close', end);
+    unsubscribe = await this.hub.subscribe((entries) => {
+      if (live) queue(entries);
+      else pending.push(...entries);
+    });
+    if (!open) return unsubscribe();
+    try {
+      for (;;) {
+        const page = await this.alerts.range(after);
+        if (page.length === 0) break;
+        await send(page);
       }
+    } catch {
+      return end();
     }
-    res.end();
+    live = true;
+    queue(pending.splice(0));
   }
 }

@@ -58,15 +58,8 @@ export class DashboardPagesController {
 
   private send(res: Response, file: string): void {
     if (!existsSync(join(this.root, file))) throw new ApiError(404, 'NOT_FOUND', `no page ${file}`);
+    // Security headers (CSP, nosniff, referrer policy) come from helmet (configure-http.ts).
     res.setHeader('Cache-Control', 'no-cache');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    if (file.endsWith('.html')) {
-      res.setHeader(
-        'Content-Security-Policy',
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'",
-      );
-      res.setHeader('Referrer-Policy', 'no-referrer');
-    }
     res.sendFile(file, { root: this.root, dotfiles: 'deny' });
   }
 }

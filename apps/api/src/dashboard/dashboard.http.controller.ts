@@ -1,16 +1,9 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import {
-  AlertsReader,
-  CLOCK,
-  CalendarProvider,
-  CatalogueReader,
-  ExplainDossierQuery,
-  signedWorkingMs,
-  type Clock,
-} from '@tracker/application';
+import { AlertsReader, CatalogueReader, ExplainDossierQuery } from '@tracker/application';
 import { assertUnitAccess } from '@tracker/domain';
 import type { Principal } from '@tracker/infrastructure';
+import { AlertBoard } from '../alerts/alert-board';
 import { ID_PATTERN } from '../catalogue/catalogue.request.dto';
 import { DossierCodeParam } from '../dossiers/dossier.request.dto';
 import { ApiError } from '../http/api-error';
@@ -26,9 +19,8 @@ export class DashboardHttpController {
   constructor(
     private readonly queries: QueryBus,
     private readonly alerts: AlertsReader,
-    private readonly calendars: CalendarProvider,
     private readonly catalogue: CatalogueReader,
-    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly alertBoard: AlertBoard,
   ) {}
 
   /** The token's holder (the pages show the right menu and the clerk form its units). */
@@ -59,21 +51,8 @@ export class DashboardHttpController {
       assertUnitAccess(caller, 'read', unitIdParam);
       unitId = unitIdParam;
     }
-    const now = this.clock.now();
-    const nowIso = now.toISOString();
-    const { calendar } = await this.calendars.current(now);
-    const names = new Map(this.catalogue.listProcedures().map((p) => [p.code, p.name] as const));
-    const units = new Map(this.catalogue.listUnits().map((u) => [u.unitId, u.name] as const));
-    const alerts = await this.alerts.list(caller, unitId);
-    return {
-      now: nowIso,
-      alerts: alerts.map((a) => ({
-        ...a,
-        procedureName: names.get(a.procedureCode) ?? null,
-        unitName: units.get(a.unitId) ?? null,
-        workingMsLeft: signedWorkingMs(nowIso, a.dueAt, calendar),
-      })),
-    };
+    // The same presentation as the live stream's alerts (GET /api/alerts/stream), which update this list.
+    return this.alertBoard.present(await this.alerts.list(caller, unitId));
   }
 
   /** Why a dossier is (or was) late: supplement time, holidays passed, apology, working time left or over. */

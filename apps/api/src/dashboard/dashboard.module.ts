@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AlertsReader, ApplicationModule } from '@tracker/application';
+import { AlertBoard } from '../alerts/alert-board';
 import { DemoModule } from '../demo/demo.module';
 import { DashboardHttpController } from './dashboard.http.controller';
 import { DashboardPagesController } from './dashboard-pages.controller';
@@ -8,6 +9,6 @@ import { DashboardPagesController } from './dashboard-pages.controller';
 @Module({
   imports: [ApplicationModule, DemoModule],
   controllers: [DashboardHttpController, DashboardPagesController],
-  providers: [AlertsReader],
+  providers: [AlertsReader, AlertBoard],
 })
 export class DashboardModule {}

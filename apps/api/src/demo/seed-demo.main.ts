@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const scale = values.scale === undefined ? undefined : Number(values.scale);
   if (scale !== undefined && !(scale > 0 && scale <= 10))
     throw new Error('--scale must be a number in (0, 10]');
-  const env = loadEnvironment();
+  const env = loadEnvironment(process.env, { demo: true });
 
   @Module({
     imports: [InfrastructureModule.forRoot({ env }), ApplicationModule, FeedbackModule],

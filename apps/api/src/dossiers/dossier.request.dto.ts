@@ -23,6 +23,7 @@ import {
   type IdentifiedThrough,
 } from '@tracker/domain';
 import { IsInstant } from '../http/instant.validator';
+import { IsBoundedJson } from '../http/bounded-json.validator';
 import { ID_PATTERN } from '../catalogue/catalogue.request.dto';
 
 export const DOSSIER_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
@@ -131,7 +132,10 @@ export function rulesOf(name: string, spec: FieldSpec, requiredIn: readonly stri
         MaxLength(spec.maxLength, { each: true }),
       ];
     case 'json':
-      return [IsNotEmpty({ message: `${name} is required for ${requiredIn.join(', ')}` })];
+      return [
+        IsNotEmpty({ message: `${name} is required for ${requiredIn.join(', ')}` }),
+        IsBoundedJson({ maxBytes: spec.maxBytes, maxDepth: spec.maxDepth }),
+      ];
   }
 }
 

@@ -13,16 +13,11 @@ import {
   ProjectionStore,
   projectionId,
 } from '@tracker/application';
-import {
-  EVENT_STORE_CONNECTION,
-  EventStoreConnection,
-  REDIS,
-  type TokenRegistry,
-} from '@tracker/infrastructure';
+import { EVENT_STORE_CONNECTION, EventStoreConnection, REDIS } from '@tracker/infrastructure';
 import { ProjectionWorker } from '@tracker/projections';
 import type { Redis } from 'ioredis';
-import type { Request, Response } from 'express';
-import { Public, TOKEN_REGISTRY } from '../http/auth.guard';
+import type { Response } from 'express';
+import { Public, type AuthenticatedRequest } from '../http/auth.guard';
 import { logIdentityHealth } from './log-identity.health';
 import { syncHealth } from './sync-health';
 
@@ -30,6 +25,10 @@ type Check = { status: 'up' | 'down'; latencyMs: number; error?: string };
 
 /** Lag is counted by reading `$all` forward from the checkpoint, at most this many events. */
 const LAG_CAP = 10_000;
+/** The public answer's probes are shared by every request within this window. */
+const PROBE_TTL_MS = 1_000;
+/** The public lag figure is recounted at most this often. */
+const LAG_TTL_MS = 10_000;
 
 type ProjectionHealth = {
   name: string;
@@ -46,19 +45,62 @@ type ProjectionHealth = {
   error?: string;
 };
 
+/** One computation shared by concurrent callers and reused for `ttlMs`. */
+class Shared<T> {
+  private value?: { at: number; value: T };
+  private running?: Promise<T>;
+  constructor(
+    private readonly ttlMs: number,
+    private readonly compute: () => Promise<T>,
+  ) {}
+
+  /** The cached value when fresh; else the running or a new computation. */
+  get(): Promise<T> {
+    if (this.value && Date.now() - this.value.at < this.ttlMs) return Promise.resolve(this.value.value);
+    return this.refresh();
+  }
+
+  /** The last value at once (refreshing it behind when stale); waits only when there is none yet. */
+  latest(): Promise<T> {
+    if (!this.value) return this.refresh();
+    if (Date.now() - this.value.at >= this.ttlMs) void this.refresh().catch(() => undefined);
+    return Promise.resolve(this.value.value);
+  }
+
+  private refresh(): Promise<T> {
+    this.running ??= this.compute()
+      .then((value) => {
+        this.value = { at: Date.now(), value };
+        return value;
+      })
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+}
+
 /**
- * Liveness and readiness: 200 when the event store and Redis answer, 503 otherwise. Every projection of the
- * registry reports its checkpoint, lag and, when stopped at a poison event, where and why; a lagging or
- * stopped projection does not make the API unready (writes still work).
+ * Liveness and readiness: 200 when the event store and Redis answer, 503 otherwise. Anyone may ask: the
+ * public answer is up/down and one lag figure (the largest projection lag, recounted at most every 10 s),
+ * and costs at most two probes a second however many ask. With a valid token it adds every projection of
+ * the registry: its checkpoint, lag, runner and, when stopped at a poison event, where and why (a lagging
+ * or stopped projection does not make the API unready: writes still work). It never carries a backing
+ * service's own error text (which may name hosts or paths).
  */
 @Controller('api/health')
 export class HealthHttpController {
+  private readonly probes = new Shared(PROBE_TTL_MS, () =>
+    Promise.all([timed(() => this.log.headPosition()), timed(() => this.redis.ping())]),
+  );
+  private readonly lag = new Shared(LAG_TTL_MS, async () => {
+    const all = await Promise.all(this.running().map((p) => this.projection(p)));
+    return all.some((p) => p.lag === null) ? null : Math.max(0, ...all.map((p) => p.lag ?? 0));
+  });
+
   constructor(
     @Inject(EVENT_STORE_CONNECTION) private readonly eventStore: EventStoreConnection,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(PROJECTION_STORE) private readonly projections: ProjectionStore,
     @Inject(EVENT_LOG_PROBE) private readonly log: EventLogProbe,
-    @Inject(TOKEN_REGISTRY) private readonly tokens: TokenRegistry,
     private readonly sync: PortalSyncReader,
     @Inject(PORTAL_SYNC_ENABLED) private readonly portalEnabled: boolean,
     @Inject(LOG_IDENTITY) private readonly identity: LogIdentity,
@@ -67,32 +109,42 @@ export class HealthHttpController {
 
   @Public()
   @Get()
-  async health(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const [eventStore, redis] = await Promise.all([
-      timed(() => this.log.headPosition()),
-      timed(() => this.redis.ping()),
-    ]);
+  async health(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response) {
+    const [eventStore, redis] = await this.probes.get();
     const ready = eventStore.status === 'up' && redis.status === 'up';
     res.status(ready ? 200 : 503);
-    // Without NATIONAL_PORTAL_* no worker runs the portal's outbox: it has no lag to report.
-    const running = ALL_PROJECTIONS.filter((p) => p !== portalSyncProjection || this.portalEnabled);
-    const projections = ready ? await Promise.all(running.map((p) => this.projection(p))) : [];
-    const sync = ready ? await syncHealth(req, this.tokens, this.sync).catch(() => undefined) : undefined;
+    res.setHeader('Cache-Control', 'no-store');
+    const status = ready ? 'ready' : 'unavailable';
+    if (!req.principal) {
+      return {
+        status,
+        eventStore: { status: eventStore.status },
+        redis: { status: redis.status },
+        lag: ready ? await this.lag.latest().catch(() => null) : null,
+      };
+    }
+    const projections = ready ? await Promise.all(this.running().map((p) => this.projection(p))) : [];
+    const sync = ready ? await syncHealth(this.sync).catch(() => undefined) : undefined;
     // Read models built from another log (a restore, a new data directory) say so; readiness is unchanged.
     const log = ready
       ? await withTimeout(
           this.log.headPosition().then((head) => logIdentityHealth(this.identity, this.projections, head)),
           2000,
-        ).catch((error: Error) => ({ error: error.message }))
+        ).catch((error: unknown) => ({ error: failure(error) }))
       : undefined;
     return {
-      status: ready ? 'ready' : 'unavailable',
+      status,
       eventStore: { ...eventStore, embedded: Boolean(this.eventStore.embedded) },
       redis,
       projections,
       ...(sync ? { sync } : {}),
       ...(log ? { log } : {}),
     };
+  }
+
+  /** The projections a worker runs: without NATIONAL_PORTAL_* the portal's outbox has no lag to report. */
+  private running() {
+    return ALL_PROJECTIONS.filter((p) => p !== portalSyncProjection || this.portalEnabled);
   }
 
   private async projection(p: (typeof ALL_PROJECTIONS)[number]): Promise<ProjectionHealth> {
@@ -121,10 +173,17 @@ export class HealthHttpController {
         checkpoint: null,
         lag: null,
         ...(runner ? { runner } : {}),
-        error: (error as Error).message,
+        error: failure(error),
       };
     }
   }
+}
+
+class Timeout extends Error {}
+
+/** What went wrong, in the tracker's words: a backing service's own message stays in the logs. */
+function failure(error: unknown): string {
+  return error instanceof Timeout ? 'no answer in time' : 'not answering';
 }
 
 async function timed(probe: () => Promise<unknown>): Promise<Check> {
@@ -133,11 +192,7 @@ async function timed(probe: () => Promise<unknown>): Promise<Check> {
     await withTimeout(probe(), 2000);
     return { status: 'up', latencyMs: Math.round(performance.now() - start) };
   } catch (error) {
-    return {
-      status: 'down',
-      latencyMs: Math.round(performance.now() - start),
-      error: (error as Error).message,
-    };
+    return { status: 'down', latencyMs: Math.round(performance.now() - start), error: failure(error) };
   }
 }
 
@@ -145,6 +200,8 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([
     p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms))),
+    new Promise<T>(
+      (_, reject) => (timer = setTimeout(() => reject(new Timeout(`no answer in ${ms} ms`)), ms)),
+    ),
   ]);
 }

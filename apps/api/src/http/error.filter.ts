@@ -17,6 +17,7 @@ const codeOfStatus: Record<number, string> = {
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   422: 'UNPROCESSABLE',
+  429: 'TOO_MANY_REQUESTS',
 };
 
 /** Every error leaves as PRODUCT.md's error body; never a stack trace, never a 500 for bad input. */

@@ -40,10 +40,14 @@ function table(card: Scorecard): { header: string[]; rows: (string | number | nu
   return { header, rows: [...card.units.map(line), line(card.province)] };
 }
 
-const csvCell = (v: string | number | null): string => {
+/** Text a spreadsheet would read as a formula (OWASP "CSV injection"): unit and procedure names are free text. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export const csvCell = (v: string | number | null): string => {
   if (v === null) return '';
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  // Numbers stay numbers (a negative figure is not a formula); text that starts like one gets a leading '.
+  const s = typeof v === 'string' && FORMULA_START.test(v) ? `'${v}` : String(v);
+  return /[",\n\r\t']/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
 export function scorecardCsv(card: Scorecard): Buffer {

@@ -12,6 +12,13 @@ export type AlertChange = Readonly<{ change: 'opened' | 'closed'; alert: Deadlin
  */
 export type AlertFeedEntry = Readonly<{ id: string } & AlertChange>;
 
+/** Orders two feed ids (`<ms>-<seq>`, as Redis Streams number entries). */
+export function compareFeedIds(a: string, b: string): number {
+  const [am, as] = a.split('-').map(BigInt);
+  const [bm, bs] = b.split('-').map(BigInt);
+  return am === bm ? (as === bs ? 0 : as < bs ? -1 : 1) : am < bm ? -1 : 1;
+}
+
 export interface AlertFeedReader {
   /** Entries after `after` (exclusive; '$' for only new ones), waiting up to `blockMs` for the first. */
   read(after: string, blockMs: number, count?: number): Promise<AlertFeedEntry[]>;
@@ -26,6 +33,8 @@ export interface AlertFeed {
   lastId(): Promise<string>;
   /** Forgets every entry: the alerts are rebuilt from another log, whose positions start again. */
   reset(): Promise<void>;
-  /** A reader on its own connection (a blocking read holds it). */
+  /** Up to `count` entries after `after` (exclusive) as they are now, without waiting (a client catching up). */
+  range(after: string, count: number): Promise<AlertFeedEntry[]>;
+  /** A reader on its own connection (a blocking read holds it): one per process serves every SSE client. */
   reader(): AlertFeedReader;
 }

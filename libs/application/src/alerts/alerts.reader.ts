@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DeadlineAlert } from '@tracker/domain';
 import type { Caller } from '../access/caller';
 import { PROJECTION_STORE, type ProjectionStore } from '../projections/projection-store.port';
-import { ALERT_FEED, type AlertFeed, type AlertFeedReader } from './alert-feed.port';
+import { ALERT_FEED, type AlertFeed, type AlertFeedEntry, type AlertFeedReader } from './alert-feed.port';
 import { alertsProjection, type AlertsView } from './alerts.projection';
 import { feedbackAlertsProjection } from './feedback-alerts.projection';
 
@@ -55,6 +55,11 @@ export class AlertsReader {
 
   lastId(): Promise<string> {
     return this.feed.lastId();
+  }
+
+  /** Entries after `after` as they are now (a stream client catching up). */
+  range(after: string, count = 500): Promise<AlertFeedEntry[]> {
+    return this.feed.range(after, count);
   }
 
   reader(): AlertFeedReader {

@@ -1,7 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler, IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import {
-  Event,
   PublicComponent,
   SetCalendarOverrides,
   CalendarYearEvent,
@@ -85,7 +84,7 @@ export class DefineUnitHandler implements ICommandHandler<DefineUnitCommand, Uni
       data: { ...input, now: this.clock.now().toISOString(), actor: actorOf(context.caller) },
     };
     const result = await handleCommand(this.store, stream, unitDecider, command, commandContextOf(context));
-    applyLocally(this.catalogue, stream, result.newEvents);
+    this.catalogue.applyState(stream, result.state, result.revision);
     return (await this.catalogue.unit(input.unitId))!;
   }
 }
@@ -111,7 +110,7 @@ export class DefineProcedureHandler implements ICommandHandler<DefineProcedureCo
       command,
       commandContextOf(context),
     );
-    applyLocally(this.catalogue, stream, result.newEvents);
+    this.catalogue.applyState(stream, result.state, result.revision);
     if (result.state.status !== 'defined') throw new Error('a defined procedure has no state');
     return procedureListing(result.state);
   }
@@ -168,8 +167,4 @@ export class ListProceduresHandler implements IQueryHandler<ListProceduresQuery,
   async execute(): Promise<DefinedProcedure[]> {
     return this.catalogue.listProcedures();
   }
-}
-
-function applyLocally(catalogue: CatalogueReader, stream: string, events: readonly Event[]): void {
-  for (const e of events) catalogue.apply(stream, e);
 }

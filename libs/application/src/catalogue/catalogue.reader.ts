@@ -41,6 +41,8 @@ export class CatalogueReader implements OnApplicationBootstrap, OnApplicationShu
   private readonly logger = new Logger('catalogue');
   private readonly units = new Map<string, UnitState>();
   private readonly procedures = new Map<string, ProcedureState>();
+  /** Revision of the last event applied per unit/procedure stream: each event is applied once. */
+  private readonly revisions = new Map<string, bigint>();
   private subscription?: FeedSubscription;
 
   constructor(
@@ -69,17 +71,27 @@ export class CatalogueReader implements OnApplicationBootstrap, OnApplicationShu
     await this.subscription?.stop();
   }
 
-  /** Applies an event the local process just appended, so its own lists show it at once. */
-  apply(streamName: string, event: Event, revision?: bigint): void {
-    if (
-      streamName.startsWith('calendar-') &&
-      revision !== undefined &&
-      event.type === 'CalendarOverridesSet'
-    ) {
+  /**
+   * The state a local command handler just wrote (folded from the stream through `revision`), so this
+   * process lists it at once; the feed's copies of the same events then fall at or below the revision.
+   */
+  applyState(streamName: string, state: UnitState | ProcedureState, revision: bigint): void {
+    if (revision <= (this.revisions.get(streamName) ?? -1n)) return;
+    this.revisions.set(streamName, revision);
+    if (streamName.startsWith('unit-')) this.units.set(streamName.slice('unit-'.length), state as UnitState);
+    else if (streamName.startsWith('procedure-'))
+      this.procedures.set(streamName.slice('procedure-'.length), state as ProcedureState);
+  }
+
+  /** Applies one event of the feed (in stream order), once: events at or below the known revision are skipped. */
+  apply(streamName: string, event: Event, revision: bigint): void {
+    if (streamName.startsWith('calendar-') && event.type === 'CalendarOverridesSet') {
       const data = event.data as OverridesSetData;
       this.calendars.observe(data.year, revision, data);
       return;
     }
+    if (revision <= (this.revisions.get(streamName) ?? -1n)) return;
+    this.revisions.set(streamName, revision);
     if (streamName.startsWith('unit-')) {
       const id = streamName.slice('unit-'.length);
       this.units.set(

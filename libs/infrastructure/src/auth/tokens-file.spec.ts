@@ -27,8 +27,29 @@ describe('tokens file', () => {
         { token: 'clerk-token-0123456789', name: 'b', role: 'janitor' },
         { token: 'clerk-token-0123456789', name: 'c', role: 'supervisor', units: [] },
       ]),
-    ).toThrow(/\[0\]\.token[\s\S]*\[1\]\.role[\s\S]*\[2\]\.units[\s\S]*\[2\]\.token: duplicate/);
+    ).toThrow(
+      /\[0\] \(a\)\.token[\s\S]*\[1\] \(b\)\.role[\s\S]*\[2\] \(c\)\.units[\s\S]*\[2\] \(c\)\.token: duplicate/,
+    );
     expect(() => parseTokens({})).toThrow(ConfigurationError);
+  });
+
+  it('given a clerk or supervisor entry without units, then it is refused naming the entry', () => {
+    expect(() =>
+      parseTokens([
+        { token: 'admin-token-0123456789', name: 'root', role: 'admin' },
+        { token: 'clerk-token-0123456789', name: 'lan', role: 'clerk' },
+        { token: 'super-token-0123456789', name: 'minh', role: 'supervisor' },
+      ]),
+    ).toThrow(/\[1\] \(lan\)\.units: [^\n]*units must list[\s\S]*\[2\] \(minh\)\.units/);
+  });
+
+  it('given two entries with one name and different tokens, then the file is refused (the name is the identity)', () => {
+    expect(() =>
+      parseTokens([
+        { token: 'clerk-token-0123456789', name: 'Nguyễn Lan', role: 'clerk', units: ['SCT'] },
+        { token: 'clerk-token-9876543210', name: 'Nguyễn Lan', role: 'clerk', units: ['HOIAN'] },
+      ]),
+    ).toThrow(/\[1\] \(Nguyễn Lan\)\.name: "Nguyễn Lan" is already the name of entry \[0\]/);
   });
 
   it('given no file outside production, then one admin token is generated for local use', () => {

@@ -1,21 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
-import {
-  ArrayNotEmpty,
-  IsArray,
-  IsIn,
-  IsOptional,
-  IsString,
-  MinLength,
-  ValidateIf,
-  validateSync,
-} from 'class-validator';
+import { ArrayNotEmpty, IsArray, IsIn, IsString, MinLength, ValidateIf, validateSync } from 'class-validator';
 import { ConfigurationError } from '../config/environment';
 
 export type TokenRole = 'clerk' | 'supervisor' | 'reform-office' | 'admin';
 
-/** One caller, as the tokens file describes them. */
+/**
+ * One caller, as the tokens file describes them. `subject` is the entry's `name`, which the file keeps unique:
+ * it is the caller's identity (the audit `actor`, the Idempotency-Key scope, the SSE stream cap).
+ */
 export type Principal = Readonly<{ subject: string; role: TokenRole; units: readonly string[] }>;
 
 class TokenEntry {
@@ -30,11 +24,11 @@ class TokenEntry {
   @IsIn(['clerk', 'supervisor', 'reform-office', 'admin'])
   role!: TokenRole;
 
-  @ValidateIf((o: TokenEntry) => o.role === 'clerk' || o.role === 'supervisor')
-  @IsArray()
+  // Required for clerks and supervisors (without units they could do nothing, silently); optional otherwise.
+  @ValidateIf((o: TokenEntry) => o.role === 'clerk' || o.role === 'supervisor' || o.units !== undefined)
+  @IsArray({ message: 'units must list the units of a clerk or supervisor' })
   @ArrayNotEmpty({ message: 'units must list the units of a clerk or supervisor' })
   @IsString({ each: true })
-  @IsOptional()
   units?: string[];
 }
 
@@ -59,13 +53,23 @@ export function parseTokens(json: unknown, origin = 'tokens file'): TokenRegistr
   if (!Array.isArray(json)) throw new ConfigurationError(`${origin}: expected a JSON array of tokens`);
   const problems: string[] = [];
   const seen = new Set<string>();
+  const names = new Map<string, number>();
   const entries = json.map((raw, i) => {
     const entry = plainToInstance(TokenEntry, raw);
+    const label = typeof entry.name === 'string' ? `[${i}] (${entry.name})` : `[${i}]`;
     for (const e of validateSync(entry)) {
-      problems.push(`[${i}].${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+      problems.push(`${label}.${e.property}: ${[...new Set(Object.values(e.constraints ?? {}))].join('; ')}`);
     }
-    if (seen.has(entry.token)) problems.push(`[${i}].token: duplicate token`);
+    if (seen.has(entry.token)) problems.push(`${label}.token: duplicate token`);
     seen.add(entry.token);
+    // The name is the caller's identity in the audit trail and the idempotency scope: two people (or two
+    // tokens of different roles) under one name would share both, so the file must keep names apart.
+    const first = names.get(entry.name);
+    if (first !== undefined) {
+      problems.push(
+        `${label}.name: "${entry.name}" is already the name of entry [${first}]; names must be unique`,
+      );
+    } else names.set(entry.name, i);
     return {
       token: entry.token,
       principal: { subject: entry.name, role: entry.role, units: entry.units ?? [] },

@@ -33,6 +33,8 @@ export class BullmqDeadlineScheduler implements DeadlineScheduler {
         backoff: { type: 'exponential', delay: 500 },
       },
     });
+    // Its connections' errors are Redis outages, reported once by watchRedis; unheard, BullMQ prints each.
+    this.queue.on('error', () => undefined);
   }
 
   private bullId(id: string): string {

@@ -34,6 +34,9 @@ export class DeadlineSweepScheduler {
       },
       { connection, prefix, concurrency: 1, autorun: false },
     );
+    // Its connections' errors are Redis outages, reported once by watchRedis; unheard, BullMQ prints each.
+    this.queue.on('error', () => undefined);
+    this.worker.on('error', () => undefined);
   }
 
   async start(): Promise<void> {

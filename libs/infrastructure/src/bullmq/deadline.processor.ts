@@ -36,6 +36,8 @@ export class DeadlineProcessor {
       },
       { connection, prefix, concurrency },
     );
+    // Its connections' errors are Redis outages, reported once by watchRedis; unheard, BullMQ prints each.
+    this.worker.on('error', () => undefined);
   }
 
   async close(): Promise<void> {

@@ -1,12 +1,11 @@
 import { watchRedis } from '../unavailable';
-import type { AlertFeed, AlertFeedEntry, AlertFeedReader } from '@tracker/application';
+import {
+  compareFeedIds,
+  type AlertFeed,
+  type AlertFeedEntry,
+  type AlertFeedReader,
+} from '@tracker/application';
 import type { Redis } from 'ioredis';
-
-const compare = (a: string, b: string): number => {
-  const [am, as] = a.split('-').map(BigInt);
-  const [bm, bs] = b.split('-').map(BigInt);
-  return am === bm ? Number(as - bs) : am < bm ? -1 : 1;
-};
 
 type Raw = [string, string[]];
 const parse = ([id, fields]: Raw): AlertFeedEntry => {
@@ -28,7 +27,7 @@ export class RedisAlertFeed implements AlertFeed {
 
   async append(entries: readonly AlertFeedEntry[]): Promise<void> {
     const last = await this.lastId();
-    const fresh = entries.filter((e) => compare(e.id, last) > 0);
+    const fresh = entries.filter((e) => compareFeedIds(e.id, last) > 0);
     if (fresh.length === 0) return;
     const pipeline = this.redis.pipeline();
     for (const { id, ...body } of fresh) {
@@ -49,8 +48,15 @@ export class RedisAlertFeed implements AlertFeed {
     await this.redis.del(this.key);
   }
 
+  async range(after: string, count: number): Promise<AlertFeedEntry[]> {
+    const result = (await this.redis.xread('COUNT', count, 'STREAMS', this.key, after)) as
+      [string, Raw[]][] | null;
+    return result?.[0]?.[1].map(parse) ?? [];
+  }
+
   reader(): AlertFeedReader {
-    const conn = watchRedis(this.redis.duplicate());
+    // Named, so an operator (and a test) can see that one process holds one such connection.
+    const conn = watchRedis(this.redis.duplicate({ connectionName: `${this.key}:reader` }));
     const key = this.key;
     return {
       async read(after: string, blockMs: number, count = 100): Promise<AlertFeedEntry[]> {

@@ -47,6 +47,19 @@ describe('environment', () => {
     expect(() => loadEnvironment({ EVENTSTORE_BACKUP_KEEP: '0' })).toThrow(/EVENTSTORE_BACKUP_KEEP/);
   });
 
+  it('given demo seeding in production, by variable or by --demo, then the configuration is refused', () => {
+    expect(() => loadEnvironment({ NODE_ENV: 'production', TRACKER_DEMO: '1' })).toThrow(
+      /TRACKER_DEMO[^\n]*refused when NODE_ENV=production/,
+    );
+    expect(() => loadEnvironment({ NODE_ENV: 'production' }, { demo: true })).toThrow(ConfigurationError);
+    expect(loadEnvironment({ TRACKER_DEMO: 'true', TRACKER_DEMO_SCALE: '0.5' })).toMatchObject({
+      TRACKER_DEMO: true,
+      TRACKER_DEMO_SCALE: 0.5,
+    });
+    expect(loadEnvironment({}, { demo: true }).TRACKER_DEMO).toBe(true);
+    expect(loadEnvironment({}).TRACKER_DEMO).toBe(false);
+  });
+
   it('given bad settings, when loaded, then one error names each bad variable', () => {
     let error: unknown;
     try {

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { BACKWARDS, END, EventStoreDBClient } from '@eventstore/db-client';
 import {
   DataDirInUseError,
@@ -40,7 +41,8 @@ export async function connectEventStore(options: {
     }
   }
   const client = EventStoreDBClient.connectionString(connectionString);
-  return {
+  let closed = false;
+  const connection: EventStoreConnection = {
     client,
     connectionString,
     embedded,
@@ -54,8 +56,39 @@ export async function connectEventStore(options: {
       return head;
     },
     async close() {
+      closed = true;
       await client.dispose();
       await embedded?.close();
     },
   };
+  if (!embedded) void reportUntilAnswering(connection, () => closed);
+  return connection;
+}
+
+/**
+ * Start-up against a store that is not there would wait in silence (the client retries quietly): say so in
+ * one line, with the address (no credentials) and what to do, and once more when it answers.
+ */
+async function reportUntilAnswering(connection: EventStoreConnection, closed: () => boolean): Promise<void> {
+  const logger = new Logger('eventstore');
+  const address = connection.connectionString.replace(/\/\/[^@/]*@/, '//');
+  let reported = false;
+  for (let pause = 500; !closed(); pause = Math.min(pause * 2, 10_000)) {
+    try {
+      await connection.headPosition();
+      if (reported) logger.log(`event store at ${address} answering`);
+      return;
+    } catch (error) {
+      if (closed()) return;
+      if (!reported) {
+        const why = (error as { type?: string }).type ?? 'no answer';
+        logger.warn(
+          `event store at ${address} is not answering (${why}): start it (npm run eventstore) or check ` +
+            'EVENTSTORE_CONNECTION_STRING; retrying with backoff',
+        );
+        reported = true;
+      }
+    }
+    await new Promise((r) => setTimeout(r, pause).unref());
+  }
 }

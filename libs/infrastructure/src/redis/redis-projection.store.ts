@@ -1,4 +1,4 @@
-import { watchRedis } from '../unavailable';
+import { closeRedis, watchRedis } from '../unavailable';
 import { unlinkMatching } from './unlink-matching';
 import type { Redis } from 'ioredis';
 import {
@@ -317,7 +317,7 @@ class RedisProjectionWriter implements ProjectionWriter {
   }
 
   async close(): Promise<void> {
-    await this.conn.quit().catch(() => this.conn.disconnect());
+    await closeRedis(this.conn);
   }
 }
 

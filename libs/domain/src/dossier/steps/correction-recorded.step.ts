@@ -21,7 +21,7 @@ export const correctionRecordedStep = defineStep<RecordCorrection, CorrectionRec
     field: { kind: 'text', required: true, maxLength: 100 },
     reason: REASON,
     approvedBy: { kind: 'text', required: true, maxLength: 200 },
-    value: { kind: 'json', required: true },
+    value: { kind: 'json', required: true, maxBytes: 4096, maxDepth: 4 },
   },
   form: false,
   command: 'RecordCorrection',

@@ -20,7 +20,7 @@ export type FieldSpec =
   | Readonly<{ kind: 'amount'; required: boolean; min: number; max: number }>
   | Readonly<{ kind: 'text-list'; required: boolean; maxItems: number; maxLength: number }>
   /** Any JSON value (a correction's new value). */
-  | Readonly<{ kind: 'json'; required: boolean }>;
+  | Readonly<{ kind: 'json'; required: boolean; maxBytes: number; maxDepth: number }>;
 
 export type FieldSpecs = Readonly<Record<string, FieldSpec>>;
 
