@@ -1,4 +1,4 @@
-import { ALERT_FEED, type AlertFeed } from '@tracker/application';
+import { ALERT_FEED, ALL_PROJECTIONS, projectionId, type AlertFeed } from '@tracker/application';
 import { Redis } from 'ioredis';
 import { ApiHarness, TOKENS, startApi } from '../support/api-harness';
 
@@ -48,7 +48,11 @@ describe('GET /api/health', () => {
 
   it('gives a token holder the projections, positions and latencies', async () => {
     const res = await api.as(TOKENS.reform).get('/api/health').expect(200);
-    expect(res.body.projections.map((p: { name: string }) => p.name)).toContain('dossier-list.v1');
+    // Every projection of the registry (the four), as the operator's health shows them.
+    expect(res.body.projections.map((p: { name: string }) => p.name)).toEqual(
+      ALL_PROJECTIONS.map(projectionId),
+    );
+    expect(ALL_PROJECTIONS).toHaveLength(4);
     expect(res.body.eventStore).toHaveProperty('latencyMs');
   });
 
