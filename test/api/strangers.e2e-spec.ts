@@ -1,4 +1,10 @@
-import { ALERT_FEED, type AlertFeed } from '@tracker/application';
+import {
+  ALERT_FEED,
+  ALL_PROJECTIONS,
+  portalSyncProjection,
+  projectionId,
+  type AlertFeed,
+} from '@tracker/application';
 import { Redis } from 'ioredis';
 import { ApiHarness, TOKENS, startApi } from '../support/api-harness';
 
@@ -48,7 +54,10 @@ describe('GET /api/health', () => {
 
   it('gives a token holder the projections, positions and latencies', async () => {
     const res = await api.as(TOKENS.reform).get('/api/health').expect(200);
-    expect(res.body.projections.map((p: { name: string }) => p.name)).toContain('dossier-list.v2');
+    // Every projection of the registry a worker runs here (the portal's outbox only with NATIONAL_PORTAL_*).
+    expect(res.body.projections.map((p: { name: string }) => p.name)).toEqual(
+      ALL_PROJECTIONS.filter((p) => p !== portalSyncProjection).map(projectionId),
+    );
     expect(res.body.eventStore).toHaveProperty('latencyMs');
   });
 

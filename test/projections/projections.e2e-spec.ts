@@ -193,6 +193,9 @@ it('stops the projections whose fold throws on a poison event at its position, t
     expect(BigInt(p.checkpoint!)).toBeLessThan(position);
     expect(p.lag).toBeGreaterThanOrEqual(2);
   }
+  // A stranger learns only up/down and one lag figure, not where or why a projection stopped.
+  const stranger = await api.http.get('/api/health').expect(200);
+  expect(Object.keys(stranger.body).sort()).toEqual(['eventStore', 'lag', 'redis', 'status']);
   // The facts went on past it: SCT-R-4 counts already.
   await waitFor(async () => byName(await health(), 'dossier-facts.v1').lag === 0, {
     timeoutMs: 10_000,
