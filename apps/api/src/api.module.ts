@@ -11,14 +11,21 @@ import {
 import { AlertsHttpController } from './alerts/alerts.http.controller';
 import { AlertBoard } from './alerts/alert-board';
 import { AlertStreamHub } from './alerts/alert-stream.hub';
-import { InfrastructureModule, InfrastructureOptions, TokenRegistry } from '@tracker/infrastructure';
+import {
+  ENVIRONMENT,
+  Environment,
+  InfrastructureModule,
+  InfrastructureOptions,
+  TokenRegistry,
+  UsersFile,
+} from '@tracker/infrastructure';
 import { CatalogueHttpController } from './catalogue/catalogue.http.controller';
 import { PublicationsHttpController } from './catalogue/publications.http.controller';
 import { DossierListHttpController } from './dossiers/dossier-list.http.controller';
 import { DossiersHttpController } from './dossiers/dossiers.http.controller';
 import { StepTypesHttpController } from './dossiers/step-types.http.controller';
 import { HealthHttpController } from './health/health.http.controller';
-import { AuthGuard, TOKEN_REGISTRY } from './http/auth.guard';
+import { AuthGuard, IdentifyGuard, TOKEN_REGISTRY } from './http/auth.guard';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { strangerThrottling } from './http/stranger-throttling';
 import { ScorecardsHttpController } from './scorecards/scorecards.http.controller';
@@ -26,6 +33,8 @@ import { SyncHttpController } from './sync/sync.http.controller';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { FeedbackHttpController } from './feedback/feedback.http.controller';
 import { WorkerModule, WorkerOptions } from '@tracker/projections';
+import { SessionAuth, USERS_FILE } from './session/session-auth';
+import { SessionHttpController } from './session/session.http.controller';
 
 export type ApiOptions = InfrastructureOptions & {
   tokens: TokenRegistry;
@@ -40,7 +49,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         InfrastructureModule.forRoot(options),
-        ThrottlerModule.forRoot(strangerThrottling(options.env, options.tokens)),
+        ThrottlerModule.forRoot(strangerThrottling(options.env)),
         ApplicationModule,
         ListDossiersModule,
         FeedbackModule,
@@ -58,14 +67,24 @@ export class ApiModule {
         ScorecardsHttpController,
         FeedbackHttpController,
         SyncHttpController,
+        SessionHttpController,
       ],
       providers: [
         { provide: TOKEN_REGISTRY, useValue: options.tokens },
+        {
+          provide: USERS_FILE,
+          useFactory: (env: Environment) =>
+            env.TRACKER_USERS_FILE ? new UsersFile(env.TRACKER_USERS_FILE) : null,
+          inject: [ENVIRONMENT],
+        },
+        SessionAuth,
         AlertsReader,
         PortalSyncReader,
         AlertStreamHub,
         AlertBoard,
-        // Strangers are counted before the token is checked, so failed authentications count too.
+        // Global guards run in this order: who the caller is (token or session), then strangers are counted
+        // (failed authentications too), then the route's roles are checked.
+        { provide: APP_GUARD, useClass: IdentifyGuard },
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

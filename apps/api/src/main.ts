@@ -49,6 +49,14 @@ async function bootstrap(): Promise<void> {
       `No TRACKER_TOKENS_FILE: one admin token for local use only:\n\n    ${generatedAdminToken}\n`,
     );
   }
+  if (!env.TRACKER_USERS_FILE) {
+    logger.log(
+      'No TRACKER_USERS_FILE: people log in with a token. To let them log in with a name and password:\n\n' +
+        '    export TRACKER_USERS_FILE=./data/users.json\n' +
+        '    npm run users -- add <name> --role clerk --units <unitId> --display-name "…"   (asks the password)\n' +
+        '    npm start\n',
+    );
+  }
 }
 
 bootstrap().catch(async (error: unknown) => {

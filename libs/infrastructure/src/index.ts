@@ -15,3 +15,8 @@ export * from './unavailable';
 export * from './portal';
 export * from './backup/event-log-backup';
 export * from './stop-signals';
+export * from './auth/identity-entry';
+export * from './auth/password-hash';
+export * from './auth/users-file';
+export * from './auth/redis-session.store';
+export * from './auth/login-throttle';

@@ -23,12 +23,13 @@ export class DashboardHttpController {
     private readonly alertBoard: AlertBoard,
   ) {}
 
-  /** The token's holder (the pages show the right menu and the clerk form its units). */
+  /** The caller, by token or login (the pages show the right menu and the clerk form its units). */
   @Get('me')
   me(@CurrentPrincipal() caller: Principal) {
     const units = caller.role === 'clerk' || caller.role === 'supervisor' ? caller.units : [];
     return {
       subject: caller.subject,
+      ...(caller.displayName !== undefined ? { displayName: caller.displayName } : {}),
       role: caller.role,
       units: units.map((u) => ({
         unitId: u,

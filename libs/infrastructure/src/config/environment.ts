@@ -84,6 +84,11 @@ export class Environment {
   @IsString()
   TRACKER_TOKENS_FILE?: string;
 
+  /** People who log in with a name and password (`npm run users`); unset: tokens only. */
+  @IsOptional()
+  @IsString()
+  TRACKER_USERS_FILE?: string;
+
   @ValidateIf(portalAsked)
   @IsUrl(URL_RULE, {
     message: 'NATIONAL_PORTAL_AUTH_URL must be an http(s) URL (the five NATIONAL_PORTAL_* go together)',
