@@ -1,4 +1,4 @@
-import { ALERT_LABEL, api, el, fmtHours, fmtTime, startPage, token } from './common.js';
+import { ALERT_LABEL, api, authHeaders, el, fmtHours, fmtTime, startPage } from './common.js';
 
 const who = await startPage('board.html');
 const unitSelect = document.getElementById('unit');
@@ -99,7 +99,7 @@ async function load() {
   return loading;
 }
 
-// Server-Sent Events over fetch (EventSource cannot send the Authorization header; the token stays out of
+// Server-Sent Events over fetch (EventSource cannot send the Authorization header of a token; it stays out of
 // URLs and logs). Reconnects with Last-Event-ID, so nothing is missed across a dropped connection.
 let controller;
 let lastId;
@@ -119,7 +119,7 @@ async function stream() {
       const res = await fetch(`/api/alerts/stream${q}`, {
         headers: {
           Accept: 'text/event-stream',
-          Authorization: `Bearer ${token()}`,
+          ...authHeaders(),
           ...(lastId ? { 'Last-Event-ID': lastId } : {}),
         },
         signal: mine.signal,

@@ -3,10 +3,15 @@ const KEY = 'tracker.token';
 
 export const token = () => sessionStorage.getItem(KEY);
 export const setToken = (value) => sessionStorage.setItem(KEY, value);
-export const logout = () => {
+/** Forgets the token and ends the login session (server-side; its cookie is HttpOnly), then the login page. */
+export async function logout() {
   sessionStorage.removeItem(KEY);
+  await fetch('/api/session', { method: 'DELETE' }).catch(() => undefined);
   location.href = '/';
-};
+}
+
+/** The Authorization header when this tab holds a token; a logged-in person's session cookie goes by itself. */
+export const authHeaders = () => (token() ? { Authorization: `Bearer ${token()}` } : {});
 
 export class ApiFailure extends Error {
   constructor(status, body) {
@@ -19,13 +24,13 @@ export class ApiFailure extends Error {
   }
 }
 
-/** A JSON API call with the bearer token; a 401 sends the user back to the login page. */
+/** A JSON API call with the bearer token or the session cookie; a 401 sends the user back to the login page. */
 export async function api(path, { method = 'GET', body, headers = {}, raw = false } = {}) {
   const res = await fetch(path, {
     method,
     headers: {
       Accept: 'application/json',
-      Authorization: `Bearer ${token()}`,
+      ...authHeaders(),
       ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
       ...headers,
     },
@@ -61,13 +66,16 @@ export function homeOf(role) {
   return role === 'clerk' ? 'clerk.html' : role === 'reform-office' ? 'scorecard.html' : 'board.html';
 }
 
-/** Redirects to the login page without a token; otherwise draws the header and resolves with the caller. */
+/** Draws the header and resolves with the caller; without a token or session `api` sends to the login page. */
 export async function startPage(active) {
-  if (!token()) {
-    location.href = `/?next=${encodeURIComponent(location.pathname + location.search)}`;
-    return new Promise(() => {});
+  let who;
+  try {
+    who = await me();
+  } catch (error) {
+    // Not logged in: `api` is taking the browser to the login page; this page draws nothing meanwhile.
+    if (error instanceof ApiFailure && error.status === 401) return new Promise(() => {});
+    throw error;
   }
-  const who = await me();
   const header = document.createElement('header');
   header.className = 'top';
   header.innerHTML = `<span class="brand">Theo dõi hồ sơ TTHC</span><nav></nav><span class="who"></span><button type="button">Đăng xuất</button>`;
@@ -78,7 +86,7 @@ export async function startPage(active) {
     nav.append(a);
   }
   const units = who.units.map((u) => u.name ?? u.unitId).join(', ');
-  header.querySelector('.who').textContent = `${who.subject} · ${ROLE[who.role] ?? who.role}${units ? ` · ${units}` : ''}`;
+  header.querySelector('.who').textContent = `${who.displayName ?? who.subject} · ${ROLE[who.role] ?? who.role}${units ? ` · ${units}` : ''}`;
   header.querySelector('button').addEventListener('click', logout);
   document.body.prepend(header);
   if (who.role === 'admin') void showStoppedProjections(header);
