@@ -30,8 +30,8 @@ function chartJsFile(): string {
 const ASSET = /^[a-z][a-z0-9-]{0,40}\.(html|js|css|svg)$/;
 
 /**
- * The dashboard's static pages, outside the `/api` bearer guard: they hold no data; they log in with a
- * token kept in sessionStorage and call the JSON API with `Authorization: Bearer`.
+ * The dashboard's static pages, outside the `/api` guard: they hold no data; they call the JSON API with the
+ * login session's cookie (a person of the users file) or a token kept in sessionStorage (`Authorization: Bearer`).
  */
 @Controller()
 @Public()
