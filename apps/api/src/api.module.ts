@@ -12,8 +12,6 @@ import { AlertsHttpController } from './alerts/alerts.http.controller';
 import { AlertBoard } from './alerts/alert-board';
 import { AlertStreamHub } from './alerts/alert-stream.hub';
 import {
-  ENVIRONMENT,
-  Environment,
   InfrastructureModule,
   InfrastructureOptions,
   TokenRegistry,
@@ -38,6 +36,8 @@ import { SessionHttpController } from './session/session.http.controller';
 
 export type ApiOptions = InfrastructureOptions & {
   tokens: TokenRegistry;
+  /** The users file, already read (main.ts reads it before anything starts); else read from the settings. */
+  users?: UsersFile | null;
   /** Run the worker (projections) in this process, sharing its event store connection (`npm start`). */
   worker?: WorkerOptions | boolean;
 };
@@ -73,9 +73,12 @@ export class ApiModule {
         { provide: TOKEN_REGISTRY, useValue: options.tokens },
         {
           provide: USERS_FILE,
-          useFactory: (env: Environment) =>
-            env.TRACKER_USERS_FILE ? new UsersFile(env.TRACKER_USERS_FILE) : null,
-          inject: [ENVIRONMENT],
+          useValue:
+            options.users !== undefined
+              ? options.users
+              : options.env.TRACKER_USERS_FILE
+                ? new UsersFile(options.env.TRACKER_USERS_FILE)
+                : null,
         },
         SessionAuth,
         AlertsReader,

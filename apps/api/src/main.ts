@@ -7,6 +7,7 @@ import {
   exitOnStopSignals,
   loadEnvironment,
   resolveTokens,
+  UsersFile,
 } from '@tracker/infrastructure';
 import { ApiModule } from './api.module';
 import { configureHttp } from './http/configure-http';
@@ -28,6 +29,8 @@ async function bootstrap(): Promise<void> {
     file: env.TRACKER_TOKENS_FILE,
     production: env.production,
   });
+  // Read now: a missing or invalid users file stops the start with its one-line reason, as the tokens file does.
+  const users = env.TRACKER_USERS_FILE ? new UsersFile(env.TRACKER_USERS_FILE) : null;
   localRedis = await startLocalRedisIfMissing({
     redisUrlSet: Boolean(process.env.REDIS_URL),
     eventStoreDataDir: env.EVENTSTORE_DATA_DIR,
@@ -36,7 +39,7 @@ async function bootstrap(): Promise<void> {
   // runs the API alone, beside a separate `npm run start:worker`.
   const worker = !process.argv.includes('--no-worker');
   const nest = await NestFactory.create<NestExpressApplication>(
-    ApiModule.forRoot({ env, tokens: registry, worker }),
+    ApiModule.forRoot({ env, tokens: registry, users, worker }),
     { logger: ['log', 'warn', 'error'] },
   );
   app = configureHttp(nest);
