@@ -242,6 +242,25 @@ describe('bearer tokens', () => {
   });
 });
 
+describe('the stranger throttle', () => {
+  it('never counts requests made with a valid session; without one they are counted', async () => {
+    const strict = await startApi({ env: { TRACKER_USERS_FILE: usersPath, THROTTLE_LIMIT: '3' } });
+    try {
+      const res = await strict.http
+        .post('/api/session')
+        .send({ name: 'lan', password: PASSWORD })
+        .expect(204);
+      const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? [])[0].split(';')[0];
+      for (let i = 0; i < 6; i++) await strict.http.get('/api/units').set('Cookie', cookie).expect(200);
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await strict.http.get('/api/units')).status);
+      expect(statuses).toEqual([401, 401, 429]);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
 describe('failures from one address', () => {
   // Last: it locks the test's own address.
   it('after twenty in a row over any names, refuse every name from there with 429', async () => {
