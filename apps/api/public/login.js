@@ -56,6 +56,8 @@ passwordForm.addEventListener('submit', async (e) => {
     showError('password', 'Tên đăng nhập hoặc mật khẩu không đúng.');
   } else if (code === 'ACCOUNT_DISABLED') {
     showError('name', 'Tài khoản này đã bị khóa; liên hệ quản trị viên.');
+  } else if (code === 'LOGIN_IN_PROGRESS') {
+    showError('password', 'Đang kiểm tra một lần đăng nhập khác của tên này; thử lại sau giây lát.');
   } else if (res.status === 429) {
     showError('password', `Đăng nhập sai quá nhiều lần; thử lại sau ${res.headers.get('Retry-After') ?? 'ít'} giây.`);
   } else {

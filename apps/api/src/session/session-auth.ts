@@ -20,7 +20,7 @@ import { ApiError } from '../http/api-error';
 export const USERS_FILE = Symbol('USERS_FILE');
 export const SESSION_COOKIE = 'tracker_session';
 
-export type LoginOutcome = { sessionId: string } | { retryAfter: number };
+export type LoginOutcome = { sessionId: string } | { retryAfter: number; reason: 'failures' | 'in-progress' };
 
 /**
  * People's logins (the users file) and their sessions (Redis). Every request made with a session reads the
@@ -54,23 +54,28 @@ export class SessionAuth {
       );
     }
     const retryAfter = await this.throttle.retryAfter(name, address);
-    if (retryAfter > 0) return { retryAfter };
-    const user = this.users.find(name);
-    // An unknown name costs the same hashing as a known one: the answer's time does not tell names apart.
-    const matches = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
-    if (!user || !matches) {
-      await this.throttle.failed(name, address);
-      throw new ApiError(401, 'INVALID_CREDENTIALS', 'wrong name or password', [
-        { field: 'password', problems: ['wrong name or password'] },
-      ]);
+    if (retryAfter > 0) return { retryAfter, reason: 'failures' };
+    if (!(await this.throttle.claim(name))) return { retryAfter: 1, reason: 'in-progress' };
+    try {
+      const user = this.users.find(name);
+      // An unknown name costs the same hashing as a known one: the answer's time does not tell names apart.
+      const matches = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
+      if (!user || !matches) {
+        await this.throttle.failed(name, address);
+        throw new ApiError(401, 'INVALID_CREDENTIALS', 'wrong name or password', [
+          { field: 'password', problems: ['wrong name or password'] },
+        ]);
+      }
+      if (user.disabled) {
+        throw new ApiError(401, 'ACCOUNT_DISABLED', 'this account is disabled', [
+          { field: 'name', problems: ['this account is disabled'] },
+        ]);
+      }
+      await this.throttle.succeeded(name);
+      return { sessionId: await this.store.create({ name: user.name, credential: credentialOf(user) }) };
+    } finally {
+      await this.throttle.release(name);
     }
-    if (user.disabled) {
-      throw new ApiError(401, 'ACCOUNT_DISABLED', 'this account is disabled', [
-        { field: 'name', problems: ['this account is disabled'] },
-      ]);
-    }
-    await this.throttle.succeeded(name);
-    return { sessionId: await this.store.create({ name: user.name, credential: credentialOf(user) }) };
   }
 
   /** The caller a session stands for now, or undefined (and the session ended) when it no longer stands. */

@@ -44,11 +44,13 @@ export class SessionHttpController {
     const outcome = await this.sessions.login(body.name, body.password, req.ip ?? 'unknown');
     if ('retryAfter' in outcome) {
       res.setHeader('Retry-After', String(outcome.retryAfter));
-      throw new ApiError(
-        429,
-        'TOO_MANY_LOGIN_FAILURES',
-        `too many failed logins; try again in ${outcome.retryAfter} s`,
-      );
+      throw outcome.reason === 'failures'
+        ? new ApiError(
+            429,
+            'TOO_MANY_LOGIN_FAILURES',
+            `too many failed logins; try again in ${outcome.retryAfter} s`,
+          )
+        : new ApiError(429, 'LOGIN_IN_PROGRESS', 'another login of this name is being checked; try again');
     }
     const previous = sessionIdOf(req);
     if (previous) await this.sessions.logout(previous);

@@ -42,6 +42,18 @@ export class LoginThrottle {
     return Math.ceil(Math.max(byName, byAddress, 0) / 1000);
   }
 
+  /**
+   * One password check at a time per name: attempts sent in parallel would otherwise all pass the lock check
+   * before the first failure is counted. False when another check of this name is under way.
+   */
+  async claim(name: string): Promise<boolean> {
+    return (await this.redis.set(this.key('busy', 'name', name), '1', 'PX', 10_000, 'NX')) === 'OK';
+  }
+
+  async release(name: string): Promise<void> {
+    await this.redis.del(this.key('busy', 'name', name));
+  }
+
   async failed(name: string, address: string): Promise<void> {
     await Promise.all([
       this.count('name', name, this.rules.freePerName),

@@ -78,6 +78,15 @@ describe('failed-login throttle', () => {
     expect(await throttle.retryAfter('lan', '10.0.0.9')).toBe(0);
   });
 
+  it('lets one password check of a name run at a time', async () => {
+    const throttle = new LoginThrottle(redis, `${prefix}c:`, rules);
+    expect(await throttle.claim('lan')).toBe(true);
+    expect(await throttle.claim('lan')).toBe(false);
+    expect(await throttle.claim('minh')).toBe(true);
+    await throttle.release('lan');
+    expect(await throttle.claim('lan')).toBe(true);
+  });
+
   it('locks an address that fails over many names, for every name', async () => {
     const throttle = new LoginThrottle(redis, `${prefix}b:`, rules);
     for (let i = 0; i < 5; i++) await throttle.failed(`guess-${i}`, '10.9.9.9');
