@@ -89,7 +89,7 @@ export const REFUSALS = {
   404: {
     description: 'Không có (hoặc thuộc đơn vị khác của người gọi: trả lời như không có)',
     type: ApiErrorBody,
-    code: 'NOT_FOUND',
+    code: 'DOSSIER_NOT_FOUND',
     message: 'no dossier SCT-250303-0001',
   },
   409: {
@@ -107,8 +107,8 @@ export const REFUSALS = {
   422: {
     description: 'Yêu cầu đúng dạng nhưng quy tắc nghiệp vụ từ chối',
     type: ApiErrorBody,
-    code: 'UNPROCESSABLE',
-    message: 'the procedure is not handled by unit HOIAN',
+    code: 'OCCURRED_BEFORE_RECEIPT',
+    message: 'occurredAt lies before the dossier was received',
   },
   429: {
     description: 'Quá nhiều yêu cầu không có token hợp lệ từ một địa chỉ (xem `Retry-After`)',
