@@ -2,7 +2,7 @@ import { unlinkMatching } from '@tracker/infrastructure';
 import { uniqueToken } from '@tracker/testing';
 import { Redis } from 'ioredis';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../soak/processes';
@@ -11,8 +11,8 @@ import { REPO_ROOT } from '../support/eventstore-process';
 jest.setTimeout(120_000);
 
 // Production runs the built JavaScript: `npm run build` once, then the npm scripts an office (or the Docker
-// image) runs, with a guard that refuses any TypeScript hook or .ts file, so a start proves no transpiler
-// is needed at run time; the pages and public assets are found from dist/.
+// image) runs, with a guard that refuses any .ts file and any dev dependency (the transpiler among them), so a
+// start proves the built JS needs neither; the pages and public assets are found from dist/.
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ADMIN = 'prod-build-admin-token-0000000000';
@@ -26,14 +26,23 @@ beforeAll(() => {
   if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
   dir = mkdtempSync(join(tmpdir(), 'tracker-prod-'));
   writeFileSync(join(dir, 'tokens.json'), JSON.stringify([{ token: ADMIN, name: 'admin', role: 'admin' }]));
-  // Loaded into every node the npm scripts start: TypeScript or its transpiler is refused outright.
+  // Loaded into every node the npm scripts start: TypeScript, its transpiler and any dev dependency are
+  // refused outright (what the Docker image's pruned node_modules would not have).
+  const devDependencies = Object.keys(
+    (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { devDependencies: object })
+      .devDependencies,
+  );
   writeFileSync(
     join(dir, 'no-typescript.cjs'),
     `const Module = require('node:module');
+const dev = new Set(${JSON.stringify(devDependencies)});
+const root = ${JSON.stringify(REPO_ROOT + '/')};
 const resolve = Module._resolveFilename;
-Module._resolveFilename = function (request, ...rest) {
-  if (/^@swc(-node)?\\//.test(request) || /\\.ts$/.test(request)) throw new Error('built JS loaded ' + request);
-  const file = resolve.call(this, request, ...rest);
+Module._resolveFilename = function (request, parent, ...rest) {
+  const name = request.startsWith('@') ? request.split('/').slice(0, 2).join('/') : request.split('/')[0];
+  const ours = parent && parent.filename && parent.filename.startsWith(root);
+  if (/\\.ts$/.test(request) || (ours && dev.has(name))) throw new Error('built JS loaded ' + request);
+  const file = resolve.call(this, request, parent, ...rest);
   if (/\\.ts$/.test(file)) throw new Error('built JS loaded ' + file);
   return file;
 };`,
