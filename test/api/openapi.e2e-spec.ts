@@ -14,7 +14,7 @@ let api: ApiHarness;
 let document: any;
 
 beforeAll(async () => {
-  api = await startApi();
+  api = await startApi({ worker: { deadlines: false } });
   const res = await api.http.get(OPENAPI_JSON_PATH).expect(200).expect('content-type', /json/);
   document = res.body;
   if (process.env.OPENAPI_DUMP) writeFileSync(process.env.OPENAPI_DUMP, JSON.stringify(document, null, 2));
@@ -155,6 +155,82 @@ describe('GET /api/openapi.json', () => {
     const feedback = document.components.schemas.RecordFeedbackStepRequest;
     expect(feedback.discriminator.mapping.forwarded).toBe(
       '#/components/schemas/RecordFeedbackStepRequest.forwarded',
+    );
+  });
+});
+
+/** The documented schema of an operation's answer (a $ref resolved). */
+function answerSchema(path: string, method: string, status: string): any {
+  const schema = document.paths[path][method].responses[status].content['application/json'].schema;
+  return resolve(schema);
+}
+const resolve = (schema: any): any =>
+  schema?.$ref ? document.components.schemas[schema.$ref.split('/').pop()] : schema;
+
+/** The answer's keys are the documented properties: every required one there, none undocumented. */
+function expectShape(value: Record<string, unknown>, schema: any): void {
+  const documented = Object.keys(schema.properties ?? {});
+  expect(documented.length).toBeGreaterThan(0);
+  expect(Object.keys(value).filter((k) => !documented.includes(k))).toEqual([]);
+  expect((schema.required ?? []).filter((k: string) => !(k in value))).toEqual([]);
+}
+
+describe('the answers', () => {
+  it('have the shapes the description gives them', async () => {
+    const admin = api.as(TOKENS.admin);
+    await admin.put('/api/units/SCT').send({ name: 'Sở Công Thương', level: 'department' }).expect(200);
+    await admin
+      .put('/api/procedures/1.001')
+      .send({
+        name: 'Cấp giấy phép',
+        units: ['SCT'],
+        timeLimit: { value: 10, unit: 'working-days' },
+        onlineLevel: 'full',
+        feeRequired: true,
+        requiresWrittenResult: true,
+      })
+      .expect(200);
+    // The documented example of a receipt is a request the API accepts.
+    const example =
+      document.paths['/api/dossiers'].post.requestBody.content['application/json'].examples.online.value;
+    const received = await api.as(TOKENS.clerkA).post('/api/dossiers').send(example).expect(201);
+    expectShape(received.body, answerSchema('/api/dossiers', 'post', '201'));
+    const step =
+      document.paths['/api/dossiers/{code}/events'].post.requestBody.content['application/json'].examples
+        .processed.value;
+    const recorded = await api
+      .as(TOKENS.clerkA)
+      .post(`/api/dossiers/${received.body.code}/events`)
+      .send(step)
+      .expect(201);
+    expectShape(recorded.body, answerSchema('/api/dossiers/{code}/events', 'post', '201'));
+
+    await api.waitForProjections();
+    const page = await api.as(TOKENS.clerkA).get('/api/dossiers').expect(200);
+    const pageSchema = answerSchema('/api/dossiers', 'get', '200');
+    expectShape(page.body, pageSchema);
+    expect(page.body.items).toHaveLength(1);
+    expectShape(page.body.items[0], resolve(pageSchema.properties.items.items));
+
+    const card = await api.as(TOKENS.reform).get('/api/scorecards?period=2025').expect(200);
+    const cardSchema = answerSchema('/api/scorecards', 'get', '200');
+    expectShape(card.body, cardSchema);
+    const unitSchema = resolve(cardSchema.properties.units.items);
+    expectShape(card.body.units[0], unitSchema);
+    const groupSchema = resolve(unitSchema.properties.groups.items);
+    expectShape(card.body.units[0].groups[0], groupSchema);
+    expectShape(card.body.units[0].groups[0].criteria[0], resolve(groupSchema.properties.criteria.items));
+
+    const health = await api.http.get('/api/health').expect(200);
+    expectShape(health.body, answerSchema('/api/health', 'get', '200'));
+
+    const refused = await api.as(TOKENS.clerkA).post('/api/dossiers').send({ unitId: 'SCT' }).expect(400);
+    const refusal = answerSchema('/api/dossiers', 'post', '400');
+    expectShape(refused.body, refusal);
+    expectShape(refused.body.error, resolve(refusal.properties.error));
+    expectShape(
+      refused.body.error.details[0],
+      resolve(resolve(refusal.properties.error).properties.details.items),
     );
   });
 });

@@ -4,7 +4,7 @@ import { DossierListPage, ListDossiersQuery } from '@tracker/application';
 import type { Principal } from '@tracker/infrastructure';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiError } from '../http/api-error';
-import { jsonAnswer } from '../openapi/answers';
+import { DossierListPageAnswer } from '../openapi/answers';
 import { CurrentPrincipal, Can } from '../http/auth.guard';
 import { ListDossiersRequest } from './dossier-list.request.dto';
 
@@ -17,7 +17,7 @@ export class DossierListHttpController {
   @Get()
   @Can('list-dossiers')
   @ApiOperation({ summary: 'Danh sách hồ sơ (lọc, phân trang bằng cursor)' })
-  @ApiOkResponse(jsonAnswer('Một trang: `items` và `nextCursor`'))
+  @ApiOkResponse({ type: DossierListPageAnswer, description: 'Một trang' })
   list(@Query() query: ListDossiersRequest, @CurrentPrincipal() caller: Principal): Promise<DossierListPage> {
     if (
       query.receivedFrom &&

@@ -18,7 +18,7 @@ import { ProjectionWorker } from '@tracker/projections';
 import type { Redis } from 'ioredis';
 import type { Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { jsonAnswer } from '../openapi/answers';
+import { HealthAnswer } from '../openapi/answers';
 import { Public, type AuthenticatedRequest } from '../http/auth.guard';
 import { logIdentityHealth } from './log-identity.health';
 import { syncHealth } from './sync-health';
@@ -116,8 +116,12 @@ export class HealthHttpController {
     summary: 'Sẵn sàng: kho sự kiện và Redis; với token: từng phép chiếu, độ trễ, đồng bộ Cổng',
     description: 'Không cần token; người có token xem thêm chi tiết.',
   })
-  @ApiOkResponse(jsonAnswer('`status: ready`, `eventStore`, `redis`, `lag` (và chi tiết khi có token)'))
-  @ApiResponse({ status: 503, ...jsonAnswer('`status: unavailable`: kho sự kiện hoặc Redis không trả lời') })
+  @ApiOkResponse({ type: HealthAnswer, description: 'Sẵn sàng (chi tiết thêm khi có token)' })
+  @ApiResponse({
+    status: 503,
+    type: HealthAnswer,
+    description: '`status: unavailable`: kho sự kiện hoặc Redis không trả lời',
+  })
   async health(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response) {
     const [eventStore, redis] = await this.probes.get();
     const ready = eventStore.status === 'up' && redis.status === 'up';

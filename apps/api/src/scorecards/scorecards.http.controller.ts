@@ -5,7 +5,7 @@ import type { Scorecard } from '@tracker/domain';
 import type { Principal } from '@tracker/infrastructure';
 import type { Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { jsonAnswer } from '../openapi/answers';
+import { ScorecardAnswer, UnitScoreAnswer } from '../openapi/answers';
 import { ApiErrors } from '../openapi/error-responses';
 import { CurrentPrincipal, Roles } from '../http/auth.guard';
 import { scorecardCsv, scorecardXlsx } from './scorecard-export';
@@ -24,7 +24,7 @@ export class ScorecardsHttpController {
 
   @Get()
   @ApiOperation({ summary: 'Xếp hạng theo cấp: tổng điểm, xếp loại, sáu nhóm tiêu chí; và dòng toàn tỉnh' })
-  @ApiOkResponse(jsonAnswer('`period`, `method`, `asOf`, `units`, `province` (PRODUCT.md)'))
+  @ApiOkResponse({ type: ScorecardAnswer })
   ranking(@Query() q: ScorecardQuery, @CurrentPrincipal() caller: Principal) {
     return this.queries.execute(new GetScorecardQuery(q.period, caller, q.level, q.asOf, q.method));
   }
@@ -56,7 +56,10 @@ export class ScorecardsHttpController {
 
   @Get(':unitId')
   @ApiOperation({ summary: 'Điểm của một đơn vị, kèm các hồ sơ sau mỗi tử số khi `dossiers=true`' })
-  @ApiOkResponse(jsonAnswer('Một phần tử của `units` với `period`, `method`, `asOf`'))
+  @ApiOkResponse({
+    type: UnitScoreAnswer,
+    description: 'Một phần tử của `units`, với `period`, `method`, `asOf` bên cạnh',
+  })
   @ApiErrors(404)
   unit(
     @Param() { unitId }: UnitScorecardParams,
