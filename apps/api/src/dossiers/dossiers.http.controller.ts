@@ -143,9 +143,13 @@ export class DossiersHttpController {
   }
 }
 
+/** An `X-Correlation-Id` the events carry as sent; any other is replaced by a random one. */
+export const CORRELATION_ID_PATTERN = /^[\w.:-]{1,100}$/;
+
 export function contextOf(caller: Principal, req: IdempotentRequest): RequestContext {
   const header = req.headers['x-correlation-id'];
-  const correlationId = typeof header === 'string' && /^[\w.:-]{1,100}$/.test(header) ? header : randomUUID();
+  const correlationId =
+    typeof header === 'string' && CORRELATION_ID_PATTERN.test(header) ? header : randomUUID();
   return {
     caller,
     correlationId,

@@ -12,7 +12,9 @@ import type {
 } from '@nestjs/swagger';
 import { ACTION_ROLES, DOSSIER_STEPS, FEEDBACK_STEPS, type Action } from '@tracker/domain';
 import type { TokenRole } from '@tracker/infrastructure';
+import { CORRELATION_ID_PATTERN } from '../dossiers/dossiers.http.controller';
 import { ACTION, PUBLIC, ROLES } from '../http/auth.guard';
+import { IDEMPOTENCY_KEY_PATTERN } from '../http/idempotency.interceptor';
 import { describeParameterDto, dtoSchemas, schemaRef, stepBodySchemas } from './dto-schemas';
 import { ERROR_SCHEMAS, refusalResponse, type RefusalStatus } from './error-responses';
 
@@ -130,7 +132,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         Boolean(operation.requestBody) || parameterDtos(route).some((dto) => schemas[dto.name]);
       describeAccess(operation, accessOf(route), path, validated);
       if (method === 'post' || method === 'put') {
-        (operation.parameters ??= []).push(IDEMPOTENCY_KEY);
+        (operation.parameters ??= []).push(IDEMPOTENCY_KEY, CORRELATION_ID);
       }
     }
   }
@@ -142,7 +144,16 @@ const IDEMPOTENCY_KEY: ParameterObject = {
   in: 'header',
   required: false,
   description: 'Gửi lại cùng khóa và cùng thân: trả lời như lần đầu và không ghi gì thêm',
-  schema: { type: 'string', pattern: '^[A-Za-z0-9._~:-]{1,128}$', example: 'rcv-0001' },
+  schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN.source, example: 'rcv-0001' },
+};
+
+const CORRELATION_ID: ParameterObject = {
+  name: 'X-Correlation-Id',
+  in: 'header',
+  required: false,
+  description:
+    'Mã theo dõi yêu cầu, ghi vào siêu dữ liệu các sự kiện (sinh ngẫu nhiên khi không gửi hoặc sai dạng)',
+  schema: { type: 'string', pattern: CORRELATION_ID_PATTERN.source },
 };
 
 /** Security and the refusals every route of its kind can give, from the route's metadata. */
