@@ -8,12 +8,21 @@ import {
 } from '@tracker/application';
 import type { DeadlineAlert } from '@tracker/domain';
 import type { Principal } from '@tracker/infrastructure';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ID_PATTERN } from '../catalogue/catalogue.request.dto';
 import { ApiError } from '../http/api-error';
 import { CurrentPrincipal, Roles } from '../http/auth.guard';
 import { AlertBoard } from './alert-board';
 import { AlertStreamHub } from './alert-stream.hub';
+import { jsonAnswer } from '../openapi/answers';
+import { ApiErrors } from '../openapi/error-responses';
+
+const UNIT_QUERY = {
+  name: 'unitId',
+  required: false,
+  schema: { type: 'string' as const, pattern: ID_PATTERN.source },
+};
 
 const FEED_ID = /^\d{1,20}-\d{1,20}$/;
 const HEARTBEAT_MS = 15_000;
@@ -38,6 +47,7 @@ function scopeOf(caller: Caller, unitId: unknown): string | undefined {
  * alert as the board shows it (names, working time left), each with the change feed's id; a client
  * reconnecting with `Last-Event-ID` resumes right after it. At most SSE_STREAMS_PER_TOKEN streams per token.
  */
+@ApiTags('Cảnh báo')
 @Controller('api/alerts')
 export class AlertsHttpController {
   constructor(
@@ -48,6 +58,10 @@ export class AlertsHttpController {
 
   @Get()
   @Roles('supervisor', 'reform-office')
+  @ApiOperation({ summary: 'Cảnh báo đang mở (sắp đến hạn, cần xin lỗi, quá hạn) của hồ sơ và PAKN' })
+  @ApiQuery(UNIT_QUERY)
+  @ApiOkResponse(jsonAnswer('`alerts`'))
+  @ApiErrors(400)
   async list(
     @Query('unitId') unitId: unknown,
     @CurrentPrincipal() caller: Principal,
@@ -57,6 +71,15 @@ export class AlertsHttpController {
 
   @Get('stream')
   @Roles('supervisor', 'reform-office')
+  @ApiOperation({
+    summary: 'Luồng Server-Sent Events: một sự kiện `alert` cho mỗi thay đổi',
+    description: 'Kết nối lại với `Last-Event-ID` (hoặc `lastEventId`) để nhận tiếp sau sự kiện đó.',
+  })
+  @ApiQuery(UNIT_QUERY)
+  @ApiQuery({ name: 'lastEventId', required: false, schema: { type: 'string', pattern: FEED_ID.source } })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'Luồng sự kiện (text/event-stream)' })
+  @ApiErrors(400)
   async stream(
     @Query('unitId') unitIdParam: unknown,
     @Query('lastEventId') lastEventIdParam: unknown,

@@ -7,7 +7,10 @@ import {
   ListUnitsQuery,
   SetCalendarCommand,
 } from '@tracker/application';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@tracker/infrastructure';
+import { jsonAnswer } from '../openapi/answers';
+import { ApiErrors } from '../openapi/error-responses';
 import { CurrentPrincipal, Roles } from '../http/auth.guard';
 import type { IdempotentRequest } from '../http/idempotency.interceptor';
 import { contextOf } from '../dossiers/dossiers.http.controller';
@@ -21,6 +24,7 @@ import {
 } from './catalogue.request.dto';
 
 /** Units, the procedure catalogue and the working-day calendar: maintained by admins, read by everyone. */
+@ApiTags('Danh mục')
 @Controller('api')
 export class CatalogueHttpController {
   constructor(
@@ -31,6 +35,9 @@ export class CatalogueHttpController {
   @Put('units/:unitId')
   @HttpCode(200)
   @Roles('admin')
+  @ApiOperation({ summary: 'Khai báo hoặc sửa một đơn vị (sở, huyện, xã)' })
+  @ApiOkResponse(jsonAnswer('Đơn vị'))
+  @ApiErrors(404, 409, 422)
   defineUnit(
     @Param() { unitId }: UnitIdParam,
     @Body() body: DefineUnitRequest,
@@ -41,6 +48,8 @@ export class CatalogueHttpController {
   }
 
   @Get('units')
+  @ApiOperation({ summary: 'Các đơn vị' })
+  @ApiOkResponse(jsonAnswer('Danh sách đơn vị', true))
   listUnits() {
     return this.queries.execute(new ListUnitsQuery());
   }
@@ -48,6 +57,9 @@ export class CatalogueHttpController {
   @Put('procedures/:code')
   @HttpCode(200)
   @Roles('admin')
+  @ApiOperation({ summary: 'Khai báo thủ tục hành chính (phiên bản có ngày hiệu lực)' })
+  @ApiOkResponse(jsonAnswer('Thủ tục'))
+  @ApiErrors(404, 409, 422)
   defineProcedure(
     @Param() { code }: ProcedureCodeParam,
     @Body() body: DefineProcedureRequest,
@@ -58,6 +70,8 @@ export class CatalogueHttpController {
   }
 
   @Get('procedures')
+  @ApiOperation({ summary: 'Danh mục thủ tục' })
+  @ApiOkResponse(jsonAnswer('Danh sách thủ tục', true))
   listProcedures() {
     return this.queries.execute(new ListProceduresQuery());
   }
@@ -65,6 +79,9 @@ export class CatalogueHttpController {
   @Put('calendar/:year')
   @HttpCode(200)
   @Roles('admin')
+  @ApiOperation({ summary: 'Ngày nghỉ và ngày làm việc bù của một năm (chồng lên lịch sinh sẵn)' })
+  @ApiOkResponse(jsonAnswer('Lịch của năm'))
+  @ApiErrors(409, 422)
   setCalendar(
     @Param() { year }: CalendarYearParam,
     @Body() body: SetCalendarRequest,

@@ -2,17 +2,22 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { DossierListPage, ListDossiersQuery } from '@tracker/application';
 import type { Principal } from '@tracker/infrastructure';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiError } from '../http/api-error';
+import { DossierListPageAnswer } from '../openapi/answers';
 import { CurrentPrincipal, Can } from '../http/auth.guard';
 import { ListDossiersRequest } from './dossier-list.request.dto';
 
 /** `GET /api/dossiers`: the dossier-list read model, cursor paged (see ListDossiersHandler for the filters). */
+@ApiTags('Hồ sơ')
 @Controller('api/dossiers')
 export class DossierListHttpController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
   @Can('list-dossiers')
+  @ApiOperation({ summary: 'Danh sách hồ sơ (lọc, phân trang bằng cursor)' })
+  @ApiOkResponse({ type: DossierListPageAnswer, description: 'Một trang' })
   list(@Query() query: ListDossiersRequest, @CurrentPrincipal() caller: Principal): Promise<DossierListPage> {
     if (
       query.receivedFrom &&

@@ -17,6 +17,8 @@ import { EVENT_STORE_CONNECTION, EventStoreConnection, REDIS } from '@tracker/in
 import { ProjectionWorker } from '@tracker/projections';
 import type { Redis } from 'ioredis';
 import type { Response } from 'express';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { HealthAnswer } from '../openapi/answers';
 import { Public, type AuthenticatedRequest } from '../http/auth.guard';
 import { logIdentityHealth } from './log-identity.health';
 import { syncHealth } from './sync-health';
@@ -86,6 +88,7 @@ class Shared<T> {
  * or stopped projection does not make the API unready: writes still work). It never carries a backing
  * service's own error text (which may name hosts or paths).
  */
+@ApiTags('Vận hành')
 @Controller('api/health')
 export class HealthHttpController {
   private readonly probes = new Shared(PROBE_TTL_MS, () =>
@@ -109,6 +112,16 @@ export class HealthHttpController {
 
   @Public()
   @Get()
+  @ApiOperation({
+    summary: 'Sẵn sàng: kho sự kiện và Redis; với token: từng phép chiếu, độ trễ, đồng bộ Cổng',
+    description: 'Không cần token; người có token xem thêm chi tiết.',
+  })
+  @ApiOkResponse({ type: HealthAnswer, description: 'Sẵn sàng (chi tiết thêm khi có token)' })
+  @ApiResponse({
+    status: 503,
+    type: HealthAnswer,
+    description: '`status: unavailable`: kho sự kiện hoặc Redis không trả lời',
+  })
   async health(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response) {
     const [eventStore, redis] = await this.probes.get();
     const ready = eventStore.status === 'up' && redis.status === 'up';

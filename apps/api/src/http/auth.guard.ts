@@ -15,9 +15,10 @@ import { SessionAuth, isCrossSiteWrite, sessionIdOf } from '../session/session-a
 
 export const TOKEN_REGISTRY = Symbol('TOKEN_REGISTRY');
 
-const ROLES = 'tracker:roles';
-const PUBLIC = 'tracker:public';
-const ACTION = 'tracker:action';
+// Exported for the OpenAPI description, which tells each route's security from the same metadata.
+export const ROLES = 'tracker:roles';
+export const PUBLIC = 'tracker:public';
+export const ACTION = 'tracker:action';
 
 /** Roles allowed on a route; admin is always allowed. */
 export const Roles = (...roles: TokenRole[]) => SetMetadata(ROLES, roles);

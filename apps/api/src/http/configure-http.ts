@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
+import { setupOpenApi } from '../openapi/setup-openapi';
 import { TrackerErrorFilter } from './error.filter';
 import { trackerValidationPipe } from './validation.pipe';
 
@@ -31,5 +32,6 @@ export function configureHttp(app: NestExpressApplication): NestExpressApplicati
   app.useGlobalPipes(trackerValidationPipe());
   app.useGlobalFilters(new TrackerErrorFilter());
   app.disable('x-powered-by');
+  setupOpenApi(app);
   return app;
 }

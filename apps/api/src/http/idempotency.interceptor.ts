@@ -8,7 +8,7 @@ import type { AuthenticatedRequest } from './auth.guard';
 
 export type IdempotentRequest = AuthenticatedRequest & { idempotencyScope?: string };
 
-const KEY = /^[A-Za-z0-9._~:-]{1,128}$/;
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._~:-]{1,128}$/;
 
 /**
  * `Idempotency-Key` on writes: the same key and body returns the first answer and runs nothing; the same key
@@ -23,7 +23,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const req = context.switchToHttp().getRequest<IdempotentRequest>();
     const key = req.headers['idempotency-key'];
     if (key === undefined || (req.method !== 'POST' && req.method !== 'PUT')) return next.handle();
-    if (typeof key !== 'string' || !KEY.test(key)) {
+    if (typeof key !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
       throw new ApiError(400, 'VALIDATION_FAILED', 'invalid Idempotency-Key header', [
         { field: 'Idempotency-Key', problems: ['must be 1-128 characters of A-Z a-z 0-9 . _ ~ : -'] },
       ]);

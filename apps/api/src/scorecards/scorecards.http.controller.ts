@@ -4,6 +4,9 @@ import { GetScorecardQuery, GetUnitScorecardQuery } from '@tracker/application';
 import type { Scorecard } from '@tracker/domain';
 import type { Principal } from '@tracker/infrastructure';
 import type { Response } from 'express';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ScorecardAnswer, UnitScoreAnswer } from '../openapi/answers';
+import { ApiErrors } from '../openapi/error-responses';
 import { CurrentPrincipal, Roles } from '../http/auth.guard';
 import { scorecardCsv, scorecardXlsx } from './scorecard-export';
 import {
@@ -13,17 +16,23 @@ import {
   UnitScorecardQuery,
 } from './scorecard.request.dto';
 
+@ApiTags('Bộ chỉ số QĐ 766')
 @Controller('api/scorecards')
 @Roles('reform-office', 'supervisor')
 export class ScorecardsHttpController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
+  @ApiOperation({ summary: 'Xếp hạng theo cấp: tổng điểm, xếp loại, sáu nhóm tiêu chí; và dòng toàn tỉnh' })
+  @ApiOkResponse({ type: ScorecardAnswer })
   ranking(@Query() q: ScorecardQuery, @CurrentPrincipal() caller: Principal) {
     return this.queries.execute(new GetScorecardQuery(q.period, caller, q.level, q.asOf, q.method));
   }
 
   @Get('export')
+  @ApiOperation({ summary: 'Xuất bảng xếp hạng ra tệp CSV hoặc XLSX' })
+  @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiOkResponse({ description: 'Tệp đính kèm' })
   async export(
     @Query() q: ScorecardExportQuery,
     @CurrentPrincipal() caller: Principal,
@@ -46,6 +55,12 @@ export class ScorecardsHttpController {
   }
 
   @Get(':unitId')
+  @ApiOperation({ summary: 'Điểm của một đơn vị, kèm các hồ sơ sau mỗi tử số khi `dossiers=true`' })
+  @ApiOkResponse({
+    type: UnitScoreAnswer,
+    description: 'Một phần tử của `units`, với `period`, `method`, `asOf` bên cạnh',
+  })
+  @ApiErrors(404)
   unit(
     @Param() { unitId }: UnitScorecardParams,
     @Query() q: UnitScorecardQuery,
