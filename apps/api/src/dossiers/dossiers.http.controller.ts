@@ -7,9 +7,9 @@ import {
   RequestContext,
 } from '@tracker/application';
 import { randomUUID } from 'node:crypto';
-import { ApiError } from '../http/api-error';
 import { Can, CurrentPrincipal } from '../http/auth.guard';
 import type { IdempotentRequest } from '../http/idempotency.interceptor';
+import { refuseForeignFields } from '../http/step-request';
 import type { Principal } from '@tracker/infrastructure';
 import {
   DossierCodeParam,
@@ -45,15 +45,7 @@ export class DossiersHttpController {
     @CurrentPrincipal() caller: Principal,
     @Req() req: IdempotentRequest,
   ) {
-    const foreign = foreignFields(body);
-    if (foreign.length) {
-      throw new ApiError(
-        400,
-        'VALIDATION_FAILED',
-        `invalid ${foreign.join(', ')}`,
-        foreign.map((field) => ({ field, problems: [`${field} is not a field of type ${body.type}`] })),
-      );
-    }
+    refuseForeignFields(body, foreignFields(body));
     return this.commands.execute(new RecordDossierStepCommand(code, body, contextOf(caller, req)));
   }
 
