@@ -47,7 +47,7 @@ import {
   feedbackStepOfEvent,
   type FeedbackView,
 } from './steps';
-import { violation, type Violation } from './steps/step';
+import { openHolding, violation, type Violation } from './steps/step';
 
 /// Timeline
 
@@ -59,18 +59,7 @@ function applyEntry(v: FeedbackView, entry: FeedbackTimelineEntry): Violation | 
   if (e.type === 'FeedbackReceived') {
     if (v.received !== null) return violation('FEEDBACK_ALREADY_RECEIVED', 'the item was already received');
     v.received = e.data;
-    v.holdings.push({
-      unitId: e.data.unitId,
-      from: e.data.receivedAt,
-      fromMs: entry.at,
-      deadlines: e.data.deadlines,
-      firstInformationRequestAt: null,
-      answeredAt: null,
-      publishBy: null,
-      publishedAt: null,
-      endedBy: null,
-      endedAt: null,
-    });
+    v.holdings.push(openHolding(e.data.unitId, e.data.receivedAt, entry.at, e.data.deadlines));
     return null;
   }
   if (v.received === null) return violation('FEEDBACK_NOT_FOUND', `${e.type} before the item was received`);
