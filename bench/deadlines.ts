@@ -18,27 +18,18 @@ import {
   deadlineSchedulingProjection,
   type Clock,
 } from '@tracker/application';
-import { DossierReceived, dossierStreamName, instantFromMs } from '@tracker/domain';
 import {
   BullmqDeadlineScheduler,
   DeadlineProcessor,
-  EsdbEventFeed,
-  EsdbEventStore,
   RedisProjectionStore,
   bullConnection,
   bullPrefix,
-  unlinkMatching,
 } from '@tracker/infrastructure';
 import { ProjectionSink, SubscriptionRunner } from '@tracker/projections';
-import { EventStoreDBClient } from '@eventstore/db-client';
-import { Redis } from 'ioredis';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { percentile, startEventStoreProcess, stop } from './support/processes';
+import { percentile } from './support/processes';
 import { int, writeRows } from './support/results';
+import { appendNewDossiers, benchReceipt, openBenchStore } from './support/store';
 
 const { values } = parseArgs({
   options: {
@@ -61,37 +52,9 @@ class OffsetClock implements Clock {
   }
 }
 
-const received = (code: string, receivedMs: number, dueMs: number): DossierReceived => ({
-  type: 'DossierReceived',
-  data: {
-    code,
-    unitId: `U${String(code.length % 20).padStart(2, '0')}`,
-    procedureCode: 'P-BENCH',
-    procedure: {
-      name: 'Thủ tục mẫu',
-      timeLimit: { value: 10, unit: 'working-days' },
-      onlineLevel: 'none',
-      feeRequired: false,
-      requiresWrittenResult: true,
-    },
-    channel: 'in-person',
-    receivedAt: instantFromMs(receivedMs),
-    dueAt: instantFromMs(dueMs),
-    feeAmount: 0,
-    calendarVersion: '',
-    occurredAt: instantFromMs(receivedMs),
-  },
-});
-
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-deadlines-'));
-  const es = await startEventStoreProcess(dataDir);
-  const client = EventStoreDBClient.connectionString(`esdb://127.0.0.1:${es.port}?tls=false`);
-  const store = new EsdbEventStore(client);
-  const feed = new EsdbEventFeed(client);
-  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const prefix = `bench:dl:${randomUUID().slice(0, 8)}:`;
-  const redis = new Redis(redisUrl);
+  const bench = await openBenchStore('dl');
+  const { store, feed, redisUrl, prefix, redis } = bench;
   const connection = bullConnection(redisUrl);
   // "Now" is a Monday 09:00 (+07:00): receipts in the past hour, dues over the coming month.
   const T0 = Date.parse('2025-06-02T09:00:00+07:00');
@@ -106,24 +69,10 @@ async function main(): Promise<void> {
       // Received within the last hour: their rungs lie ahead (a backlog of past rungs is not this measure).
       all.push({ code: `B-${i}`, receivedMs: T0 - Math.floor(Math.random() * 3_600_000) - 1, dueMs });
     }
-    for (let i = 0; i < all.length; i += 256) {
-      const slice = all.slice(i, i + 256);
-      await Promise.all(
-        slice.map((d) =>
-          store.appendToStream(
-            dossierStreamName(d.code),
-            [
-              {
-                event: received(d.code, d.receivedMs, d.dueMs),
-                id: randomUUID(),
-                metadata: { actor: 'bench', correlationId: 'bench', causationId: 'bench' },
-              },
-            ],
-            'no_stream',
-          ),
-        ),
-      );
-    }
+    await appendNewDossiers(store, all.length, (i) => ({
+      code: all[i].code,
+      events: [benchReceipt(all[i].code, all[i].receivedMs, all[i].dueMs)],
+    }));
     console.log(`populated ${DOSSIERS} dossiers in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     // 1. Scheduling from the start of $all.
@@ -170,25 +119,12 @@ async function main(): Promise<void> {
       },
     );
     const base = clock.now().getTime() + 10_000;
-    for (let i = 0; i < HOT; i += 256) {
-      await Promise.all(
-        Array.from({ length: Math.min(256, HOT - i) }, (_, j) => {
-          const code = `H-${i + j}`;
-          const dueMs = base + Math.floor(((i + j) / HOT) * WINDOW_MS);
-          return store.appendToStream(
-            dossierStreamName(code),
-            [
-              {
-                event: received(code, clock.now().getTime() - 1_000, dueMs),
-                id: randomUUID(),
-                metadata: { actor: 'bench', correlationId: 'bench', causationId: 'bench' },
-              },
-            ],
-            'no_stream',
-          );
-        }),
-      );
-    }
+    await appendNewDossiers(store, HOT, (i) => ({
+      code: `H-${i}`,
+      events: [
+        benchReceipt(`H-${i}`, clock.now().getTime() - 1_000, base + Math.floor((i / HOT) * WINDOW_MS)),
+      ],
+    }));
     const deadline = Date.now() + WINDOW_MS + 120_000;
     while (delays.length < HOT && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const p = (q: number) => (delays.length ? percentile(delays, q) : NaN);
@@ -217,12 +153,8 @@ async function main(): Promise<void> {
     await Promise.all(processorConnections.map((c) => c.quit().catch(() => c.disconnect())));
     await scheduler.close();
   } finally {
-    await unlinkMatching(redis, `${prefix}*`);
-    await redis.quit();
     await connection.quit().catch(() => undefined);
-    await client.dispose();
-    await stop(es.child);
-    rmSync(dataDir, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

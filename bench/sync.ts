@@ -14,8 +14,6 @@ import { PortalSyncer, bindProjection, portalSyncProjection, type Clock } from '
 import { dossierStreamName, instantFromMs, type DossierEvent } from '@tracker/domain';
 import {
   BullmqPortalPushQueue,
-  EsdbEventFeed,
-  EsdbEventStore,
   HttpPortalGateway,
   PortalPushProcessor,
   RedisPortalSyncFailures,
@@ -23,19 +21,15 @@ import {
   bullConnection,
   bullPrefix,
   loadEnvironment,
-  unlinkMatching,
 } from '@tracker/infrastructure';
 import { ProjectionSink, SubscriptionRunner } from '@tracker/projections';
 import { FakePortalGateway } from '@tracker/testing/portal/fake-portal-gateway';
 import { BACKWARDS, END, EventStoreDBClient } from '@eventstore/db-client';
-import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { percentile, startEventStoreProcess, stop } from './support/processes';
+import { percentile } from './support/processes';
 import { int, writeRows } from './support/results';
+import { appendNewDossiers, BENCH_META, benchReceipt, openBenchStore } from './support/store';
 
 const { values } = parseArgs({
   options: {
@@ -51,50 +45,21 @@ const PACE = Number(values.pace);
 const SECONDS = Number(values.seconds);
 const INFLIGHT = Number(values.inflight);
 const clock: Clock = { now: () => new Date() };
-const meta = { actor: 'bench', correlationId: 'bench', causationId: 'bench' };
 
-function life(code: string, receivedMs: number): DossierEvent[] {
-  const at = instantFromMs(receivedMs);
-  return [
-    {
-      type: 'DossierReceived',
-      data: {
-        code,
-        unitId: `U${String(code.length % 20).padStart(2, '0')}`,
-        procedureCode: 'P-BENCH',
-        procedure: {
-          name: 'Thủ tục mẫu',
-          timeLimit: { value: 10, unit: 'working-days' },
-          onlineLevel: 'none',
-          feeRequired: false,
-          requiresWrittenResult: true,
-          nationalCode: '1.000001',
-        },
-        channel: 'in-person',
-        receivedAt: at,
-        dueAt: instantFromMs(receivedMs + 14 * 86_400_000),
-        feeAmount: 0,
-        calendarVersion: '',
-        occurredAt: at,
-        applicantName: 'Nguyễn Văn A',
-      },
-    },
-    {
-      type: 'DossierProcessed',
-      data: { occurredAt: instantFromMs(receivedMs + 3_600_000), outcome: 'approved' },
-    },
-  ];
-}
+const life = (code: string, receivedMs: number): DossierEvent[] => [
+  benchReceipt(code, receivedMs, receivedMs + 14 * 86_400_000, {
+    nationalCode: '1.000001',
+    applicantName: 'Nguyễn Văn A',
+  }),
+  {
+    type: 'DossierProcessed',
+    data: { occurredAt: instantFromMs(receivedMs + 3_600_000), outcome: 'approved' },
+  },
+];
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-sync-'));
-  const es = await startEventStoreProcess(dataDir);
-  const client = EventStoreDBClient.connectionString(`esdb://127.0.0.1:${es.port}?tls=false`);
-  const store = new EsdbEventStore(client);
-  const feed = new EsdbEventFeed(client);
-  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const prefix = `bench:sync:${randomUUID().slice(0, 8)}:`;
-  const redis = new Redis(redisUrl);
+  const bench = await openBenchStore('sync');
+  const { client, store, feed, redisUrl, prefix, redis } = bench;
   const gateway = await new FakePortalGateway({
     latencyMs: Number(values.latency),
     recordCalls: false,
@@ -109,19 +74,10 @@ async function main(): Promise<void> {
   try {
     const started = Date.now();
     const T0 = Date.now() - 30 * 86_400_000;
-    for (let i = 0; i < LIVES; i += 256) {
-      await Promise.all(
-        Array.from({ length: Math.min(256, LIVES - i) }, (_, j) => {
-          const code = `S-${i + j}`;
-          const events = life(code, T0 + (i + j) * 60_000).map((event) => ({
-            event,
-            id: randomUUID(),
-            metadata: meta,
-          }));
-          return store.appendToStream(dossierStreamName(code), events, 'no_stream');
-        }),
-      );
-    }
+    await appendNewDossiers(store, LIVES, (i) => ({
+      code: `S-${i}`,
+      events: life(`S-${i}`, T0 + i * 60_000),
+    }));
     console.log(
       `populated ${LIVES} dossier lives (${2 * LIVES} pushes) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
@@ -176,7 +132,7 @@ async function main(): Promise<void> {
       const t = Date.now();
       await store.appendToStream(
         dossierStreamName(code),
-        [{ event: receipt!, id: randomUUID(), metadata: meta }],
+        [{ event: receipt!, id: randomUUID(), metadata: BENCH_META }],
         'no_stream',
       );
       appended.set(`${code}@0`, t);
@@ -209,12 +165,8 @@ async function main(): Promise<void> {
     await queue.close();
     await queueConnection.quit().catch(() => undefined);
     await processorConnection.quit().catch(() => undefined);
-    await unlinkMatching(redis, `${prefix}*`);
-    await redis.quit();
     await gateway.stop();
-    await client.dispose();
-    await stop(es.child);
-    rmSync(dataDir, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

@@ -308,6 +308,7 @@ function criteriaFor(
   end: number,
   method: Method,
   v2in: V2Input,
+  province = false,
 ): Criterion[] {
   const received = dossiers.filter((d) => d.receivedAt >= start && d.receivedAt <= end);
   const finished = dossiers.filter(
@@ -336,7 +337,10 @@ function criteriaFor(
     received.some((d) => d.online && d.procedureCode === p.code),
   );
   const feeProcsUsed = feeProcs.filter((p) => withFee.some((d) => d.procedureCode === p.code));
-  const procsWithFee = [...new Set(withFee.map((d) => d.procedureCode))];
+  // A unit's 4.2 counts any procedure its dossiers name; the province's counts distinct catalogue procedures.
+  const procsWithFee = [...new Set(withFee.map((d) => d.procedureCode))].filter(
+    (code) => !province || procedures.some((p) => p.code === code),
+  );
   const procsPaidOnline = procsWithFee.filter((code) =>
     withFee.some((d) => d.procedureCode === code && d.paidOnline),
   );
@@ -526,12 +530,13 @@ export function independentScorecard(
     })),
   );
   const inPeriod = items.filter((i) => dayStart(i.decidedOn) >= start && dayStart(i.decidedOn) <= end);
-  /** Public at end: made public (under an item that does not abolish) and no abolition decided since. */
+  /** Public at end: made public under an item that does not abolish, and no abolition decided since that
+   * item's decision (the same day included: an abolition takes effect on its decidedOn). */
   const isPublic = (code: string) => {
     const mine = items.filter((i) => i.procedureCode === code && dayStart(i.decidedOn) <= end);
     const made = mine
       .filter((i) => i.change !== 'abolished' && i.madePublicOn !== null && dayStart(i.madePublicOn) <= end)
-      .map((i) => dayStart(i.madePublicOn!));
+      .map((i) => dayStart(i.decidedOn));
     if (made.length === 0) return false;
     const last = Math.max(...made);
     return !mine.some((i) => i.change === 'abolished' && dayStart(i.decidedOn) >= last);
@@ -586,6 +591,6 @@ export function independentScorecard(
   const score21 = (r: Row) => r.criteria.find((c) => c.id === '2.1')!.score ?? -1;
   rows.sort((a, b) => b.total - a.total || score21(b) - score21(a) || a.unitId.localeCompare(b.unitId));
   rows.forEach((r, i) => (r.rank = i + 1));
-  const province = row('province', criteriaFor(dossiers, catalogue, start, end, method, v2For(null)));
+  const province = row('province', criteriaFor(dossiers, catalogue, start, end, method, v2For(null), true));
   return { rows, province };
 }

@@ -78,6 +78,15 @@ const PUBLICATIONS = [
     ],
     madePublic: { PE: '2025-03-11', PF: '2025-03-12' },
   },
+  {
+    // PE amended the day QD3 abolishes it (zero-length validity), made public later: not public (1.3).
+    id: 'QD4',
+    decisionNo: '456/QĐ-UBND',
+    decidedOn: '2025-03-10',
+    basisEffectiveOn: '2025-03-14',
+    items: [{ procedureCode: 'PE', change: 'amended' }],
+    madePublic: { PE: '2025-03-13' },
+  },
 ];
 const IDENTIFIED = ['vneid', 'population-database', 'papers', undefined];
 const PROCEDURES = [
@@ -350,23 +359,64 @@ export async function seedFeedback(api: ApiHarness, items: number, dossiers: num
     // One item in five is caught up later: its later steps are recorded out of occurredAt order.
     const [receipt, ...rest] = commands;
     if (rnd() < 0.2) rest.sort(() => rnd() - 0.5);
-    let state = feedbackDecider.initialState();
-    const events: FeedbackEvent[] = [];
-    for (const c of [receipt, ...rest]) {
-      try {
-        const out = feedbackDecider.decide(c as FeedbackCommand, state);
-        for (const e of out) state = feedbackDecider.evolve(state, e);
-        events.push(...out);
-      } catch {
-        // a step the item's state refuses (as the API would): nothing recorded
-      }
-    }
-    if (events.length === 0) continue;
-    await api.eventStore.client.appendToStream(
-      `feedback-${id}`,
-      events.map((e) => jsonEvent({ type: e.type, data: e.data as Record<string, any> })),
-    );
-    appended += events.length;
+    appended += await record(api, id, [receipt, ...rest]);
+  }
+  // Items forwarded away and back: the unit that held one twice counts it once, on time only if both
+  // holdings were (the second answered late in FB-back-1, on time in FB-back-2).
+  for (const [n, late] of [
+    [1, true],
+    [2, false],
+  ] as const) {
+    const id = `FB-back-${n}`;
+    const received = Date.parse(`2025-0${n}-06T09:00:00+07:00`);
+    const step = (type: string, t: number, extra: Record<string, unknown> = {}) => ({
+      type,
+      data: { occurredAt: iso(t), now: iso(t), actor, ...extra },
+    });
+    const got = await record(api, id, [
+      step('ReceiveFeedback', received, {
+        id,
+        unitId: 'D1',
+        receivedAt: iso(received),
+        channel: 'phone',
+        about: 'procedure',
+        procedureCode: 'PA',
+        summary: 'Phản ánh chuyển qua lại',
+        calendar,
+        calendarVersion: 'scenario',
+      }),
+      step('ForwardFeedback', received + DAY, { toUnitId: 'C1', reason: 'Chuyển', calendar }),
+      step('ForwardFeedback', received + 2 * DAY, { toUnitId: 'D1', reason: 'Trả về', calendar }),
+      step('AnswerFeedback', received + (late ? 30 : 5) * DAY, { summary: 'Đã trả lời', calendar }),
+      step('PublishFeedbackAnswer', received + (late ? 31 : 6) * DAY),
+    ]);
+    if (got !== 5) throw new Error(`${id}: ${got} of its 5 events recorded`);
+    appended += got;
   }
   return appended;
+}
+
+/** Decides an item's commands in order as the API would (a refused step records nothing), appends the rest. */
+async function record(
+  api: ApiHarness,
+  id: string,
+  commands: { type: string; data: Record<string, unknown> }[],
+): Promise<number> {
+  let state = feedbackDecider.initialState();
+  const events: FeedbackEvent[] = [];
+  for (const c of commands) {
+    try {
+      const out = feedbackDecider.decide(c as FeedbackCommand, state);
+      for (const e of out) state = feedbackDecider.evolve(state, e);
+      events.push(...out);
+    } catch {
+      // a step the item's state refuses (as the API would): nothing recorded
+    }
+  }
+  if (events.length === 0) return 0;
+  await api.eventStore.client.appendToStream(
+    `feedback-${id}`,
+    events.map((e) => jsonEvent({ type: e.type, data: e.data as Record<string, any> })),
+  );
+  return events.length;
 }

@@ -1,4 +1,4 @@
-import { ApiFailure, api, el, fmtTime, localToIso, nowLocal, startPage, stepTypes } from './common.js';
+import { api, bindProcedures, bindStepFields, clearErrors, el, fmtTime, idempotencyKey, localToIso, nowLocal, ownUnits, showErrors, startPage, stepTypes } from './common.js';
 
 const who = await startPage('clerk.html');
 const receive = document.getElementById('receive');
@@ -10,22 +10,12 @@ const STEPS = Object.fromEntries(
 );
 
 const [units, procedures] = await Promise.all([api('/api/units'), api('/api/procedures')]);
-const mine = who.role === 'admin' ? units : units.filter((u) => who.units.some((m) => m.unitId === u.unitId));
 const unitSelect = receive.elements.unitId;
-for (const u of mine) unitSelect.append(el('option', { value: u.unitId }, u.name));
+for (const u of ownUnits(who, units)) unitSelect.append(el('option', { value: u.unitId }, u.name));
 for (const u of units) stepForm.elements.toUnitId.append(el('option', { value: u.unitId }, u.name));
 for (const [type, [label]] of Object.entries(STEPS)) stepForm.elements.type.append(el('option', { value: type }, `${label} (${type})`));
 
-function fillProcedures() {
-  const select = receive.elements.procedureCode;
-  select.replaceChildren(
-    ...procedures
-      .filter((p) => p.units.includes(unitSelect.value))
-      .map((p) => el('option', { value: p.code }, `${p.code} · ${p.name}`)),
-  );
-}
-unitSelect.addEventListener('change', fillProcedures);
-fillProcedures();
+bindProcedures(unitSelect, receive.elements.procedureCode, procedures);
 
 const showOnline = () =>
   receive.querySelector('[data-when-online]').classList.toggle('hidden', receive.elements.channel.value !== 'online');
@@ -34,37 +24,10 @@ showOnline();
 receive.elements.receivedAt.value = nowLocal(-60_000);
 stepForm.elements.occurredAt.value = nowLocal(-60_000);
 
-function showStepFields() {
-  const fields = STEPS[stepForm.elements.type.value][1];
-  for (const label of stepForm.querySelectorAll('[data-step-field]')) label.classList.toggle('hidden', !fields.includes(label.dataset.stepField));
-}
-stepForm.elements.type.addEventListener('change', showStepFields);
-showStepFields();
-
-function clearErrors(form) {
-  for (const e of form.querySelectorAll('[data-error-for]')) e.textContent = '';
-  for (const i of form.querySelectorAll('[aria-invalid]')) i.removeAttribute('aria-invalid');
-}
-
-/** The API's errors beside the fields they name (400 details; a 409/422 may name one field too). */
-function showErrors(form, err) {
-  const general = form.querySelector('[data-error-for="_form"]');
-  const details = Array.isArray(err.details) ? err.details : err.details?.field ? [{ field: err.details.field, problems: [err.message] }] : [];
-  let placed = 0;
-  for (const d of details) {
-    const slot = form.querySelector(`[data-error-for="${CSS.escape(d.field)}"]`);
-    if (!slot) continue;
-    slot.textContent = d.problems.join('; ');
-    form.elements[d.field]?.setAttribute('aria-invalid', 'true');
-    placed++;
-  }
-  if (!placed || err.status !== 400) general.textContent = err instanceof ApiFailure ? `${err.message} (${err.code})` : String(err.message);
-  form.querySelector('[aria-invalid="true"]')?.focus();
-}
+bindStepFields(stepForm, STEPS);
 
 const number = (v) => (v === '' ? undefined : /^-?\d+$/.test(v.trim()) ? Number(v) : v);
 const bool = (v) => (v === '' ? undefined : v === 'true');
-const idempotencyKey = () => crypto.randomUUID();
 
 receive.addEventListener('submit', async (e) => {
   e.preventDefault();

@@ -150,6 +150,54 @@ export function nowLocal(offsetMs = 0) {
   return d.toISOString().slice(0, 16);
 }
 
+/** Clears a form's error slots ([data-error-for]) and its fields' invalid marks. */
+export function clearErrors(form) {
+  for (const e of form.querySelectorAll('[data-error-for]')) e.textContent = '';
+  for (const i of form.querySelectorAll('[aria-invalid]')) i.removeAttribute('aria-invalid');
+}
+
+/** The API's errors beside the fields they name (400 details; a 409/422 may name one field too), after
+ * clearErrors; `slotOf` names the slot of a detail's field (several fields may share one). */
+export function showErrors(form, err, slotOf = (field) => field) {
+  const general = form.querySelector('[data-error-for="_form"]');
+  const details = Array.isArray(err.details) ? err.details : err.details?.field ? [{ field: err.details.field, problems: [err.message] }] : [];
+  let placed = 0;
+  for (const d of details) {
+    const slot = form.querySelector(`[data-error-for="${CSS.escape(slotOf(d.field))}"]`);
+    if (!slot) continue;
+    slot.textContent = [slot.textContent, ...d.problems].filter(Boolean).join('; ');
+    form.elements[d.field]?.setAttribute('aria-invalid', 'true');
+    placed++;
+  }
+  if (!placed || err.status !== 400) general.textContent = err instanceof ApiFailure ? `${err.message} (${err.code})` : String(err.message);
+  form.querySelector('[aria-invalid="true"]')?.focus();
+}
+
+export const idempotencyKey = () => crypto.randomUUID();
+
+/** The units a caller records for: every unit for an admin, else its own. */
+export const ownUnits = (who, units) => (who.role === 'admin' ? units : units.filter((u) => who.units.some((m) => m.unitId === u.unitId)));
+
+/** A receipt form's procedure select: the procedures its unit select's unit handles, kept in step with it. */
+export function bindProcedures(unitSelect, procedureSelect, procedures) {
+  const fill = () =>
+    procedureSelect.replaceChildren(
+      ...procedures.filter((p) => p.units.includes(unitSelect.value)).map((p) => el('option', { value: p.code }, `${p.code} · ${p.name}`)),
+    );
+  unitSelect.addEventListener('change', fill);
+  fill();
+}
+
+/** A step form shows the fields ([data-step-field]) of the type chosen, `steps[type][1]` naming them. */
+export function bindStepFields(form, steps) {
+  const show = () => {
+    const fields = steps[form.elements.type.value][1];
+    for (const label of form.querySelectorAll('[data-step-field]')) label.classList.toggle('hidden', !fields.includes(label.dataset.stepField));
+  };
+  form.elements.type.addEventListener('change', show);
+  show();
+}
+
 let stepTypesCache;
 /** The step types as the server's step modules declare them (labels, fields, whether the clerk form offers them). */
 export const stepTypes = () => (stepTypesCache ??= api('/api/step-types'));

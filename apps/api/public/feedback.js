@@ -1,4 +1,4 @@
-import { ApiFailure, api, el, fmtTime, localToIso, nowLocal, startPage } from './common.js';
+import { api, bindProcedures, bindStepFields, clearErrors, el, fmtTime, idempotencyKey, localToIso, nowLocal, ownUnits, showErrors, startPage } from './common.js';
 
 const who = await startPage('feedback.html');
 const receive = document.getElementById('receive');
@@ -25,7 +25,7 @@ const DEADLINE = { answer: 'trả lời', publish: 'công khai' };
 
 const [units, procedures] = await Promise.all([api('/api/units'), api('/api/procedures')]);
 const unitName = new Map(units.map((u) => [u.unitId, u.name]));
-const mine = who.role === 'admin' ? units : units.filter((u) => who.units.some((m) => m.unitId === u.unitId));
+const mine = ownUnits(who, units);
 for (const u of mine) receive.elements.unitId.append(el('option', { value: u.unitId }, u.name));
 for (const u of units) stepForm.elements.toUnitId.append(el('option', { value: u.unitId }, u.name));
 for (const [type, [label]] of Object.entries(STEPS)) stepForm.elements.type.append(el('option', { value: type }, label));
@@ -33,51 +33,15 @@ const filterUnit = document.getElementById('f-unit');
 filterUnit.append(el('option', { value: '' }, who.role === 'supervisor' || who.role === 'clerk' ? 'Đơn vị của tôi' : 'Tất cả đơn vị'));
 for (const u of who.role === 'supervisor' || who.role === 'clerk' ? mine : units) filterUnit.append(el('option', { value: u.unitId }, u.name));
 
-function fillProcedures() {
-  receive.elements.procedureCode.replaceChildren(
-    ...procedures
-      .filter((p) => p.units.includes(receive.elements.unitId.value))
-      .map((p) => el('option', { value: p.code }, `${p.code} · ${p.name}`)),
-  );
-}
 const showAbout = () => {
   for (const label of receive.querySelectorAll('[data-about]')) label.classList.toggle('hidden', label.dataset.about !== receive.elements.about.value);
 };
-receive.elements.unitId.addEventListener('change', fillProcedures);
+bindProcedures(receive.elements.unitId, receive.elements.procedureCode, procedures);
 receive.elements.about.addEventListener('change', showAbout);
-fillProcedures();
 showAbout();
 receive.elements.receivedAt.value = nowLocal(-60_000);
 stepForm.elements.occurredAt.value = nowLocal(-60_000);
-const showStepFields = () => {
-  const fields = STEPS[stepForm.elements.type.value][1];
-  for (const label of stepForm.querySelectorAll('[data-step-field]')) label.classList.toggle('hidden', !fields.includes(label.dataset.stepField));
-};
-stepForm.elements.type.addEventListener('change', showStepFields);
-showStepFields();
-
-function clearErrors(form) {
-  for (const e of form.querySelectorAll('[data-error-for]')) e.textContent = '';
-  for (const i of form.querySelectorAll('[aria-invalid]')) i.removeAttribute('aria-invalid');
-}
-
-/** The API's errors beside the fields they name (400 details; a 409/422 may name one field too). */
-function showErrors(form, err) {
-  const general = form.querySelector('[data-error-for="_form"]');
-  const details = Array.isArray(err.details) ? err.details : err.details?.field ? [{ field: err.details.field, problems: [err.message] }] : [];
-  let placed = 0;
-  for (const d of details) {
-    const slot = form.querySelector(`[data-error-for="${CSS.escape(d.field)}"]`);
-    if (!slot) continue;
-    slot.textContent = d.problems.join('; ');
-    form.elements[d.field]?.setAttribute('aria-invalid', 'true');
-    placed++;
-  }
-  if (!placed || err.status !== 400) general.textContent = err instanceof ApiFailure ? `${err.message} (${err.code})` : String(err.message);
-  form.querySelector('[aria-invalid="true"]')?.focus();
-}
-
-const idempotencyKey = () => crypto.randomUUID();
+bindStepFields(stepForm, STEPS);
 
 receive.addEventListener('submit', async (e) => {
   e.preventDefault();

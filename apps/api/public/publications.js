@@ -1,4 +1,4 @@
-import { api, ApiFailure, el, startPage } from './common.js';
+import { api, clearErrors, el, showErrors, startPage } from './common.js';
 
 const who = await startPage('publications.html');
 const isAdmin = who.role === 'admin';
@@ -23,28 +23,8 @@ const itemsBox = document.getElementById('items');
 let procedures = [];
 let decisions = [];
 
-function clearErrors(form) {
-  for (const e of form.querySelectorAll('[data-error-for]')) e.textContent = '';
-  for (const i of form.querySelectorAll('[aria-invalid]')) i.removeAttribute('aria-invalid');
-}
-
-/** The API's errors beside the fields they name (400 details; a 409/422 may name one field too). */
-function showErrors(form, err) {
-  const general = form.querySelector('[data-error-for="_form"]');
-  const details = Array.isArray(err.details) ? err.details : err.details?.field ? [{ field: err.details.field, problems: [err.message] }] : [];
-  let placed = 0;
-  for (const d of details) {
-    // items.0.change → the items fieldset's slot.
-    const name = d.field.startsWith('items') ? 'items' : d.field;
-    const slot = form.querySelector(`[data-error-for="${CSS.escape(name)}"]`);
-    if (!slot) continue;
-    slot.textContent = [slot.textContent, ...d.problems].filter(Boolean).join('; ');
-    form.elements[d.field]?.setAttribute('aria-invalid', 'true');
-    placed++;
-  }
-  if (!placed || err.status !== 400) general.textContent = err instanceof ApiFailure ? `${err.message} (${err.code})` : String(err.message);
-  form.querySelector('[aria-invalid="true"]')?.focus();
-}
+// items.0.change → the items fieldset's slot.
+const slotOf = (field) => (field.startsWith('items') ? 'items' : field);
 
 function addItem(code = '', change = 'new') {
   const row = el(
@@ -139,7 +119,7 @@ decisionForm.addEventListener('submit', async (e) => {
     ok.classList.remove('hidden');
     await load();
   } catch (err) {
-    showErrors(decisionForm, err);
+    showErrors(decisionForm, err, slotOf);
   }
 });
 
@@ -160,7 +140,7 @@ madeForm.addEventListener('submit', async (e) => {
     ok.classList.remove('hidden');
     await load();
   } catch (err) {
-    showErrors(madeForm, err);
+    showErrors(madeForm, err, slotOf);
   }
 });
 

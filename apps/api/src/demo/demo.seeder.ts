@@ -196,7 +196,9 @@ export class DemoSeeder {
           {
             code: p.code,
             name: p.name,
-            units: p.unit ? [p.unit] : districts,
+            units: p.unit
+              ? [p.unit]
+              : [...districts, ...districts.flatMap((d) => [1, 2, 3].map((k) => `${d}_X${k}`))],
             timeLimit: p.timeLimit,
             onlineLevel: p.onlineLevel,
             feeRequired: p.fee > 0,
@@ -287,9 +289,13 @@ export class DemoSeeder {
 
     const plan = (n: number) => {
       const rnd = prng(seed * 1_000_003 + n);
-      const unit = pickWeighted(DEMO_UNITS, rnd());
-      const profile = profiles.get(unit.id)!;
-      const procedure = pickWeighted(proceduresOf.get(unit.id)!, rnd());
+      const picked = pickWeighted(DEMO_UNITS, rnd());
+      const profile = profiles.get(picked.id)!;
+      const procedure = pickWeighted(proceduresOf.get(picked.id)!, rnd());
+      // Two in five of a district's dossiers go to one of its communes, with the district's habits (by n, so
+      // the rest of the life is drawn as before): communes are scored on dossiers of their own.
+      const unit =
+        picked.level === 'district' && n % 5 < 2 ? { ...picked, id: `${picked.id}_X${1 + (n % 3)}` } : picked;
       // A working day in the year, during office hours.
       let day = fromMs + Math.floor(rnd() * 365) * DAY;
       for (let i = 0; i < 7 && !calendar.isWorkingDay(civilDateOf(iso(day))); i++) day += DAY;
@@ -298,7 +304,7 @@ export class DemoSeeder {
       const minute = rnd() < 0.5 ? 450 + Math.floor(rnd() * 240) : 810 + Math.floor(rnd() * 210);
       const receivedMs = Math.min(nowMs - 10 * 60_000, midnight + minute * 60_000);
       const isOnline =
-        procedure.onlineLevel !== 'none' && rnd() < Math.min(1, profile.online / capable.get(unit.id)!);
+        procedure.onlineLevel !== 'none' && rnd() < Math.min(1, profile.online / capable.get(picked.id)!);
       return { rnd, unit, profile, procedure, receivedMs, isOnline };
     };
 

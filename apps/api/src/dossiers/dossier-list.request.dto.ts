@@ -1,8 +1,4 @@
-import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateBy, ValidationOptions } from 'class-validator';
-import { decodeCursor } from '@tracker/application';
-import { ID_PATTERN } from '../catalogue/catalogue.request.dto';
-import { IsInstant } from '../http/instant.validator';
+import { listRequestOf } from '../http/list.request.dto';
 
 const STATUSES = [
   'received',
@@ -13,45 +9,5 @@ const STATUSES = [
   'withdrawn',
 ] as const;
 
-const IsCursor = (options?: ValidationOptions) =>
-  ValidateBy(
-    {
-      name: 'isCursor',
-      validator: { validate: (v) => typeof v === 'string' && decodeCursor(v) !== undefined },
-    },
-    { message: '$property must be a nextCursor returned by this endpoint', ...options },
-  );
-
 /** `GET /api/dossiers` query string. */
-export class ListDossiersRequest {
-  @IsOptional()
-  @Matches(ID_PATTERN, { message: '$property must be a unit id' })
-  unitId?: string;
-
-  @IsOptional()
-  @IsIn(STATUSES)
-  status?: (typeof STATUSES)[number];
-
-  @IsOptional()
-  @IsIn(['overdue', 'due-soon'])
-  due?: 'overdue' | 'due-soon';
-
-  @IsOptional()
-  @IsInstant()
-  receivedFrom?: string;
-
-  @IsOptional()
-  @IsInstant()
-  receivedTo?: string;
-
-  @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value))
-  @IsInt({ message: 'limit must be a whole number from 1 to 500' })
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @IsOptional()
-  @IsCursor()
-  cursor?: string;
-}
+export class ListDossiersRequest extends listRequestOf(STATUSES) {}

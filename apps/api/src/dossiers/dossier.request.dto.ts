@@ -1,6 +1,4 @@
 import {
-  IsArray,
-  IsBoolean,
   IsIn,
   IsInt,
   IsNotEmpty,
@@ -11,19 +9,17 @@ import {
   MaxLength,
   Min,
   ValidateIf,
-  ArrayMaxSize,
 } from 'class-validator';
 import {
   DOSSIER_STEP_TYPES,
   DOSSIER_STEPS,
   dossierStep,
   type DossierStepType,
-  type FieldSpec,
   IDENTIFIED_THROUGH,
   type IdentifiedThrough,
 } from '@tracker/domain';
 import { IsInstant } from '../http/instant.validator';
-import { IsBoundedJson } from '../http/bounded-json.validator';
+import { declareStepFields, foreignStepFields } from '../http/step-request';
 import { ID_PATTERN } from '../catalogue/catalogue.request.dto';
 
 export const DOSSIER_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
@@ -109,67 +105,8 @@ export class RecordDossierStepRequest {
   [field: string]: unknown;
 }
 
-/** class-validator's rules for one field spec, in the order they report. */
-export function rulesOf(name: string, spec: FieldSpec, requiredIn: readonly string[]): PropertyDecorator[] {
-  switch (spec.kind) {
-    case 'text':
-      return [IsString(), IsNotEmpty(), MaxLength(spec.maxLength)];
-    case 'unit-id':
-      return [Matches(ID_PATTERN, { message: `${name} must be a unit id` })];
-    case 'enum':
-      return [IsIn([...spec.values])];
-    case 'instant':
-      return [IsInstant()];
-    case 'boolean':
-      return [IsBoolean()];
-    case 'amount':
-      return [IsInt(), Min(spec.min), Max(spec.max)];
-    case 'text-list':
-      return [
-        IsArray(),
-        ArrayMaxSize(spec.maxItems),
-        IsString({ each: true }),
-        MaxLength(spec.maxLength, { each: true }),
-      ];
-    case 'json':
-      return [
-        IsNotEmpty({ message: `${name} is required for ${requiredIn.join(', ')}` }),
-        IsBoundedJson({ maxBytes: spec.maxBytes, maxDepth: spec.maxDepth }),
-      ];
-  }
-}
-
-/** Each field once, with the types that require it and those that merely accept it. One field name means
- * one rule: two steps declaring it differently is a mistake in the step modules. */
-function fieldTable(): Map<string, { spec: FieldSpec; required: string[]; optional: string[] }> {
-  const table = new Map<string, { spec: FieldSpec; required: string[]; optional: string[] }>();
-  for (const step of DOSSIER_STEPS) {
-    for (const [name, spec] of Object.entries(step.fields)) {
-      const row = table.get(name) ?? { spec, required: [], optional: [] };
-      if (JSON.stringify({ ...row.spec, required: 0 }) !== JSON.stringify({ ...spec, required: 0 })) {
-        throw new Error(`step field ${name} is declared with two different rules (${step.type})`);
-      }
-      (spec.required ? row.required : row.optional).push(step.type);
-      table.set(name, row);
-    }
-  }
-  return table;
-}
-
-for (const [name, { spec, required, optional }] of fieldTable()) {
-  const applies = ValidateIf(
-    (o: RecordDossierStepRequest) =>
-      required.includes(o.type) || (optional.includes(o.type) && o[name] !== undefined),
-  );
-  // Decorators apply bottom-up: register them as written above a property would.
-  for (const rule of [applies, ...rulesOf(name, spec, required)].reverse()) {
-    rule(RecordDossierStepRequest.prototype, name);
-  }
-}
+declareStepFields(RecordDossierStepRequest, DOSSIER_STEPS);
 
 /** The body's fields that its type does not accept (beyond type and occurredAt); refused with a 400. */
 export const foreignFields = (body: RecordDossierStepRequest): string[] =>
-  Object.keys(body).filter(
-    (k) =>
-      k !== 'type' && k !== 'occurredAt' && !(k in dossierStep(body.type).fields) && body[k] !== undefined,
-  );
+  foreignStepFields(body, dossierStep(body.type).fields);

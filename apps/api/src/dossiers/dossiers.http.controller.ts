@@ -10,9 +10,9 @@ import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } fro
 import { randomUUID } from 'node:crypto';
 import { DossierReceivedAnswer, jsonAnswer, StepRecordedAnswer } from '../openapi/answers';
 import { ApiErrors } from '../openapi/error-responses';
-import { ApiError } from '../http/api-error';
 import { Can, CurrentPrincipal } from '../http/auth.guard';
 import type { IdempotentRequest } from '../http/idempotency.interceptor';
+import { refuseForeignFields } from '../http/step-request';
 import type { Principal } from '@tracker/infrastructure';
 import {
   DossierCodeParam,
@@ -117,15 +117,7 @@ export class DossiersHttpController {
     @CurrentPrincipal() caller: Principal,
     @Req() req: IdempotentRequest,
   ) {
-    const foreign = foreignFields(body);
-    if (foreign.length) {
-      throw new ApiError(
-        400,
-        'VALIDATION_FAILED',
-        `invalid ${foreign.join(', ')}`,
-        foreign.map((field) => ({ field, problems: [`${field} is not a field of type ${body.type}`] })),
-      );
-    }
+    refuseForeignFields(body, foreignFields(body));
     return this.commands.execute(new RecordDossierStepCommand(code, body, contextOf(caller, req)));
   }
 

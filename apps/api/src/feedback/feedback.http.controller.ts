@@ -12,9 +12,9 @@ import type { Principal } from '@tracker/infrastructure';
 import { FeedbackReceivedAnswer, jsonAnswer, StepRecordedAnswer } from '../openapi/answers';
 import { ApiErrors } from '../openapi/error-responses';
 import { contextOf } from '../dossiers/dossiers.http.controller';
-import { ApiError } from '../http/api-error';
 import { Can, CurrentPrincipal } from '../http/auth.guard';
 import type { IdempotentRequest } from '../http/idempotency.interceptor';
+import { refuseForeignFields } from '../http/step-request';
 import {
   FeedbackIdParam,
   foreignFeedbackFields,
@@ -102,15 +102,7 @@ export class FeedbackHttpController {
     @CurrentPrincipal() caller: Principal,
     @Req() req: IdempotentRequest,
   ) {
-    const foreign = foreignFeedbackFields(body);
-    if (foreign.length) {
-      throw new ApiError(
-        400,
-        'VALIDATION_FAILED',
-        `invalid ${foreign.join(', ')}`,
-        foreign.map((field) => ({ field, problems: [`${field} is not a field of type ${body.type}`] })),
-      );
-    }
+    refuseForeignFields(body, foreignFeedbackFields(body));
     return this.commands.execute(new RecordFeedbackStepCommand(id, body, contextOf(caller, req)));
   }
 

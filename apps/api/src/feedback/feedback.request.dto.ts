@@ -1,16 +1,4 @@
-import { Transform } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateIf,
-} from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import {
   FEEDBACK_ABOUT,
   FEEDBACK_CHANNELS,
@@ -20,11 +8,12 @@ import {
   type FeedbackAbout,
   type FeedbackChannel,
   type FeedbackStepType,
-  type FieldSpec,
 } from '@tracker/domain';
 import { ID_PATTERN } from '../catalogue/catalogue.request.dto';
-import { DOSSIER_CODE, rulesOf } from '../dossiers/dossier.request.dto';
+import { DOSSIER_CODE } from '../dossiers/dossier.request.dto';
 import { IsInstant } from '../http/instant.validator';
+import { listRequestOf } from '../http/list.request.dto';
+import { declareStepFields, foreignStepFields } from '../http/step-request';
 
 const ID_MESSAGE = '$property must be 1-80 letters, digits, dots, dashes or underscores';
 
@@ -79,33 +68,11 @@ export class RecordFeedbackStepRequest {
   [field: string]: unknown;
 }
 
-const table = new Map<string, { spec: FieldSpec; required: string[]; optional: string[] }>();
-for (const step of FEEDBACK_STEPS) {
-  for (const [name, spec] of Object.entries(step.fields)) {
-    const row = table.get(name) ?? { spec, required: [], optional: [] };
-    if (JSON.stringify({ ...row.spec, required: 0 }) !== JSON.stringify({ ...spec, required: 0 })) {
-      throw new Error(`feedback step field ${name} is declared with two different rules (${step.type})`);
-    }
-    (spec.required ? row.required : row.optional).push(step.type);
-    table.set(name, row);
-  }
-}
-for (const [name, { spec, required, optional }] of table) {
-  const applies = ValidateIf(
-    (o: RecordFeedbackStepRequest) =>
-      required.includes(o.type) || (optional.includes(o.type) && o[name] !== undefined),
-  );
-  for (const rule of [applies, ...rulesOf(name, spec, required)].reverse()) {
-    rule(RecordFeedbackStepRequest.prototype, name);
-  }
-}
+declareStepFields(RecordFeedbackStepRequest, FEEDBACK_STEPS);
 
 /** The body's fields that its type does not accept (beyond type and occurredAt). */
 export const foreignFeedbackFields = (body: RecordFeedbackStepRequest): string[] =>
-  Object.keys(body).filter(
-    (k) =>
-      k !== 'type' && k !== 'occurredAt' && !(k in feedbackStep(body.type).fields) && body[k] !== undefined,
-  );
+  foreignStepFields(body, feedbackStep(body.type).fields);
 
 const STATUSES = [
   'received',
@@ -117,35 +84,4 @@ const STATUSES = [
 ] as const;
 
 /** `GET /api/feedback` query string. */
-export class ListFeedbackRequest {
-  @IsOptional()
-  @Matches(ID_PATTERN, { message: '$property must be a unit id' })
-  unitId?: string;
-
-  @IsOptional()
-  @IsIn(STATUSES)
-  status?: (typeof STATUSES)[number];
-
-  @IsOptional()
-  @IsIn(['overdue', 'due-soon'])
-  due?: 'overdue' | 'due-soon';
-
-  @IsOptional()
-  @IsInstant()
-  receivedFrom?: string;
-
-  @IsOptional()
-  @IsInstant()
-  receivedTo?: string;
-
-  @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value))
-  @IsInt({ message: 'limit must be a whole number from 1 to 500' })
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @IsOptional()
-  @IsString()
-  cursor?: string;
-}
+export class ListFeedbackRequest extends listRequestOf(STATUSES) {}

@@ -2,7 +2,7 @@ import type { Type } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger';
 import type { FieldSpecs, StepLabels } from '@tracker/domain';
-import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+import { targetConstructorToSchema, validationMetadatasToSchemas } from 'class-validator-jsonschema';
 
 // class-transformer's @Type(() => Item) says what an array of nested DTOs holds; its storage is not exported
 // from the package's entry point.
@@ -19,21 +19,34 @@ export const schemaRef = (name: string) => `#/components/schemas/${name}`;
 const SAMPLE_INSTANT = '2025-03-03T09:00:00+07:00';
 const SAMPLE_DATE = '2025-03-03';
 
+const SCHEMA_OPTIONS = {
+  refPointerPrefix: schemaRef(''),
+  classTransformerMetadataStorage: defaultMetadataStorage,
+  // IsISO8601 says "a date or a date-time"; the pattern beside it says which (format added below).
+  additionalConverters: {
+    isIso8601: {},
+    // IsNotEmpty also guards values of any JSON type (a correction's value): no `type: string` from it.
+    isNotEmpty: { minLength: 1 },
+    isBoundedJson: { description: 'Giá trị JSON bất kỳ, có giới hạn kích thước và độ sâu' },
+  },
+};
+
 /** Every class-validator-decorated class's schema, by class name, with formats and examples for dates. */
 export function dtoSchemas(): Record<string, SchemaObject> {
-  const schemas = validationMetadatasToSchemas({
-    refPointerPrefix: schemaRef(''),
-    classTransformerMetadataStorage: defaultMetadataStorage,
-    // IsISO8601 says "a date or a date-time"; the pattern beside it says which (format added below).
-    additionalConverters: {
-      isIso8601: {},
-      // IsNotEmpty also guards values of any JSON type (a correction's value): no `type: string` from it.
-      isNotEmpty: { minLength: 1 },
-      isBoundedJson: { description: 'Giá trị JSON bất kỳ, có giới hạn kích thước và độ sâu' },
-    },
-  }) as Record<string, SchemaObject>;
+  const schemas = validationMetadatasToSchemas(SCHEMA_OPTIONS) as Record<string, SchemaObject>;
   for (const schema of Object.values(schemas)) walk(schema, dated);
   return schemas;
+}
+
+/**
+ * A query or path DTO's schema, its inherited rules included: a DTO that only extends a generated base
+ * (`listRequestOf`) has no metadata of its own, and every such base has the same class name.
+ */
+export function parameterDtoSchema(dto: Type<unknown>): SchemaObject | undefined {
+  const schema = targetConstructorToSchema(dto, SCHEMA_OPTIONS) as SchemaObject;
+  if (!Object.keys(schema.properties ?? {}).length) return undefined;
+  walk(schema, dated);
+  return schema;
 }
 
 /** A string pattern that accepts an instant (or a calendar day) is one: say so to readers and generators. */
@@ -61,9 +74,10 @@ function walk(schema: SchemaObject, visit: (s: SchemaObject) => void): void {
  * @ApiProperty metadata: give it, from the same class-validator schema (done once per class).
  */
 const described = new WeakSet<object>();
-export function describeParameterDto(dto: Type<unknown>, schemas: Record<string, SchemaObject>): void {
-  const schema = schemas[dto.name];
-  if (!schema || described.has(dto)) return;
+export function describeParameterDto(dto: Type<unknown>): void {
+  if (described.has(dto)) return;
+  const schema = parameterDtoSchema(dto);
+  if (!schema) return;
   described.add(dto);
   const required = new Set(schema.required ?? []);
   for (const [name, property] of Object.entries(schema.properties ?? {})) {

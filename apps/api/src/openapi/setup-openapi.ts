@@ -15,7 +15,13 @@ import type { TokenRole } from '@tracker/infrastructure';
 import { CORRELATION_ID_PATTERN } from '../dossiers/dossiers.http.controller';
 import { ACTION, PUBLIC, ROLES } from '../http/auth.guard';
 import { IDEMPOTENCY_KEY_PATTERN } from '../http/idempotency.interceptor';
-import { describeParameterDto, dtoSchemas, schemaRef, stepBodySchemas } from './dto-schemas';
+import {
+  describeParameterDto,
+  dtoSchemas,
+  parameterDtoSchema,
+  schemaRef,
+  stepBodySchemas,
+} from './dto-schemas';
 import { ERROR_SCHEMAS, refusalResponse, type RefusalStatus } from './error-responses';
 import { SESSION_COOKIE } from '../session/session-auth';
 
@@ -84,7 +90,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const schemas = dtoSchemas();
   const routes = handlers(app);
   for (const route of routes.values()) {
-    for (const dto of parameterDtos(route)) describeParameterDto(dto, schemas);
+    for (const dto of parameterDtos(route)) describeParameterDto(dto);
   }
   const config = new DocumentBuilder()
     .setTitle('Dossier tracker API')
@@ -129,7 +135,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       const route = operation.operationId ? routes.get(operation.operationId) : undefined;
       if (!route) continue;
       const validated =
-        Boolean(operation.requestBody) || parameterDtos(route).some((dto) => schemas[dto.name]);
+        Boolean(operation.requestBody) ||
+        parameterDtos(route).some((dto) => parameterDtoSchema(dto) !== undefined);
       describeAccess(operation, accessOf(route), path, validated);
       if (method === 'post' || method === 'put') {
         (operation.parameters ??= []).push(IDEMPOTENCY_KEY, CORRELATION_ID);

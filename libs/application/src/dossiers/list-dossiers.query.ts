@@ -1,22 +1,11 @@
 import { Query } from '@nestjs/cqrs';
 import type { DossierStatus } from '@tracker/domain';
 import type { Caller } from '../access/caller';
+import type { ListCriteria } from '../projections/scoped-list';
 
-export type DueFilter = 'overdue' | 'due-soon';
+export type { DueFilter } from '../projections/scoped-list';
 
-export type ListDossiersCriteria = Readonly<{
-  unitId?: string;
-  status?: DossierStatus;
-  due?: DueFilter;
-  /** Received at or after (ISO instant). */
-  receivedFrom?: string;
-  /** Received at or before (ISO instant). */
-  receivedTo?: string;
-  /** Page size, 1–500 (default 50). */
-  limit?: number;
-  /** `nextCursor` of the previous page. */
-  cursor?: string;
-}>;
+export type ListDossiersCriteria = ListCriteria<DossierStatus>;
 
 /** One row of `GET /api/dossiers`. */
 export type DossierListItem = Readonly<{
@@ -60,11 +49,4 @@ export class ListDossiersQuery extends Query<DossierListPage> {
   }
 }
 
-/** Cursors are opaque to clients: base64url of the last row's sort key (`<received ms, 15 digits>|<code>`). */
-export const encodeCursor = (sortKey: string): string => Buffer.from(sortKey, 'utf8').toString('base64url');
-
-export function decodeCursor(cursor: string): string | undefined {
-  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return undefined;
-  const key = Buffer.from(cursor, 'base64url').toString('utf8');
-  return /^\d{15}\|[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/.test(key) ? key : undefined;
-}
+export { decodeCursor, encodeCursor } from '../projections/scoped-list';

@@ -2,16 +2,9 @@ import { Query } from '@nestjs/cqrs';
 import type { FeedbackStatus } from '@tracker/domain';
 import type { Caller } from '../access/caller';
 import type { FeedbackListDoc } from '../projections/feedback-list.projection';
+import type { ListCriteria } from '../projections/scoped-list';
 
-export type ListFeedbackCriteria = Readonly<{
-  unitId?: string;
-  status?: FeedbackStatus;
-  due?: 'overdue' | 'due-soon';
-  receivedFrom?: string;
-  receivedTo?: string;
-  limit?: number;
-  cursor?: string;
-}>;
+export type ListFeedbackCriteria = ListCriteria<FeedbackStatus>;
 
 export type FeedbackListItem = FeedbackListDoc & Readonly<{ pastDue: boolean }>;
 

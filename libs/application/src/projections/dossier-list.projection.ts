@@ -96,8 +96,7 @@ function listDoc(d: Dossier): DossierListDoc {
 export const dossierSortKey = (d: Pick<Dossier, 'receivedAt' | 'code'>): string =>
   `${String(instantMs(d.receivedAt, 'receivedAt')).padStart(15, '0')}|${d.code}`;
 
-/** Lower bound of the sort keys at or after an instant (ms). */
-export const sortKeyFloor = (ms: number): string => String(Math.max(0, ms)).padStart(15, '0');
+export { sortKeyFloor } from './scoped-list';
 
 /** Unfinished, and its deadline clock not stopped by an open first supplement request. */
 export const isRunning = (d: Dossier): boolean =>

@@ -19,13 +19,11 @@ import { IDENTIFIED_THROUGH } from './dossier.events';
 import { effectiveDueMs, isOnTimeAt, isSuspendedMs } from './dossier.on-time';
 import type { Dossier, DossierState, DueSoonRecord, OverdueRecord, TimelineEntry } from './dossier.state';
 import { instantFromMs, instantMs } from '../calendar/instant';
+import { appendToTimeline, isRepeatedStep, placeStep, sameEventFacts } from '../core/timeline';
 import {
-  applyStep,
+  DOSSIER_LIFECYCLE,
   emptyView,
-  entryOf,
   hasFee,
-  insertEntry,
-  insertionIndex,
   openRound,
   replay,
   type LifecycleView,
@@ -162,10 +160,8 @@ export function evolve(state: DossierState, event: DossierEvent): DossierState {
   if (state.status === 'none') {
     // Nothing can hang on a dossier that was never received.
     if (event.type !== 'DossierReceived') return state;
-    const entry = entryOf(event, 0);
-    const view = emptyView();
-    applyStep(view, entry);
-    return stateOf(view, [entry], [], [], 1);
+    const first = appendToTimeline(DOSSIER_LIFECYCLE, [], event, 0, emptyView);
+    return stateOf(first.view, first.timeline, [], [], 1);
   }
   const count = state.eventCount + 1;
   switch (event.type) {
@@ -181,15 +177,10 @@ export function evolve(state: DossierState, event: DossierEvent): DossierState {
       return withOverdues(state, overdues, count);
     }
     default: {
-      const entry = entryOf(event, state.eventCount);
-      const last = state.timeline[state.timeline.length - 1];
-      if (last === undefined || last.at <= entry.at) {
-        const view = viewOf(state);
-        applyStep(view, entry);
-        return stateOf(view, [...state.timeline, entry], state.overdues, state.dueSoon, count);
-      }
-      const timeline = insertEntry(state.timeline, entry);
-      return stateOf(replay(timeline).view, timeline, state.overdues, state.dueSoon, count);
+      const next = appendToTimeline(DOSSIER_LIFECYCLE, state.timeline, event, state.eventCount, () =>
+        viewOf(state),
+      );
+      return stateOf(next.view, next.timeline, state.overdues, state.dueSoon, count);
     }
   }
 }
@@ -227,34 +218,13 @@ const formatDue = (state: Dossier, ms: number): Instant =>
 
 const INSTANT_KEYS = new Set(['occurredAt', 'receivedAt', 'dueAt', 'newDueAt']);
 
-const stable = (value: unknown): string =>
-  JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
-        )
-      : v,
-  );
-
-function sameValue(key: string, a: unknown, b: unknown): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  if (INSTANT_KEYS.has(key) && typeof a === 'string' && typeof b === 'string') {
-    return Date.parse(a) === Date.parse(b);
-  }
-  return stable(a) === stable(b);
-}
-
 export function sameFacts(
   recorded: DossierEvent,
   candidate: DossierEvent,
   ignore: readonly string[] = [],
 ): boolean {
-  if (recorded.type !== candidate.type) return false;
   const skip = new Set([...(stepOfEvent(candidate.type)?.derivedKeys ?? []), ...ignore]);
-  const a = recorded.data as Record<string, unknown>;
-  const b = candidate.data as Record<string, unknown>;
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].every((k) => skip.has(k) || sameValue(k, a[k], b[k]));
+  return sameEventFacts(recorded, candidate, skip, INSTANT_KEYS);
 }
 
 /// Decide
@@ -352,56 +322,38 @@ function stepOf(command: StepCommand): DossierStep {
 function recordStep(command: StepCommand, state: Dossier): DossierEvent[] {
   const step = stepOf(command);
   assertStepAllowed(command.data.actor, step.type);
-  let event = step.toEvent(command);
+  let event: DossierEvent = step.toEvent(command);
   const at = instantMs(command.data.occurredAt);
-  const nowMs = instantMs(command.data.now, 'now');
-  if (at > nowMs) {
-    throw dossierError('OCCURRED_IN_FUTURE', 'occurredAt lies after the recording time', {
+  const once = step.once;
+  const repeated = isRepeatedStep(
+    state.timeline,
+    event,
+    {
       occurredAt: command.data.occurredAt,
       now: command.data.now,
-    });
-  }
-  if (at < instantMs(state.receivedAt, 'receivedAt')) {
-    throw dossierError('OCCURRED_BEFORE_RECEIPT', 'occurredAt lies before the dossier was received', {
-      occurredAt: command.data.occurredAt,
       receivedAt: state.receivedAt,
-    });
-  }
-  if (state.timeline.some((e) => sameFacts(e.event, event))) return []; // a repeat: already recorded
-
-  const once = step.once;
-  const earlier = once && state.timeline.find((e) => e.event.type === event.type);
-  if (once && earlier) {
-    throw dossierError(once, `${event.type} was already recorded with other facts`, {
-      recorded: earlier.event.data,
-    });
-  }
+      subject: 'the dossier',
+      once,
+      same: sameFacts,
+    },
+    dossierError,
+  );
+  if (repeated) return []; // already recorded
   if (once === 'DOSSIER_FINISHED' && (state.finishedBy === 'stopped' || state.finishedBy === 'withdrawn')) {
     throw dossierError('DOSSIER_FINISHED', `the dossier was ${state.finishedBy} at ${state.finishedAt}`);
   }
 
-  const index = insertionIndex(state.timeline, at);
-  if (step.derivedKeys.length > 0) event = step.complete(event, replay(state.timeline.slice(0, index)).view);
-  const entry = entryOf(event, state.eventCount);
-  const timeline = insertEntry(state.timeline, entry);
-
-  // Only what the new step breaks counts; a history imported with flaws is not the requester's fault.
-  const flawedBefore = new Set(replay(state.timeline).violations.map((v) => v.entry.seq));
-  const broken = replay(timeline).violations.find(
-    (v) => v.index >= index && (v.entry.seq === entry.seq || !flawedBefore.has(v.entry.seq)),
+  event = placeStep(
+    DOSSIER_LIFECYCLE,
+    state.timeline,
+    {
+      event,
+      seq: state.eventCount,
+      occurredAt: command.data.occurredAt,
+      ...(step.derivedKeys.length > 0 ? { complete: step.complete } : {}),
+    },
+    dossierError,
   );
-  if (broken && broken.entry.seq === entry.seq)
-    throw dossierError(broken.violation.code, broken.violation.message);
-  if (broken) {
-    throw dossierError(
-      'STEP_OUT_OF_ORDER',
-      `${event.type} at ${command.data.occurredAt} does not fit before ${broken.entry.event.type} at ${broken.entry.event.data.occurredAt}: ${broken.violation.message}`,
-      {
-        conflictsWith: { type: broken.entry.event.type, occurredAt: broken.entry.event.data.occurredAt },
-        cause: broken.violation.code,
-      },
-    );
-  }
   step.check(command, { state, atMs: at, dueThen: formatDue(state, dossierAt(state, at).effectiveDueMs) });
 
   const next = evolve(state, event) as Dossier;

@@ -2,6 +2,7 @@
 // derived from the events in occurredAt order (not recording order), so a late fact lands where it
 // happened. Nothing depends on the stream revision.
 import type { Instant } from '../calendar';
+import type { TimelineEntry as CoreTimelineEntry } from '../core/timeline';
 import type {
   Channel,
   DossierEvent,
@@ -21,7 +22,7 @@ export type SupplementRound = Readonly<{ requestedAt: Instant; reason: string; r
 
 /** A non-system event placed on the occurredAt timeline. `seq` is its recording index in the stream
  * (ties in occurredAt keep recording order). */
-export type TimelineEntry = Readonly<{ seq: number; at: number; event: DossierEvent }>;
+export type TimelineEntry = CoreTimelineEntry<DossierEvent>;
 
 export type OverdueRecord = Readonly<{ dueAt: Instant; retracted: boolean }>;
 export type DueSoonRecord = Readonly<{ stage: DueSoonStage; dueAt: Instant; occurredAt: Instant }>;

@@ -3,10 +3,11 @@
 // rules that refuse a step and the state a reader sees cannot drift apart.
 import type { DossierEvent } from './dossier.events';
 import type { TimelineEntry } from './dossier.state';
-import { instantMs } from '../calendar/instant';
+import { replayTimeline, type Lifecycle, type TimelineReplay } from '../core/timeline';
 import { stepOfEvent } from './steps';
 import { emptyView, violation, type LifecycleView, type Violation } from './steps/lifecycle';
 
+export { entryOf, insertEntry, insertionIndex } from '../core/timeline';
 export {
   emptyView,
   hasFee,
@@ -53,38 +54,14 @@ export function applyStep(v: LifecycleView, entry: TimelineEntry): Violation | n
   return stepOfEvent(e.type)?.apply(v, entry) ?? null; // the system's records change no lifecycle
 }
 
-export type ReplayResult = {
-  view: LifecycleView;
-  /** Illegal steps, by position in the timeline. */
-  violations: { index: number; entry: TimelineEntry; violation: Violation }[];
+/** The dossier's lifecycle machine, for the shared timeline (core/timeline.ts). */
+export const DOSSIER_LIFECYCLE: Lifecycle<LifecycleView, DossierEvent, Violation> = {
+  empty: emptyView,
+  apply: applyStep,
 };
 
+export type ReplayResult = TimelineReplay<LifecycleView, DossierEvent, Violation>;
+
 /** Replay the timeline (entries with `at ≤ untilMs`). */
-export function replay(timeline: readonly TimelineEntry[], untilMs = Infinity): ReplayResult {
-  const view = emptyView();
-  const violations: ReplayResult['violations'] = [];
-  timeline.forEach((entry, index) => {
-    if (entry.at > untilMs) return;
-    const found = applyStep(view, entry);
-    if (found) violations.push({ index, entry, violation: found });
-  });
-  return { view, violations };
-}
-
-/** Where an entry at `at` goes: after every entry at or before it (ties keep recording order). */
-export function insertionIndex(timeline: readonly TimelineEntry[], at: number): number {
-  let i = timeline.length;
-  while (i > 0 && timeline[i - 1]!.at > at) i--;
-  return i;
-}
-
-export function insertEntry(timeline: readonly TimelineEntry[], entry: TimelineEntry): TimelineEntry[] {
-  const i = insertionIndex(timeline, entry.at);
-  return [...timeline.slice(0, i), entry, ...timeline.slice(i)];
-}
-
-export const entryOf = (event: DossierEvent, seq: number): TimelineEntry => ({
-  seq,
-  at: instantMs(event.data.occurredAt),
-  event,
-});
+export const replay = (timeline: readonly TimelineEntry[], untilMs = Infinity): ReplayResult =>
+  replayTimeline(DOSSIER_LIFECYCLE, timeline, untilMs);

@@ -15,6 +15,7 @@ import {
   type FeedbackState,
 } from '@tracker/domain';
 import * as f from '@tracker/testing/fixtures/feedback.fixtures';
+import { replayedFeedbackState } from './feedback.decider';
 
 const { decide, evolve, initialState } = feedbackDecider;
 const HOUR = 3_600_000;
@@ -112,6 +113,20 @@ describe('feedback decider: properties', () => {
       fc.property(fc.array(stepArb, { maxLength: 30 }), (steps) => {
         const { state } = run(steps);
         expect(replayFeedback((state as Feedback).timeline).violations).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('evolve without a replay gives the state a replay of the whole timeline gives, from JSON too', () => {
+    fc.assert(
+      fc.property(fc.array(stepArb, { maxLength: 30 }), (steps) => {
+        let state = initialState();
+        for (const event of run(steps).events) {
+          // Read models keep the state as JSON and evolve it from there.
+          state = evolve(JSON.parse(JSON.stringify(state)) as FeedbackState, event);
+          expect(state).toEqual(replayedFeedbackState(state as Feedback));
+        }
       }),
       { numRuns: 300 },
     );

@@ -1,11 +1,19 @@
-// The feedback decider: decide(command, state) → events, evolve(state, event), initialState(). The same
-// late-facts rule as the dossier's (dossier.decider.ts): the state keeps the non-system events sorted by
-// occurredAt, a new step is inserted where it happened and the timeline is replayed through the step
-// modules; the step is accepted when it is legal there and everything after it stays legal. A recorded
-// overdue that the new picture contradicts is retracted in the same decision.
+// The feedback decider: decide(command, state) → events, evolve(state, event), initialState(). The
+// dossier's late-facts rule (core/timeline.ts) over the feedback step modules: a new step is inserted where
+// it happened and accepted when it is legal there and everything after it stays legal; evolve replays only
+// for a late fact. A recorded overdue that the new picture contradicts is retracted in the same decision.
 import type { Instant } from '../calendar';
 import { instantMs } from '../calendar/instant';
 import type { Decider } from '../core/event-sourcing.types';
+import {
+  appendToTimeline,
+  isRepeatedStep,
+  placeStep,
+  sameEventFacts,
+  replayTimeline,
+  type Lifecycle,
+  type TimelineReplay,
+} from '../core/timeline';
 import type {
   FeedbackCommand,
   FeedbackStepCommand,
@@ -39,7 +47,7 @@ import {
   feedbackStepOfEvent,
   type FeedbackView,
 } from './steps';
-import { violation, type Violation } from './steps/step';
+import { openHolding, violation, type Violation } from './steps/step';
 
 /// Timeline
 
@@ -51,61 +59,25 @@ function applyEntry(v: FeedbackView, entry: FeedbackTimelineEntry): Violation | 
   if (e.type === 'FeedbackReceived') {
     if (v.received !== null) return violation('FEEDBACK_ALREADY_RECEIVED', 'the item was already received');
     v.received = e.data;
-    v.holdings.push({
-      unitId: e.data.unitId,
-      from: e.data.receivedAt,
-      fromMs: entry.at,
-      deadlines: e.data.deadlines,
-      firstInformationRequestAt: null,
-      answeredAt: null,
-      publishBy: null,
-      publishedAt: null,
-      endedBy: null,
-      endedAt: null,
-    });
+    v.holdings.push(openHolding(e.data.unitId, e.data.receivedAt, entry.at, e.data.deadlines));
     return null;
   }
   if (v.received === null) return violation('FEEDBACK_NOT_FOUND', `${e.type} before the item was received`);
   return feedbackStepOfEvent(e.type)?.apply(v, e, entry.at) ?? null;
 }
 
-type Replay = {
-  view: FeedbackView;
-  violations: { index: number; entry: FeedbackTimelineEntry; violation: Violation }[];
+/** The item's lifecycle machine, for the shared timeline (core/timeline.ts). */
+const FEEDBACK_LIFECYCLE: Lifecycle<FeedbackView, FeedbackEvent, Violation> = {
+  empty: emptyFeedbackView,
+  apply: applyEntry,
 };
 
 /** Replay the timeline (entries with `at ≤ untilMs`). */
-export function replayFeedback(timeline: readonly FeedbackTimelineEntry[], untilMs = Infinity): Replay {
-  const view = emptyFeedbackView();
-  const violations: Replay['violations'] = [];
-  timeline.forEach((entry, index) => {
-    if (entry.at > untilMs) return;
-    const found = applyEntry(view, entry);
-    if (found) violations.push({ index, entry, violation: found });
-  });
-  return { view, violations };
-}
-
-function insertionIndex(timeline: readonly FeedbackTimelineEntry[], at: number): number {
-  let i = timeline.length;
-  while (i > 0 && timeline[i - 1]!.at > at) i--;
-  return i;
-}
-
-const entryOf = (event: FeedbackEvent, seq: number): FeedbackTimelineEntry => ({
-  event,
-  at: instantMs(event.data.occurredAt),
-  seq,
-});
-
-function insertEntry(
+export const replayFeedback = (
   timeline: readonly FeedbackTimelineEntry[],
-  entry: FeedbackTimelineEntry,
-): FeedbackTimelineEntry[] {
-  const out = timeline.slice();
-  out.splice(insertionIndex(timeline, entry.at), 0, entry);
-  return out;
-}
+  untilMs = Infinity,
+): TimelineReplay<FeedbackView, FeedbackEvent, Violation> =>
+  replayTimeline(FEEDBACK_LIFECYCLE, timeline, untilMs);
 
 /** The deadline the unit holding the item owes in this view (null: finished for it). */
 export function owedDeadline(v: FeedbackView): OwedDeadline | null {
@@ -142,13 +114,14 @@ function statusOf(v: FeedbackView): FeedbackStatus {
   return v.informationOpenSince !== null ? 'awaiting-information' : 'received';
 }
 
-function derive(
+/** The state a lifecycle view stands for, with the timeline and the system's records. */
+function stateOf(
+  view: FeedbackView,
   timeline: readonly FeedbackTimelineEntry[],
   overdues: readonly FeedbackOverdueRecord[],
   dueSoon: Feedback['dueSoon'],
   eventCount: number,
 ): Feedback {
-  const { view } = replayFeedback(timeline);
   const r = view.received!;
   const h = currentHolding(view)!;
   return {
@@ -182,14 +155,38 @@ function derive(
   };
 }
 
+/** The lifecycle view at the end of the state's timeline, rebuilt from the state (what a replay of the whole
+ * timeline would give), with holdings and lists of its own for a step's apply to change. */
+function viewOf(f: Feedback): FeedbackView {
+  return {
+    received: f.timeline.find((e) => e.event.type === 'FeedbackReceived')!.event
+      .data as FeedbackReceived['data'],
+    holdings: f.holdings.map((h) => ({ ...h })),
+    informationOpenSince: f.informationOpenSince,
+    answer: f.answer,
+    ratings: f.ratings.slice(),
+    repeat: f.repeat,
+  };
+}
+
+/** The state rebuilt by replaying its whole timeline (what evolve's no-replay path must equal). */
+export const replayedFeedbackState = (f: Feedback): Feedback =>
+  stateOf(replayFeedback(f.timeline).view, f.timeline, f.overdues, f.dueSoon, f.eventCount);
+
 const sameKey = (
   a: Readonly<{ unitId: string; deadline: string; dueAt: Instant }>,
   b: Readonly<{ unitId: string; deadline: string; dueAt: Instant }>,
 ): boolean => a.unitId === b.unitId && a.deadline === b.deadline && instantMs(a.dueAt) === instantMs(b.dueAt);
 
+/**
+ * One event onto the state: a step recorded in occurredAt order is applied to the view the state stands for,
+ * only a late fact replays the timeline (core/timeline.ts). The system's records touch only their lists.
+ */
 export function evolve(state: FeedbackState, event: FeedbackEvent): FeedbackState {
   if (state.status === 'none') {
-    return event.type === 'FeedbackReceived' ? derive([entryOf(event, 0)], [], [], 1) : state;
+    if (event.type !== 'FeedbackReceived') return state;
+    const first = appendToTimeline(FEEDBACK_LIFECYCLE, [], event, 0, emptyFeedbackView);
+    return stateOf(first.view, first.timeline, [], [], 1);
   }
   const count = state.eventCount + 1;
   switch (event.type) {
@@ -205,13 +202,12 @@ export function evolve(state: FeedbackState, event: FeedbackEvent): FeedbackStat
         i < 0 ? state.overdues : state.overdues.map((o, j) => (j === i ? { ...o, retracted: true } : o));
       return { ...state, overdues, overdue: overdues.some((o) => !o.retracted), eventCount: count };
     }
-    default:
-      return derive(
-        insertEntry(state.timeline, entryOf(event, state.eventCount)),
-        state.overdues,
-        state.dueSoon,
-        count,
+    default: {
+      const next = appendToTimeline(FEEDBACK_LIFECYCLE, state.timeline, event, state.eventCount, () =>
+        viewOf(state),
       );
+      return stateOf(next.view, next.timeline, state.overdues, state.dueSoon, count);
+    }
   }
 }
 
@@ -225,33 +221,13 @@ const pickKey = (d: FeedbackBecameOverdue['data']) => ({
 
 const INSTANT_KEYS = new Set(['occurredAt', 'receivedAt']);
 
-const stable = (value: unknown): string =>
-  JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
-        )
-      : v,
-  );
-
 export function sameFeedbackFacts(
   recorded: FeedbackEvent,
   candidate: FeedbackEvent,
   ignore: readonly string[] = [],
 ): boolean {
-  if (recorded.type !== candidate.type) return false;
   const skip = new Set([...(feedbackStepOfEvent(candidate.type)?.derivedKeys ?? []), ...ignore]);
-  const a = recorded.data as Record<string, unknown>;
-  const b = candidate.data as Record<string, unknown>;
-  return [...new Set([...Object.keys(a), ...Object.keys(b)])].every((k) => {
-    if (skip.has(k)) return true;
-    const x = a[k];
-    const y = b[k];
-    if (x === undefined || y === undefined) return x === y;
-    if (INSTANT_KEYS.has(k) && typeof x === 'string' && typeof y === 'string')
-      return Date.parse(x) === Date.parse(y);
-    return stable(x) === stable(y);
-  });
+  return sameEventFacts(recorded, candidate, skip, INSTANT_KEYS);
 }
 
 /// Decide
@@ -321,51 +297,34 @@ function recordStep(command: FeedbackStepCommand, state: Feedback): FeedbackEven
   const step = feedbackStepOfCommand(command.type);
   if (!step) throw new Error(`no feedback step module for ${command.type}`);
   let event = step.toEvent(command) as FeedbackEvent;
-  const at = instantMs(command.data.occurredAt);
-  if (at > instantMs(command.data.now, 'now')) {
-    throw feedbackError('OCCURRED_IN_FUTURE', 'occurredAt lies after the recording time', {
+  const repeated = isRepeatedStep(
+    state.timeline,
+    event,
+    {
       occurredAt: command.data.occurredAt,
       now: command.data.now,
-    });
-  }
-  if (at < instantMs(state.receivedAt, 'receivedAt')) {
-    throw feedbackError('OCCURRED_BEFORE_RECEIPT', 'occurredAt lies before the item was received', {
-      occurredAt: command.data.occurredAt,
       receivedAt: state.receivedAt,
-    });
-  }
-  if (state.timeline.some((e) => sameFeedbackFacts(e.event, event))) return []; // a repeat
-  const earlier = step.once && state.timeline.find((e) => e.event.type === event.type);
-  if (step.once && earlier) {
-    throw feedbackError(step.once, `${event.type} was already recorded with other facts`, {
-      recorded: earlier.event.data,
-    });
-  }
-
-  const index = insertionIndex(state.timeline, at);
-  if (step.derivedKeys.length > 0) {
-    event = step.complete(event, replayFeedback(state.timeline.slice(0, index)).view) as FeedbackEvent;
-  }
-  const entry = entryOf(event, state.eventCount);
-  const timeline = insertEntry(state.timeline, entry);
-  // Only what the new step breaks counts; a history imported with flaws is not the requester's fault.
-  const flawedBefore = new Set(replayFeedback(state.timeline).violations.map((v) => v.entry.seq));
-  const broken = replayFeedback(timeline).violations.find(
-    (v) => v.index >= index && (v.entry.seq === entry.seq || !flawedBefore.has(v.entry.seq)),
+      subject: 'the item',
+      once: step.once,
+      same: sameFeedbackFacts,
+    },
+    feedbackError,
   );
-  if (broken && broken.entry.seq === entry.seq) {
-    throw feedbackError(broken.violation.code, broken.violation.message);
-  }
-  if (broken) {
-    throw feedbackError(
-      'STEP_OUT_OF_ORDER',
-      `${event.type} at ${command.data.occurredAt} does not fit before ${broken.entry.event.type} at ${broken.entry.event.data.occurredAt}: ${broken.violation.message}`,
-      {
-        conflictsWith: { type: broken.entry.event.type, occurredAt: broken.entry.event.data.occurredAt },
-        cause: broken.violation.code,
-      },
-    );
-  }
+  if (repeated) return []; // already recorded
+
+  event = placeStep(
+    FEEDBACK_LIFECYCLE,
+    state.timeline,
+    {
+      event,
+      seq: state.eventCount,
+      occurredAt: command.data.occurredAt,
+      ...(step.derivedKeys.length > 0
+        ? { complete: (e: FeedbackEvent, before: FeedbackView) => step.complete(e, before) as FeedbackEvent }
+        : {}),
+    },
+    feedbackError,
+  );
   const next = evolve(state, event) as Feedback;
   return [event, ...retractions(next, command.data.occurredAt)];
 }

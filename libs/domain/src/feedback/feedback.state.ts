@@ -9,6 +9,7 @@ import type {
   FeedbackDueSoon,
   FeedbackEvent,
 } from './feedback.events';
+import type { TimelineEntry } from '../core/timeline';
 import type { Holding } from './steps';
 
 /** received: with the unit (maybe forwarded to it); awaiting-information: a request to the sender is open;
@@ -16,7 +17,7 @@ import type { Holding } from './steps';
 export type FeedbackStatus =
   'received' | 'awaiting-information' | 'answered' | 'published' | 'rejected' | 'returned';
 
-export type FeedbackTimelineEntry = Readonly<{ event: FeedbackEvent; at: number; seq: number }>;
+export type FeedbackTimelineEntry = TimelineEntry<FeedbackEvent>;
 
 /** The deadline the unit holding the item owes now: its answer, then the answer's publication. */
 export type OwedDeadline = Readonly<{

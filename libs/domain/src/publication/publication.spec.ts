@@ -117,6 +117,13 @@ describe('publication items: deadlines over the working-day calendar', () => {
       stateOf([DECIDED, { ...PUBLIC_PA, data: { ...PUBLIC_PA.data, madePublicOn: '2025-02-04' } }]),
       calendar,
     )[0];
+    // Made public on the deadline day itself: on time (dates compare as dates).
+    const onTheDay = publicationItemsOf(
+      stateOf([DECIDED, { ...PUBLIC_PA, data: { ...PUBLIC_PA.data, madePublicOn: '2025-02-03' } }]),
+      calendar,
+    )[0];
+    expect(madePublicOnTimeAt(onTheDay, startOfDayMs('2025-02-03') + 12 * 3_600_000)).toBe(true);
+    expect(madePublicOnTimeAt(onTheDay, startOfDayMs('2025-12-31'))).toBe(true);
     // At 00:59 on 2/2, not yet public and the deadline (3/2, 00:00) still after end: on time for now.
     expect(madePublicOnTimeAt(late, startOfDayMs('2025-02-02') + 3_540_000)).toBe(true);
     // Once the deadline day has begun without it (the date stands for its first instant), late.

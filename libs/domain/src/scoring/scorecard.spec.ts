@@ -629,6 +629,21 @@ describe('ranks, province, filters, explain', () => {
     expect(nd(all, 'U2', '2.1')).toEqual([0, 3]);
   });
 
+  it("the province's 4.2 counts catalogue procedures only; a unit's counts any code its dossiers name", () => {
+    const paid = (code: string, procedureCode: string) => [
+      received({ code, procedureCode, receivedAt: R, feeAmount: 5000 }),
+      e.paidOnline(R + HOUR),
+    ];
+    // P9 is not in the catalogue at the period's end (facts imported from elsewhere, say).
+    const facts = dossiers(paid('a', 'P1'), paid('b', 'P9'), [
+      received({ code: 'c', procedureCode: 'P3', receivedAt: R, feeAmount: 5000 }),
+    ]);
+    const c = card(facts);
+    expect(nd(c, 'U1', '4.2')).toEqual([2, 3]);
+    expect(nd(c, 'province', '4.2')).toEqual([1, 2]);
+    expect(nd(c, 'province', '4.1')).toEqual([2, 2]);
+  });
+
   it('caps the explained codes', () => {
     const facts = Array.from({ length: 7 }, (_, i) =>
       foldFacts([received({ code: `D${i}`, receivedAt: R })]),

@@ -372,11 +372,13 @@ class Scan {
       if (flag === F_ONLINE) {
         if (v !== null && v.online) c[b + C_PROCS_ONLINE_HIT]++;
       } else if (flag === F_FEE) {
-        c[b + C_PROCS_WITH_FEE_DOSSIER]++;
+        // The province's procedure criteria count distinct catalogue procedures (SCORING.md, "Totals"):
+        // unlike a unit's 4.2, a code the catalogue does not hold at `end` is not the province's.
+        if (v !== null) c[b + C_PROCS_WITH_FEE_DOSSIER]++;
         if (v !== null && v.feeRequired) c[b + C_PROCS_FEE_HIT]++;
       } else if (flag === F_IDENT) {
         if (v !== null && v.forCitizens) c[b + C_PROCS_CITIZEN_HIT]++;
-      } else c[b + C_PROCS_PAID_ONLINE]++;
+      } else if (v !== null) c[b + C_PROCS_PAID_ONLINE]++;
     }
   }
 
@@ -618,8 +620,12 @@ function countPublications(
       v.madePublic &&= madePublic;
     }
   };
-  // 1.3: the latest made-public instant (under a decision that did not abolish) and abolition, per code.
-  const madePublicAt = new Map<string, number>();
+  // 1.3, per code: the latest decision (by decidedOn) that did not abolish it and was made public by end,
+  // and the latest abolition. "Not abolished since" is since that decision: an abolition takes effect on
+  // its decidedOn, so an item made public after its procedure was abolished (published and abolished the
+  // same day included: zero-length validity) does not make it public again; on the same day the
+  // abolition wins.
+  const publicSince = new Map<string, number>();
   const abolishedAt = new Map<string, number>();
   for (const it of items) {
     if (it.decidedAt > end) continue;
@@ -629,9 +635,9 @@ function countPublications(
         Math.max(abolishedAt.get(it.procedureCode) ?? -Infinity, it.decidedAt),
       );
     } else if (it.madePublicAt !== null && it.madePublicAt <= end) {
-      madePublicAt.set(
+      publicSince.set(
         it.procedureCode,
-        Math.max(madePublicAt.get(it.procedureCode) ?? -Infinity, it.madePublicAt),
+        Math.max(publicSince.get(it.procedureCode) ?? -Infinity, it.decidedAt),
       );
     }
     if (it.decidedAt < start) continue;
@@ -657,8 +663,8 @@ function countPublications(
   for (let p = 0; p < scan.procCodes.length; p++) {
     const v = scan.catalogue[p];
     if (v === null) continue;
-    const m = madePublicAt.get(v.code);
-    if (m === undefined || (abolishedAt.get(v.code) ?? -Infinity) >= m) continue;
+    const since = publicSince.get(v.code);
+    if (since === undefined || (abolishedAt.get(v.code) ?? -Infinity) >= since) continue;
     for (const u of [P, ...scan.procUnitIdx[p]]) {
       counts[u * NC + C_PUBLIC]++;
       if (v.allComponents) counts[u * NC + C_PUBLIC_FULL]++;

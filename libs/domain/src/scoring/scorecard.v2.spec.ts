@@ -171,6 +171,34 @@ describe('qd766-v2: publication (1.1–1.3)', () => {
     const again = card({ publications: [...publications, item('PB', '2025-03-01', { change: 'new' })] });
     expect(nd(criterion(again, 'D1', '1.3'))).toEqual([2, 2, 2]);
   });
+
+  it('1.3: an abolition decided on or after the decision a procedure was made public under ends it, made public later or not', () => {
+    const publications = [
+      // Published and abolished the same day (zero-length validity), made public two days later.
+      item('PA', '2025-01-10', { change: 'new', madePublicAt: day('2025-01-12') }),
+      item('PA', '2025-01-10', { change: 'abolished', publicationId: 'Q-abolish' }),
+      // Abolished between its decision and the day it was made public.
+      item('PB', '2025-02-03', { madePublicAt: day('2025-02-06') }),
+      item('PB', '2025-02-04', { change: 'abolished' }),
+    ];
+    const c = card({ publications });
+    expect(nd(criterion(c, 'D1', '1.3'))).toEqual([0, 0, null]);
+    expect(nd(criterion(c, 'province', '1.3'))).toEqual([0, 0, null]);
+    // Both still count in 1.1 and 1.2, once per unit listing them, the abolitions' items included.
+    expect(nd(criterion(c, 'D1', '1.1'))).toEqual([2, 2, 6]);
+    expect(nd(criterion(c, 'C1', '1.2'))).toEqual([1, 1, 4]);
+    // Decided again after the abolition and made public: public.
+    const again = card({ publications: [...publications, item('PA', '2025-01-11', { change: 'new' })] });
+    expect(nd(criterion(again, 'D1', '1.3'))).toEqual([1, 1, 2]);
+  });
+
+  it('counts a procedure once for a unit the catalogue lists twice', () => {
+    const procedures = [{ ...PROCS[0], units: ['D1', 'D1'] }];
+    const c = card({ procedures, publications: [item('PA', '2025-01-10')] });
+    expect(nd(criterion(c, 'D1', '1.1'))).toEqual([1, 1, 6]);
+    expect(nd(criterion(c, 'D1', '1.3'))).toEqual([1, 1, 2]);
+    expect(nd(criterion(c, 'D1', '3.1'))).toEqual([1, 1, 2]);
+  });
 });
 
 describe('qd766-v2: certified copies and identities (6.5a–c)', () => {
@@ -225,6 +253,36 @@ describe('qd766-v2: feedback (5.1, 5.2, 5.3)', () => {
     const earlier = card({ feedback: [forwarded, unhappy], asOf: vn('2025-04-01T00:00') });
     expect(nd(criterion(earlier, 'D1', '5.2'))).toEqual([2, 2, 6]);
     expect(nd(criterion(card({ feedback: [] }), 'D1', '5.1'))).toEqual([0, 0, 6]);
+  });
+
+  it('a unit holding an item twice (forwarded away and back) counts it once, on time only if both holdings were', () => {
+    const back = (late: boolean) =>
+      feedback('F3', [
+        holding('D1', t0, { finishedAt: t0 + DAY, finishedBy: 'forwarded', rejectedOrForwardedAt: t0 + DAY }),
+        holding('C1', t0 + DAY, {
+          finishedAt: t0 + 2 * DAY,
+          finishedBy: 'forwarded',
+          rejectedOrForwardedAt: t0 + 2 * DAY,
+        }),
+        holding('D1', t0 + 2 * DAY, {
+          answeredAt: t0 + (late ? 20 : 3) * DAY,
+          publishBy: t0 + (late ? 22 : 5) * DAY,
+          publishedAt: t0 + (late ? 21 : 4) * DAY,
+        }),
+      ]);
+    const onTime = card({ feedback: [back(false)] });
+    expect(nd(criterion(onTime, 'D1', '5.1'))).toEqual([1, 1, 6]);
+    expect(nd(criterion(onTime, 'D1', '5.2'))).toEqual([1, 1, 6]);
+    expect(nd(criterion(onTime, 'province', '5.1'))).toEqual([2, 2, 6]); // D1 once, C1 once
+    const late = card({ feedback: [back(true)] });
+    expect(nd(criterion(late, 'D1', '5.1'))).toEqual([0, 1, 0]);
+    expect(nd(criterion(late, 'D1', '5.2'))).toEqual([0, 1, 0]);
+    expect(nd(criterion(late, 'C1', '5.1'))).toEqual([1, 1, 6]);
+    // A period in which only the second holding was handled: still the unit's one item, first received
+    // before the period (5.2 does not count it).
+    const april = card({ feedback: [back(true)], period: '2025-03' });
+    expect(nd(criterion(april, 'D1', '5.1'))).toEqual([0, 1, 0]);
+    expect(nd(criterion(april, 'D1', '5.2'))).toEqual([0, 0, 6]);
   });
 
   it('5.3 (v2) loses a dossier a feedback item names, received at or before end; v1 does not', () => {

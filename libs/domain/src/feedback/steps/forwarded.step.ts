@@ -8,6 +8,7 @@ import {
   currentHolding,
   defineFeedbackStep,
   endHolding,
+  openHolding,
   notAfterAnswer,
   requireCalendar,
   requireText,
@@ -72,18 +73,7 @@ export const feedbackForwardedStep = defineFeedbackStep<ForwardFeedback, Feedbac
     const same = h.unitId === e.data.toUnitId;
     endHolding(h, 'forwarded', e.data.occurredAt);
     v.informationOpenSince = null;
-    v.holdings.push({
-      unitId: e.data.toUnitId,
-      from: e.data.occurredAt,
-      fromMs: atMs,
-      deadlines: e.data.deadlines,
-      firstInformationRequestAt: null,
-      answeredAt: null,
-      publishBy: null,
-      publishedAt: null,
-      endedBy: null,
-      endedAt: null,
-    });
+    v.holdings.push(openHolding(e.data.toUnitId, e.data.occurredAt, atMs, e.data.deadlines));
     if (blocked) return blocked;
     return same ? violation('FORWARD_TO_SAME_UNIT', `the item is already at unit ${e.data.toUnitId}`) : null;
   },

@@ -77,6 +77,25 @@ export function notAfterAnswer(h: Holding, what: string): Violation | null {
   );
 }
 
+/** A unit's holding from its receipt of the item (or the forwarding to it), nothing done yet. */
+export const openHolding = (
+  unitId: string,
+  from: Instant,
+  fromMs: number,
+  deadlines: FeedbackDeadlines,
+): Holding => ({
+  unitId,
+  from,
+  fromMs,
+  deadlines,
+  firstInformationRequestAt: null,
+  answeredAt: null,
+  publishBy: null,
+  publishedAt: null,
+  endedBy: null,
+  endedAt: null,
+});
+
 export function endHolding(h: Holding, by: HoldingEnd, at: Instant): void {
   if (h.endedBy === null) {
     h.endedBy = by;
