@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { fdatasync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { framedReadResp } from '../grpc/event-encoder';
 import { ExpectedRevision, ProposedEvent } from './event-log.types';
 import { LogLockedError, QueuedOutcome, SqliteEventLog, WalSyncError } from './sqlite-event-log';
 
@@ -97,6 +99,39 @@ describe('SqliteEventLog on disk', () => {
       }
     },
   );
+
+  it('a log written before events kept their gRPC message gets the column; its old rows are encoded when read', () => {
+    const old = new Database(join(dir, 'events.sqlite'));
+    old.exec(`CREATE TABLE events (pos INTEGER PRIMARY KEY, stream TEXT NOT NULL, revision INTEGER NOT NULL,
+      id TEXT NOT NULL, type TEXT NOT NULL, content_type TEXT NOT NULL, created INTEGER NOT NULL,
+      data BLOB NOT NULL, metadata BLOB NOT NULL)`);
+    const e = event();
+    old
+      .prepare('INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(128, 'old', 0, e.id, e.type, e.contentType, 1_764_000_000_000_000, e.data, Buffer.from('{"m":1}'));
+    old.close();
+
+    const log = new SqliteEventLog({ dataDir: dir });
+    try {
+      log.append('new', NO_STREAM, [event(), event()]);
+      const rows = log.readAll(0, true, 10);
+      expect(rows.map((r) => r.stream)).toEqual(['old', 'new', 'new']);
+      for (const [from, limit] of [
+        [0, 10],
+        [0, 1],
+        [rows[1].position, 2],
+      ]) {
+        const expected = rows.filter((r) => r.position >= from).slice(0, limit);
+        expect(log.readAllFramed(from, true, limit)).toEqual({
+          events: expected.length,
+          last: expected.at(-1)!.position,
+          bytes: Buffer.concat(expected.map(framedReadResp)),
+        });
+      }
+    } finally {
+      log.close();
+    }
+  });
 
   it('a second log on the same directory is refused while the first holds the lock, then allowed', () => {
     const first = new SqliteEventLog({ dataDir: dir });
