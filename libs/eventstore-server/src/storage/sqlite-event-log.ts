@@ -42,6 +42,16 @@ export interface SqliteEventLogOptions {
   syncWal?: (fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void;
 }
 
+/** True when a comma-separated list of positions strictly grows (forwards) or falls. */
+function inOrder(positions: string, forwards: boolean): boolean {
+  const list = positions.split(',');
+  for (let i = 1; i < list.length; i++) {
+    const [a, b] = [Number(list[i - 1]), Number(list[i])];
+    if (forwards ? b <= a : b >= a) return false;
+  }
+  return true;
+}
+
 /** Consecutive events of `$all` as their gRPC messages, end to end. */
 export interface FramedPage {
   readonly events: number;
@@ -247,12 +257,15 @@ export class SqliteEventLog {
       allBackward: db
         .prepare(`SELECT ${COLUMNS} FROM events WHERE pos < ? ORDER BY pos DESC LIMIT ?`)
         .raw(true),
-      // A page's stored messages as one blob (the text concatenation keeps the bytes as they are).
+      // A page's stored messages as one blob (the text concatenation keeps the bytes as they are). The
+      // aggregates take the rows in the order the subquery yields them; an ORDER BY inside the aggregate
+      // would sort them again (2.6 times slower), so `order` lists the positions in the order the bytes
+      // were joined, and `readAllFramed` checks it.
       allForwardFramed: db.prepare(`SELECT count(*) AS events, count(wire) AS framed, max(pos) AS last,
-        CAST(string_agg(wire, '' ORDER BY pos) AS BLOB) AS bytes
+        group_concat(pos) AS "order", CAST(group_concat(wire, '') AS BLOB) AS bytes
         FROM (SELECT pos, wire FROM events WHERE pos >= ? ORDER BY pos LIMIT ?)`),
       allBackwardFramed: db.prepare(`SELECT count(*) AS events, count(wire) AS framed, min(pos) AS last,
-        CAST(string_agg(wire, '' ORDER BY pos DESC) AS BLOB) AS bytes
+        group_concat(pos) AS "order", CAST(group_concat(wire, '') AS BLOB) AS bytes
         FROM (SELECT pos, wire FROM events WHERE pos < ? ORDER BY pos DESC LIMIT ?)`),
       lastPosition: db.prepare('SELECT pos FROM events ORDER BY pos DESC LIMIT 1'),
     };
@@ -800,10 +813,11 @@ export class SqliteEventLog {
       events: number;
       framed: number;
       last: number | null;
+      order: string | null;
       bytes: Buffer | null;
     };
     if (page.events === 0) return { events: 0, last: position, bytes: Buffer.alloc(0) };
-    if (page.framed < page.events) {
+    if (page.framed < page.events || !inOrder(page.order!, forwards)) {
       const events = this.readAll(position, forwards, limit);
       return { events: events.length, last: page.last!, bytes: Buffer.concat(events.map(framedReadResp)) };
     }
