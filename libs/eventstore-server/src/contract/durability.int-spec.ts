@@ -32,7 +32,8 @@ jest.setTimeout(30_000);
 const store = useTestEventStore();
 
 describe('group commit', () => {
-  it.each(APPEND_PATHS)(
+  // Counts the embedded server's transactions.
+  itNeedsOwnServer.each(APPEND_PATHS)(
     'N appends sent at once through %s commit in fewer than N transactions, each with its own outcome',
     async (path) => {
       const client = store().client;

@@ -1,4 +1,12 @@
-import { AllStreamResolvedEvent, BACKWARDS, END, FORWARDS, Position, START } from '@eventstore/db-client';
+import {
+  AllStreamResolvedEvent,
+  BACKWARDS,
+  END,
+  FORWARDS,
+  Position,
+  START,
+  binaryEvent,
+} from '@eventstore/db-client';
 import {
   collect,
   itNeedsOwnServer,
@@ -123,6 +131,43 @@ describe('readAll', () => {
       const revisions = ours.filter((e) => e.event!.streamId === s).map((e) => Number(e.event!.revision));
       expect(revisions).toEqual([0, 1, 2, 3, 4, 5]);
     }
+  });
+});
+
+describe('pages of $all', () => {
+  it('events big enough that a page outgrows one write, and reads over many pages, arrive whole and in order', async () => {
+    const big = store().streamName('big');
+    const many = store().streamName('many');
+    const before = await endOfAll();
+    // 12 × 700 KB: well over what one write of a page carries.
+    const payloads = Array.from({ length: 12 }, (_, i) => Buffer.alloc(700_000, i + 1));
+    for (const data of payloads) {
+      await store().client.appendToStream(
+        big,
+        binaryEvent({ type: 'Big', data, metadata: data.subarray(0, 1) }),
+      );
+    }
+    for (let i = 0; i < 6; i += 1)
+      await store().client.appendToStream(many, testEvents(200, 'Many', i * 200));
+
+    const forwards = await collect(store().client.readAll({ fromPosition: before }));
+    const bigOnes = forwards.filter((e) => e.event?.streamId === big);
+    expect(
+      bigOnes.map((e) => Buffer.compare(e.event!.data as Uint8Array, payloads[Number(e.event!.revision)])),
+    ).toEqual(payloads.map(() => 0));
+    expect(bigOnes.map((e) => Number(e.event!.revision))).toEqual(payloads.map((_, i) => i));
+    const manyOnes = forwards.filter((e) => e.event?.streamId === many);
+    expect(manyOnes.map((e) => (e.event!.data as { index: number }).index)).toEqual(
+      Array.from({ length: 1200 }, (_, i) => i),
+    );
+
+    // maxCount across page boundaries, both ways.
+    const first700 = await collect(store().client.readAll({ fromPosition: before, maxCount: 700 }));
+    expect(first700.map(positionOf)).toEqual(forwards.slice(0, 700).map(positionOf));
+    const last700 = await collect(
+      store().client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 700 }),
+    );
+    expect(last700.map(positionOf)).toEqual(forwards.slice(-700).reverse().map(positionOf));
   });
 });
 

@@ -1,5 +1,5 @@
 import { StoredEvent, TOMBSTONE_REVISION } from '../storage/event-log.types';
-import { EventEncoder } from './event-encoder';
+import { EventEncoder, framedReadResp, unframe } from './event-encoder';
 import { streamsPb } from './protocol';
 
 const event = (overrides: Partial<StoredEvent> = {}): StoredEvent => ({
@@ -52,5 +52,20 @@ describe('EventEncoder', () => {
     expect(record.preparePosition).toBe('123456');
     expect(new Map(record.metadataMap).get('created')).toBe('17640000001234560');
     expect(fast.event!.commitPosition).toBe('123456');
+  });
+
+  it('frames a stored message as gRPC does (flag 0, big-endian length) around the same ReadResp bytes', () => {
+    const events = [
+      event(),
+      event({ revision: TOMBSTONE_REVISION }),
+      event({ data: Buffer.alloc(70_000, 2) }),
+    ];
+    const framed = events.map(framedReadResp);
+    framed.forEach((bytes, i) => {
+      expect(bytes[0]).toBe(0);
+      expect(bytes.readUInt32BE(1)).toBe(bytes.length - 5);
+      expect(bytes.subarray(5)).toEqual(new EventEncoder(false).encodeEvent(events[i]));
+    });
+    expect([...unframe(Buffer.concat(framed))]).toEqual(framed.map((b) => b.subarray(5)));
   });
 });

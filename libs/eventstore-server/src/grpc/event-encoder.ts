@@ -22,7 +22,7 @@ const encodedPrototype: EncodedReadResp = Object.create(streamsPb.ReadResp.proto
     },
   },
 });
-const preEncoded = (bytes: Uint8Array): streamsPb.ReadResp => {
+export const preEncoded = (bytes: Uint8Array): streamsPb.ReadResp => {
   const message = Object.create(encodedPrototype) as EncodedReadResp;
   message.bytes = bytes;
   return message;
@@ -58,6 +58,133 @@ const headerSize = (length: number): number => 1 + varintSize(length);
 const mapEntrySize = (key: number, value: number): number =>
   headerSize(key) + key + headerSize(value) + value;
 
+/**
+ * ReadResp bytes for an event, ids as strings (the same bytes as jspb's serializeBinary), after `prefix`
+ * bytes left for the caller. `identifier`: the encoded StreamIdentifier.
+ */
+function encodeReadResp(e: StoredEvent, identifier: Buffer, prefix: number): Buffer {
+  const typeLength = Buffer.byteLength(e.type);
+  const contentTypeLength = Buffer.byteLength(e.contentType);
+  const created = `${e.created}0`;
+  const tombstone = e.revision === TOMBSTONE_REVISION;
+  const revisionSize =
+    e.revision === 0 ? 0 : 1 + (tombstone ? TOMBSTONE_VARINT.length : varintSize(e.revision));
+  const positionSize = e.position === 0 ? 0 : 1 + varintSize(e.position);
+  const uuidSize = 2 + 36; // UUID{string (field 2) = 36 ASCII chars}
+  const typeEntry = mapEntrySize(TYPE_KEY.length, typeLength);
+  const contentTypeEntry = mapEntrySize(CONTENT_TYPE_KEY.length, contentTypeLength);
+  const createdEntry = mapEntrySize(CREATED_KEY.length, created.length);
+  const recordSize =
+    headerSize(uuidSize) +
+    uuidSize +
+    headerSize(identifier.length) +
+    identifier.length +
+    revisionSize +
+    2 * positionSize +
+    headerSize(typeEntry) +
+    typeEntry +
+    headerSize(contentTypeEntry) +
+    contentTypeEntry +
+    headerSize(createdEntry) +
+    createdEntry +
+    (e.metadata.length > 0 ? headerSize(e.metadata.length) + e.metadata.length : 0) +
+    (e.data.length > 0 ? headerSize(e.data.length) + e.data.length : 0);
+  const readEventSize = headerSize(recordSize) + recordSize + 1 + varintSize(e.position);
+  const total = headerSize(readEventSize) + readEventSize;
+
+  const buf = Buffer.allocUnsafe(prefix + total);
+  let o = prefix;
+  buf[o++] = 0x0a; // ReadResp.event
+  o = writeVarint(buf, o, readEventSize);
+  buf[o++] = 0x0a; // ReadEvent.event
+  o = writeVarint(buf, o, recordSize);
+  buf[o++] = 0x0a; // RecordedEvent.id
+  o = writeVarint(buf, o, uuidSize);
+  buf[o++] = 0x12; // UUID.string
+  buf[o++] = 36;
+  o += buf.write(e.id, o, 'latin1');
+  buf[o++] = 0x12; // RecordedEvent.stream_identifier
+  o = writeVarint(buf, o, identifier.length);
+  o += identifier.copy(buf, o);
+  if (revisionSize > 0) {
+    buf[o++] = 0x18; // stream_revision
+    o = tombstone ? o + TOMBSTONE_VARINT.copy(buf, o) : writeVarint(buf, o, e.revision);
+  }
+  if (positionSize > 0) {
+    buf[o++] = 0x20; // prepare_position
+    o = writeVarint(buf, o, e.position);
+    buf[o++] = 0x28; // commit_position
+    o = writeVarint(buf, o, e.position);
+  }
+  o = writeEntry(buf, o, TYPE_KEY, e.type, typeLength, typeEntry);
+  o = writeEntry(buf, o, CONTENT_TYPE_KEY, e.contentType, contentTypeLength, contentTypeEntry);
+  o = writeEntry(buf, o, CREATED_KEY, created, created.length, createdEntry);
+  if (e.metadata.length > 0) {
+    buf[o++] = 0x3a; // custom_metadata
+    o = writeVarint(buf, o, e.metadata.length);
+    o += e.metadata.copy(buf, o);
+  }
+  if (e.data.length > 0) {
+    buf[o++] = 0x42; // data
+    o = writeVarint(buf, o, e.data.length);
+    o += e.data.copy(buf, o);
+  }
+  buf[o++] = 0x18; // ReadEvent.commit_position
+  writeVarint(buf, o, e.position);
+  return buf;
+}
+
+/** One `metadata` map entry (field 6): key (1) and value (2), both strings. */
+function writeEntry(
+  buf: Buffer,
+  o: number,
+  key: Buffer,
+  value: string,
+  valueLength: number,
+  size: number,
+): number {
+  buf[o++] = 0x32;
+  o = writeVarint(buf, o, size);
+  buf[o++] = 0x0a;
+  o = writeVarint(buf, o, key.length);
+  o += key.copy(buf, o);
+  buf[o++] = 0x12;
+  o = writeVarint(buf, o, valueLength);
+  return o + buf.write(value, o, 'utf8');
+}
+
+/** A StreamIdentifier message (field 3: the UTF-8 name). */
+function encodeIdentifier(stream: string): Buffer {
+  const name = Buffer.from(stream, 'utf8');
+  const encoded = Buffer.allocUnsafe(headerSize(name.length) + name.length);
+  encoded[0] = 0x1a; // StreamIdentifier.stream_name
+  name.copy(encoded, writeVarint(encoded, 1, name.length));
+  return encoded;
+}
+
+/** gRPC's message prefix: a compression flag (0) and the length, big-endian. */
+const FRAME_PREFIX = 5;
+
+/**
+ * An event as a whole gRPC message of a read (prefix + ReadResp, ids as strings): the log keeps it beside
+ * the row, so a read of `$all` hands the stored bytes of a page to HTTP/2 as they are.
+ */
+export function framedReadResp(e: StoredEvent): Buffer {
+  const buf = encodeReadResp(e, encodeIdentifier(e.stream), FRAME_PREFIX);
+  buf[0] = 0;
+  buf.writeUInt32BE(buf.length - FRAME_PREFIX, 1);
+  return buf;
+}
+
+/** Splits a run of framed messages back into the messages' bytes. */
+export function* unframe(bytes: Buffer): Generator<Buffer> {
+  for (let o = 0; o < bytes.length;) {
+    const length = bytes.readUInt32BE(o + 1);
+    yield bytes.subarray(o + FRAME_PREFIX, o + FRAME_PREFIX + length);
+    o += FRAME_PREFIX + length;
+  }
+}
+
 /** Builds ReadResp messages from stored rows, reusing what can be shared between events. */
 export class EventEncoder {
   private readonly identifiers = new Map<string, sharedPb.StreamIdentifier>();
@@ -88,10 +215,7 @@ export class EventEncoder {
   private encodedIdentifier(stream: string): Buffer {
     let encoded = this.encodedIdentifiers.get(stream);
     if (!encoded) {
-      const name = Buffer.from(stream, 'utf8');
-      encoded = Buffer.allocUnsafe(headerSize(name.length) + name.length);
-      encoded[0] = 0x1a; // StreamIdentifier.stream_name
-      name.copy(encoded, writeVarint(encoded, 1, name.length));
+      encoded = encodeIdentifier(stream);
       if (this.encodedIdentifiers.size >= IDENTIFIER_CACHE_LIMIT) this.encodedIdentifiers.clear();
       this.encodedIdentifiers.set(stream, encoded);
     }
@@ -100,95 +224,7 @@ export class EventEncoder {
 
   /** ReadResp bytes for an event, ids as strings: same bytes as jspb's serializeBinary. */
   encodeEvent(e: StoredEvent): Buffer {
-    const identifier = this.encodedIdentifier(e.stream);
-    const typeLength = Buffer.byteLength(e.type);
-    const contentTypeLength = Buffer.byteLength(e.contentType);
-    const created = `${e.created}0`;
-    const tombstone = e.revision === TOMBSTONE_REVISION;
-    const revisionSize =
-      e.revision === 0 ? 0 : 1 + (tombstone ? TOMBSTONE_VARINT.length : varintSize(e.revision));
-    const positionSize = e.position === 0 ? 0 : 1 + varintSize(e.position);
-    const uuidSize = 2 + 36; // UUID{string (field 2) = 36 ASCII chars}
-    const typeEntry = mapEntrySize(TYPE_KEY.length, typeLength);
-    const contentTypeEntry = mapEntrySize(CONTENT_TYPE_KEY.length, contentTypeLength);
-    const createdEntry = mapEntrySize(CREATED_KEY.length, created.length);
-    const recordSize =
-      headerSize(uuidSize) +
-      uuidSize +
-      headerSize(identifier.length) +
-      identifier.length +
-      revisionSize +
-      2 * positionSize +
-      headerSize(typeEntry) +
-      typeEntry +
-      headerSize(contentTypeEntry) +
-      contentTypeEntry +
-      headerSize(createdEntry) +
-      createdEntry +
-      (e.metadata.length > 0 ? headerSize(e.metadata.length) + e.metadata.length : 0) +
-      (e.data.length > 0 ? headerSize(e.data.length) + e.data.length : 0);
-    const readEventSize = headerSize(recordSize) + recordSize + 1 + varintSize(e.position);
-    const total = headerSize(readEventSize) + readEventSize;
-
-    const buf = Buffer.allocUnsafe(total);
-    let o = 0;
-    buf[o++] = 0x0a; // ReadResp.event
-    o = writeVarint(buf, o, readEventSize);
-    buf[o++] = 0x0a; // ReadEvent.event
-    o = writeVarint(buf, o, recordSize);
-    buf[o++] = 0x0a; // RecordedEvent.id
-    o = writeVarint(buf, o, uuidSize);
-    buf[o++] = 0x12; // UUID.string
-    buf[o++] = 36;
-    o += buf.write(e.id, o, 'latin1');
-    buf[o++] = 0x12; // RecordedEvent.stream_identifier
-    o = writeVarint(buf, o, identifier.length);
-    o += identifier.copy(buf, o);
-    if (revisionSize > 0) {
-      buf[o++] = 0x18; // stream_revision
-      o = tombstone ? o + TOMBSTONE_VARINT.copy(buf, o) : writeVarint(buf, o, e.revision);
-    }
-    if (positionSize > 0) {
-      buf[o++] = 0x20; // prepare_position
-      o = writeVarint(buf, o, e.position);
-      buf[o++] = 0x28; // commit_position
-      o = writeVarint(buf, o, e.position);
-    }
-    o = this.writeEntry(buf, o, TYPE_KEY, e.type, typeLength, typeEntry);
-    o = this.writeEntry(buf, o, CONTENT_TYPE_KEY, e.contentType, contentTypeLength, contentTypeEntry);
-    o = this.writeEntry(buf, o, CREATED_KEY, created, created.length, createdEntry);
-    if (e.metadata.length > 0) {
-      buf[o++] = 0x3a; // custom_metadata
-      o = writeVarint(buf, o, e.metadata.length);
-      o += e.metadata.copy(buf, o);
-    }
-    if (e.data.length > 0) {
-      buf[o++] = 0x42; // data
-      o = writeVarint(buf, o, e.data.length);
-      o += e.data.copy(buf, o);
-    }
-    buf[o++] = 0x18; // ReadEvent.commit_position
-    writeVarint(buf, o, e.position);
-    return buf;
-  }
-
-  /** One `metadata` map entry (field 6): key (1) and value (2), both strings. */
-  private writeEntry(
-    buf: Buffer,
-    o: number,
-    key: Buffer,
-    value: string,
-    valueLength: number,
-    size: number,
-  ): number {
-    buf[o++] = 0x32;
-    o = writeVarint(buf, o, size);
-    buf[o++] = 0x0a;
-    o = writeVarint(buf, o, key.length);
-    o += key.copy(buf, o);
-    buf[o++] = 0x12;
-    o = writeVarint(buf, o, valueLength);
-    return o + buf.write(value, o, 'utf8');
+    return encodeReadResp(e, this.encodedIdentifier(e.stream), 0);
   }
 
   /** The same event built with jspb: for structured ids, and as the reference the spec compares to. */

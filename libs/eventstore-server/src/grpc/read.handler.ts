@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { StoredEvent } from '../storage/event-log.types';
 import { SqliteEventLog } from '../storage/sqlite-event-log';
-import { EventEncoder, eventSize } from './event-encoder';
+import { EventEncoder, eventSize, preEncoded, unframe } from './event-encoder';
 import { FilterSettings, parseFilter } from './event-filter';
 import { Guard } from '../auth/access-control';
 import {
@@ -18,6 +18,8 @@ import { ServerCall } from './server-call';
 import { SubscriptionStart, pumpAllSubscription, pumpStreamSubscription } from './subscription.pump';
 
 const PAGE = 512;
+/** A page of stored messages goes out as one write up to this size (grpc-js's send limit is far above). */
+const MAX_FRAMED_WRITE = 4 * 1024 * 1024;
 const Options = streamsPb.ReadReq.Options;
 
 /**
@@ -107,6 +109,10 @@ async function read(
       if (position !== undefined) from = position;
       else if (allCase === Options.AllOptions.AllOptionCase.END) from = log.endPosition;
       else from = 0;
+      // Unfiltered, links not resolved, ids as strings: the stored messages as they are.
+      if (!filter && !resolveLink && !options.getUuidOption()?.hasStructured()) {
+        return readAllFramed(log, call, from, forwards, count);
+      }
       return readAll(log, call, encoder, from, forwards, count, filter);
     }
     default:
@@ -169,6 +175,35 @@ async function readAll(
     }
     if (page.length < limit) break;
     from = forwards ? page[page.length - 1].position + 1 : page[page.length - 1].position;
+  }
+  call.end();
+}
+
+/** `readAll` without a filter, from the messages the log keeps: a page is one buffer and one write. */
+async function readAllFramed(
+  log: SqliteEventLog,
+  call: ServerCall<streamsPb.ReadResp>,
+  from: number,
+  forwards: boolean,
+  count: number,
+): Promise<void> {
+  let remaining = count;
+  while (remaining > 0 && !call.closed) {
+    const limit = Math.min(PAGE, remaining);
+    await log.whenDurable();
+    const page = log.readAllFramed(from, forwards, limit);
+    if (call.framedWrites && page.bytes.length <= MAX_FRAMED_WRITE) {
+      const pending = call.writeFramed(page.bytes);
+      if (pending) await pending;
+    } else {
+      for (const message of unframe(page.bytes)) {
+        const pending = call.write(preEncoded(message), message.length);
+        if (pending) await pending;
+      }
+    }
+    remaining -= page.events;
+    if (page.events < limit) break;
+    from = forwards ? page.last + 1 : page.last;
   }
   call.end();
 }

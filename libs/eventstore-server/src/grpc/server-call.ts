@@ -10,13 +10,15 @@ const LOW_WATER_BYTES = 256 * 1024;
  * (the transport took the message, HTTP/2 flow control included) lowers the outstanding count.
  */
 export class ServerCall<Resp> {
+  /** True when `writeFramed` hands bytes to HTTP/2 as they are (grpc-js's internal is there). */
+  readonly framedWrites: boolean;
   private done = false;
   private outstanding = 0;
   private resume: (() => void) | undefined;
   private readonly abortCallbacks = new Set<() => void>();
 
   constructor(private readonly call: grpc.ServerWritableStream<unknown, Resp>) {
-    enableBatchedWrites(call);
+    this.framedWrites = enableBatchedWrites(call);
     const abort = () => this.abort();
     call.on('cancelled', abort);
     call.on('error', abort);
@@ -43,6 +45,14 @@ export class ServerCall<Resp> {
     this.outstanding += size;
     this.call.write(message, () => this.taken(size));
     return this.outstanding < HIGH_WATER_BYTES ? undefined : this.drain();
+  }
+
+  /**
+   * Already framed messages (each with gRPC's 5-byte prefix, end to end), written as one chunk; only when
+   * `framedWrites`. Returns a promise only when the writer must wait.
+   */
+  writeFramed(bytes: Buffer): Promise<void> | undefined {
+    return this.write(new FramedMessages(bytes) as Resp, bytes.length);
   }
 
   /** Waits until the outstanding bytes are back under the low-water mark (or the call ended). */
@@ -92,8 +102,16 @@ export class ServerCall<Resp> {
 }
 
 type InternalCall = {
-  call?: { sendMessage?: (message: unknown, callback: (error?: Error | null) => void) => void };
+  call?: {
+    sendMessage?: (message: unknown, callback: (error?: Error | null) => void) => void;
+    serializeMessage?: (message: unknown) => Buffer;
+  };
 };
+
+/** Messages already serialized and framed by the server, passed through grpc-js's serializer as they are. */
+class FramedMessages {
+  constructor(readonly bytes: Buffer) {}
+}
 
 /**
  * grpc-js's server stream implements only `_write`, so a Writable hands it one message at a time and
@@ -101,13 +119,24 @@ type InternalCall = {
  * of a long read. Given `_writev`, the Writable passes everything buffered at once; each message goes
  * to the same `call.sendMessage` grpc-js's own `_write` uses, and the HTTP/2 stream gets them together.
  * Skipped (plain one-by-one writes) if grpc-js ever changes that internal.
+ *
+ * Its `serializeMessage` (the handler's serializer, then a copy behind the 5-byte prefix) also lets
+ * `FramedMessages` through as they are, so a page of stored messages reaches the HTTP/2 stream as one
+ * write, in order with the call's other messages. Returns whether it does.
  */
 export function enableBatchedWrites(
   call: grpc.ServerWritableStream<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>,
-): void {
+): boolean {
   const inner = (call as unknown as InternalCall).call;
-  if (typeof inner?.sendMessage !== 'function') return;
+  if (typeof inner?.sendMessage !== 'function') return false;
   const sendMessage = inner.sendMessage.bind(inner);
+  let framed = false;
+  if (typeof inner.serializeMessage === 'function') {
+    const serialize = inner.serializeMessage.bind(inner);
+    inner.serializeMessage = (message: unknown) =>
+      message instanceof FramedMessages ? message.bytes : serialize(message);
+    framed = true;
+  }
   (call as unknown as { _writev: unknown })._writev = (
     chunks: { chunk: unknown }[],
     callback: (error?: Error | null) => void,
@@ -116,4 +145,5 @@ export function enableBatchedWrites(
     for (let i = 0; i < last; i++) sendMessage(chunks[i].chunk, () => undefined);
     sendMessage(chunks[last].chunk, callback);
   };
+  return framed;
 }

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fdatasync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProposedEvent } from './event-log.types';
-import { LogLockedError, SqliteEventLog } from './sqlite-event-log';
+import Database from 'better-sqlite3';
+import { framedReadResp } from '../grpc/event-encoder';
+import { ExpectedRevision, ProposedEvent } from './event-log.types';
+import { LogLockedError, QueuedOutcome, SqliteEventLog, WalSyncError } from './sqlite-event-log';
 
 const event = (): ProposedEvent => ({
   id: randomUUID(),
@@ -12,6 +14,35 @@ const event = (): ProposedEvent => ({
   data: Buffer.from('{}'),
   metadata: Buffer.alloc(0),
 });
+
+const NO_STREAM: ExpectedRevision = { kind: 'no_stream' };
+const exact = (revision: number): ExpectedRevision => ({ kind: 'exact', revision });
+
+/** One event-loop turn: what was queued in this one is committed at its end. */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The real WAL sync, whose answer is held until the test lets it through: shows what the log does while a
+ * sync runs.
+ */
+function heldSyncs() {
+  const held: (() => void)[] = [];
+  let started = 0;
+  return {
+    syncWal: (fd: number, done: (error: NodeJS.ErrnoException | null) => void) => {
+      started++;
+      fdatasync(fd, (error) => held.push(() => done(error)));
+    },
+    get started() {
+      return started;
+    },
+    /** Lets the oldest sync return, once the disk has done it. */
+    async release() {
+      while (held.length === 0) await turn();
+      held.shift()!();
+    },
+  };
+}
 
 describe('SqliteEventLog on disk', () => {
   let dir: string;
@@ -69,10 +100,171 @@ describe('SqliteEventLog on disk', () => {
     },
   );
 
+  it('a log written before events kept their gRPC message gets the column; its old rows are encoded when read', () => {
+    const old = new Database(join(dir, 'events.sqlite'));
+    old.exec(`CREATE TABLE events (pos INTEGER PRIMARY KEY, stream TEXT NOT NULL, revision INTEGER NOT NULL,
+      id TEXT NOT NULL, type TEXT NOT NULL, content_type TEXT NOT NULL, created INTEGER NOT NULL,
+      data BLOB NOT NULL, metadata BLOB NOT NULL)`);
+    const e = event();
+    old
+      .prepare('INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(128, 'old', 0, e.id, e.type, e.contentType, 1_764_000_000_000_000, e.data, Buffer.from('{"m":1}'));
+    old.close();
+
+    const log = new SqliteEventLog({ dataDir: dir });
+    try {
+      log.append('new', NO_STREAM, [event(), event()]);
+      const rows = log.readAll(0, true, 10);
+      expect(rows.map((r) => r.stream)).toEqual(['old', 'new', 'new']);
+      for (const [from, limit] of [
+        [0, 10],
+        [0, 1],
+        [rows[1].position, 2],
+      ]) {
+        const expected = rows.filter((r) => r.position >= from).slice(0, limit);
+        expect(log.readAllFramed(from, true, limit)).toEqual({
+          events: expected.length,
+          last: expected.at(-1)!.position,
+          bytes: Buffer.concat(expected.map(framedReadResp)),
+        });
+      }
+    } finally {
+      log.close();
+    }
+  });
+
   it('a second log on the same directory is refused while the first holds the lock, then allowed', () => {
     const first = new SqliteEventLog({ dataDir: dir });
     expect(() => new SqliteEventLog({ dataDir: dir, lockTimeoutMs: 100 })).toThrow(LogLockedError);
     first.close();
     new SqliteEventLog({ dataDir: dir, lockTimeoutMs: 100 }).close();
+  });
+
+  describe('durable group commit: one sync at a time, the next group gathers during it', () => {
+    it('appends arriving during a sync commit together once it returns, each answered on its own after its own sync', async () => {
+      const syncs = heldSyncs();
+      const log = new SqliteEventLog({ dataDir: dir, syncWal: syncs.syncWal });
+      try {
+        const before = log.transactions;
+        const answered: string[] = [];
+        const track = (name: string, outcome: Promise<QueuedOutcome>) =>
+          outcome.then((o) => (answered.push(name), o));
+        const first = track(
+          'first',
+          log.submit(() => log.append('a', NO_STREAM, [event()])),
+        );
+        await turn();
+        expect(log.transactions - before).toBe(1);
+        expect(syncs.started).toBe(1);
+
+        // Three appends in three later turns, while the first group's sync runs.
+        const b = track(
+          'b',
+          log.submit(() => log.append('b', NO_STREAM, [event()])),
+        );
+        await turn();
+        const conflict = track(
+          'conflict',
+          log.submit(() => log.append('a', NO_STREAM, [event()])),
+        );
+        await turn();
+        const next = track(
+          'next',
+          log.submit(() => log.append('a', exact(0), [event()])),
+        );
+        await turn();
+        expect(log.transactions - before).toBe(1);
+        expect(answered).toEqual([]);
+
+        await syncs.release();
+        expect(await first).toMatchObject({ status: 'ok', lastRevision: 0 });
+        // The three went into one transaction as the sync returned, and wait for their own sync.
+        expect(log.transactions - before).toBe(2);
+        expect(syncs.started).toBe(2);
+        await turn();
+        expect(answered).toEqual(['first']);
+
+        await syncs.release();
+        const outcomes = await Promise.all([b, conflict, next]);
+        expect(answered).toEqual(['first', 'b', 'conflict', 'next']);
+        expect(outcomes[0]).toMatchObject({ status: 'ok', lastRevision: 0 });
+        expect(outcomes[1]).toEqual({ status: 'wrong-expected-version', currentRevision: 0 });
+        expect(outcomes[2]).toMatchObject({ status: 'ok', lastRevision: 1 });
+        const positions = [await first, outcomes[0], outcomes[2]].map((o) =>
+          o.status === 'ok' ? o.position : -1,
+        );
+        expect(positions).toEqual([...positions].sort((x, y) => x - y));
+        expect(log.whenDurable()).toBeUndefined();
+      } finally {
+        log.close();
+      }
+    });
+
+    it('readers waiting for a sync read before the group gathered during it commits', async () => {
+      const syncs = heldSyncs();
+      const log = new SqliteEventLog({ dataDir: dir, syncWal: syncs.syncWal });
+      try {
+        void log.submit(() => log.append('x', NO_STREAM, [event()]));
+        await turn();
+        const later = log.submit(() => log.append('y', NO_STREAM, [event()]));
+        const before = log.transactions;
+        const seen = log.whenDurable()!.then(() => ({
+          x: log.readStream('x', 0, true, 10).status,
+          y: log.readStream('y', 0, true, 10).status,
+          transactions: log.transactions - before,
+        }));
+        await syncs.release();
+        expect(await seen).toEqual({ x: 'ok', y: 'not-found', transactions: 0 });
+        await turn();
+        expect(log.transactions - before).toBe(1);
+        await syncs.release();
+        expect(await later).toMatchObject({ status: 'ok' });
+      } finally {
+        log.close();
+      }
+    });
+
+    it('a failed sync fails its group and everything queued, and the log takes no more writes', async () => {
+      let calls = 0;
+      const log = new SqliteEventLog({
+        dataDir: dir,
+        syncWal: (_fd, done) => {
+          calls++;
+          setImmediate(() => done(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })));
+        },
+      });
+      try {
+        const doomed = log.submit(() => log.append('s', NO_STREAM, [event()]));
+        await turn();
+        const queued = log.submit(() => log.append('t', NO_STREAM, [event()]));
+        await expect(doomed).rejects.toBeInstanceOf(WalSyncError);
+        await expect(queued).rejects.toBeInstanceOf(WalSyncError);
+        await expect(log.submit(() => log.append('u', NO_STREAM, [event()]))).rejects.toBeInstanceOf(
+          WalSyncError,
+        );
+        expect(calls).toBe(1);
+      } finally {
+        log.close();
+      }
+    });
+
+    it('close while a sync runs: the group is synced and answered at close and survives a restart', async () => {
+      const syncs = heldSyncs();
+      const first = new SqliteEventLog({ dataDir: dir, syncWal: syncs.syncWal });
+      const written = first.submit(() => first.append('c', NO_STREAM, [event()]));
+      await turn();
+      const queued = first.submit(() => first.append('c', exact(0), [event()]));
+      first.close();
+      expect(await written).toMatchObject({ status: 'ok', lastRevision: 0 });
+      expect(await queued).toMatchObject({ status: 'ok', lastRevision: 1 });
+      await syncs.release(); // the held sync returns after the close: ignored
+      const second = new SqliteEventLog({ dataDir: dir });
+      try {
+        const page = second.readStream('c', 0, true, 10);
+        expect(page.status === 'ok' && page.events.map((e) => e.revision)).toEqual([0, 1]);
+      } finally {
+        second.close();
+      }
+    });
   });
 });

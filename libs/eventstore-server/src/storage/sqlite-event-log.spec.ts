@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ExpectedRevision, ProposedEvent, StoredEvent, TOMBSTONE_REVISION } from './event-log.types';
+import { framedReadResp } from '../grpc/event-encoder';
 import { SqliteEventLog } from './sqlite-event-log';
 
 const ANY: ExpectedRevision = { kind: 'any' };
@@ -205,6 +206,25 @@ describe('SqliteEventLog', () => {
     const middle = all[all.length - 2].position;
     expect(log.readAll(middle, true, 10)[0].position).toBe(middle);
     expect(log.readAll(middle, false, 10)[0].position).toBe(all[all.length - 3].position);
+  });
+
+  it('reads a page of $all as its stored gRPC messages, end to end, both ways', () => {
+    log.append('s', ANY, many(5));
+    log.tombstone('s', ANY);
+    const all = readAllOf(log);
+    const forwards = log.readAllFramed(all[1].position, true, 4);
+    expect(forwards).toEqual({
+      events: 4,
+      last: all[4].position,
+      bytes: Buffer.concat(all.slice(1, 5).map(framedReadResp)),
+    });
+    const backwards = log.readAllFramed(all[5].position, false, 3);
+    expect(backwards).toEqual({
+      events: 3,
+      last: all[2].position,
+      bytes: Buffer.concat([all[4], all[3], all[2]].map(framedReadResp)),
+    });
+    expect(log.readAllFramed(log.endPosition, true, 10)).toMatchObject({ events: 0, bytes: Buffer.alloc(0) });
   });
 
   it('reads a missing stream as not-found', () => {

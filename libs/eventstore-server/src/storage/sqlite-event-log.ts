@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
-import { closeSync, fsync, fsyncSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { framedReadResp } from '../grpc/event-encoder';
 import { CommitSignal } from './commit.signal';
 import {
   ExpectedRevision,
@@ -34,6 +35,29 @@ export interface SqliteEventLogOptions {
   synchronous?: 'full' | 'normal';
   /** How long to wait for another process's lock on the log before giving up (default 2 s). */
   lockTimeoutMs?: number;
+  /**
+   * Syncs the WAL (default: `fs.fdatasync`, in the thread pool). Tests wrap it to hold a sync open and
+   * watch what the log does meanwhile.
+   */
+  syncWal?: (fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void;
+}
+
+/** True when a comma-separated list of positions strictly grows (forwards) or falls. */
+function inOrder(positions: string, forwards: boolean): boolean {
+  const list = positions.split(',');
+  for (let i = 1; i < list.length; i++) {
+    const [a, b] = [Number(list[i - 1]), Number(list[i])];
+    if (forwards ? b <= a : b >= a) return false;
+  }
+  return true;
+}
+
+/** Consecutive events of `$all` as their gRPC messages, end to end. */
+export interface FramedPage {
+  readonly events: number;
+  /** Position of the last event (the start position when empty). */
+  readonly last: number;
+  readonly bytes: Buffer;
 }
 
 /** A queued write: answered after the group commit that holds it, in arrival order. */
@@ -48,6 +72,14 @@ interface QueuedWrite {
 }
 
 export type QueuedOutcome = WriteOutcome | { readonly status: 'deadline-exceeded' };
+
+/** A WAL sync failed: what it covered may be lost, so the log takes no more writes until a restart. */
+export class WalSyncError extends Error {
+  constructor(cause: unknown) {
+    super(`the event log could not be synced to disk (${String(cause)}); restart the event store`, { cause });
+    this.name = 'WalSyncError';
+  }
+}
 
 /** Another process holds the log's lock (SQLITE_BUSY once the wait ran out). */
 export class LogLockedError extends Error {
@@ -100,7 +132,7 @@ export const metastreamOf = (stream: string): string => `$$${stream}`;
  * The event log over SQLite: one table of events keyed by their position (a synthetic byte offset,
  * commit = prepare), unique per (stream, revision), with a per-stream event-id index for idempotency.
  * Clients' writes go through `submit` (a group commit: one transaction and one WAL sync for every write queued
- * in a turn, each in its own savepoint); the direct methods are one transaction each. Reads are paged by the
+ * while the previous group's sync ran, each in its own savepoint); the direct methods are one transaction each. Reads are paged by the
  * callers, after `whenDurable`.
  */
 export class SqliteEventLog {
@@ -120,9 +152,12 @@ export class SqliteEventLog {
   private readonly durable: boolean;
   private readonly walFile: string;
   private walFd: number | undefined;
-  /** Groups committed whose WAL sync has not returned yet, oldest first. */
-  private unsynced: { readonly seq: number; readonly answer: (error: unknown) => void }[] = [];
-  private groupSeq = 0;
+  private readonly syncWal: NonNullable<SqliteEventLogOptions['syncWal']>;
+  /** The committed group whose WAL sync is running (durable mode); at most one at a time. */
+  private syncing: { readonly answer: (error: unknown) => void } | undefined;
+  private syncsRunning = 0;
+  /** Set once a sync failed: no more writes. */
+  private syncFailure: WalSyncError | undefined;
   private durableWaiters: (() => void)[] = [];
 
   constructor(options: SqliteEventLogOptions = {}) {
@@ -146,14 +181,19 @@ export class SqliteEventLog {
         if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new LogLockedError(file);
         throw error;
       }
-      // NORMAL syncs the WAL at checkpoints only. In `full` mode the WAL is also synced after every group
-      // commit, off the event loop (fsync in the thread pool), and writes are answered only after it: the
-      // same guarantee as synchronous = FULL (a real node flushes before it answers), without stopping
-      // the process for each sync; appends that arrive meanwhile form the next group.
+      // NORMAL syncs the WAL before each checkpoint and the database after it, and never at a commit. In
+      // `full` mode the WAL is also synced after every group commit, off the event loop (fdatasync in the
+      // thread pool, what SQLite's FULL does on Linux), and writes are answered only after it: the same
+      // guarantee as synchronous = FULL (a real node flushes before it answers) without stopping the
+      // process for each sync; appends that arrive meanwhile form the next group. An automatic checkpoint
+      // inside a later commit cannot lose a group whose sync is still running: it syncs the WAL (that
+      // group included) before copying it into the database, and syncs the database before the WAL is
+      // reused; with the exclusive lock the WAL file itself is never deleted while the log is open.
       this.db.pragma('synchronous = NORMAL');
     }
     this.durable = !options.memory && options.synchronous !== 'normal';
     this.walFile = `${file}-wal`;
+    this.syncWal = options.syncWal ?? fdatasync;
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS events (
         pos INTEGER PRIMARY KEY,
@@ -164,11 +204,16 @@ export class SqliteEventLog {
         content_type TEXT NOT NULL,
         created INTEGER NOT NULL,
         data BLOB NOT NULL,
-        metadata BLOB NOT NULL
+        metadata BLOB NOT NULL,
+        wire BLOB
       );
       CREATE UNIQUE INDEX IF NOT EXISTS events_by_stream ON events (stream, revision);
       CREATE INDEX IF NOT EXISTS events_by_id ON events (stream, id);
     `);
+    // Logs written before `wire` existed get the column; their older rows are encoded when read.
+    if (!(this.db.pragma('table_info(events)') as { name: string }[]).some((c) => c.name === 'wire')) {
+      this.db.exec('ALTER TABLE events ADD COLUMN wire BLOB');
+    }
     this.stmt = this.prepare();
     const transaction = this.db.transaction((fn: () => unknown) => fn());
     this.transaction = <T>(fn: () => T) => transaction(fn) as T;
@@ -182,9 +227,9 @@ export class SqliteEventLog {
     return {
       logEnd: db.prepare(`SELECT pos + ${RECORD_OVERHEAD} + length(data) + length(metadata) AS end
         FROM events ORDER BY pos DESC LIMIT 1`),
-      insert:
-        db.prepare(`INSERT INTO events (pos, stream, revision, id, type, content_type, created, data, metadata)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insert: db.prepare(`INSERT INTO events
+        (pos, stream, revision, id, type, content_type, created, data, metadata, wire)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       lastOfStream: db.prepare(`SELECT revision, pos FROM events
         WHERE stream = ? AND revision >= 0 ORDER BY revision DESC LIMIT 1`),
       tombstoneOf: db.prepare(`SELECT pos FROM events WHERE stream = ? AND revision = ${TOMBSTONE_REVISION}`),
@@ -212,6 +257,16 @@ export class SqliteEventLog {
       allBackward: db
         .prepare(`SELECT ${COLUMNS} FROM events WHERE pos < ? ORDER BY pos DESC LIMIT ?`)
         .raw(true),
+      // A page's stored messages as one blob (the text concatenation keeps the bytes as they are). The
+      // aggregates take the rows in the order the subquery yields them; an ORDER BY inside the aggregate
+      // would sort them again (2.6 times slower), so `order` lists the positions in the order the bytes
+      // were joined, and `readAllFramed` checks it.
+      allForwardFramed: db.prepare(`SELECT count(*) AS events, count(wire) AS framed, max(pos) AS last,
+        group_concat(pos) AS "order", CAST(group_concat(wire, '') AS BLOB) AS bytes
+        FROM (SELECT pos, wire FROM events WHERE pos >= ? ORDER BY pos LIMIT ?)`),
+      allBackwardFramed: db.prepare(`SELECT count(*) AS events, count(wire) AS framed, min(pos) AS last,
+        group_concat(pos) AS "order", CAST(group_concat(wire, '') AS BLOB) AS bytes
+        FROM (SELECT pos, wire FROM events WHERE pos < ? ORDER BY pos DESC LIMIT ?)`),
       lastPosition: db.prepare('SELECT pos FROM events ORDER BY pos DESC LIMIT 1'),
     };
   }
@@ -240,9 +295,14 @@ export class SqliteEventLog {
     this.signal.close();
     if (this.db.open) this.flush(true);
     if (this.db.open) this.db.close();
+    // A sync still running in the thread pool keeps the descriptor until it returns.
+    if (this.syncsRunning === 0) this.closeWal();
+    this.releaseReaders();
+  }
+
+  private closeWal(): void {
     if (this.walFd !== undefined) closeSync(this.walFd);
     this.walFd = undefined;
-    this.releaseReaders();
   }
 
   /**
@@ -251,7 +311,7 @@ export class SqliteEventLog {
    * the waiters ran, so what they then read synchronously is all durable.
    */
   whenDurable(): Promise<void> | undefined {
-    if (this.unsynced.length === 0) return undefined;
+    if (!this.syncing) return undefined;
     return new Promise<void>((resolve) => this.durableWaiters.push(resolve));
   }
 
@@ -279,11 +339,13 @@ export class SqliteEventLog {
 
   /**
    * Queues a write (`append`, `delete`, `tombstone` bound to their arguments) for the next group commit.
-   * Everything queued while the previous commit was syncing goes into one transaction: one sync for the
-   * lot, each write still checked and answered on its own, in arrival order.
+   * In durable mode everything queued while the previous group's sync runs goes into one transaction,
+   * committed as soon as that sync returns: one sync for the lot, each write still checked and answered on
+   * its own, in arrival order.
    */
   submit(run: () => WriteOutcome, deadline = Infinity, cancelled = () => false): Promise<QueuedOutcome> {
     if (!this.db.open) return Promise.reject(new Error('the event log is closed'));
+    if (this.syncFailure) return Promise.reject(this.syncFailure);
     return new Promise<QueuedOutcome>((resolve, reject) => {
       this.queue.push({ run, deadline, cancelled, resolve, reject });
       this.scheduleFlush();
@@ -291,23 +353,50 @@ export class SqliteEventLog {
   }
 
   private scheduleFlush(): void {
-    if (this.flushScheduled) return;
+    // While a sync runs, its end commits the queue (`synced`).
+    if (this.flushScheduled || this.syncing) return;
     this.flushScheduled = true;
     // After the I/O phase: requests read from the sockets in this turn join the same commit.
     setImmediate(() => this.flush(false));
   }
 
   /**
-   * Commits the queued writes as one transaction, then (durable mode) syncs the WAL before answering. A
-   * group may commit while the previous one's sync is still running (each sync covers everything written
-   * before it started), except when readers wait: they are let through first, once every sync returned.
+   * Commits the queued writes as one transaction, then (durable mode) syncs the WAL before answering them.
+   * One sync at a time: a sync is the interval over which appends gather, so under load a group is
+   * whatever arrived during the previous one's sync (a commit pipeline, one group committing while the
+   * previous one's answers go out) and the syncs do not multiply with the writers.
    */
   private flush(closing: boolean): void {
     this.flushScheduled = false;
-    if (!closing && this.durableWaiters.length > 0 && this.unsynced.length > 0) return;
+    if (this.syncing && !closing) return;
     const group = this.queue;
-    if (group.length === 0) return;
     this.queue = [];
+    const answer = group.length > 0 ? this.commit(group) : undefined;
+    if (!this.durable || !this.db.open) return answer?.(undefined);
+    if (closing) {
+      const earlier = this.syncing;
+      this.syncing = undefined;
+      if (answer || earlier) fdatasyncSync(this.walDescriptor());
+      earlier?.answer(undefined);
+      return answer?.(undefined);
+    }
+    if (!answer) return;
+    const syncing = { answer };
+    this.syncing = syncing;
+    this.syncsRunning++;
+    this.syncWal(this.walDescriptor(), (error) => {
+      this.syncsRunning--;
+      if (this.db.open) this.synced(syncing, error);
+      else if (this.syncsRunning === 0) this.closeWal();
+    });
+  }
+
+  /**
+   * One transaction for the group, each write in a savepoint of its own. Returns the function that answers
+   * each write (with the sync's error, if any), or undefined when the transaction failed as a whole (every
+   * write is then rejected already).
+   */
+  private commit(group: QueuedWrite[]): ((syncError: unknown) => void) | undefined {
     const outcomes: (QueuedOutcome | { error: unknown })[] = [];
     try {
       this.transaction(() => {
@@ -329,9 +418,9 @@ export class SqliteEventLog {
     } catch (error) {
       this.resetCaches();
       for (const write of group) write.reject(error);
-      return;
+      return undefined;
     }
-    const answer = (syncError: unknown) => {
+    return (syncError: unknown) => {
       for (let i = 0; i < group.length; i++) {
         const outcome = outcomes[i];
         if (syncError) group[i].reject(syncError);
@@ -339,29 +428,29 @@ export class SqliteEventLog {
         else group[i].resolve(outcome);
       }
     };
-    if (!this.durable || !this.db.open) return answer(undefined);
-    if (closing) {
-      fsyncSync(this.walDescriptor());
-      answer(undefined);
-      for (const earlier of this.unsynced.splice(0)) earlier.answer(undefined);
-      return;
-    }
-    const seq = ++this.groupSeq;
-    this.unsynced.push({ seq, answer });
-    fsync(this.walDescriptor(), (error) => this.synced(seq, error));
   }
 
-  /** A sync returned: its group, and every earlier one (written before it started), is on disk. */
-  private synced(seq: number, error: unknown): void {
+  /** The running sync returned: its group is on disk (or, on an error, maybe not: no more writes then). */
+  private synced(group: { readonly answer: (error: unknown) => void }, error: unknown): void {
+    if (this.syncing !== group) return; // closed meanwhile: answered at close
+    this.syncing = undefined;
     if (error) {
-      const index = this.unsynced.findIndex((g) => g.seq === seq);
-      if (index >= 0) this.unsynced.splice(index, 1)[0].answer(error);
-    } else {
-      while (this.unsynced.length > 0 && this.unsynced[0].seq <= seq)
-        this.unsynced.shift()!.answer(undefined);
+      this.syncFailure = new WalSyncError(error);
+      group.answer(this.syncFailure);
+      for (const write of this.queue.splice(0)) write.reject(this.syncFailure);
+      return this.releaseReaders();
     }
-    if (this.unsynced.length === 0) this.releaseReaders();
-    if (this.queue.length > 0) this.scheduleFlush();
+    if (this.durableWaiters.length > 0) {
+      // Readers go first: they read as soon as they are released, and must see only synced commits; the
+      // next group commits in the next turn, after them.
+      this.releaseReaders();
+      group.answer(undefined);
+      if (this.queue.length > 0) this.scheduleFlush();
+      return;
+    }
+    // What arrived during the sync commits now, and its sync starts before this group's answers go out.
+    this.flush(false);
+    group.answer(undefined);
   }
 
   /**
@@ -545,16 +634,29 @@ export class SqliteEventLog {
 
   private insert(stream: string, revision: number, event: ProposedEvent, created: number): number {
     const position = this.nextPosition;
+    const { id, type, contentType, data, metadata } = event;
+    const stored: StoredEvent = {
+      position,
+      stream,
+      revision,
+      id,
+      type,
+      contentType,
+      created,
+      data,
+      metadata,
+    };
     this.stmt.insert.run(
       position,
       stream,
       revision,
-      event.id,
-      event.type,
-      event.contentType,
+      id,
+      type,
+      contentType,
       created,
-      event.data,
-      event.metadata,
+      data,
+      metadata,
+      framedReadResp(stored),
     );
     this.nextPosition = position + RECORD_OVERHEAD + event.data.length + event.metadata.length;
     return position;
@@ -696,6 +798,30 @@ export class SqliteEventLog {
   /** One page of `$all`: forwards from `position` inclusive, backwards strictly before it. */
   readAll(position: number, forwards: boolean, limit: number): StoredEvent[] {
     return toEvents((forwards ? this.stmt.allForward : this.stmt.allBackward).all(position, limit));
+  }
+
+  /**
+   * The same page as the stored gRPC messages of its events (framed ReadResp, ids as strings), end to end
+   * in one buffer: no row objects, no encoding. `last`: the position of its last event. Rows written before
+   * the log kept messages are encoded here.
+   */
+  readAllFramed(position: number, forwards: boolean, limit: number): FramedPage {
+    const page = (forwards ? this.stmt.allForwardFramed : this.stmt.allBackwardFramed).get(
+      position,
+      limit,
+    ) as {
+      events: number;
+      framed: number;
+      last: number | null;
+      order: string | null;
+      bytes: Buffer | null;
+    };
+    if (page.events === 0) return { events: 0, last: position, bytes: Buffer.alloc(0) };
+    if (page.framed < page.events || !inOrder(page.order!, forwards)) {
+      const events = this.readAll(position, forwards, limit);
+      return { events: events.length, last: page.last!, bytes: Buffer.concat(events.map(framedReadResp)) };
+    }
+    return { events: page.events, last: page.last!, bytes: page.bytes! };
   }
 
   // ---------------------------------------------------------------- seed
