@@ -47,7 +47,7 @@ const BENCHES: Bench[] = [
   {
     name: 'commands',
     script: 'bench/commands.ts',
-    quickArgs: ['--dossiers', '2000', '--rated-dossiers', '500'],
+    quickArgs: ['--dossiers', '2000', '--rated-dossiers', '500', '--keyed-dossiers', '1000'],
   },
   {
     name: 'projections',

@@ -1,5 +1,6 @@
 /**
- * Command benchmark: `npm run bench:commands [-- --dossiers 10000 --connections 32 --rate 500 --rated-dossiers 2000]`.
+ * Command benchmark: `npm run bench:commands [-- --dossiers 10000 --connections 32 --rate 500 --rated-dossiers 2000
+ * --keyed-dossiers 5000]`.
  *
  * Dossiers go through the HTTP API (the API and the embedded event store each in its own process, as
  * `start:api` and `eventstore` run them) with autocannon, each dossier a realistic life of five requests:
@@ -7,11 +8,15 @@
  *   1. flat out: requests/s and latency p50/p95/p99;
  *   2. at a fixed overall rate (default 500 requests/s): latency p50/p95/p99 (the aim: p99 < 25 ms), once
  *      with autocannon's rate limit (bursty) and once evenly spaced;
+ *   2b. flat out again with an `Idempotency-Key` on every request, as the pages send (a claim and an answer
+ *      in Redis per request);
  *   3. the same commands straight to the event store through the client, with the same decider and
  *      handleCommand (read, fold, decide, append; as the API's handlers call it, with a stream state cache
  *      and a new dossier decided on the empty state) and the same concurrency, no HTTP or Nest: the floor.
  * The ratio of 1 to 3 is what the HTTP and Nest layers (auth, validation, idempotency, catalogue look-ups)
- * cost. Not a test: nothing asserts on time.
+ * cost. Beside each rate, the CPU time per command of the process doing the work (the API's; the bench's own
+ * for 3) and of the event store's, read from /proc: on a machine shared with other work, rates and latencies
+ * move with the load, CPU time per command much less. Not a test: nothing asserts on time.
  */
 import autocannon from 'autocannon';
 import { Agent, request } from 'node:http';
@@ -26,7 +31,7 @@ import {
   dossierStreamName,
 } from '@tracker/domain';
 import { EsdbEventStore } from '@tracker/infrastructure';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,6 +44,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     rate: { type: 'string', default: '500' },
     'rated-dossiers': { type: 'string', default: '2000' },
+    'keyed-dossiers': { type: 'string', default: '5000' },
     port: { type: 'string', default: '3917' },
   },
 });
@@ -46,6 +52,7 @@ const DOSSIERS = Number(values.dossiers);
 const CONNECTIONS = Number(values.connections);
 const RATE = Number(values.rate);
 const RATED_DOSSIERS = Number(values['rated-dossiers']);
+const KEYED_DOSSIERS = Number(values['keyed-dossiers']);
 const PORT = values.port!;
 const TOKEN = 'bench-admin-token-0000000000000';
 const UNITS = Array.from({ length: 20 }, (_, i) => `U${String(i + 1).padStart(2, '0')}`);
@@ -102,6 +109,8 @@ function lifeOf(run: string, n: number): Step[] {
 
 type Figures = {
   requests: number;
+  /** CPU ms per command of the process that served it (API, or the bench's for the floor) and of the event store. */
+  cpu?: { worker: number; store: number };
   seconds: number;
   rps: number;
   p50: number;
@@ -110,7 +119,42 @@ type Figures = {
   non2xx: number;
 };
 
-async function overHttp(run: string, dossiers: number, overallRate?: number): Promise<Figures> {
+/** CPU milliseconds a process has used so far (user + system), from /proc; undefined where there is none. */
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** CPU per command of `worker` (a pid, or this process) and of the event store over `work`. */
+async function measured(
+  worker: number | 'self',
+  store: number | undefined,
+  work: () => Promise<Figures>,
+): Promise<Figures> {
+  const cpuOf = () => (worker === 'self' ? processCpuMs() : cpuMs(worker));
+  const [w0, s0] = [cpuOf(), cpuMs(store)];
+  const figures = await work();
+  const [w1, s1] = [cpuOf(), cpuMs(store)];
+  if (w0 === undefined || w1 === undefined || s0 === undefined || s1 === undefined) return figures;
+  const per = (a: number, b: number) => round((b - a) / figures.requests, 3);
+  return { ...figures, cpu: { worker: per(w0, w1), store: per(s0, s1) } };
+}
+const processCpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+async function overHttp(
+  run: string,
+  dossiers: number,
+  overallRate?: number,
+  keyed = false,
+): Promise<Figures> {
   let next = 0;
   const latencies: number[] = [];
   let non2xx = 0;
@@ -127,7 +171,13 @@ async function overHttp(run: string, dossiers: number, overallRate?: number): Pr
         const ctx = context as { n: number };
         if (i === 0) ctx.n = next++;
         const step = lifeOf(run, ctx.n)[i];
-        return { ...req, method: step.method, path: step.path, body: JSON.stringify(step.body) };
+        return {
+          ...req,
+          method: step.method,
+          path: step.path,
+          body: JSON.stringify(step.body),
+          ...(keyed ? { headers: { ...req.headers, 'idempotency-key': `${run}-${ctx.n}-${i}` } } : {}),
+        };
       },
     })),
   }) as unknown as autocannon.Instance & Promise<autocannon.Result>;
@@ -281,7 +331,7 @@ function summary(latencies: number[], seconds: number, non2xx: number): Figures 
   };
 }
 
-const round = (x: number) => Math.round(x * 100) / 100;
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-commands-'));
@@ -311,35 +361,56 @@ async function main(): Promise<void> {
     console.log(
       `flat out over HTTP: ${DOSSIERS} dossiers, ${DOSSIERS * 5} requests, ${CONNECTIONS} connections…`,
     );
-    const flat = await overHttp('F', DOSSIERS);
+    const flat = await measured(api.pid!, es.child.pid, () => overHttp('F', DOSSIERS));
     console.log(
       `at ${RATE} requests/s over HTTP (autocannon's per-second bursts): ${RATED_DOSSIERS} dossiers…`,
     );
     const rated = await overHttp('R', RATED_DOSSIERS, RATE);
     console.log(`at a steady ${RATE} requests/s over HTTP: ${RATED_DOSSIERS} dossiers…`);
     const steady = await paced('S', RATED_DOSSIERS, RATE);
+    console.log(`flat out over HTTP, an Idempotency-Key on every request: ${KEYED_DOSSIERS} dossiers…`);
+    const keyed = await measured(api.pid!, es.child.pid, () =>
+      overHttp('K', KEYED_DOSSIERS, undefined, true),
+    );
     console.log(`straight to the event store through the client: ${DOSSIERS} dossiers…`);
-    const floor = await direct('D', DOSSIERS, connectionString);
+    const floor = await measured('self', es.child.pid, () => direct('D', DOSSIERS, connectionString));
 
     const row = (name: string, f: Figures) =>
-      `| ${name} | ${f.requests} | ${f.rps} | ${f.p50} | ${f.p95} | ${f.p99} | ${f.non2xx} |`;
-    console.log('\n| run | commands | commands/s | p50 ms | p95 ms | p99 ms | non-2xx |');
-    console.log('|---|---|---|---|---|---|---|');
+      `| ${name} | ${f.requests} | ${f.rps} | ${f.p50} | ${f.p95} | ${f.p99} | ${f.non2xx} | ${f.cpu?.worker ?? ''} | ${f.cpu?.store ?? ''} |`;
+    console.log(
+      '\n| run | commands | commands/s | p50 ms | p95 ms | p99 ms | non-2xx | CPU ms/command (API or bench) | CPU ms/command (event store) |',
+    );
+    console.log('|---|---|---|---|---|---|---|---|---|');
     console.log(row('HTTP API, flat out', flat));
     console.log(row(`HTTP API, ${RATE}/s in autocannon bursts`, rated));
     console.log(row(`HTTP API, steady ${RATE}/s`, steady));
+    console.log(row('HTTP API, flat out, Idempotency-Key on each', keyed));
     console.log(row('client + handleCommand, no HTTP/Nest', floor));
-    console.log(`\nHTTP/Nest throughput ratio (HTTP / direct): ${round(flat.rps / floor.rps)}`);
+    console.log(`\nHTTP/Nest throughput ratio (HTTP / direct): ${round(flat.rps / floor.rps)} (aim ≥ 0.5)`);
+    if (flat.cpu && floor.cpu) {
+      console.log(
+        `CPU per command, the API over the floor's client + handleCommand: ${round(flat.cpu.worker / floor.cpu.worker)}`,
+      );
+    }
     console.log(`p99 at a steady ${RATE} requests/s: ${steady.p99} ms (aim < 25 ms)`);
+    console.log(`p99 at ${RATE} requests/s in autocannon's bursts: ${rated.p99} ms (aim < 50 ms)`);
 
     const latency = (f: Figures) =>
       `p50 ${ms(f.p50)} / p95 ${ms(f.p95)} / p99 ${ms(f.p99)} ms${f.non2xx ? `, ${int(f.non2xx)} non-2xx` : ''}`;
+    const cpu = (f: Figures) => (f.cpu ? `; ${f.cpu.worker.toFixed(2)} ms CPU per command` : '');
     writeRows([
       {
         benchmark: `commands: ${int(DOSSIERS)} dossier lives over HTTP, flat out, ${CONNECTIONS} connections`,
-        figure: `${int(flat.rps)} commands/s, ${latency(flat)}`,
-        baseline: `client + handleCommand ${int(floor.rps)}/s`,
+        figure: `${int(flat.rps)} commands/s, ${latency(flat)}${cpu(flat)}`,
+        baseline: `client + handleCommand ${int(floor.rps)}/s${cpu(floor)}`,
         ratio: ratio(flat.rps / floor.rps),
+        aim: '≥ 0.5',
+      },
+      {
+        benchmark: `commands: ${int(KEYED_DOSSIERS)} dossier lives over HTTP, flat out, an Idempotency-Key on each request`,
+        figure: `${int(keyed.rps)} commands/s, ${latency(keyed)}${cpu(keyed)}`,
+        baseline: `client + handleCommand ${int(floor.rps)}/s`,
+        ratio: ratio(keyed.rps / floor.rps),
       },
       {
         benchmark: `commands: steady ${RATE} requests/s over HTTP (${int(RATED_DOSSIERS)} dossier lives)`,
@@ -349,6 +420,7 @@ async function main(): Promise<void> {
       {
         benchmark: `commands: ${RATE} requests/s in autocannon's per-second bursts`,
         figure: latency(rated),
+        aim: 'p99 < 50 ms',
       },
     ]);
   } finally {

@@ -414,6 +414,30 @@ describe('Idempotency-Key', () => {
     await step(code, s).set('Idempotency-Key', 'sync-2').expect(201);
     expect(await streamLength(code)).toBe(2);
   });
+
+  it('runs concurrent copies of one request once: one append, the same answer to every copy', async () => {
+    const body = {
+      unitId: 'SCT',
+      procedureCode: 'P1',
+      channel: 'in-person',
+      receivedAt: '2025-03-06T09:00:00+07:00',
+    };
+    const receipts = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        clerk().post('/api/dossiers').set('Idempotency-Key', 'rcv-many').send(body),
+      ),
+    );
+    for (const r of receipts) expect(r.status).toBe(201);
+    const { code } = receipts[0].body as { code: string };
+    for (const r of receipts) expect(r.body).toEqual(receipts[0].body);
+    const s = { type: 'processed', occurredAt: '2025-03-06T10:00:00+07:00', outcome: 'approved' };
+    const steps = await Promise.all(
+      Array.from({ length: 8 }, () => step(code, s).set('Idempotency-Key', 'proc-many')),
+    );
+    for (const r of steps) expect(r.status).toBe(201);
+    for (const r of steps) expect(r.body).toEqual(steps[0].body);
+    expect(await streamLength(code)).toBe(2);
+  });
 });
 
 describe('concurrent writers on one dossier', () => {

@@ -61,7 +61,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       await this.store.complete(scope, hash, { status, body });
       return body;
     } catch (error) {
-      await this.store.release(scope);
+      await this.store.release(scope, hash);
       throw error;
     }
   }

@@ -12,5 +12,6 @@ export type IdempotencyClaim =
 export interface IdempotencyStore {
   claim(scope: string, requestHash: string): Promise<IdempotencyClaim>;
   complete(scope: string, requestHash: string, response: StoredResponse): Promise<void>;
-  release(scope: string): Promise<void>;
+  /** Frees a claim whose request failed (refusals are not remembered), unless an answer was recorded. */
+  release(scope: string, requestHash: string): Promise<void>;
 }
