@@ -8,7 +8,6 @@ import {
   PORTAL_SYNC_ENABLED,
   PROJECTION_STORE,
   PortalSyncReader,
-  portalSyncProjection,
   ProjectionStop,
   ProjectionStore,
   projectionId,
@@ -19,6 +18,7 @@ import type { Redis } from 'ioredis';
 import type { Response } from 'express';
 import { Public, type AuthenticatedRequest } from '../http/auth.guard';
 import { logIdentityHealth } from './log-identity.health';
+import { runningProjections } from './running-projections';
 import { syncHealth } from './sync-health';
 
 type Check = { status: 'up' | 'down'; latencyMs: number; error?: string };
@@ -144,7 +144,7 @@ export class HealthHttpController {
 
   /** The projections a worker runs: without NATIONAL_PORTAL_* the portal's outbox has no lag to report. */
   private running() {
-    return ALL_PROJECTIONS.filter((p) => p !== portalSyncProjection || this.portalEnabled);
+    return runningProjections(this.portalEnabled);
   }
 
   private async projection(p: (typeof ALL_PROJECTIONS)[number]): Promise<ProjectionHealth> {
