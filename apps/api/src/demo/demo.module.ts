@@ -35,7 +35,7 @@ export type DemoStatusView = Readonly<{
   percent: number;
   dossiers?: number;
   total?: number;
-  /** Months back from the current one whose dossiers are all written (the newest are written first). */
+  /** How many months back from the current one the writing has got (the newest are written first). */
   months?: number;
   /** Events the slowest read model has still to take (at least this many when `lagCapped`). */
   lag?: number;

@@ -43,7 +43,8 @@ export type DemoSeedOptions = Readonly<{
   /** PRNG seed: the same seed and the same `now` build the same province. */
   seed?: number;
   log?: (line: string) => void;
-  /** Told after each dossier written: how many of how many, and how many months back from now are done. */
+  /** Told after each dossier written: how many of how many, and how many months back from the current one
+   * the writing has got (newest first). */
   onProgress?: (progress: DemoSeedProgress) => void;
 }>;
 
@@ -296,7 +297,7 @@ export class DemoSeeder {
     let repeats = 0;
     let events = 0;
     let done = 0;
-    let lastLog = Date.now();
+    let logged = 0;
     const refuse = (what: string, error: Error) => {
       refused++;
       if (refused <= 20) log(`demo: ${what} refused: ${error.message}`);
@@ -447,12 +448,14 @@ export class DemoSeeder {
 
     const progress = (month: number) => {
       options.onProgress?.({ dossiers: done, total, months: firstMonth - month + 1 });
-      if (Date.now() - lastLog < 5_000) return;
-      lastLog = Date.now();
+      // A line at each tenth of the way (the last one is the report).
+      const tenth = Math.floor((done / total) * 10);
+      if (tenth <= logged || done === total) return;
+      logged = tenth;
       const s = (Date.now() - started) / 1000;
       log(
-        `demo: ${done}/${total} dossiers (${Math.floor((done / total) * 100)} %, back to ${monthName(month)}), ` +
-          `${events} events in ${s.toFixed(0)} s, ${Math.round(commands / s)} commands/s`,
+        `demo: ${done}/${total} dossiers (${tenth * 10} %, back to ${monthName(month)}), ` +
+          `${events} events in ${s.toFixed(1)} s, ${Math.round(commands / s)} commands/s`,
       );
     };
     /** Writes one life: one append per stream (the dossier's, its feedback item's). */
