@@ -21,6 +21,7 @@ import {
 import { ENVIRONMENT, type Environment } from '@tracker/infrastructure';
 import { runningProjections } from '../health/running-projections';
 import { Public } from '../http/auth.guard';
+import { forkDemoSeeding, type DemoChild } from './demo-child';
 import { DemoSeeder, type DemoSeedProgress } from './demo.seeder';
 
 /**
@@ -70,11 +71,15 @@ export class DemoStatus {
 /** How far ahead of the read models the log may be before the demo counts as shown, read per projection. */
 const LAG_CAP = 10_000;
 
-/** `npm start -- --demo` (or TRACKER_DEMO=1): seed the demo province in the background if it is not there yet. */
+/**
+ * `npm start -- --demo` (or TRACKER_DEMO=1): seed the demo province in the background if it is not there yet,
+ * in a child process (see forkDemoSeeding), then wait until the read models have it all.
+ */
 @Injectable()
 export class DemoOnStart implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('demo');
   private stopped = false;
+  private child?: DemoChild;
 
   constructor(
     private readonly seeder: DemoSeeder,
@@ -101,16 +106,20 @@ export class DemoOnStart implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationShutdown(): void {
     this.stopped = true;
+    this.child?.stop();
   }
 
   private async run(scale: number | undefined): Promise<void> {
     const started = Date.now();
     try {
-      const report = await this.seeder.seed({
+      this.child = forkDemoSeeding({
         ...(scale ? { scale } : {}),
+        onLog: (line) => this.logger.log(line),
         onProgress: (progress) => this.status.progress(progress),
       });
-      const written = { dossiers: report.dossiers, total: report.dossiers };
+      const report = await this.child.done;
+      this.child = undefined;
+      const written = report ? { dossiers: report.dossiers, total: report.dossiers } : {};
       this.status.set({ state: 'catching-up', percent: 99, ...written });
       // The pages show the province once every read model has taken what was written (the worker may run
       // in another process: ask the read models' checkpoints, as health does).
@@ -118,7 +127,7 @@ export class DemoOnStart implements OnApplicationBootstrap, OnApplicationShutdow
         if (this.stopped) return;
         const lag = await this.lag().catch(() => undefined);
         if (lag && lag.count === 0) break;
-        if (lag)
+        if (lag) {
           this.status.set({
             state: 'catching-up',
             percent: 99,
@@ -126,13 +135,15 @@ export class DemoOnStart implements OnApplicationBootstrap, OnApplicationShutdow
             lag: lag.count,
             ...(lag.capped ? { lagCapped: true } : {}),
           });
+        }
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       }
       this.status.set({ state: 'done', percent: 100, ...written });
       this.logger.log(
-        `demo province ready: written in ${(report.elapsedMs / 1000).toFixed(1)} s, on the pages ${((Date.now() - started) / 1000).toFixed(1)} s after the seeding began`,
+        `demo province ready: ${report ? `written in ${(report.elapsedMs / 1000).toFixed(1)} s, ` : ''}on the pages ${((Date.now() - started) / 1000).toFixed(1)} s after the seeding began`,
       );
     } catch (error) {
+      if (this.stopped) return;
       this.status.set({ state: 'failed', percent: this.status.get().percent });
       this.logger.error(`demo seeding failed: ${error instanceof Error ? error.message : String(error)}`);
     }

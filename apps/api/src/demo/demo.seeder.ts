@@ -144,7 +144,7 @@ function pickWeighted<T extends { weight: number }>(items: readonly T[], r: numb
  * controllers call, with the same callers' rights): units, the procedure catalogue, then a year of
  * dossiers up to now, each with a realistic life. Each dossier's commands (and its feedback item's) are
  * decided by the same handlers over a staging store, then written with one append per stream, newest
- * month first: the board and the last quarters show first, and the log takes a sixth of the appends.
+ * month first: the board and the last quarters show first, and the log takes about a fifth of the appends.
  */
 @Injectable()
 export class DemoSeeder {
@@ -419,12 +419,15 @@ export class DemoSeeder {
         if (!received) return batch;
         feedback++;
         const itemMs = Date.parse(items.receipt.receivedAt);
-        const earlier = (feedbackOf.get(unit.id) ?? []).filter((f) => f.receivedMs < itemMs);
-        feedbackOf.set(unit.id, [...(feedbackOf.get(unit.id) ?? []), { id, receivedMs: itemMs }]);
-        // A repeat of an item received before it (the latest one decided so far).
+        const ofUnit = feedbackOf.get(unit.id) ?? [];
+        const earlier = ofUnit.filter((f) => f.receivedMs < itemMs);
+        ofUnit.push({ id, receivedMs: itemMs });
+        feedbackOf.set(unit.id, ofUnit);
+        // A repeat of an item received before it (the latest one decided so far), marked on receipt by the
+        // receiving unit, before the item is forwarded anywhere.
         if (earlier.length > 0 && rnd() < 0.1) {
           repeats++;
-          items.steps.push({
+          items.steps.unshift({
             holder: unit,
             step: {
               type: 'marked-repeat',
