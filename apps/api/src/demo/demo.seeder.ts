@@ -175,18 +175,21 @@ export class DemoSeeder {
     const admin: Caller = { subject: 'demo-admin', role: 'admin', units: [] };
     const ctx = (caller: Caller, correlationId: string): RequestContext => ({ caller, correlationId });
 
-    for (const u of DEMO_UNITS) {
-      await this.commands.execute(
+    // Each unit, procedure and decision is a stream of its own: each group is defined at once (the
+    // appends go together), in the order they depend on each other. The last unit (isSeeded's marker) last.
+    const defineUnit = (u: DemoUnit) =>
+      this.commands.execute(
         new DefineUnitCommand({ unitId: u.id, name: u.name, level: u.level }, ctx(admin, 'demo-units')),
       );
-    }
+    await Promise.all(DEMO_UNITS.slice(0, -1).map(defineUnit));
+    await defineUnit(DEMO_UNITS[DEMO_UNITS.length - 1]);
     const districts = DEMO_UNITS.filter((u) => u.level === 'district').map((u) => u.id);
     // Three communes per district (6.5a), most offering electronic certified copies from some day of the year.
-    let communes = 0;
-    for (const [d, district] of districts.entries()) {
-      for (let k = 1; k <= 3; k++) {
+    const communes = districts.flatMap((district, d) => [1, 2, 3].map((k) => ({ district, d, k })));
+    await Promise.all(
+      communes.map(({ district, d, k }) => {
         const offers = (d * 3 + k) % 5 < 3;
-        await this.commands.execute(
+        return this.commands.execute(
           new DefineUnitCommand(
             {
               unitId: `${district}_X${k}`,
@@ -200,35 +203,36 @@ export class DemoSeeder {
             ctx(admin, 'demo-units'),
           ),
         );
-        communes++;
-      }
-    }
+      }),
+    );
     const effectiveFrom = iso(fromMs - 30 * DAY);
     const ALL_SEVEN = ['name', 'steps', 'methods', 'dossier', 'timeLimit', 'subjects', 'agency'] as const;
-    for (const [i, p] of DEMO_PROCEDURES.entries()) {
-      await this.commands.execute(
-        new DefineProcedureCommand(
-          {
-            code: p.code,
-            name: p.name,
-            units: p.unit ? [p.unit] : districts,
-            timeLimit: p.timeLimit,
-            onlineLevel: p.onlineLevel,
-            feeRequired: p.fee > 0,
-            requiresWrittenResult: p.requiresWrittenResult,
-            // Department procedures are partly for organisations only; a few lack a public component (1.3).
-            forCitizens: p.level === 'district' || i % 3 !== 0,
-            publicComponents: i % 6 === 5 ? ALL_SEVEN.slice(0, 6) : [...ALL_SEVEN],
-            effectiveFrom,
-          },
-          ctx(admin, 'demo-catalogue'),
+    await Promise.all(
+      DEMO_PROCEDURES.map((p, i) =>
+        this.commands.execute(
+          new DefineProcedureCommand(
+            {
+              code: p.code,
+              name: p.name,
+              units: p.unit ? [p.unit] : districts,
+              timeLimit: p.timeLimit,
+              onlineLevel: p.onlineLevel,
+              feeRequired: p.fee > 0,
+              requiresWrittenResult: p.requiresWrittenResult,
+              // Department procedures are partly for organisations only; a few lack a public component (1.3).
+              forCitizens: p.level === 'district' || i % 3 !== 0,
+              publicComponents: i % 6 === 5 ? ALL_SEVEN.slice(0, 6) : [...ALL_SEVEN],
+              effectiveFrom,
+            },
+            ctx(admin, 'demo-catalogue'),
+          ),
         ),
-      );
-    }
+      ),
+    );
     // Publication decisions over the catalogue during the year (1.1, 1.2): most decided and made public on
     // time, some late, a few items not made public yet.
-    let publications = 0;
-    for (let d = 0; d * 4 < DEMO_PROCEDURES.length; d++) {
+    const decisions = Array.from({ length: Math.ceil(DEMO_PROCEDURES.length / 4) }, (_, d) => d);
+    const decidePublication = async (d: number) => {
       const decidedMs = fromMs + ((d * 41) % 330) * DAY;
       const decidedOn = civilDateOf(iso(decidedMs));
       const items = DEMO_PROCEDURES.slice(d * 4, d * 4 + 4).map((p, k) => ({
@@ -262,10 +266,10 @@ export class DemoSeeder {
           ),
         );
       }
-      publications++;
-    }
+    };
+    await Promise.all(decisions.map(decidePublication));
     log(
-      `demo: ${DEMO_UNITS.length} units, ${communes} communes, ${DEMO_PROCEDURES.length} procedures, ${publications} publication decisions defined`,
+      `demo: ${DEMO_UNITS.length} units, ${communes.length} communes, ${DEMO_PROCEDURES.length} procedures, ${decisions.length} publication decisions defined`,
     );
 
     const { calendar } = await this.calendars.current(new Date(nowMs));
