@@ -90,7 +90,29 @@ export async function startPage(active) {
   header.querySelector('button').addEventListener('click', logout);
   document.body.prepend(header);
   if (who.role === 'admin') void showStoppedProjections(header);
+  void showDemoProgress(header);
   return who;
+}
+
+/** While `npm start -- --demo` seeds the demo province, a banner under the header says how far it is. */
+async function showDemoProgress(header) {
+  let banner;
+  for (;;) {
+    const status = await api('/api/demo').catch(() => undefined);
+    if (status?.state !== 'seeding' && status?.state !== 'catching-up') {
+      banner?.remove();
+      return;
+    }
+    if (!banner) {
+      banner = el('div', { className: 'demo-progress', role: 'status' });
+      header.after(banner);
+    }
+    banner.textContent =
+      `Đang nạp dữ liệu mẫu… ${status.percent} %` +
+      (status.state === 'catching-up' ? ' (đang cập nhật số liệu tổng hợp)' : ' — số liệu trên trang chưa đầy đủ, tải lại trang sau ít phút');
+    banner.dataset.percent = String(status.percent);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
 }
 
 /** Admins see in the header a projection stopped at a poison event (health's `stopped`), until it is skipped. */

@@ -30,3 +30,5 @@ export * from './ports/feedback-facts.source.port';
 export * from './scorecards/feedback-facts.cache';
 export * from './portal-sync';
 export * from './log-identity';
+export * from './command-handling/staging-event-store';
+export * from './command-handling/staged-commands';

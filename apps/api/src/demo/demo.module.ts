@@ -1,15 +1,93 @@
-import { Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
-import { ApplicationModule } from '@tracker/application';
+import {
+  Controller,
+  Get,
+  Header,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  Optional,
+} from '@nestjs/common';
+import {
+  ApplicationModule,
+  EVENT_LOG_PROBE,
+  PORTAL_SYNC_ENABLED,
+  PROJECTION_STORE,
+  type EventLogProbe,
+  type ProjectionStore,
+} from '@tracker/application';
 import { ENVIRONMENT, type Environment } from '@tracker/infrastructure';
-import { DemoSeeder } from './demo.seeder';
+import { runningProjections } from '../health/running-projections';
+import { Public } from '../http/auth.guard';
+import { forkDemoSeeding, type DemoChild } from './demo-child';
+import { DemoSeeder, type DemoSeedProgress } from './demo.seeder';
 
-/** `npm start -- --demo` (or TRACKER_DEMO=1): seed the demo province in the background if it is not there yet. */
+/**
+ * `off`: no demo at this start; `seeding`: dossiers being written; `catching-up`: all written, the read
+ * models (board, lists, scorecards) still taking them in; `done`: the pages show the whole province.
+ */
+export type DemoState = 'off' | 'seeding' | 'catching-up' | 'done' | 'failed';
+
+export type DemoStatusView = Readonly<{
+  state: DemoState;
+  /** Share of the work done, 0–100: the dossiers written, 100 only once the read models have them all. */
+  percent: number;
+  dossiers?: number;
+  total?: number;
+  /** How many months back from the current one the writing has got (the newest are written first). */
+  months?: number;
+  /** Events the slowest read model has still to take (at least this many when `lagCapped`). */
+  lag?: number;
+  lagCapped?: boolean;
+}>;
+
+/** Where the demo seeding at start stands, for `GET /api/demo` and the pages' banner. */
 @Injectable()
-export class DemoOnStart implements OnApplicationBootstrap {
+export class DemoStatus {
+  private view: DemoStatusView = { state: 'off', percent: 0 };
+
+  get(): DemoStatusView {
+    return this.view;
+  }
+
+  set(view: DemoStatusView): void {
+    this.view = view;
+  }
+
+  progress({ dossiers, total, months }: DemoSeedProgress): void {
+    // 100 is for when the pages have it all.
+    this.view = {
+      state: 'seeding',
+      percent: Math.min(99, Math.floor((dossiers / total) * 100)),
+      dossiers,
+      total,
+      months,
+    };
+  }
+}
+
+/** How far ahead of the read models the log may be before the demo counts as shown, read per projection. */
+const LAG_CAP = 10_000;
+
+/**
+ * `npm start -- --demo` (or TRACKER_DEMO=1): seed the demo province in the background if it is not there yet,
+ * in a child process (see forkDemoSeeding), then wait until the read models have it all.
+ */
+@Injectable()
+export class DemoOnStart implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('demo');
+  private stopped = false;
+  private child?: DemoChild;
+
   constructor(
     private readonly seeder: DemoSeeder,
+    private readonly status: DemoStatus,
     @Inject(ENVIRONMENT) private readonly env: Environment,
+    @Inject(PROJECTION_STORE) private readonly projections: ProjectionStore,
+    @Inject(EVENT_LOG_PROBE) private readonly log: EventLogProbe,
+    @Optional() @Inject(PORTAL_SYNC_ENABLED) private readonly portalEnabled: boolean = false,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -17,21 +95,89 @@ export class DemoOnStart implements OnApplicationBootstrap {
     if (!this.env.TRACKER_DEMO) return;
     if (await this.seeder.isSeeded()) {
       this.logger.log('demo province already seeded');
+      this.status.set({ state: 'done', percent: 100 });
       return;
     }
     const scale = this.env.TRACKER_DEMO_SCALE;
     this.logger.log('seeding the demo province in the background');
-    setImmediate(() => {
-      this.seeder.seed(scale ? { scale } : {}).catch((error: unknown) => {
-        this.logger.error(`demo seeding failed: ${error instanceof Error ? error.message : String(error)}`);
+    this.status.set({ state: 'seeding', percent: 0 });
+    setImmediate(() => void this.run(scale));
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+    this.child?.stop();
+  }
+
+  private async run(scale: number | undefined): Promise<void> {
+    const started = Date.now();
+    try {
+      this.child = forkDemoSeeding({
+        ...(scale ? { scale } : {}),
+        onLog: (line) => this.logger.log(line),
+        onProgress: (progress) => this.status.progress(progress),
       });
-    });
+      const report = await this.child.done;
+      this.child = undefined;
+      const written = report ? { dossiers: report.dossiers, total: report.dossiers } : {};
+      this.status.set({ state: 'catching-up', percent: 99, ...written });
+      // The pages show the province once every read model has taken what was written (the worker may run
+      // in another process: ask the read models' checkpoints, as health does).
+      for (;;) {
+        if (this.stopped) return;
+        const lag = await this.lag().catch(() => undefined);
+        if (lag && lag.count === 0) break;
+        if (lag) {
+          this.status.set({
+            state: 'catching-up',
+            percent: 99,
+            ...written,
+            lag: lag.count,
+            ...(lag.capped ? { lagCapped: true } : {}),
+          });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+      this.status.set({ state: 'done', percent: 100, ...written });
+      this.logger.log(
+        `demo province ready: ${report ? `written in ${(report.elapsedMs / 1000).toFixed(1)} s, ` : ''}on the pages ${((Date.now() - started) / 1000).toFixed(1)} s after the seeding began`,
+      );
+    } catch (error) {
+      if (this.stopped) return;
+      this.status.set({ state: 'failed', percent: this.status.get().percent });
+      this.logger.error(`demo seeding failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Events the slowest read model has still to take. */
+  private async lag(): Promise<{ count: number; capped: boolean }> {
+    const lags = await Promise.all(
+      runningProjections(this.portalEnabled).map(async (p) => {
+        const status = await this.projections.status(p);
+        return this.log.countAfter(p.streamPrefixes, status?.checkpoint.position, LAG_CAP);
+      }),
+    );
+    return lags.reduce((a, b) => (b.count > a.count ? b : a), { count: 0, capped: false });
+  }
+}
+
+/** `GET /api/demo`: the demo seeding's progress, for anyone (it tells nothing of the data). */
+@Controller('api/demo')
+export class DemoHttpController {
+  constructor(private readonly status: DemoStatus) {}
+
+  @Public()
+  @Get()
+  @Header('Cache-Control', 'no-store')
+  get(): DemoStatusView {
+    return this.status.get();
   }
 }
 
 @Module({
   imports: [ApplicationModule],
-  providers: [DemoSeeder, DemoOnStart],
-  exports: [DemoSeeder],
+  controllers: [DemoHttpController],
+  providers: [DemoSeeder, DemoStatus, DemoOnStart],
+  exports: [DemoSeeder, DemoStatus],
 })
 export class DemoModule {}

@@ -6,12 +6,15 @@ import {
   CatalogueReader,
   DecidePublicationCommand,
   DefineProcedureCommand,
+  EVENT_STORE,
+  type EventStore,
   DefineUnitCommand,
   MakeProcedurePublicCommand,
   ReceiveDossierCommand,
   ReceiveFeedbackCommand,
   RecordDossierStepCommand,
   RecordFeedbackStepCommand,
+  StagedCommands,
   type FeedbackStepInput,
   type Caller,
   type Clock,
@@ -35,12 +38,17 @@ import { prng } from './prng';
 export type DemoSeedOptions = Readonly<{
   /** Share of the article's volume (113,695 dossiers a quarter): 0.1 by default, 1 for the full volume. */
   scale?: number;
-  /** Dossiers in flight at once (each dossier's steps run in order). */
+  /** Dossiers' appends in flight at once (each dossier's commands are decided in order before). */
   concurrency?: number;
   /** PRNG seed: the same seed and the same `now` build the same province. */
   seed?: number;
   log?: (line: string) => void;
+  /** Told after each dossier written: how many of how many, and how many months back from the current one
+   * the writing has got (newest first). */
+  onProgress?: (progress: DemoSeedProgress) => void;
 }>;
+
+export type DemoSeedProgress = Readonly<{ dossiers: number; total: number; months: number }>;
 
 export type DemoSeedReport = Readonly<{
   units: number;
@@ -48,11 +56,15 @@ export type DemoSeedReport = Readonly<{
   dossiers: number;
   refused: number;
   commands: number;
+  /** Events written (one append per dossier and per feedback item). */
+  events: number;
   online: number;
   late: number;
   pending: number;
   /** Feedback items (PAKN) received, a few per hundred dossiers. */
   feedback: number;
+  /** Feedback items marked as a repeat of an earlier one of their unit. */
+  repeats: number;
   from: string;
   to: string;
   elapsedMs: number;
@@ -130,7 +142,9 @@ function pickWeighted<T extends { weight: number }>(items: readonly T[], r: numb
 /**
  * Builds the demo province through the application's own command handlers (the CommandBus the HTTP
  * controllers call, with the same callers' rights): units, the procedure catalogue, then a year of
- * dossiers up to now, each with a realistic life.
+ * dossiers up to now, each with a realistic life. Each dossier's commands (and its feedback item's) are
+ * decided by the same handlers over a staging store, then written with one append per stream, newest
+ * month first: the board and the last quarters show first, and the log takes about a fifth of the appends.
  */
 @Injectable()
 export class DemoSeeder {
@@ -138,6 +152,7 @@ export class DemoSeeder {
 
   constructor(
     private readonly commands: CommandBus,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly catalogue: CatalogueReader,
     private readonly calendars: CalendarProvider,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -160,18 +175,21 @@ export class DemoSeeder {
     const admin: Caller = { subject: 'demo-admin', role: 'admin', units: [] };
     const ctx = (caller: Caller, correlationId: string): RequestContext => ({ caller, correlationId });
 
-    for (const u of DEMO_UNITS) {
-      await this.commands.execute(
+    // Each unit, procedure and decision is a stream of its own: each group is defined at once (the
+    // appends go together), in the order they depend on each other. The last unit (isSeeded's marker) last.
+    const defineUnit = (u: DemoUnit) =>
+      this.commands.execute(
         new DefineUnitCommand({ unitId: u.id, name: u.name, level: u.level }, ctx(admin, 'demo-units')),
       );
-    }
+    await Promise.all(DEMO_UNITS.slice(0, -1).map(defineUnit));
+    await defineUnit(DEMO_UNITS[DEMO_UNITS.length - 1]);
     const districts = DEMO_UNITS.filter((u) => u.level === 'district').map((u) => u.id);
     // Three communes per district (6.5a), most offering electronic certified copies from some day of the year.
-    let communes = 0;
-    for (const [d, district] of districts.entries()) {
-      for (let k = 1; k <= 3; k++) {
+    const communes = districts.flatMap((district, d) => [1, 2, 3].map((k) => ({ district, d, k })));
+    await Promise.all(
+      communes.map(({ district, d, k }) => {
         const offers = (d * 3 + k) % 5 < 3;
-        await this.commands.execute(
+        return this.commands.execute(
           new DefineUnitCommand(
             {
               unitId: `${district}_X${k}`,
@@ -185,37 +203,38 @@ export class DemoSeeder {
             ctx(admin, 'demo-units'),
           ),
         );
-        communes++;
-      }
-    }
+      }),
+    );
     const effectiveFrom = iso(fromMs - 30 * DAY);
     const ALL_SEVEN = ['name', 'steps', 'methods', 'dossier', 'timeLimit', 'subjects', 'agency'] as const;
-    for (const [i, p] of DEMO_PROCEDURES.entries()) {
-      await this.commands.execute(
-        new DefineProcedureCommand(
-          {
-            code: p.code,
-            name: p.name,
-            units: p.unit
-              ? [p.unit]
-              : [...districts, ...districts.flatMap((d) => [1, 2, 3].map((k) => `${d}_X${k}`))],
-            timeLimit: p.timeLimit,
-            onlineLevel: p.onlineLevel,
-            feeRequired: p.fee > 0,
-            requiresWrittenResult: p.requiresWrittenResult,
-            // Department procedures are partly for organisations only; a few lack a public component (1.3).
-            forCitizens: p.level === 'district' || i % 3 !== 0,
-            publicComponents: i % 6 === 5 ? ALL_SEVEN.slice(0, 6) : [...ALL_SEVEN],
-            effectiveFrom,
-          },
-          ctx(admin, 'demo-catalogue'),
+    await Promise.all(
+      DEMO_PROCEDURES.map((p, i) =>
+        this.commands.execute(
+          new DefineProcedureCommand(
+            {
+              code: p.code,
+              name: p.name,
+              units: p.unit
+                ? [p.unit]
+                : [...districts, ...districts.flatMap((d) => [1, 2, 3].map((k) => `${d}_X${k}`))],
+              timeLimit: p.timeLimit,
+              onlineLevel: p.onlineLevel,
+              feeRequired: p.fee > 0,
+              requiresWrittenResult: p.requiresWrittenResult,
+              // Department procedures are partly for organisations only; a few lack a public component (1.3).
+              forCitizens: p.level === 'district' || i % 3 !== 0,
+              publicComponents: i % 6 === 5 ? ALL_SEVEN.slice(0, 6) : [...ALL_SEVEN],
+              effectiveFrom,
+            },
+            ctx(admin, 'demo-catalogue'),
+          ),
         ),
-      );
-    }
+      ),
+    );
     // Publication decisions over the catalogue during the year (1.1, 1.2): most decided and made public on
     // time, some late, a few items not made public yet.
-    let publications = 0;
-    for (let d = 0; d * 4 < DEMO_PROCEDURES.length; d++) {
+    const decisions = Array.from({ length: Math.ceil(DEMO_PROCEDURES.length / 4) }, (_, d) => d);
+    const decidePublication = async (d: number) => {
       const decidedMs = fromMs + ((d * 41) % 330) * DAY;
       const decidedOn = civilDateOf(iso(decidedMs));
       const items = DEMO_PROCEDURES.slice(d * 4, d * 4 + 4).map((p, k) => ({
@@ -249,10 +268,10 @@ export class DemoSeeder {
           ),
         );
       }
-      publications++;
-    }
+    };
+    await Promise.all(decisions.map(decidePublication));
     log(
-      `demo: ${DEMO_UNITS.length} units, ${communes} communes, ${DEMO_PROCEDURES.length} procedures, ${publications} publication decisions defined`,
+      `demo: ${DEMO_UNITS.length} units, ${communes.length} communes, ${DEMO_PROCEDURES.length} procedures, ${decisions.length} publication decisions defined`,
     );
 
     const { calendar } = await this.calendars.current(new Date(nowMs));
@@ -275,18 +294,22 @@ export class DemoSeeder {
 
     const total = Math.max(1, Math.round(ARTICLE.dossiersPerQuarter * 4 * scale));
     const seed = options.seed ?? 766;
-    const sequences = new Map<string, number>();
-    let next = 0;
-    let done = 0;
     let refused = 0;
     let commands = 0;
     let online = 0;
     let late = 0;
     let pending = 0;
     let feedback = 0;
-    const lastFeedbackOf = new Map<string, string>();
-    let lastLog = Date.now();
+    let repeats = 0;
+    let events = 0;
+    let done = 0;
+    let logged = 0;
+    const refuse = (what: string, error: Error) => {
+      refused++;
+      if (refused <= 20) log(`demo: ${what} refused: ${error.message}`);
+    };
 
+    const sequences = new Map<string, number>();
     const plan = (n: number) => {
       const rnd = prng(seed * 1_000_003 + n);
       const picked = pickWeighted(DEMO_UNITS, rnd());
@@ -305,8 +328,25 @@ export class DemoSeeder {
       const receivedMs = Math.min(nowMs - 10 * 60_000, midnight + minute * 60_000);
       const isOnline =
         procedure.onlineLevel !== 'none' && rnd() < Math.min(1, profile.online / capable.get(picked.id)!);
-      return { rnd, unit, profile, procedure, receivedMs, isOnline };
+      // Codes are numbered per unit and day in plan order, whatever order the dossiers are written in.
+      const key = `${unit.id}-${civilDateOf(iso(receivedMs)).slice(2).replace(/-/g, '')}`;
+      const seq = (sequences.get(key) ?? 0) + 1;
+      sequences.set(key, seq);
+      const code = `${key}-${String(seq).padStart(4, '0')}`;
+      return { n, rnd, unit, profile, procedure, receivedMs, isOnline, code };
     };
+    type Plan = ReturnType<typeof plan>;
+    const plans = Array.from({ length: total }, (_, n) => plan(n));
+    // Newest month first, so the board (open dossiers) and the last quarters' scorecards fill first.
+    const monthOf = (ms: number) => {
+      const local = new Date(ms + 7 * HOUR);
+      return local.getUTCFullYear() * 12 + local.getUTCMonth();
+    };
+    const order = plans
+      .map((p) => ({ p, month: monthOf(p.receivedMs) }))
+      .sort((a, b) => b.month - a.month || a.p.n - b.p.n)
+      .map(({ p }) => p);
+    const firstMonth = monthOf(nowMs);
 
     const clerkOf = (unit: DemoUnit): Caller => ({
       subject: `mot-cua.${unit.id.toLowerCase()}`,
@@ -318,14 +358,22 @@ export class DemoSeeder {
       role: 'supervisor',
       units: [unit.id],
     });
+    const stagedDeps = {
+      clock: this.clock,
+      catalogue: this.catalogue,
+      calendars: this.calendars,
+      portalSync: this.portalSync,
+    };
+    /** Feedback items decided so far, per unit: a later one may be marked a repeat of an earlier one. */
+    const feedbackOf = new Map<string, { id: string; receivedMs: number }[]>();
 
-    const one = async (n: number): Promise<void> => {
-      const { rnd, unit, profile, procedure, receivedMs, isOnline } = plan(n);
-      const yymmdd = civilDateOf(iso(receivedMs)).slice(2).replace(/-/g, '');
-      const key = `${unit.id}-${yymmdd}`;
-      const seq = (sequences.get(key) ?? 0) + 1;
-      sequences.set(key, seq);
-      const code = `${key}-${String(seq).padStart(4, '0')}`;
+    /**
+     * One dossier's life (and its feedback item, if any), every command decided by the API's handlers in
+     * order over a staging store, nothing written yet.
+     */
+    const decide = async (p: Plan): Promise<StagedCommands | undefined> => {
+      const { rnd, unit, profile, procedure, receivedMs, isOnline, code } = p;
+      const batch = new StagedCommands(stagedDeps);
       const clerk = ctx(clerkOf(unit), `demo-${code}`);
       const input: ReceiveDossierInput = {
         code,
@@ -337,18 +385,16 @@ export class DemoSeeder {
         feeAmount: procedure.fee,
         // How the applicant was identified (6.5b, 6.5c): a share that differs by unit, not drawn from rnd
         // so the rest of the dossier's life is unchanged.
-        identifiedThrough: identificationOf(n, unit.id),
+        identifiedThrough: identificationOf(p.n, unit.id),
       };
       let dueMs: number;
+      commands++;
       try {
-        const receipt = await this.commands.execute(new ReceiveDossierCommand(input, clerk));
+        const receipt = await batch.execute(new ReceiveDossierCommand(input, clerk));
         dueMs = Date.parse(receipt.dueAt);
       } catch (error) {
-        refused++;
-        if (refused <= 5) log(`demo: ${code} refused: ${(error as Error).message}`);
-        return;
-      } finally {
-        commands++;
+        refuse(code, error as Error);
+        return undefined;
       }
       if (isOnline) online++;
       const steps = this.life(procedure, profile, rnd, receivedMs, dueMs, calendar);
@@ -357,13 +403,12 @@ export class DemoSeeder {
       for (const step of steps.list) {
         if (Date.parse(step.occurredAt) > nowMs - 60_000) continue; // not happened yet
         const caller = step.type === 'apology-issued' ? ctx(headOf(unit), `demo-${code}`) : clerk;
+        commands++;
         try {
-          commands++;
-          await this.commands.execute(new RecordDossierStepCommand(code, step, caller));
+          await batch.execute(new RecordDossierStepCommand(code, step, caller));
           if (['processed', 'stopped', 'withdrawn'].includes(step.type)) finished = true;
         } catch (error) {
-          refused++;
-          if (refused <= 20) log(`demo: ${code} ${step.type} refused: ${(error as Error).message}`);
+          refuse(`${code} ${step.type}`, error as Error);
         }
       }
       if (!finished) pending++;
@@ -371,76 +416,104 @@ export class DemoSeeder {
       if (rnd() < FEEDBACK_SHARE) {
         const id = `PAKN-${code}`;
         const items = this.feedbackLife(id, code, procedure, unit, profile, rnd, receivedMs, nowMs);
-        const previous = lastFeedbackOf.get(unit.id);
-        const received = await this.commands
+        commands++;
+        const received = await batch
           .execute(new ReceiveFeedbackCommand(items.receipt, ctx(clerkOf(unit), `demo-${id}`)))
           .then(
             () => true,
             (error: Error) => {
-              refused++;
-              if (refused <= 20) log(`demo: ${id} refused: ${error.message}`);
+              refuse(id, error);
               return false;
             },
           );
-        if (!received) return;
+        if (!received) return batch;
         feedback++;
-        lastFeedbackOf.set(unit.id, id);
-        if (previous && rnd() < 0.1) {
-          items.steps.push({
+        const itemMs = Date.parse(items.receipt.receivedAt);
+        const ofUnit = feedbackOf.get(unit.id) ?? [];
+        const earlier = ofUnit.filter((f) => f.receivedMs < itemMs);
+        ofUnit.push({ id, receivedMs: itemMs });
+        feedbackOf.set(unit.id, ofUnit);
+        // A repeat of an item received before it (the latest one decided so far), marked on receipt by the
+        // receiving unit, before the item is forwarded anywhere.
+        if (earlier.length > 0 && rnd() < 0.1) {
+          repeats++;
+          items.steps.unshift({
             holder: unit,
             step: {
               type: 'marked-repeat',
               occurredAt: items.receipt.receivedAt,
-              of: previous,
+              of: earlier.reduce((a, b) => (b.receivedMs > a.receivedMs ? b : a)).id,
             } as FeedbackStepInput,
           });
         }
         for (const { holder, step } of items.steps) {
           if (Date.parse(step.occurredAt) > nowMs - 60_000) continue; // not happened yet
+          commands++;
           try {
-            await this.commands.execute(
-              new RecordFeedbackStepCommand(id, step, ctx(clerkOf(holder), `demo-${id}`)),
-            );
+            await batch.execute(new RecordFeedbackStepCommand(id, step, ctx(clerkOf(holder), `demo-${id}`)));
           } catch (error) {
-            refused++;
-            if (refused <= 20) log(`demo: ${id} ${step.type} refused: ${(error as Error).message}`);
+            refuse(`${id} ${step.type}`, error as Error);
           }
         }
       }
+      return batch;
     };
 
-    const runner = async () => {
-      for (;;) {
-        const n = next++;
-        if (n >= total) return;
-        await one(n);
-        done++;
-        if (Date.now() - lastLog > 5_000) {
-          lastLog = Date.now();
-          const s = (Date.now() - started) / 1000;
-          log(
-            `demo: ${done}/${total} dossiers, ${commands} commands, ${Math.round(commands / s)} commands/s`,
-          );
-        }
-      }
+    const progress = (month: number) => {
+      options.onProgress?.({ dossiers: done, total, months: firstMonth - month + 1 });
+      // A line at each tenth of the way (the last one is the report).
+      const tenth = Math.floor((done / total) * 10);
+      if (tenth <= logged || done === total) return;
+      logged = tenth;
+      const s = (Date.now() - started) / 1000;
+      log(
+        `demo: ${done}/${total} dossiers (${tenth * 10} %, back to ${monthName(month)}), ` +
+          `${events} events in ${s.toFixed(1)} s, ${Math.round(commands / s)} commands/s`,
+      );
     };
-    await Promise.all(Array.from({ length: concurrency }, runner));
+    /** Writes one life: one append per stream (the dossier's, its feedback item's). */
+    const commit = async (batch: StagedCommands | undefined, p: Plan): Promise<void> => {
+      if (batch) {
+        const results = await batch.commitTo(this.store);
+        for (const [stream, result] of results) {
+          if (result instanceof Error) refuse(stream, result);
+        }
+        events += batch.events;
+      }
+      done++;
+      progress(monthOf(p.receivedMs));
+    };
+
+    // Deciding is CPU work, one life at a time in a fixed order (so the same seed decides the same facts);
+    // the appends run behind it, up to `concurrency` at once (the event store commits them together).
+    const writing = new Set<Promise<void>>();
+    for (const [i, p] of order.entries()) {
+      const batch = await decide(p);
+      const write = commit(batch, p).finally(() => writing.delete(write));
+      writing.add(write);
+      if (writing.size >= concurrency) await Promise.race(writing);
+      // Let the HTTP server and the projections in this process have the event loop now and then.
+      else if (i % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(writing);
     const report: DemoSeedReport = {
       units: DEMO_UNITS.length,
       procedures: DEMO_PROCEDURES.length,
       dossiers: done,
       refused,
       commands,
+      events,
       online,
       late,
       pending,
       feedback,
+      repeats,
       from: iso(fromMs),
       to: iso(nowMs),
       elapsedMs: Date.now() - started,
     };
     log(
-      `demo: ${report.dossiers} dossiers (${((online / Math.max(1, done)) * 100).toFixed(1)} % online, ${late} late, ${pending} still open, ${feedback} feedback items), ${commands} commands, ${refused} refused, in ${(report.elapsedMs / 1000).toFixed(1)} s`,
+      `demo: ${report.dossiers} dossiers (${((online / Math.max(1, done)) * 100).toFixed(1)} % online, ${late} late, ${pending} still open, ${feedback} feedback items), ${commands} commands, ${events} events, ${refused} refused, in ${(report.elapsedMs / 1000).toFixed(1)} s`,
     );
     return report;
   }
@@ -610,6 +683,9 @@ export class DemoSeeder {
     return { late, list };
   }
 }
+
+/** `2026-11` for a month counted as year * 12 + month index. */
+const monthName = (month: number) => `${Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')}`;
 
 /** vneid / population-database for 35–90 % of a unit's dossiers (by a hash of its id), else papers. */
 function identificationOf(n: number, unitId: string): 'vneid' | 'population-database' | 'papers' {

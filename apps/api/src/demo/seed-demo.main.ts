@@ -5,11 +5,14 @@ import { ApplicationModule, FeedbackModule } from '@tracker/application';
 import { ConfigurationError, InfrastructureModule, loadEnvironment } from '@tracker/infrastructure';
 import { parseArgs } from 'node:util';
 import { DemoSeeder } from './demo.seeder';
+import type { DemoChildMessage } from './demo-child';
 
 /**
  * `npm run demo:seed [-- --scale 1]`: the demo province into the configured event store (the
  * embedded one in EVENTSTORE_DATA_DIR by default, or the one a running `npm start` serves), through the
  * application's command handlers; no HTTP, no worker (projections catch up when the tracker runs).
+ * `npm start -- --demo` runs it as a child process (its own core), told through the IPC channel: its log
+ * lines, its progress and its report go back as messages, and it ends when its parent does.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -22,6 +25,13 @@ async function main(): Promise<void> {
   if (scale !== undefined && !(scale > 0 && scale <= 10))
     throw new Error('--scale must be a number in (0, 10]');
   const env = loadEnvironment(process.env, { demo: true });
+  const parent = process.send
+    ? (message: DemoChildMessage) =>
+        new Promise<void>((resolve) => process.send!(message, undefined, {}, () => resolve()))
+    : undefined;
+  // The parent gone (killed, crashed), nobody wants the rest.
+  if (parent) process.once('disconnect', () => process.exit(1));
+  const log = (line: string) => (parent ? void parent({ type: 'log', line }) : console.log(line));
 
   @Module({
     imports: [InfrastructureModule.forRoot({ env }), ApplicationModule, FeedbackModule],
@@ -34,17 +44,34 @@ async function main(): Promise<void> {
   try {
     const seeder = app.get(DemoSeeder);
     if (await seeder.isSeeded()) {
-      console.log('The demo province is already there; nothing to do.');
+      log('The demo province is already there; nothing to do.');
       return;
     }
+    // Progress to the parent at most every 200 ms (and the last one).
+    let sent = 0;
     const report = await seeder.seed({
       ...(scale !== undefined ? { scale } : {}),
       ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
-      log: (line) => console.log(line),
+      log,
+      ...(parent
+        ? {
+            onProgress: (progress) => {
+              if (progress.dossiers < progress.total && Date.now() - sent < 200) return;
+              sent = Date.now();
+              void parent({ type: 'progress', progress });
+            },
+          }
+        : {}),
     });
-    console.log(JSON.stringify(report));
+    if (parent) await parent({ type: 'report', report });
+    else console.log(JSON.stringify(report));
   } finally {
     await app.close();
+    // An open IPC channel keeps this process alive: let it go (after the messages sent), and end.
+    if (parent) {
+      process.removeAllListeners('disconnect');
+      process.disconnect();
+    }
   }
 }
 

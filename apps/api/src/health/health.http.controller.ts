@@ -8,7 +8,6 @@ import {
   PORTAL_SYNC_ENABLED,
   PROJECTION_STORE,
   PortalSyncReader,
-  portalSyncProjection,
   ProjectionStop,
   ProjectionStore,
   projectionId,
@@ -21,6 +20,7 @@ import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { HealthAnswer } from '../openapi/answers';
 import { Public, type AuthenticatedRequest } from '../http/auth.guard';
 import { logIdentityHealth } from './log-identity.health';
+import { runningProjections } from './running-projections';
 import { syncHealth } from './sync-health';
 
 type Check = { status: 'up' | 'down'; latencyMs: number; error?: string };
@@ -157,7 +157,7 @@ export class HealthHttpController {
 
   /** The projections a worker runs: without NATIONAL_PORTAL_* the portal's outbox has no lag to report. */
   private running() {
-    return ALL_PROJECTIONS.filter((p) => p !== portalSyncProjection || this.portalEnabled);
+    return runningProjections(this.portalEnabled);
   }
 
   private async projection(p: (typeof ALL_PROJECTIONS)[number]): Promise<ProjectionHealth> {

@@ -1,0 +1,121 @@
+import 'reflect-metadata';
+import Database from 'better-sqlite3';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ApplicationModule, FeedbackModule } from '@tracker/application';
+import { InfrastructureModule, loadEnvironment, unlinkMatching } from '@tracker/infrastructure';
+import { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DemoSeeder, type DemoSeedProgress, type DemoSeedReport } from './demo.seeder';
+
+jest.setTimeout(300_000);
+
+// The demo seeder against the embedded event store and Redis, with a fixed clock: the same seed and instant
+// decide the same facts, each dossier's and feedback item's life lands in one append, and the progress
+// reaches the total.
+
+const NOW = new Date('2026-05-20T03:00:00Z');
+const SCALE = 0.0005;
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+type Row = {
+  stream: string;
+  revision: number;
+  pos: number;
+  at: number;
+  type: string;
+  data: string;
+  metadata: string;
+};
+
+async function seedInto(): Promise<{ report: DemoSeedReport; progress: DemoSeedProgress[]; rows: Row[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'demo-seeder-'));
+  const prefix = `test:demo-seeder:${randomUUID().slice(0, 8)}:`;
+  const source: Record<string, string | undefined> = {
+    ...process.env,
+    EVENTSTORE_DATA_DIR: dir,
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: prefix,
+  };
+  delete source.EVENTSTORE_CONNECTION_STRING;
+  const env = loadEnvironment(source, { demo: true });
+
+  @Module({
+    imports: [
+      InfrastructureModule.forRoot({ env, clock: { now: () => NOW } }),
+      ApplicationModule,
+      FeedbackModule,
+    ],
+    providers: [DemoSeeder],
+  })
+  class SeedModule {}
+
+  const app = await NestFactory.createApplicationContext(SeedModule, { logger: false });
+  const progress: DemoSeedProgress[] = [];
+  let report: DemoSeedReport;
+  try {
+    report = await app.get(DemoSeeder).seed({
+      scale: SCALE,
+      log: () => undefined,
+      onProgress: (p) => progress.push(p),
+    });
+  } finally {
+    await app.close();
+  }
+  const db = new Database(join(dir, 'events.sqlite'), { readonly: true });
+  // Every event of the log, in its order (`pos` grows by each record's size): `at` is the index in it.
+  const rows = (
+    db
+      .prepare(
+        `SELECT stream, revision, pos, type, CAST(data AS TEXT) AS data, CAST(metadata AS TEXT) AS metadata
+         FROM events ORDER BY pos`,
+      )
+      .all() as Omit<Row, 'at'>[]
+  )
+    .map((r, at) => ({ ...r, at }))
+    .filter((r) => r.stream.startsWith('dossier-') || r.stream.startsWith('feedback-'))
+    .sort((a, b) => a.stream.localeCompare(b.stream) || a.revision - b.revision);
+  db.close();
+  const redis = new Redis(redisUrl);
+  await unlinkMatching(redis, `${prefix}*`);
+  await redis.quit();
+  rmSync(dir, { recursive: true, force: true });
+  return { report, progress, rows };
+}
+
+it('decides the same facts from the same seed and instant, one append per stream, reporting its progress', async () => {
+  const first = await seedInto();
+  const second = await seedInto();
+  const total = Math.round(113_695 * 4 * SCALE);
+
+  expect(first.report).toMatchObject({ dossiers: total, refused: 0 });
+  expect(first.report.feedback).toBeGreaterThan(0);
+  expect(first.report.events).toBe(first.rows.length);
+  const facts = (rows: Row[]) =>
+    rows.map(({ stream, revision, type, data, metadata }) => ({ stream, revision, type, data, metadata }));
+  expect(facts(second.rows)).toEqual(facts(first.rows));
+  expect(new Set(first.rows.filter((r) => r.type === 'DossierReceived').map((r) => r.stream)).size).toBe(
+    total,
+  );
+
+  // One append per stream: a stream's events sit next to each other in the log.
+  const spans = new Map<string, { min: number; max: number; n: number }>();
+  for (const r of first.rows) {
+    const s = spans.get(r.stream) ?? { min: r.at, max: r.at, n: 0 };
+    spans.set(r.stream, { min: Math.min(s.min, r.at), max: Math.max(s.max, r.at), n: s.n + 1 });
+  }
+  for (const [stream, s] of spans) expect([stream, s.max - s.min + 1]).toEqual([stream, s.n]);
+
+  // Progress after each dossier, up to the total; the newest month first.
+  expect(first.progress).toHaveLength(total);
+  expect(first.progress.map((p) => p.dossiers)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+  expect(first.progress.at(-1)).toMatchObject({ dossiers: total, total });
+  const received = first.rows
+    .filter((r) => r.type === 'DossierReceived')
+    .sort((a, b) => a.at - b.at)
+    .map((r) => (JSON.parse(r.data) as { receivedAt: string }).receivedAt);
+  expect(received.slice(0, 10).every((at) => at >= received[received.length - 1])).toBe(true);
+});
