@@ -19,6 +19,7 @@ import {
   parseSystemSettings,
   withTruncateBefore,
 } from './stream-metadata';
+import { StreamPrefixRead } from './stream-prefix.read';
 
 export interface SqliteEventLogOptions {
   /** Directory of the SQLite file; ignored when `memory`. */
@@ -75,6 +76,12 @@ const COLUMNS = 'pos, stream, revision, id, type, content_type, created, data, m
 
 type EventRow = [number, string, number, string, string, string, number, Buffer, Buffer];
 
+/** A few streams' events in `$all` order (see `sparseStreams`). */
+export interface SparseStreams {
+  /** Up to `limit` of their events from `position` (inclusive), in `$all` order. */
+  readFrom(position: number, limit: number): StoredEvent[];
+}
+
 /** Rows come back as arrays (about twice as fast as better-sqlite3's named objects) and get one fixed shape. */
 const toEvent = (row: EventRow): StoredEvent => ({
   position: row[0],
@@ -124,6 +131,7 @@ export class SqliteEventLog {
   private unsynced: { readonly seq: number; readonly answer: (error: unknown) => void }[] = [];
   private groupSeq = 0;
   private durableWaiters: (() => void)[] = [];
+  private readonly prefixRead: StreamPrefixRead;
 
   constructor(options: SqliteEventLogOptions = {}) {
     this.nowMicros = options.nowMicros ?? defaultNowMicros;
@@ -170,6 +178,7 @@ export class SqliteEventLog {
       CREATE INDEX IF NOT EXISTS events_by_id ON events (stream, id);
     `);
     this.stmt = this.prepare();
+    this.prefixRead = new StreamPrefixRead(this.db, COLUMNS);
     const transaction = this.db.transaction((fn: () => unknown) => fn());
     this.transaction = <T>(fn: () => T) => transaction(fn) as T;
     const last = this.stmt.logEnd.get() as { end: number } | undefined;
@@ -696,6 +705,19 @@ export class SqliteEventLog {
   /** One page of `$all`: forwards from `position` inclusive, backwards strictly before it. */
   readAll(position: number, forwards: boolean, limit: number): StoredEvent[] {
     return toEvents((forwards ? this.stmt.allForward : this.stmt.allBackward).all(position, limit));
+  }
+
+  /**
+   * The events of streams starting with one of `prefixes`, through the stream index, when they hold at
+   * most `cap` events in all; undefined otherwise (or for prefixes the index cannot range over): the caller
+   * then scans `$all`.
+   */
+  sparseStreams(prefixes: readonly string[], cap: number): SparseStreams | undefined {
+    const ranges = StreamPrefixRead.ranges(prefixes);
+    if (!ranges || this.prefixRead.count(ranges, cap) > cap) return undefined;
+    return {
+      readFrom: (position, limit) => toEvents(this.prefixRead.page(ranges, position, limit)),
+    };
   }
 
   // ---------------------------------------------------------------- seed
