@@ -20,6 +20,7 @@ import { StepTypesHttpController } from './dossiers/step-types.http.controller';
 import { HealthHttpController } from './health/health.http.controller';
 import { AuthGuard, TOKEN_REGISTRY } from './http/auth.guard';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { ReadinessGuard } from './http/readiness.guard';
 import { strangerThrottling } from './http/stranger-throttling';
 import { ScorecardsHttpController } from './scorecards/scorecards.http.controller';
 import { SyncHttpController } from './sync/sync.http.controller';
@@ -68,6 +69,7 @@ export class ApiModule {
         // Strangers are counted before the token is checked, so failed authentications count too.
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: ReadinessGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };

@@ -25,6 +25,7 @@ export * from './scorecards/scorecard.queries';
 export * from './deadlines';
 export * from './alerts';
 export * from './catalogue/publications';
+export * from './catalogue/reference-data';
 export * from './feedback';
 export * from './ports/feedback-facts.source.port';
 export * from './scorecards/feedback-facts.cache';

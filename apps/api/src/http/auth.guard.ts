@@ -15,7 +15,7 @@ import { ApiError } from './api-error';
 export const TOKEN_REGISTRY = Symbol('TOKEN_REGISTRY');
 
 const ROLES = 'tracker:roles';
-const PUBLIC = 'tracker:public';
+export const PUBLIC = 'tracker:public';
 const ACTION = 'tracker:action';
 
 /** Roles allowed on a route; admin is always allowed. */
