@@ -23,6 +23,7 @@ import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { ReadinessGuard } from './http/readiness.guard';
 import { strangerThrottling } from './http/stranger-throttling';
 import { ScorecardsHttpController } from './scorecards/scorecards.http.controller';
+import { ScorecardWarmUp } from './scorecards/scorecard-warm-up';
 import { SyncHttpController } from './sync/sync.http.controller';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { FeedbackHttpController } from './feedback/feedback.http.controller';
@@ -66,6 +67,7 @@ export class ApiModule {
         PortalSyncReader,
         AlertStreamHub,
         AlertBoard,
+        ScorecardWarmUp,
         // Strangers are counted before the token is checked, so failed authentications count too.
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
