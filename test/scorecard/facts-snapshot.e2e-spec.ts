@@ -44,7 +44,7 @@ beforeAll(async () => {
   es = await startTestEventStore({ forceEmbedded: true });
   api = await startApi({ worker: true, eventStore: es, keyPrefix });
   await seedProvince(api, 80);
-  await api.waitForProjections();
+  await api.waitForProjections(90_000);
   const cache = api.app.get(DossierFactsCache);
   await scorecards(api);
   await cache.settled();
@@ -77,7 +77,7 @@ beforeAll(async () => {
         .send({ type: 'processed', occurredAt: `2025-02-2${i}T09:00:00+07:00`, outcome: 'approved' })
         .expect(201);
   }
-  await api.waitForProjections();
+  await api.waitForProjections(90_000);
   expected = await scorecards(api);
   // The snapshot is older than the log now.
   expect((await snapshots(api).load())?.image.size).toBe(seeded);

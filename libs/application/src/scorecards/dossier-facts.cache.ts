@@ -67,9 +67,13 @@ export class DossierFactsCache {
       return;
     }
     if (this.generation === undefined && (await this.restore())) return;
-    const snapshot = await this.source.snapshot();
+    // Page by page: a million documents never sit in memory at once.
+    const table = new FactsTable();
+    const snapshot = await this.source.snapshot((page) => {
+      for (const f of page) table.upsert(f);
+    });
     if (!snapshot) return;
-    this.table = FactsTable.from(snapshot.facts);
+    this.table = table;
     this.generation = snapshot.generation;
     this.cursor = snapshot.cursor;
     this.loadedFrom = 'documents';
