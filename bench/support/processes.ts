@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 /** Starts the standalone embedded event store and resolves with its port once it prints "listening". */
@@ -25,13 +26,19 @@ export async function startEventStoreProcess(
   return { port, child };
 }
 
-/** Starts the API (no worker) as its own process and waits until /api/health answers 200. */
-export async function startApiProcess(env: Record<string, string>): Promise<ChildProcess> {
+/**
+ * Starts the API (no worker) as its own process and waits until /api/health answers 200 (it answers 503
+ * while its reference data loads).
+ */
+export async function startApiProcess(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/main.ts', '--no-worker'], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, ...env },
   });
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}`);
     try {
@@ -40,9 +47,20 @@ export async function startApiProcess(env: Record<string, string>): Promise<Chil
     } catch {
       /* not up yet */
     }
-    if (Date.now() > deadline) throw new Error('API did not become ready in 30 s');
-    await new Promise((r) => setTimeout(r, 100));
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`API did not become ready in ${timeoutMs / 1000} s`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A process's resident set now and at its peak (VmRSS, VmHWM of /proc/<pid>/status), in bytes. */
+export function residentMemory(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+  return { rss: kib('VmRSS'), peak: kib('VmHWM') };
 }
 
 export async function stop(child: ChildProcess): Promise<void> {

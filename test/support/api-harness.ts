@@ -3,14 +3,18 @@ import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   ALL_PROJECTIONS,
+  EVENT_FEED,
   PROJECTION_STORE,
   ProjectionStore,
+  ReferenceData,
   projectionId,
   type Clock,
 } from '@tracker/application';
-import { BACKWARDS, END } from '@eventstore/db-client';
+import { BACKWARDS, END, type EventStoreDBClient } from '@eventstore/db-client';
 import {
+  EVENT_STORE_CONNECTION,
   Environment,
+  EsdbEventFeed,
   EventStoreConnection,
   connectEventStore,
   loadEnvironment,
@@ -116,6 +120,10 @@ export type StartApiOptions = Readonly<{
   env?: Readonly<Record<string, string>>;
   /** Attempts and backoff of the portal pushes. */
   portalRetry?: Readonly<{ attempts?: number; backoffMs?: number }>;
+  /** The `$all` feed the process uses (one that holds a subscription back, say); the client's by default. */
+  eventFeed?: (client: EventStoreDBClient) => EsdbEventFeed;
+  /** Return before the reference data is loaded (the API answers 503 until then); by default wait for it. */
+  dontWaitForReferenceData?: boolean;
 }>;
 
 export async function startApi(options: StartApiOptions = {}): Promise<ApiHarness> {
@@ -134,7 +142,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiHarnes
     ...options.env,
   });
   const clock = new TestClock();
-  const moduleRef = await Test.createTestingModule({
+  const testing = Test.createTestingModule({
     imports: [
       ApiModule.forRoot({
         env,
@@ -145,9 +153,18 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiHarnes
         ...(options.portalRetry ? { portalRetry: options.portalRetry } : {}),
       }),
     ],
-  }).compile();
+  });
+  const eventFeed = options.eventFeed;
+  if (eventFeed)
+    testing.overrideProvider(EVENT_FEED).useFactory({
+      factory: (c: EventStoreConnection) => eventFeed(c.client),
+      inject: [EVENT_STORE_CONNECTION],
+    });
+  const moduleRef = await testing.compile();
   const app = configureHttp(moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] }));
   await app.init();
+  // The API serves (503) while its reference data loads, as main.ts starts it; most tests start after.
+  if (!options.dontWaitForReferenceData) await app.get(ReferenceData).ready;
   const http = request(app.getHttpServer());
   const as = (token: string) => ({
     get: (path: string) => http.get(path).set('Authorization', `Bearer ${token}`),

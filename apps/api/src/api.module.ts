@@ -25,8 +25,10 @@ import { StepTypesHttpController } from './dossiers/step-types.http.controller';
 import { HealthHttpController } from './health/health.http.controller';
 import { AuthGuard, IdentifyGuard, TOKEN_REGISTRY } from './http/auth.guard';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { ReadinessGuard } from './http/readiness.guard';
 import { strangerThrottling } from './http/stranger-throttling';
 import { ScorecardsHttpController } from './scorecards/scorecards.http.controller';
+import { ScorecardWarmUp } from './scorecards/scorecard-warm-up';
 import { SyncHttpController } from './sync/sync.http.controller';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { FeedbackHttpController } from './feedback/feedback.http.controller';
@@ -85,11 +87,13 @@ export class ApiModule {
         PortalSyncReader,
         AlertStreamHub,
         AlertBoard,
+        ScorecardWarmUp,
         // Global guards run in this order: who the caller is (token or session), then strangers are counted
         // (failed authentications too), then the route's roles are checked.
         { provide: APP_GUARD, useClass: IdentifyGuard },
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: ReadinessGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };

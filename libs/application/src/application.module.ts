@@ -16,6 +16,7 @@ import {
   PublicationViews,
   PublicationsReader,
 } from './catalogue/publications';
+import { ReferenceData } from './catalogue/reference-data';
 import { DossierCodeAllocator } from './dossiers/dossier-code.allocator';
 import { DossierStateCache } from './dossiers/dossier-state.cache';
 import { GetDossierHandler } from './dossiers/get-dossier.handler';
@@ -55,12 +56,21 @@ import {
     GetScorecardHandler,
     GetUnitScorecardHandler,
     PublicationsReader,
+    ReferenceData,
     PublicationViews,
     FeedbackFactsCache,
     DecidePublicationHandler,
     MakeProcedurePublicHandler,
     ListPublicationsHandler,
   ],
-  exports: [CqrsModule, CalendarProvider, CatalogueReader, PublicationsReader, FeedbackFactsCache],
+  exports: [
+    CqrsModule,
+    CalendarProvider,
+    CatalogueReader,
+    PublicationsReader,
+    ReferenceData,
+    DossierFactsCache,
+    FeedbackFactsCache,
+  ],
 })
 export class ApplicationModule {}

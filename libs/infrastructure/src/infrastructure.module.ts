@@ -18,6 +18,7 @@ import {
   EVENT_FEED,
   EVENT_LOG_PROBE,
   EVENT_STORE,
+  FACTS_TABLE_SNAPSHOTS,
   FEEDBACK_FACTS_SOURCE,
   IDEMPOTENCY_STORE,
   LOG_IDENTITY,
@@ -44,6 +45,7 @@ import { RedisIdempotencyStore } from './redis/redis-idempotency.store';
 import { RedisAlertFeed } from './bullmq/redis-alert-feed.adapter';
 import { RedisCheckpointStore, RedisProjectionStore } from './redis/redis-projection.store';
 import { RedisDossierFactsSource } from './redis/redis-dossier-facts.source';
+import { RedisFactsTableSnapshots } from './redis/redis-facts-table.snapshots';
 import { closeRedis, watchRedis } from './unavailable';
 
 export const ENVIRONMENT = Symbol('ENVIRONMENT');
@@ -167,6 +169,12 @@ export class InfrastructureModule {
         inject: [REDIS],
       },
       {
+        provide: FACTS_TABLE_SNAPSHOTS,
+        useFactory: (redis: Redis) =>
+          new RedisFactsTableSnapshots(redis, env.REDIS_KEY_PREFIX, dossierFactsProjection),
+        inject: [REDIS],
+      },
+      {
         provide: FEEDBACK_FACTS_SOURCE,
         useFactory: (redis: Redis) =>
           new RedisDossierFactsSource<FeedbackFacts>(redis, env.REDIS_KEY_PREFIX, feedbackFactsProjection),
@@ -210,6 +218,7 @@ export class InfrastructureModule {
         REDIS,
         IDEMPOTENCY_STORE,
         DOSSIER_FACTS_SOURCE,
+        FACTS_TABLE_SNAPSHOTS,
         FEEDBACK_FACTS_SOURCE,
         CLOCK,
         ALERT_FEED,

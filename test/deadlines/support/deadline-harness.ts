@@ -3,7 +3,7 @@ import { FORWARDS, START } from '@eventstore/db-client';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
-import type { Clock } from '@tracker/application';
+import { ReferenceData, type Clock } from '@tracker/application';
 import {
   Environment,
   EventStoreConnection,
@@ -101,6 +101,7 @@ export async function startDeadlineApp() {
   }).compile();
   const app = configureHttp(moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] }));
   await app.listen(0, '127.0.0.1');
+  await app.get(ReferenceData).ready;
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const agent = request(app.getHttpServer());
   const redis = new Redis(env.REDIS_URL);

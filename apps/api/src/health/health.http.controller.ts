@@ -8,6 +8,7 @@ import {
   PORTAL_SYNC_ENABLED,
   PROJECTION_STORE,
   PortalSyncReader,
+  ReferenceData,
   ProjectionStop,
   ProjectionStore,
   projectionId,
@@ -81,7 +82,8 @@ class Shared<T> {
 }
 
 /**
- * Liveness and readiness: 200 when the event store and Redis answer, 503 otherwise. Anyone may ask: the
+ * Liveness and readiness: 200 when the event store and Redis answer and the reference data is loaded, 503
+ * otherwise (`status` says `starting` while the reference data loads, `unavailable` when a service is down). Anyone may ask: the
  * public answer is up/down and one lag figure (the largest projection lag, recounted at most every 10 s),
  * and costs at most two probes a second however many ask. With a valid token it adds every projection of
  * the registry: its checkpoint, lag, runner and, when stopped at a poison event, where and why (a lagging
@@ -107,6 +109,7 @@ export class HealthHttpController {
     private readonly sync: PortalSyncReader,
     @Inject(PORTAL_SYNC_ENABLED) private readonly portalEnabled: boolean,
     @Inject(LOG_IDENTITY) private readonly identity: LogIdentity,
+    private readonly reference: ReferenceData,
     @Optional() private readonly worker?: ProjectionWorker,
   ) {}
 
@@ -125,9 +128,12 @@ export class HealthHttpController {
   async health(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response) {
     const [eventStore, redis] = await this.probes.get();
     const ready = eventStore.status === 'up' && redis.status === 'up';
-    res.status(ready ? 200 : 503);
+    // Serving needs the reference data too: until it is loaded the process is alive but not ready.
+    const starting = ready && !this.reference.isReady;
+    res.status(ready && !starting ? 200 : 503);
     res.setHeader('Cache-Control', 'no-store');
-    const status = ready ? 'ready' : 'unavailable';
+    if (starting) res.setHeader('Retry-After', '1');
+    const status = starting ? 'starting' : ready ? 'ready' : 'unavailable';
     if (!req.principal) {
       return {
         status,

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   Decider,
   Event,
@@ -14,7 +14,6 @@ import {
   unitDecider,
   unitStreamName,
 } from '@tracker/domain';
-import { EVENT_FEED, EventFeed, FeedSubscription } from '../ports/event-feed.port';
 import { CalendarProvider, OverridesSetData } from './calendar.provider';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 
@@ -30,46 +29,26 @@ type DefinedProcedureState = Extract<ProcedureState, { status: 'defined' }>;
 export type DefinedProcedure = ProcedureVersion & { versions: readonly ProcedureVersion[] };
 export type ProcedureView = Readonly<{ code: string; snapshot: ProcedureSnapshot; units: readonly string[] }>;
 
+/** The streams the catalogue is folded from (ReferenceData feeds them to `apply`). */
+export const CATALOGUE_STREAM_PREFIXES = ['unit-', 'procedure-', 'calendar-'] as const;
+
 /**
- * Units, procedures and the calendar years, in memory, fed by a catch-up subscription the application waits
- * for at start-up (the catalogue is small: hundreds of units, thousands of procedures), so receiving a
+ * Units, procedures and the calendar years, in memory, fed by the reference data's subscription
+ * (ReferenceData; the catalogue is small: hundreds of units, thousands of procedures), so receiving a
  * dossier reads no catalogue stream. A unit or procedure the view does not know yet (defined a moment ago
  * through another replica) is read from its own stream.
  */
 @Injectable()
-export class CatalogueReader implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('catalogue');
+export class CatalogueReader {
   private readonly units = new Map<string, UnitState>();
   private readonly procedures = new Map<string, ProcedureState>();
   /** Revision of the last event applied per unit/procedure stream: each event is applied once. */
   private readonly revisions = new Map<string, bigint>();
-  private subscription?: FeedSubscription;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(EVENT_FEED) private readonly feed: EventFeed,
     private readonly calendars: CalendarProvider,
   ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.subscription = this.feed.subscribe<Event>(
-        { streamPrefixes: ['unit-', 'procedure-', 'calendar-'] },
-        {
-          onEvent: ({ event, streamName, revision }) => this.apply(streamName, event, revision),
-          onCaughtUp: () => {
-            this.calendars.markLive();
-            resolve();
-          },
-          onError: (error) => this.logger.error(`catalogue feed: ${error.message}`),
-        },
-      );
-    });
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.subscription?.stop();
-  }
 
   /**
    * The state a local command handler just wrote (folded from the stream through `revision`), so this

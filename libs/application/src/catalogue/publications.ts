@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler, IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import {
   Event,
@@ -16,7 +16,6 @@ import {
 import { RequestContext, actorOf, commandContextOf } from '../access/caller';
 import { handleCommand } from '../command-handling/handle-command';
 import { CLOCK, Clock } from '../ports/clock.port';
-import { EVENT_FEED, EventFeed, FeedSubscription } from '../ports/event-feed.port';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 import { CalendarProvider } from './calendar.provider';
 
@@ -41,47 +40,28 @@ export type PublicationView = Readonly<{
   }>[];
 }>;
 
+/** The streams of the publication decisions (ReferenceData feeds them to `apply`). */
+export const PUBLICATION_STREAM_PREFIX = 'publication-';
+
 /**
- * The publication decisions in memory (a province has hundreds a year), fed like the catalogue; each
+ * The publication decisions in memory (a province has hundreds a year), fed with the catalogue by
+ * ReferenceData's subscription; each
  * decision's items with their deadlines over the working-day calendar, recomputed when the calendar
  * version a decision falls under changes.
  */
 @Injectable()
-export class PublicationsReader implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('publications');
+export class PublicationsReader {
   private readonly states = new Map<string, PublicationState>();
   /** Per decision: its items for the state (by identity: every event makes a new one) and calendar. */
   private readonly items = new Map<
     string,
     { state: Decided; version: string; items: PublicationItemFacts[] }
   >();
-  private subscription?: FeedSubscription;
-
-  constructor(
-    @Inject(EVENT_FEED) private readonly feed: EventFeed,
-    private readonly calendars: CalendarProvider,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.subscription = this.feed.subscribe<Event>(
-        { streamPrefixes: ['publication-'] },
-        {
-          onEvent: ({ event, streamName }) => this.apply(streamName, event),
-          onCaughtUp: () => resolve(),
-          onError: (error) => this.logger.error(`publications feed: ${error.message}`),
-        },
-      );
-    });
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.subscription?.stop();
-  }
+  constructor(private readonly calendars: CalendarProvider) {}
 
   apply(streamName: string, event: Event): void {
-    if (!streamName.startsWith('publication-')) return;
-    const id = streamName.slice('publication-'.length);
+    if (!streamName.startsWith(PUBLICATION_STREAM_PREFIX)) return;
+    const id = streamName.slice(PUBLICATION_STREAM_PREFIX.length);
     const state = this.states.get(id) ?? publicationDecider.initialState();
     this.states.set(id, publicationDecider.evolve(state, event as PublicationEvent));
   }

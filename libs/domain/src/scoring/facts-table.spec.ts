@@ -16,7 +16,8 @@ describe('FactsTable', () => {
     t.upsert(finished);
     expect(t.size).toBe(40);
     expect(t.columns.finishedAt[3]).toBe(R + DAY);
-    expect(t.get('D3')).toBe(finished);
+    expect(t.rowOfCode('D3')).toBe(3);
+    expect(t.codes[3]).toBe('D3');
     expect(t.unitIds).toEqual(['U1']);
   });
 
@@ -51,6 +52,52 @@ describe('FactsTable', () => {
     const procedures = [{ code: 'P1', units: ['U1', 'U2'], onlineLevel: 'full' as const, feeRequired: true }];
     expect(computeScorecard({ ...base, procedures, facts: table })).toEqual(
       computeScorecard({ ...base, procedures, facts: [v1[0], v2, v1[2]] }),
+    );
+  });
+
+  it('an image (what a snapshot stores) gives a table that scores the same, detailed rows included', () => {
+    const twoRounds = foldFacts([
+      received({ code: 'S', receivedAt: R }),
+      e.supplementRequested(R + HOUR),
+      e.supplementReceived(R + DAY),
+      e.supplementRequested(R + 2 * DAY),
+      e.supplementReceived(R + 3 * DAY),
+      e.processed(R + 4 * DAY),
+    ]);
+    const twoRatings = foldFacts([
+      received({ code: 'T', receivedAt: R, unitId: 'U2' }),
+      e.processed(R + DAY),
+      e.rated(R + 2 * DAY, false),
+      e.rated(R + 20 * DAY, true),
+    ]);
+    const plain = foldFacts([
+      received({ code: 'P', receivedAt: R, channel: 'online' }),
+      e.processed(R + DAY),
+    ]);
+    const table = FactsTable.from([twoRounds, twoRatings, plain]);
+    // A detailed row that stops being one leaves the detailed set.
+    table.upsert(foldFacts([received({ code: 'S', receivedAt: R }), e.processed(R + DAY)]));
+    expect([...table.detailed.keys()]).toEqual([1]);
+    const copy = FactsTable.fromImage(table.image());
+    expect(copy.size).toBe(3);
+    expect(copy.codes).toEqual(['S', 'T', 'P']);
+    expect(copy.rowOfCode('T')).toBe(1);
+    const base = { method: QD766_V1, units: UNITS, explain: true, procedures: [] };
+    for (const [period, asOf] of [
+      ['2024-Q2', vn('2024-04-20T00:00')],
+      ['2024-Q2', vn('2024-08-01T00:00')],
+    ] as const) {
+      expect(computeScorecard({ ...base, period, asOf, facts: copy })).toEqual(
+        computeScorecard({ ...base, period, asOf, facts: table }),
+      );
+    }
+    // The copy goes on like the original.
+    const later = foldFacts([received({ code: 'Q', receivedAt: R + HOUR }), e.processed(R + 30 * DAY)]);
+    copy.upsert(later);
+    table.upsert(later);
+    const asOf = vn('2024-08-01T00:00');
+    expect(computeScorecard({ ...base, period: '2024-Q2', asOf, facts: copy })).toEqual(
+      computeScorecard({ ...base, period: '2024-Q2', asOf, facts: table }),
     );
   });
 });

@@ -1,7 +1,8 @@
 // The facts of every dossier in columns (typed arrays), for a reader that keeps them in memory and
 // scores often: the scan then reads contiguous numbers instead of chasing one object (and its boxed
-// numbers) per dossier. Absent instants are NaN, so every `x <= asOf` test is false for them. Supplement
-// rounds, ratings and codes stay in the source facts, read only for the dossiers that have them.
+// numbers) per dossier. Absent instants are NaN, so every `x <= asOf` test is false for them. Codes are
+// kept per row; the source facts only for the rows whose supplement rounds or ratings the columns cannot
+// answer (TF_SUPPLEMENTS, TF_RATINGS), so a million dossiers are a few typed arrays, not a million objects.
 import type { DossierFacts } from './dossier-facts';
 
 export const TF_ONLINE = 1;
@@ -15,7 +16,7 @@ export const TF_LAST_UNSATISFIED = 16;
 /** The applicant was identified through VNeID or the population database at receipt (6.5b). */
 export const TF_IDENTIFIED = 32;
 
-const COLUMNS = [
+export const FACTS_COLUMNS = [
   'receivedAt',
   'dueAt',
   'finishedAt',
@@ -33,7 +34,28 @@ const COLUMNS = [
   // 5.3 (v2): the earliest first receipt of a feedback item naming the dossier (markSubjects).
   'subjectAt',
 ] as const;
+const COLUMNS = FACTS_COLUMNS;
 type Column = (typeof COLUMNS)[number];
+
+/** What the rows need from their source facts (flags TF_SUPPLEMENTS or TF_RATINGS). */
+const TF_DETAILED = TF_SUPPLEMENTS | TF_RATINGS;
+
+/**
+ * A table's rows as plain arrays (what a snapshot stores): `size` rows of every column, unit and procedure
+ * indexes into `unitIds` and `procedureCodes`, flags, codes, and the source facts of the detailed rows.
+ * The 5.3 marks are not part of it: the scorecard marks them again from the feedback items.
+ */
+export type FactsTableImage = Readonly<{
+  size: number;
+  columns: Readonly<Record<Column, Float64Array>>;
+  unit: Int32Array;
+  procedure: Int32Array;
+  flags: Uint8Array;
+  codes: readonly string[];
+  unitIds: readonly string[];
+  procedureCodes: readonly string[];
+  detailed: ReadonlyArray<readonly [row: number, facts: DossierFacts]>;
+}>;
 
 /** A feedback item naming a dossier: the dossier code and the item's first receipt (epoch ms). */
 export type SubjectMark = Readonly<{ dossierCode: string; at: number }>;
@@ -45,8 +67,10 @@ export class FactsTable {
   unit: Int32Array;
   procedure: Int32Array;
   flags: Uint8Array;
-  /** The source facts of each row (codes, supplement rounds, ratings). */
-  readonly facts: DossierFacts[] = [];
+  /** Each row's dossier code. */
+  readonly codes: string[] = [];
+  /** The source facts of the rows flagged TF_SUPPLEMENTS or TF_RATINGS (their rounds, their ratings). */
+  readonly detailed = new Map<number, DossierFacts>();
   /** Interned unit ids and procedure codes; rows hold their indexes. */
   readonly unitIds: string[] = [];
   readonly procedureCodes: string[] = [];
@@ -80,8 +104,8 @@ export class FactsTable {
       if (this.size === this.capacity) this.grow();
       i = this.size++;
       this.rowOf.set(f.code, i);
-      this.facts.push(f);
-    } else this.facts[i] = f;
+      this.codes.push(f.code);
+    }
     const c = this.columns;
     const req = f.supplementRequestedAt;
     const rec = f.supplementReceivedAt;
@@ -96,13 +120,76 @@ export class FactsTable {
     }
     this.unit[i] = this.intern(this.unitIdx, this.unitIds, f.unitId);
     this.procedure[i] = this.intern(this.procedureIdx, this.procedureCodes, f.procedureCode);
-    this.flags[i] =
+    const flags =
       (f.online ? TF_ONLINE : 0) |
       (f.requiresWrittenResult ? TF_WRITTEN_RESULT : 0) |
       (req.length > 1 || rec.length > req.length ? TF_SUPPLEMENTS : 0) |
       (ratings.length > 1 ? TF_RATINGS : 0) |
       (last !== null && !last.satisfied ? TF_LAST_UNSATISFIED : 0) |
       (f.identified === true ? TF_IDENTIFIED : 0);
+    this.flags[i] = flags;
+    if ((flags & TF_DETAILED) !== 0) this.detailed.set(i, f);
+    else this.detailed.delete(i);
+  }
+
+  /** The source facts of a detailed row (TF_SUPPLEMENTS or TF_RATINGS). */
+  details(row: number): DossierFacts {
+    return this.detailed.get(row)!;
+  }
+
+  /** The rows as plain arrays (copies of the used part of the columns), for a snapshot. */
+  image(): FactsTableImage {
+    const n = this.size;
+    const columns = {} as Record<Column, Float64Array>;
+    for (const c of COLUMNS) columns[c] = this.columns[c].slice(0, n);
+    return {
+      size: n,
+      columns,
+      unit: this.unit.slice(0, n),
+      procedure: this.procedure.slice(0, n),
+      flags: this.flags.slice(0, n),
+      codes: this.codes.slice(),
+      unitIds: this.unitIds.slice(),
+      procedureCodes: this.procedureCodes.slice(),
+      detailed: [...this.detailed],
+    };
+  }
+
+  /**
+   * A table holding an image's rows (its 5.3 column empty until the next markSubjects). It takes the
+   * image's arrays over when they are exactly `size` long (a decoded snapshot's), else copies them.
+   */
+  static fromImage(image: FactsTableImage): FactsTable {
+    const n = image.size;
+    const exact =
+      n > 0 &&
+      COLUMNS.every((c) => image.columns[c].length === n) &&
+      image.unit.length === n &&
+      image.procedure.length === n &&
+      image.flags.length === n;
+    const t = new FactsTable(exact ? 16 : n);
+    if (exact) {
+      t.capacity = n;
+      for (const c of COLUMNS) t.columns[c] = image.columns[c];
+      t.unit = image.unit;
+      t.procedure = image.procedure;
+      t.flags = image.flags;
+    } else {
+      for (const c of COLUMNS) t.columns[c].set(image.columns[c].subarray(0, n));
+      t.unit.set(image.unit.subarray(0, n));
+      t.procedure.set(image.procedure.subarray(0, n));
+      t.flags.set(image.flags.subarray(0, n));
+    }
+    t.columns.subjectAt.fill(NaN);
+    for (let i = 0; i < n; i++) {
+      t.codes.push(image.codes[i]);
+      t.rowOf.set(image.codes[i], i);
+    }
+    for (const id of image.unitIds) t.intern(t.unitIdx, t.unitIds, id);
+    for (const code of image.procedureCodes) t.intern(t.procedureIdx, t.procedureCodes, code);
+    for (const [row, facts] of image.detailed) t.detailed.set(row, facts);
+    t.size = n;
+    return t;
   }
 
   /**
@@ -126,9 +213,9 @@ export class FactsTable {
     this.subjectCursor = log.length;
   }
 
-  get(code: string): DossierFacts | undefined {
-    const i = this.rowOf.get(code);
-    return i === undefined ? undefined : this.facts[i];
+  /** The row of a dossier, or undefined. */
+  rowOfCode(code: string): number | undefined {
+    return this.rowOf.get(code);
   }
 
   private intern(index: Map<string, number>, list: string[], key: string): number {

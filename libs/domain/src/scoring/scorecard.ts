@@ -405,7 +405,7 @@ class Scan {
     const c = t.columns;
     const { receivedAt, finishedAt, dueAt, syncedAt, digitizedAt, reusedAt, personalStoreAt, eResultAt } = c;
     const { paidOnlineAt, feeAt } = c;
-    const { unit, procedure, flags, facts } = t;
+    const { unit, procedure, flags, codes } = t;
     const { supplement1RequestedAt: req1, supplement1ReceivedAt: rec1, lastRatingAt } = c;
     const asOf = this.asOf;
     const subjectAt = this.subjectColumn ? c.subjectAt : null;
@@ -423,7 +423,7 @@ class Scan {
       let onTime = false;
       let ok53 = false;
       if (!(fin < start)) {
-        if ((fl & TF_SUPPLEMENTS) !== 0) onTime = isOnTimeFacts(facts[i], end);
+        if ((fl & TF_SUPPLEMENTS) !== 0) onTime = isOnTimeFacts(t.details(i), end);
         else {
           // At most one round: SCORING.md's rule on the first round's columns.
           onTime = isOnTimeOneRound(fin, req1[i], rec1[i], end, dueAt[i]);
@@ -433,13 +433,14 @@ class Scan {
           ok53 =
             lr <= asOf
               ? (fl & TF_LAST_UNSATISFIED) === 0
-              : (fl & TF_RATINGS) === 0 || !ratedUnsatisfied(facts[i], asOf);
+              : (fl & TF_RATINGS) === 0 || !ratedUnsatisfied(t.details(i), asOf);
           if (ok53 && subjectAt !== null && subjectAt[i] <= end) ok53 = false;
         }
       }
       this.tally(
         u,
-        facts[i],
+        codes[i],
+        '',
         p,
         r,
         fin,
@@ -477,7 +478,8 @@ class Scan {
       onTime && !ratedUnsatisfied(f, this.asOf) && (this.subjects === null || !this.isSubject(f.code));
     this.tally(
       u,
-      f,
+      f.code,
+      f.procedureCode,
       -1,
       r,
       fin,
@@ -496,10 +498,11 @@ class Scan {
 
   /** One dossier that is received in the period or handled in it, judged on time (`onTime`) and neither
    * late nor rated unsatisfied (`ok53`) by the caller. `p` is its procedure's index, or -1 to look it up
-   * by code (only when needed); `src` is read only for codes. */
+   * by `procedureCode` (only when needed). */
   private tally(
     u: number,
-    src: DossierFacts,
+    code: string,
+    procedureCode: string,
     p: number,
     r: number,
     fin: number,
@@ -528,11 +531,11 @@ class Scan {
         counts[b + C_FINISHED_WRITTEN]++;
         const e = eResultAt <= asOf;
         if (e) counts[b + C_E_RESULT]++;
-        if (x !== null) this.note(x[X_61], src.code, e);
+        if (x !== null) this.note(x[X_61], code, e);
       }
       if (x !== null) {
-        this.note(x[X_21], src.code, onTime);
-        this.note(x[X_53], src.code, ok53);
+        this.note(x[X_21], code, onTime);
+        this.note(x[X_53], code, ok53);
       }
     }
     if (r >= start) {
@@ -552,7 +555,7 @@ class Scan {
       const identified = (flags & TF_IDENTIFIED) !== 0;
       if (identified) counts[b + C_IDENTIFIED]++;
       if (online || fee || identified) {
-        const pi = p >= 0 ? p : this.procOf(src.procedureCode);
+        const pi = p >= 0 ? p : this.procOf(procedureCode);
         if (identified) this.hit(pi, u, F_IDENT);
         if (online) {
           counts[b + C_ONLINE]++;
@@ -568,13 +571,13 @@ class Scan {
         }
       }
       if (x !== null) {
-        this.note(x[X_14], src.code, synced);
-        this.note(x[X_33], src.code, online);
-        this.note(x[X_62], src.code, digitized);
-        this.note(x[X_63], src.code, reused);
-        this.note(x[X_64], src.code, personal);
-        this.note(x[X_65B], src.code, identified);
-        if (fee) this.note(x[X_43], src.code, paid);
+        this.note(x[X_14], code, synced);
+        this.note(x[X_33], code, online);
+        this.note(x[X_62], code, digitized);
+        this.note(x[X_63], code, reused);
+        this.note(x[X_64], code, personal);
+        this.note(x[X_65B], code, identified);
+        if (fee) this.note(x[X_43], code, paid);
       }
     }
   }

@@ -7,6 +7,8 @@ export interface FilterSettings {
   readonly matches: EventFilter;
   /** Checkpoint every `interval` considered events (window × multiplier, esdb.md §4.11). */
   readonly checkpointInterval: number;
+  /** Set for a stream-name prefix filter: the pump may then read those streams through their index. */
+  readonly streamPrefixes?: readonly string[];
 }
 
 /** Window used when the client sends `count` instead of `max`. */
@@ -20,6 +22,7 @@ export function parseFilter(options: streamsPb.ReadReq.Options.FilterOptions): F
     throw new BadRequestError('filter has neither a stream identifier nor an event type expression');
   const pick = onStream ? (e: StoredEvent) => e.stream : (e: StoredEvent) => e.type;
   let test: (value: string) => boolean;
+  let streamPrefixes: readonly string[] | undefined;
   const regex = expression.getRegex();
   if (regex) {
     let compiled: RegExp;
@@ -32,8 +35,13 @@ export function parseFilter(options: streamsPb.ReadReq.Options.FilterOptions): F
   } else {
     const prefixes = expression.getPrefixList();
     test = (value) => prefixes.some((prefix) => value.startsWith(prefix));
+    if (onStream) streamPrefixes = prefixes;
   }
   const window = options.hasMax() && options.getMax() > 0 ? options.getMax() : DEFAULT_WINDOW;
   const multiplier = Math.max(1, options.getCheckpointintervalmultiplier() || 1);
-  return { matches: (event) => test(pick(event)), checkpointInterval: window * multiplier };
+  return {
+    matches: (event) => test(pick(event)),
+    checkpointInterval: window * multiplier,
+    ...(streamPrefixes ? { streamPrefixes } : {}),
+  };
 }

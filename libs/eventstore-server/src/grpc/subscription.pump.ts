@@ -6,6 +6,11 @@ import { streamDeletedError, streamsPb } from './protocol';
 import { ServerCall } from './server-call';
 
 const PAGE = 512;
+/**
+ * A stream-name prefix filter whose streams hold at most this many events is caught up through the
+ * stream index (those events only); above it, or for other filters, `$all` is scanned.
+ */
+export const SPARSE_STREAMS_CAP = 50_000;
 
 /** Where a catch-up subscription starts. Positions and revisions are exclusive (esdb.md §4.1, §4.5). */
 export type SubscriptionStart = { kind: 'start' } | { kind: 'end' } | { kind: 'after'; value: number };
@@ -54,7 +59,9 @@ export async function pumpStreamSubscription(
 /**
  * Catch-up subscription to `$all`, optionally filtered. With a filter, every event scanned counts
  * towards the checkpoint interval, matched or not; a checkpoint also closes the catch-up phase, just
- * before caught_up. Checkpoints never repeat or go backwards.
+ * before caught_up. Checkpoints never repeat or go backwards. A stream-prefix filter over few events
+ * (SPARSE_STREAMS_CAP) catches up through the stream index: only those events are considered, and the
+ * closing checkpoint is the last position of `$all` at that moment; live events are scanned as usual.
  */
 export async function pumpAllSubscription(
   log: SqliteEventLog,
@@ -86,6 +93,30 @@ export async function pumpAllSubscription(
     lastCheckpoint = position;
     await call.write(EventEncoder.checkpoint(position));
   };
+
+  const sparse =
+    filter?.streamPrefixes && start.kind !== 'end'
+      ? log.sparseStreams(filter.streamPrefixes, SPARSE_STREAMS_CAP)
+      : undefined;
+  while (sparse && !call.closed && !log.signal.isClosed) {
+    await log.whenDurable();
+    const page = sparse.readFrom(from, PAGE);
+    // Read in the same turn as the page: every event up to it has been considered once the page is out.
+    const head = log.lastPosition;
+    for (const e of page) {
+      const pending = call.write(encoder.event(e), eventSize(e));
+      if (pending) await pending;
+      if (++considered >= filter!.checkpointInterval) await checkpoint(e.position);
+      if (call.closed) return;
+    }
+    if (page.length === PAGE) {
+      from = page[page.length - 1].position + 1;
+      continue;
+    }
+    readPosition = Math.max(readPosition, head);
+    from = readPosition + 1;
+    break;
+  }
 
   while (!call.closed && !log.signal.isClosed) {
     await log.whenDurable();

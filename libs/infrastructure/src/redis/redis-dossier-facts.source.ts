@@ -18,7 +18,7 @@ export class RedisDossierFactsSource<F = DossierFacts> implements FactsSource<F>
     this.keys = new ProjectionKeys(prefix, projection);
   }
 
-  async snapshot(): Promise<FactsSnapshot<F> | undefined> {
+  async snapshot(each?: (facts: F[]) => void): Promise<FactsSnapshot<F> | undefined> {
     const generation = await this.activeGeneration();
     if (generation === undefined) return undefined;
     const g = this.keys.generation(generation);
@@ -29,7 +29,9 @@ export class RedisDossierFactsSource<F = DossierFacts> implements FactsSource<F>
     let scan = '0';
     do {
       const [next, flat] = await this.redis.hscan(g.docs, scan, 'COUNT', 5000);
-      for (let i = 1; i < flat.length; i += 2) facts.push((JSON.parse(flat[i]) as Encoded<F>).d);
+      const page = each ? [] : facts;
+      for (let i = 1; i < flat.length; i += 2) page.push((JSON.parse(flat[i]) as Encoded<F>).d);
+      each?.(page);
       scan = next;
     } while (scan !== '0');
     return { generation, cursor, facts };

@@ -1,0 +1,35 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DossierFactsCache, FeedbackFactsCache, ReferenceData } from '@tracker/application';
+
+/**
+ * Loads the scorecard's facts (the dossiers' table, the feedback items) once the API is ready, in the
+ * background, so the first scorecard after a start does not pay for it; a request meanwhile waits for the
+ * same load. A failure here is only logged: the next request loads again.
+ */
+@Injectable()
+export class ScorecardWarmUp implements OnApplicationBootstrap {
+  private readonly logger = new Logger('scorecards');
+
+  constructor(
+    private readonly reference: ReferenceData,
+    private readonly dossiers: DossierFactsCache,
+    private readonly feedback: FeedbackFactsCache,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const started = performance.now();
+    void this.reference.ready
+      .then(() => Promise.all([this.dossiers.current(), this.feedback.current()]))
+      .then(() =>
+        this.logger.log(
+          `scorecard facts loaded (${this.dossiers.size} dossiers from ${this.dossiers.lastLoad ?? 'nothing'}, ` +
+            `${this.feedback.size} feedback items) ${Math.round(performance.now() - started)} ms after start`,
+        ),
+      )
+      .catch((error: unknown) =>
+        this.logger.warn(
+          `scorecard facts not loaded yet: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
+  }
+}
