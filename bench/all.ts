@@ -319,7 +319,7 @@ async function main(): Promise<void> {
     `Machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), ` +
     `${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.versions.node}, Redis ${await redisVersion()}, ` +
     `${sqliteVersions()}, on ${new Date().toISOString().slice(0, 10)}; the embedded event store in a process ` +
-    'of its own for commands, projections and deadlines, in the bench’s process for eventstore and in the ' +
+    'of its own for commands, projections, deadlines and eventstore (whose in-process read says so), and in the ' +
     `seeding process for demo-seed. ${QUICK ? 'Quick sizes (`--quick`). ' : ''}` +
     'Figures are medians where a bench repeats; ratio is the figure’s speed over the baseline’s. ' +
     `\`npm run bench${options.length ? ` -- ${options.join(' ')}` : ''}\` took ` +

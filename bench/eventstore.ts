@@ -5,18 +5,22 @@
  * modes, one after the other in each run (the order alternates between runs):
  *   - durable, the default: WAL + synchronous FULL, an append is acknowledged once synced, group commit;
  *   - the old synchronous NORMAL mode (an OS crash may roll back the last acknowledged appends);
- * each with appends of single events from 16 concurrent writers, appends in batches of 100 events (4
- * concurrent writers), then a full `$all` read (durable server), in the bench's process and again from the
- * event store in a process of its own (`npm run eventstore` on that data). In the same run the same rows go into raw
- * better-sqlite3, a table shaped like an event log, one transaction per append, with synchronous NORMAL and
- * with FULL (durable). Prints events/s, the ratios, the median of a few runs and a Markdown table.
+ * each with appends of single events from 16 concurrent writers and appends in batches of 100 events (4
+ * concurrent writers). The appends go to the event store in a process of its own (`npm run eventstore
+ * -- --synchronous full|normal`), as production runs it: in one process the client's encoding and the gRPC
+ * path would share the server's core and its event loop, which is not what the tracker's apps see. Beside
+ * each rate, the event store's CPU time per event (from /proc), which the machine's load changes less. Then
+ * (durable data) a full `$all` read through the client from that process, and again with the server in the
+ * bench's process. In the same run the same rows go into raw better-sqlite3 in the bench's process, a table
+ * shaped like an event log, one transaction per append, with synchronous NORMAL and with FULL (durable).
+ * Prints events/s, the ratios, the median of a few runs and a Markdown table.
  * Aims: durable appends >= 0.9x the NORMAL mode (singles and batches), durable singles above raw durable
  * SQLite one transaction per row; old-mode appends >= 1/5 of raw NORMAL SQLite; $all reads >= 50 000/s.
  * Not a test: nothing here asserts on time.
  */
 import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -75,33 +79,40 @@ async function pool(count: number, concurrency: number, job: (i: number, worker:
   );
 }
 
-interface Figures {
+type ServerFigures = {
   singles: number;
-  normalSingles: number;
-  rawSingles: number;
-  rawDurableSingles: number;
+  /** CPU time of the event store's process per event, in µs. */
+  singleCpuUs: number;
   batches: number;
-  normalBatches: number;
-  rawBatches: number;
-  rawDurableBatches: number;
+  batchCpuUs: number;
+  /** The full read with the event store in the bench's process. */
   readAll: number;
   /** Events per second of the bench process's CPU time (client and server) in that read. */
   readAllPerCpu: number;
   grpcReadAll: number;
+  allEvents: number;
+  /** The same read with the event store in its own process. */
   standaloneReadAll: number;
   standaloneGrpcReadAll: number;
-  rawReadAll: number;
-  allEvents: number;
-}
-
-type ServerFigures = {
-  singles: number;
-  batches: number;
-  readAll: number;
-  readAllPerCpu: number;
-  grpcReadAll: number;
-  allEvents: number;
+  /** Where the client's wall time went in that read (shares of it), and the server's CPU over it. */
+  clientOnCpu: number;
+  clientWaitingForCore: number;
+  clientIdle: number;
+  serverCpu: number;
+  clientCpuUsPerEvent: number;
 };
+
+interface Figures extends ServerFigures {
+  normalSingles: number;
+  normalSingleCpuUs: number;
+  rawSingles: number;
+  rawDurableSingles: number;
+  normalBatches: number;
+  normalBatchCpuUs: number;
+  rawBatches: number;
+  rawDurableBatches: number;
+  rawReadAll: number;
+}
 
 /**
  * The same full read as raw gRPC messages, undecoded: what the server delivers before the client's protobuf
@@ -136,13 +147,71 @@ async function grpcReadAllRate(client: EventStoreDBClient): Promise<number> {
   return rate(messages, performance.now() - t);
 }
 
+/** The event store in a process of its own, as in production (`npm run eventstore`), and its CPU time. */
+interface StandaloneServer {
+  readonly connectionString: string;
+  /** CPU time (user + system) the process has used so far, in ms, from /proc (NaN where there is none). */
+  cpuMs(): number;
+  stop(): Promise<void>;
+}
+
+const CLOCK_TICK_MS = 10; // USER_HZ is 100 on Linux
+
+async function startStandalone(dataDir: string, synchronous: 'full' | 'normal'): Promise<StandaloneServer> {
+  const child = spawn(
+    process.execPath,
+    [
+      '-r',
+      '@swc-node/register',
+      'apps/eventstore/src/main.ts',
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--synchronous',
+      synchronous,
+    ],
+    { cwd: join(__dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'], env: process.env },
+  );
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await exited;
+  };
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`the event store exited (${code}) before listening`)));
+    });
+    const { port } = JSON.parse(line) as { port: number };
+    return {
+      connectionString: `esdb://127.0.0.1:${port}?tls=false`,
+      cpuMs: () => {
+        try {
+          // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+          const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
+        } catch {
+          return NaN;
+        }
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * Appends through the client to the event store in a process of its own, as production runs it, then (durable
+ * run) the full `$all` read from it; then the same read with the server in the bench's process.
+ */
 async function serverRun(dir: string, synchronous: 'full' | 'normal', read: boolean): Promise<ServerFigures> {
-  const server = await startEventStoreServer({
-    host: '127.0.0.1',
-    port: 0,
-    dataDir: join(dir, `server-${synchronous}`),
-    synchronous,
-  });
+  const dataDir = join(dir, `server-${synchronous}`);
+  const server = await startStandalone(dataDir, synchronous);
+  let figures: ServerFigures;
   const client = EventStoreDBClient.connectionString(server.connectionString);
   try {
     // Warm-up: channel, ServerFeatures, the BatchAppend stream, JIT.
@@ -150,23 +219,61 @@ async function serverRun(dir: string, synchronous: 'full' | 'normal', read: bool
       client.appendToStream(`warmup-${i % 16}`, makeEvent(i)).then(() => undefined),
     );
 
+    let cpu = server.cpuMs();
     let t = performance.now();
     await pool(SINGLES, WRITERS, async (i, w) => {
       await client.appendToStream(`single-${w}-${i % 50}`, makeEvent(i));
     });
     const singles = rate(SINGLES, performance.now() - t);
+    const singleCpuUs = ((server.cpuMs() - cpu) * 1000) / SINGLES;
 
     const batchEvents = Array.from({ length: BATCHES }, (_, b) =>
       Array.from({ length: BATCH_SIZE }, (_, i) => makeEvent(b * BATCH_SIZE + i)),
     );
+    cpu = server.cpuMs();
     t = performance.now();
     await pool(BATCHES, BATCH_WRITERS, async (b) => {
       await client.appendToStream(`batch-${b}`, batchEvents[b]);
     });
     const batches = rate(BATCHES * BATCH_SIZE, performance.now() - t);
-    if (!read) return { singles, batches, readAll: 0, readAllPerCpu: 0, grpcReadAll: 0, allEvents: 0 };
+    const batchCpuUs = ((server.cpuMs() - cpu) * 1000) / (BATCHES * BATCH_SIZE);
+    figures = {
+      singles,
+      singleCpuUs,
+      batches,
+      batchCpuUs,
+      ...{ readAll: 0, readAllPerCpu: 0, grpcReadAll: 0, allEvents: 0 },
+      ...{ standaloneReadAll: 0, standaloneGrpcReadAll: 0 },
+      ...{
+        clientOnCpu: NaN,
+        clientWaitingForCore: NaN,
+        clientIdle: NaN,
+        serverCpu: NaN,
+        clientCpuUsPerEvent: NaN,
+      },
+    };
+    if (read) {
+      const standalone = await readAllRates(client, () => server.cpuMs());
+      figures.standaloneReadAll = standalone.readAll;
+      figures.standaloneGrpcReadAll = standalone.grpcReadAll;
+      Object.assign(figures, standalone.shares);
+    }
+  } finally {
+    await client.dispose();
+    await server.stop();
+  }
+  if (read) Object.assign(figures, await inProcessRead(dataDir));
+  return figures;
+}
 
-    t = performance.now();
+/** The full `$all` read with the event store in the bench's process (client and server share one core). */
+async function inProcessRead(
+  dataDir: string,
+): Promise<Pick<ServerFigures, 'readAll' | 'readAllPerCpu' | 'grpcReadAll' | 'allEvents'>> {
+  const server = await startEventStoreServer({ host: '127.0.0.1', port: 0, dataDir });
+  const client = EventStoreDBClient.connectionString(server.connectionString);
+  try {
+    const t = performance.now();
     const cpu = process.cpuUsage();
     let allEvents = 0;
     for await (const _ of client.readAll({ fromPosition: START, maxCount: Number.MAX_SAFE_INTEGER }))
@@ -175,53 +282,70 @@ async function serverRun(dir: string, synchronous: 'full' | 'normal', read: bool
     const used = process.cpuUsage(cpu);
     const readAllPerCpu = rate(allEvents, (used.user + used.system) / 1000);
     const grpcReadAll = await grpcReadAllRate(client);
-    return { singles, batches, readAll, readAllPerCpu, grpcReadAll, allEvents };
+    return { readAll, readAllPerCpu, grpcReadAll, allEvents };
   } finally {
     await client.dispose();
     await server.close();
   }
 }
 
-/** A full `$all` read through the client, then undecoded; after one read to warm both processes up. */
-async function readAllRates(connectionString: string): Promise<{ readAll: number; grpcReadAll: number }> {
-  const client = EventStoreDBClient.connectionString(connectionString);
+/** The bench's main (JavaScript) thread: ns on a core and ns waiting for one, from /proc (NaN without it). */
+function mainThreadSchedstat(): { onCpu: number; waiting: number } {
   try {
-    const readOnce = async () => {
-      const t = performance.now();
-      let n = 0;
-      for await (const _ of client.readAll({ fromPosition: START, maxCount: Number.MAX_SAFE_INTEGER }))
-        n += 1;
-      return rate(n, performance.now() - t);
-    };
-    await readOnce();
-    const readAll = await readOnce();
-    return { readAll, grpcReadAll: await grpcReadAllRate(client) };
-  } finally {
-    await client.dispose();
+    const [onCpu, waiting] = readFileSync('/proc/self/schedstat', 'utf8').split(' ').map(Number);
+    return { onCpu, waiting };
+  } catch {
+    return { onCpu: NaN, waiting: NaN };
   }
 }
 
+/** Where the client's wall time went in a read, in shares of it. */
+interface ReadTimeShares {
+  /** The client's JavaScript thread on a core (decoding, streams, gRPC). */
+  clientOnCpu: number;
+  /** Runnable but waiting for a core (the machine's other work). */
+  clientWaitingForCore: number;
+  /** Neither: waiting for bytes from the server (its work, HTTP/2 flow control, the socket). */
+  clientIdle: number;
+  /** The event store's process's CPU time over the same wall time. */
+  serverCpu: number;
+  /** The client thread's time on a core per event, in µs. */
+  clientCpuUsPerEvent: number;
+}
+
 /**
- * The same reads from the event store in a process of its own (`npm run eventstore` on the durable run's
- * data): the client's decoding and the server's encoding then run on two cores instead of sharing one.
+ * A full `$all` read through the client, then undecoded; after one read to warm both processes up. With the
+ * server's CPU time, where the client's wall time went.
  */
-async function standaloneRun(dataDir: string): Promise<{ readAll: number; grpcReadAll: number }> {
-  const child = spawn(
-    process.execPath,
-    ['-r', '@swc-node/register', 'apps/eventstore/src/main.ts', '--port', '0', '--data', dataDir],
-    { cwd: join(__dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  try {
-    const line = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`the event store exited (${code}) before listening`)));
-    });
-    const { port } = JSON.parse(line) as { port: number };
-    return await readAllRates(`esdb://127.0.0.1:${port}?tls=false`);
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-  }
+async function readAllRates(
+  client: EventStoreDBClient,
+  serverCpuMs: () => number,
+): Promise<{ readAll: number; grpcReadAll: number; shares: ReadTimeShares }> {
+  let events = 0;
+  const readOnce = async () => {
+    const t = performance.now();
+    let n = 0;
+    for await (const _ of client.readAll({ fromPosition: START, maxCount: Number.MAX_SAFE_INTEGER })) n += 1;
+    events = n;
+    return rate(n, performance.now() - t);
+  };
+  await readOnce();
+  const sched = mainThreadSchedstat();
+  const serverCpu = serverCpuMs();
+  const t = performance.now();
+  const readAll = await readOnce();
+  const wallNs = (performance.now() - t) * 1e6;
+  const after = mainThreadSchedstat();
+  const onCpu = (after.onCpu - sched.onCpu) / wallNs;
+  const waiting = (after.waiting - sched.waiting) / wallNs;
+  const shares = {
+    clientOnCpu: onCpu,
+    clientWaitingForCore: waiting,
+    clientIdle: Math.max(0, 1 - onCpu - waiting),
+    serverCpu: ((serverCpuMs() - serverCpu) * 1e6) / wallNs,
+    clientCpuUsPerEvent: (after.onCpu - sched.onCpu) / 1000 / events,
+  };
+  return { readAll, grpcReadAll: await grpcReadAllRate(client), shares };
 }
 
 /** The same rows straight into SQLite (WAL, synchronous NORMAL or FULL), one transaction per append. */
@@ -291,6 +415,8 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
+const us = (x: number) => x.toFixed(1);
+const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
 
 async function main(): Promise<void> {
   console.log(
@@ -311,15 +437,14 @@ async function main(): Promise<void> {
         normal = await serverRun(dir, 'normal', false);
         durable = await serverRun(dir, 'full', true);
       }
-      const standalone = await standaloneRun(join(dir, 'server-full'));
       const raw = rawRun(dir, 'NORMAL');
       const rawDurable = rawRun(dir, 'FULL');
       const f: Figures = {
         ...durable,
-        standaloneReadAll: standalone.readAll,
-        standaloneGrpcReadAll: standalone.grpcReadAll,
         normalSingles: normal.singles,
+        normalSingleCpuUs: normal.singleCpuUs,
         normalBatches: normal.batches,
+        normalBatchCpuUs: normal.batchCpuUs,
         rawSingles: raw.singles,
         rawBatches: raw.batches,
         rawReadAll: raw.readAll,
@@ -330,11 +455,14 @@ async function main(): Promise<void> {
       const x = (a: number, b: number) => `${(a / b).toFixed(3)}×`;
       console.log(
         `run ${run}: singles durable ${fmt(f.singles)}/s, NORMAL ${fmt(f.normalSingles)}/s (${x(f.singles, f.normalSingles)});` +
+          ` server CPU ${us(f.singleCpuUs)} and ${us(f.normalSingleCpuUs)} µs/event;` +
           ` raw NORMAL ${fmt(f.rawSingles)}/s, raw FULL ${fmt(f.rawDurableSingles)}/s (${x(f.singles, f.rawDurableSingles)})` +
           ` | batches durable ${fmt(f.batches)}/s, NORMAL ${fmt(f.normalBatches)}/s (${x(f.batches, f.normalBatches)});` +
+          ` server CPU ${us(f.batchCpuUs)} and ${us(f.normalBatchCpuUs)} µs/event;` +
           ` raw NORMAL ${fmt(f.rawBatches)}/s, raw FULL ${fmt(f.rawDurableBatches)}/s` +
           ` | $all read ${fmt(f.readAll)}/s over ${f.allEvents} events (${fmt(f.readAllPerCpu)} per CPU-second; undecoded gRPC ${fmt(f.grpcReadAll)}/s;` +
-          ` event store in its own process ${fmt(f.standaloneReadAll)}/s, undecoded ${fmt(f.standaloneGrpcReadAll)}/s;` +
+          ` event store in its own process ${fmt(f.standaloneReadAll)}/s, undecoded ${fmt(f.standaloneGrpcReadAll)}/s,` +
+          ` client thread on a core ${pct(f.clientOnCpu)}, waiting for one ${pct(f.clientWaitingForCore)}, idle ${pct(f.clientIdle)}, server CPU ${pct(f.serverCpu)}, client ${us(f.clientCpuUsPerEvent)} µs/event on a core;` +
           ` raw ${fmt(f.rawReadAll)}/s)`,
       );
     } finally {
@@ -356,9 +484,11 @@ async function main(): Promise<void> {
       row(`${singles}, durable`, m('singles'), 'NORMAL mode', m('normalSingles'), '≥ 0.9'),
       row(`${singles}, durable`, m('singles'), 'raw FULL, txn per row', m('rawDurableSingles'), '> 1'),
       row(`${singles}, NORMAL mode`, m('normalSingles'), 'raw NORMAL', m('rawSingles'), '≥ 0.2'),
+      `| event store's CPU per single append, durable / NORMAL (µs) | ${us(m('singleCpuUs'))} | ${us(m('normalSingleCpuUs'))} | ${(m('singleCpuUs') / m('normalSingleCpuUs')).toFixed(3)} | |`,
       row(`${batches}, durable`, m('batches'), 'NORMAL mode', m('normalBatches'), '≥ 0.9'),
       row(`${batches}, durable`, m('batches'), 'raw FULL, txn per append', m('rawDurableBatches'), ''),
       row(`${batches}, NORMAL mode`, m('normalBatches'), 'raw NORMAL', m('rawBatches'), '≥ 0.2'),
+      `| event store's CPU per event in batches, durable / NORMAL (µs) | ${us(m('batchCpuUs'))} | ${us(m('normalBatchCpuUs'))} | ${(m('batchCpuUs') / m('normalBatchCpuUs')).toFixed(3)} | |`,
       row(
         `full $all read (${runs[0]?.allEvents ?? 0} events)`,
         m('readAll'),
@@ -388,6 +518,7 @@ async function main(): Promise<void> {
         '≥ 50,000/s',
       ),
       row('that read, undecoded gRPC messages', m('standaloneGrpcReadAll'), 'raw', m('rawReadAll'), ''),
+      `| that read through the client: its thread on a core / waiting for a core / idle; server CPU | ${pct(m('clientOnCpu'))} / ${pct(m('clientWaitingForCore'))} / ${pct(m('clientIdle'))}; ${pct(m('serverCpu'))} | client ${us(m('clientCpuUsPerEvent'))} µs/event on a core | | |`,
       '',
     ].join('\n'),
   );
@@ -409,7 +540,7 @@ async function main(): Promise<void> {
   const batchEvents = `${int(BATCHES * BATCH_SIZE)} events, ${of}`;
   writeRows([
     tableRow(
-      `event store: single-event appends, ${WRITERS} writers, durable (synchronous=FULL, group commit; ${singleEvents})`,
+      `event store: single-event appends, ${WRITERS} writers, durable (synchronous=FULL, group commit; the event store in a process of its own; ${singleEvents})`,
       'singles',
       'normalSingles',
       'the old synchronous=NORMAL mode',
@@ -422,6 +553,13 @@ async function main(): Promise<void> {
       'raw better-sqlite3 synchronous=FULL, a transaction per row',
       '> 1',
     ),
+    {
+      benchmark: "event store: its process's CPU time per durable single-event append (from /proc)",
+      figure: `${m('singleCpuUs').toFixed(1)} µs`,
+      baseline: `the synchronous=NORMAL mode ${m('normalSingleCpuUs').toFixed(1)} µs`,
+      ratio: ratio(m('normalSingleCpuUs') / m('singleCpuUs')),
+      aim: '',
+    },
     tableRow(
       `event store: single-event appends, ${WRITERS} writers, the old synchronous=NORMAL mode`,
       'normalSingles',
@@ -444,7 +582,7 @@ async function main(): Promise<void> {
       '≥ 0.2',
     ),
     tableRow(
-      `event store: full \`$all\` read through the client (${int(runs[0]?.allEvents ?? 0)} events, ${of})`,
+      `event store: full \`$all\` read through the client, the event store in the bench's process (${int(runs[0]?.allEvents ?? 0)} events, ${of})`,
       'readAll',
       'rawReadAll',
       'raw better-sqlite3',
@@ -466,7 +604,7 @@ async function main(): Promise<void> {
       '',
     ),
     tableRow(
-      'event store: the same read through the client, the event store in a process of its own (`npm run eventstore`)',
+      'event store: the same read, the event store in a process of its own (`npm run eventstore`)',
       'standaloneReadAll',
       'rawReadAll',
       'raw better-sqlite3',
@@ -479,6 +617,12 @@ async function main(): Promise<void> {
       'raw better-sqlite3',
       '',
     ),
+    {
+      benchmark:
+        "event store: in that read, the client's JavaScript thread on a core / waiting for a core / idle (waiting on the server, flow control, the socket), and the event store's CPU, in shares of the read's time",
+      figure: `${pct(m('clientOnCpu'))} / ${pct(m('clientWaitingForCore'))} / ${pct(m('clientIdle'))}; server ${pct(m('serverCpu'))}`,
+      baseline: `the client thread's time on a core: ${us(m('clientCpuUsPerEvent'))} µs per event`,
+    },
   ]);
 }
 
