@@ -22,7 +22,14 @@ const TOTAL = Math.round(113_695 * 4 * SCALE);
 const ADMIN = `demo-admin-${randomUUID()}`;
 const plain = (text: string) => text.replace(new RegExp(String.fromCharCode(27) + '\\[[0-9;]*m', 'g'), '');
 
-type DemoStatus = { state: string; percent: number; dossiers?: number; total?: number };
+type DemoStatus = {
+  state: string;
+  percent: number;
+  dossiers?: number;
+  total?: number;
+  stage?: string;
+  quarter?: string;
+};
 
 let dir: string;
 let prefix: string;
@@ -133,11 +140,20 @@ it('reports its progress while seeding, shows a banner on the pages, says done a
     const percents = seen.map((s) => s.percent);
     expect(percents).toEqual([...percents].sort((a, b) => a - b));
     expect(seen.at(-1)).toEqual({ state: 'done', percent: 100, dossiers: TOTAL, total: TOTAL });
+    // Written in stages: the last two weeks, the last complete quarter, then the rest.
+    const order = ['recent', 'quarter', 'later', 'older'];
+    const stages = seen.flatMap((s) => (s.stage ? [order.indexOf(s.stage)] : []));
+    expect(stages).toEqual([...stages].sort((a, b) => a - b));
+    expect(stages.at(-1)).toBe(order.indexOf('older'));
+    expect(seen.find((s) => s.quarter)?.quarter).toMatch(/^\d{4}-Q[1-4]$/);
     // On the console: a line at each tenth, then the report and when the pages have it all.
     const output = api.output();
     expect(output).toMatch(new RegExp(`demo: \\d+/${TOTAL} dossiers \\(50 %`));
     expect(output).toMatch(new RegExp(`demo: ${TOTAL} dossiers \\(.*, 0 refused`));
     expect(output).toMatch(/demo province ready/);
+    // The board's dossiers and the quarter's were in the read models before more were written.
+    expect(output).toMatch(/demo: recent written and taken in by the read models/);
+    expect(output).toMatch(/demo: quarter written and taken in by the read models/);
     if (session) {
       expect(banner).toMatch(/^Đang nạp dữ liệu mẫu… \d{1,2} %/);
       // The open page's banner goes away by itself once done.

@@ -107,9 +107,12 @@ async function showDemoProgress(header) {
       banner = el('div', { className: 'demo-progress', role: 'status' });
       header.after(banner);
     }
+    // The last complete quarter (the scorecards' default) is written right after the last two weeks.
+    const [year, q] = (status.quarter ?? '').split('-Q');
+    const quarterDone = (status.stage === 'later' || status.stage === 'older') && q ? ` (quý ${q}/${year} đã nạp đủ)` : '';
     banner.textContent =
       `Đang nạp dữ liệu mẫu… ${status.percent} %` +
-      (status.state === 'catching-up' ? ' (đang cập nhật số liệu tổng hợp)' : ' — số liệu trên trang chưa đầy đủ, tải lại trang sau ít phút');
+      (status.state === 'catching-up' ? ' (đang cập nhật số liệu tổng hợp)' : `${quarterDone} — số liệu trên trang chưa đầy đủ, tải lại trang sau ít phút`);
     banner.dataset.percent = String(status.percent);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
   }

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+// First: with `--demo` the seeding process starts loading beside this one.
+import './demo/demo-early-fork';
 import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';

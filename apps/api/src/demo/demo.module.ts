@@ -21,8 +21,8 @@ import {
 import { ENVIRONMENT, type Environment } from '@tracker/infrastructure';
 import { runningProjections } from '../health/running-projections';
 import { Public } from '../http/auth.guard';
-import { forkDemoSeeding, type DemoChild } from './demo-child';
-import { DemoSeeder, type DemoSeedProgress } from './demo.seeder';
+import { dropEarlyDemoSeeding, forkDemoSeeding, type DemoChild } from './demo-child';
+import { DemoSeeder, type DemoSeedProgress, type DemoSeedStage } from './demo.seeder';
 
 /**
  * `off`: no demo at this start; `seeding`: dossiers being written; `catching-up`: all written, the read
@@ -36,8 +36,9 @@ export type DemoStatusView = Readonly<{
   percent: number;
   dossiers?: number;
   total?: number;
-  /** How many months back from the current one the writing has got (the newest are written first). */
-  months?: number;
+  /** The part of the year being written (see DemoSeedStage) and the last complete quarter, written second. */
+  stage?: DemoSeedStage;
+  quarter?: string;
   /** Events the slowest read model has still to take (at least this many when `lagCapped`). */
   lag?: number;
   lagCapped?: boolean;
@@ -56,20 +57,24 @@ export class DemoStatus {
     this.view = view;
   }
 
-  progress({ dossiers, total, months }: DemoSeedProgress): void {
+  progress({ dossiers, total, stage, quarter }: DemoSeedProgress): void {
     // 100 is for when the pages have it all.
     this.view = {
       state: 'seeding',
       percent: Math.min(99, Math.floor((dossiers / total) * 100)),
       dossiers,
       total,
-      months,
+      stage,
+      quarter,
     };
   }
 }
 
 /** How far ahead of the read models the log may be before the demo counts as shown, read per projection. */
 const LAG_CAP = 10_000;
+
+/** The longest the seeding waits for the read models after a stage (see caughtUpAfter). */
+const STAGE_WAIT_MS = 120_000;
 
 /**
  * `npm start -- --demo` (or TRACKER_DEMO=1): seed the demo province in the background if it is not there yet,
@@ -92,8 +97,9 @@ export class DemoOnStart implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationBootstrap(): Promise<void> {
     // The validated configuration (main.ts folds `--demo` into it; production refuses it there).
-    if (!this.env.TRACKER_DEMO) return;
+    if (!this.env.TRACKER_DEMO) return dropEarlyDemoSeeding();
     if (await this.seeder.isSeeded()) {
+      dropEarlyDemoSeeding();
       this.logger.log('demo province already seeded');
       this.status.set({ state: 'done', percent: 100 });
       return;
@@ -116,6 +122,7 @@ export class DemoOnStart implements OnApplicationBootstrap, OnApplicationShutdow
         ...(scale ? { scale } : {}),
         onLog: (line) => this.logger.log(line),
         onProgress: (progress) => this.status.progress(progress),
+        onStageWritten: (stage) => this.caughtUpAfter(stage),
       });
       const report = await this.child.done;
       this.child = undefined;
@@ -147,6 +154,25 @@ export class DemoOnStart implements OnApplicationBootstrap, OnApplicationShutdow
       this.status.set({ state: 'failed', percent: this.status.get().percent });
       this.logger.error(`demo seeding failed: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  /**
+   * The last two weeks (the board) and the last complete quarter (the scorecards' default) written, the
+   * seeding waits until the read models have them: the process's core goes to them rather than to more
+   * appends, so the pages show the board and a final scorecard early. Not forever: a stopped read model
+   * must not hold the seeding up.
+   */
+  private async caughtUpAfter(stage: DemoSeedStage): Promise<void> {
+    if (stage !== 'recent' && stage !== 'quarter') return;
+    const started = Date.now();
+    while (!this.stopped && Date.now() - started < STAGE_WAIT_MS) {
+      const lag = await this.lag().catch(() => undefined);
+      if (lag?.count === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    this.logger.log(
+      `demo: ${stage} written and taken in by the read models (waited ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    );
   }
 
   /** Events the slowest read model has still to take. */

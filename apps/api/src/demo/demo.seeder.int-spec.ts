@@ -109,13 +109,51 @@ it('decides the same facts from the same seed and instant, one append per stream
   }
   for (const [stream, s] of spans) expect([stream, s.max - s.min + 1]).toEqual([stream, s.n]);
 
-  // Progress after each dossier, up to the total; the newest month first.
+  // Progress after each dossier, up to the total, stage after stage.
   expect(first.progress).toHaveLength(total);
   expect(first.progress.map((p) => p.dossiers)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
-  expect(first.progress.at(-1)).toMatchObject({ dossiers: total, total });
-  const received = first.rows
-    .filter((r) => r.type === 'DossierReceived')
-    .sort((a, b) => a.at - b.at)
-    .map((r) => (JSON.parse(r.data) as { receivedAt: string }).receivedAt);
-  expect(received.slice(0, 10).every((at) => at >= received[received.length - 1])).toBe(true);
+  expect(first.progress.at(-1)).toMatchObject({ dossiers: total, total, stage: 'older', quarter: '2026-Q1' });
+  const stages = ['recent', 'quarter', 'later', 'older'];
+  const indices = first.progress.map((p) => stages.indexOf(p.stage));
+  expect(indices.every((s, i) => s >= 0 && (i === 0 || s >= indices[i - 1]))).toBe(true);
+
+  // The order of writing: the last two weeks' dossiers, then every dossier whose life reaches into the last
+  // complete quarter (2026-Q1: from 2026-01-01 to 2026-04-01, UTC+7), before the later and older ones.
+  const recentFrom = NOW.getTime() - 14 * 86_400_000;
+  const quarterFrom = Date.parse('2026-01-01T00:00:00+07:00');
+  const quarterTo = Date.parse('2026-04-01T00:00:00+07:00');
+  const byStream = new Map<string, Row[]>();
+  for (const r of first.rows) byStream.set(r.stream, [...(byStream.get(r.stream) ?? []), r]);
+  const dossiers = [...byStream.values()]
+    .filter((events) => events[0].type === 'DossierReceived')
+    .map((dossierEvents) => {
+      // A dossier's feedback item is written with it, and its life counts with the dossier's.
+      const item = byStream.get(dossierEvents[0].stream.replace(/^dossier-/, 'feedback-PAKN-')) ?? [];
+      const events = [...dossierEvents, ...item];
+      const receivedMs = Date.parse((JSON.parse(events[0].data) as { receivedAt: string }).receivedAt);
+      const lastMs = Math.max(
+        ...events.map((e) => Date.parse((JSON.parse(e.metadata) as { occurredAt: string }).occurredAt)),
+      );
+      const finished =
+        events.some((e) => ['DossierProcessed', 'DossierStopped', 'DossierWithdrawn'].includes(e.type)) &&
+        (item.length === 0 ||
+          item.some((e) =>
+            ['FeedbackAnswerPublished', 'FeedbackRejected', 'FeedbackReturned'].includes(e.type),
+          ));
+      return {
+        at: events[0].at,
+        receivedMs,
+        reachesQuarter: receivedMs < quarterTo && (!finished || lastMs >= quarterFrom),
+      };
+    });
+  const recent = dossiers.filter((d) => d.receivedMs >= recentFrom);
+  const quarter = dossiers.filter((d) => d.receivedMs < recentFrom && d.reachesQuarter);
+  const rest = dossiers.filter((d) => d.receivedMs < recentFrom && !d.reachesQuarter);
+  expect(recent.length).toBeGreaterThan(0);
+  expect(quarter.length).toBeGreaterThan(0);
+  expect(rest.length).toBeGreaterThan(0);
+  const last = (ds: { at: number }[]) => Math.max(...ds.map((d) => d.at));
+  const firstOf = (ds: { at: number }[]) => Math.min(...ds.map((d) => d.at));
+  expect(last(recent)).toBeLessThan(firstOf(quarter));
+  expect(last(quarter)).toBeLessThan(firstOf(rest));
 });

@@ -43,12 +43,28 @@ export type DemoSeedOptions = Readonly<{
   /** PRNG seed: the same seed and the same `now` build the same province. */
   seed?: number;
   log?: (line: string) => void;
-  /** Told after each dossier written: how many of how many, and how many months back from the current one
-   * the writing has got (newest first). */
+  /** Told after each dossier written: how many of how many, and which part of the year is being written. */
   onProgress?: (progress: DemoSeedProgress) => void;
+  /** Awaited once a stage's lives are all written, before the next stage's (`npm start -- --demo` lets the
+   * read models take in the board's and the quarter's dossiers before more come). */
+  afterStage?: (stage: DemoSeedStage) => Promise<void>;
 }>;
 
-export type DemoSeedProgress = Readonly<{ dossiers: number; total: number; months: number }>;
+/**
+ * The parts of the year, in the order they are written: `recent`, the last two weeks' dossiers (the board's
+ * open ones); `quarter`, every dossier whose life reaches into the last complete quarter (the scorecard page's
+ * default), so its scorecard is final once this part is in; `later`, the rest of the months since; `older`,
+ * the rest of the year, newest first.
+ */
+export type DemoSeedStage = 'recent' | 'quarter' | 'later' | 'older';
+
+export type DemoSeedProgress = Readonly<{
+  dossiers: number;
+  total: number;
+  stage: DemoSeedStage;
+  /** The last complete quarter, written in the `quarter` stage: `2026-Q3`. */
+  quarter: string;
+}>;
 
 export type DemoSeedReport = Readonly<{
   units: number;
@@ -143,8 +159,9 @@ function pickWeighted<T extends { weight: number }>(items: readonly T[], r: numb
  * Builds the demo province through the application's own command handlers (the CommandBus the HTTP
  * controllers call, with the same callers' rights): units, the procedure catalogue, then a year of
  * dossiers up to now, each with a realistic life. Each dossier's commands (and its feedback item's) are
- * decided by the same handlers over a staging store, then written with one append per stream, newest
- * month first: the board and the last quarters show first, and the log takes about a fifth of the appends.
+ * decided by the same handlers over a staging store, then written with one append per stream (the log takes
+ * about a fifth of the appends), in stages (DemoSeedStage): the board's dossiers and the last complete
+ * quarter's first, so the pages have them early.
  */
 @Injectable()
 export class DemoSeeder {
@@ -337,16 +354,37 @@ export class DemoSeeder {
     };
     type Plan = ReturnType<typeof plan>;
     const plans = Array.from({ length: total }, (_, n) => plan(n));
-    // Newest month first, so the board (open dossiers) and the last quarters' scorecards fill first.
+    // The order of writing (see DemoSeedStage). Vietnam time: quarters start at 00:00 UTC+7.
     const monthOf = (ms: number) => {
       const local = new Date(ms + 7 * HOUR);
       return local.getUTCFullYear() * 12 + local.getUTCMonth();
     };
+    const monthStartMs = (month: number) => Date.UTC(Math.floor(month / 12), month % 12, 1) - 7 * HOUR;
+    const quarterEndMonth = monthOf(nowMs) - (monthOf(nowMs) % 3);
+    const quarter = {
+      name: `${Math.floor((quarterEndMonth - 3) / 12)}-Q${((quarterEndMonth - 3) % 12) / 3 + 1}`,
+      startMs: monthStartMs(quarterEndMonth - 3),
+      endMs: monthStartMs(quarterEndMonth),
+    };
+    // A life lasts at most about two months (30 working days, supplements, lateness; a feedback item's
+    // answer): dossiers received up to three months before the quarter are decided with it, and those whose
+    // life ends before it are kept aside for the `older` stage.
+    const lookbackMs = monthStartMs(quarterEndMonth - 6);
+    const recentMs = nowMs - 14 * DAY;
+    const stageOf = (p: Plan): DemoSeedStage =>
+      p.receivedMs >= recentMs
+        ? 'recent'
+        : p.receivedMs >= lookbackMs && p.receivedMs < quarter.endMs
+          ? 'quarter'
+          : p.receivedMs >= quarter.endMs
+            ? 'later'
+            : 'older';
+    const STAGES: readonly DemoSeedStage[] = ['recent', 'quarter', 'later', 'older'];
+    // Within a stage, the newest month first (the plan's order within a month).
     const order = plans
-      .map((p) => ({ p, month: monthOf(p.receivedMs) }))
-      .sort((a, b) => b.month - a.month || a.p.n - b.p.n)
+      .map((p) => ({ p, stage: STAGES.indexOf(stageOf(p)), month: monthOf(p.receivedMs) }))
+      .sort((a, b) => a.stage - b.stage || b.month - a.month || a.p.n - b.p.n)
       .map(({ p }) => p);
-    const firstMonth = monthOf(nowMs);
 
     const clerkOf = (unit: DemoUnit): Caller => ({
       subject: `mot-cua.${unit.id.toLowerCase()}`,
@@ -369,9 +407,11 @@ export class DemoSeeder {
 
     /**
      * One dossier's life (and its feedback item, if any), every command decided by the API's handlers in
-     * order over a staging store, nothing written yet.
+     * order over a staging store, nothing written yet; `lastMs`, the life's last step as planned (in the
+     * future for a dossier or item still open).
      */
-    const decide = async (p: Plan): Promise<StagedCommands | undefined> => {
+    type Decided = { batch: StagedCommands; lastMs: number };
+    const decide = async (p: Plan): Promise<Decided | undefined> => {
       const { rnd, unit, profile, procedure, receivedMs, isOnline, code } = p;
       const batch = new StagedCommands(stagedDeps);
       const clerk = ctx(clerkOf(unit), `demo-${code}`);
@@ -399,6 +439,9 @@ export class DemoSeeder {
       if (isOnline) online++;
       const steps = this.life(procedure, profile, rnd, receivedMs, dueMs, calendar);
       if (steps.late) late++;
+      const lastOf = (list: readonly { occurredAt: string }[]) =>
+        list.reduce((last, step) => Math.max(last, Date.parse(step.occurredAt)), receivedMs);
+      let lastMs = lastOf(steps.list);
       let finished = false;
       for (const step of steps.list) {
         if (Date.parse(step.occurredAt) > nowMs - 60_000) continue; // not happened yet
@@ -426,7 +469,7 @@ export class DemoSeeder {
               return false;
             },
           );
-        if (!received) return batch;
+        if (!received) return { batch, lastMs };
         feedback++;
         const itemMs = Date.parse(items.receipt.receivedAt);
         const ofUnit = feedbackOf.get(unit.id) ?? [];
@@ -446,6 +489,7 @@ export class DemoSeeder {
             } as FeedbackStepInput,
           });
         }
+        lastMs = Math.max(lastMs, lastOf(items.steps.map(({ step }) => step)));
         for (const { holder, step } of items.steps) {
           if (Date.parse(step.occurredAt) > nowMs - 60_000) continue; // not happened yet
           commands++;
@@ -456,18 +500,19 @@ export class DemoSeeder {
           }
         }
       }
-      return batch;
+      return { batch, lastMs };
     };
 
+    let stage: DemoSeedStage = STAGES[0];
     const progress = (month: number) => {
-      options.onProgress?.({ dossiers: done, total, months: firstMonth - month + 1 });
+      options.onProgress?.({ dossiers: done, total, stage, quarter: quarter.name });
       // A line at each tenth of the way (the last one is the report).
       const tenth = Math.floor((done / total) * 10);
       if (tenth <= logged || done === total) return;
       logged = tenth;
       const s = (Date.now() - started) / 1000;
       log(
-        `demo: ${done}/${total} dossiers (${tenth * 10} %, back to ${monthName(month)}), ` +
+        `demo: ${done}/${total} dossiers (${tenth * 10} %, ${stage}: ${monthName(month)}), ` +
           `${events} events in ${s.toFixed(1)} s, ${Math.round(commands / s)} commands/s`,
       );
     };
@@ -487,15 +532,40 @@ export class DemoSeeder {
     // Deciding is CPU work, one life at a time in a fixed order (so the same seed decides the same facts);
     // the appends run behind it, up to `concurrency` at once (the event store commits them together).
     const writing = new Set<Promise<void>>();
-    for (const [i, p] of order.entries()) {
-      const batch = await decide(p);
-      const write = commit(batch, p).finally(() => writing.delete(write));
-      writing.add(write);
+    let queued = 0;
+    const write = async (batch: StagedCommands | undefined, p: Plan) => {
+      const written = commit(batch, p).finally(() => writing.delete(written));
+      writing.add(written);
       if (writing.size >= concurrency) await Promise.race(writing);
       // Let the HTTP server and the projections in this process have the event loop now and then.
-      else if (i % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
+      else if (++queued % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
+    };
+    /** Lives decided with the quarter that end before it: written first in the `older` stage. */
+    let aside: { batch: StagedCommands; p: Plan }[] | undefined = [];
+    const nextStage = async (next: DemoSeedStage) => {
+      if (next === stage) return;
+      await Promise.all(writing);
+      await options.afterStage?.(stage);
+      stage = next;
+    };
+    const writeAside = async () => {
+      const lives = aside ?? [];
+      aside = undefined;
+      await nextStage('older');
+      for (const { batch, p } of lives) await write(batch, p);
+    };
+    for (const p of order) {
+      const of = stageOf(p);
+      if (of === 'older') await writeAside();
+      await nextStage(of);
+      const decided = await decide(p);
+      if (aside && of === 'quarter' && decided && decided.lastMs < quarter.startMs)
+        aside.push({ ...decided, p });
+      else await write(decided?.batch, p);
     }
+    await writeAside();
     await Promise.all(writing);
+    await options.afterStage?.(stage);
     const report: DemoSeedReport = {
       units: DEMO_UNITS.length,
       procedures: DEMO_PROCEDURES.length,

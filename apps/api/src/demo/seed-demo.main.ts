@@ -5,7 +5,7 @@ import { ApplicationModule, FeedbackModule } from '@tracker/application';
 import { ConfigurationError, InfrastructureModule, loadEnvironment } from '@tracker/infrastructure';
 import { parseArgs } from 'node:util';
 import { DemoSeeder } from './demo.seeder';
-import type { DemoChildMessage } from './demo-child';
+import type { DemoChildMessage, DemoParentMessage } from './demo-child';
 
 /**
  * `npm run demo:seed [-- --scale 1]`: the demo province into the configured event store (the
@@ -19,18 +19,21 @@ async function main(): Promise<void> {
     options: {
       scale: { type: 'string' },
       concurrency: { type: 'string' },
+      'wait-for-start': { type: 'boolean' },
     },
   });
-  const scale = values.scale === undefined ? undefined : Number(values.scale);
-  if (scale !== undefined && !(scale > 0 && scale <= 10))
-    throw new Error('--scale must be a number in (0, 10]');
-  const env = loadEnvironment(process.env, { demo: true });
   const parent = process.send
     ? (message: DemoChildMessage) =>
         new Promise<void>((resolve) => process.send!(message, undefined, {}, () => resolve()))
     : undefined;
   // The parent gone (killed, crashed), nobody wants the rest.
   if (parent) process.once('disconnect', () => process.exit(1));
+  // Forked early (forkDemoSeedingEarly): the code is loaded; the parent says when its event store serves.
+  const started = values['wait-for-start'] ? await startMessage() : undefined;
+  const scale = started?.scale ?? (values.scale === undefined ? undefined : Number(values.scale));
+  if (scale !== undefined && !(scale > 0 && scale <= 10))
+    throw new Error('--scale must be a number in (0, 10]');
+  const env = loadEnvironment(process.env, { demo: true });
   const log = (line: string) => (parent ? void parent({ type: 'log', line }) : console.log(line));
 
   @Module({
@@ -55,6 +58,18 @@ async function main(): Promise<void> {
       log,
       ...(parent
         ? {
+            afterStage: async (stage) => {
+              const resumed = new Promise<void>((resolve) => {
+                const onMessage = (message: DemoParentMessage) => {
+                  if (message.type !== 'resume') return;
+                  process.off('message', onMessage);
+                  resolve();
+                };
+                process.on('message', onMessage);
+              });
+              await parent({ type: 'stage-written', stage });
+              await resumed;
+            },
             onProgress: (progress) => {
               if (progress.dossiers < progress.total && Date.now() - sent < 200) return;
               sent = Date.now();
@@ -73,6 +88,17 @@ async function main(): Promise<void> {
       process.disconnect();
     }
   }
+}
+
+function startMessage(): Promise<{ scale?: number }> {
+  return new Promise((resolve) => {
+    const onMessage = (message: DemoParentMessage) => {
+      if (message.type !== 'start') return;
+      process.off('message', onMessage);
+      resolve(message);
+    };
+    process.on('message', onMessage);
+  });
 }
 
 main().catch((error: unknown) => {
