@@ -5,6 +5,7 @@
 // picture contradicts is retracted in the same decision.
 import { assertStepAllowed } from '../access/access.policy';
 import { computeDueAt, type Instant } from '../calendar';
+import { deciderOf } from '../core/decider-of';
 import type { Decider } from '../core/event-sourcing.types';
 import type { DossierCommand, FlagDueSoon, FlagOverdue, ReceiveDossier } from './dossier.commands';
 import { dossierError } from './dossier.errors';
@@ -403,21 +404,19 @@ function flagDueSoon(command: FlagDueSoon, state: Dossier): DossierEvent[] {
   ];
 }
 
-export function decide(command: DossierCommand, state: DossierState): DossierEvent[] {
-  if (command.type === 'ReceiveDossier') return receive(command, state);
-  if (state.status === 'none') throw dossierError('DOSSIER_NOT_FOUND', 'the dossier does not exist');
-  switch (command.type) {
-    case 'FlagOverdue':
-      return flagOverdue(command, state);
-    case 'FlagDueSoon':
-      return flagDueSoon(command, state);
-    default:
-      return recordStep(command, state);
-  }
-}
-
-export const dossierDecider: Decider<DossierState, DossierCommand, DossierEvent> = {
-  decide,
-  evolve,
+export const dossierDecider: Decider<DossierState, DossierCommand, DossierEvent> = deciderOf<
+  DossierState,
+  DossierCommand,
+  DossierEvent
+>()({
+  commands: { receive: 'ReceiveDossier', flagOverdue: 'FlagOverdue', flagDueSoon: 'FlagDueSoon' },
   initialState,
-};
+  evolve,
+  receive,
+  notFound: () => dossierError('DOSSIER_NOT_FOUND', 'the dossier does not exist'),
+  flagOverdue,
+  flagDueSoon,
+  recordStep,
+});
+
+export const decide = dossierDecider.decide;

@@ -4,6 +4,7 @@
 // for a late fact. A recorded overdue that the new picture contradicts is retracted in the same decision.
 import type { Instant } from '../calendar';
 import { instantMs } from '../calendar/instant';
+import { deciderOf } from '../core/decider-of';
 import type { Decider } from '../core/event-sourcing.types';
 import {
   appendToTimeline,
@@ -396,21 +397,23 @@ function flagDueSoon(command: FlagFeedbackDueSoon, state: Feedback): FeedbackEve
   ];
 }
 
-export function decide(command: FeedbackCommand, state: FeedbackState): FeedbackEvent[] {
-  if (command.type === 'ReceiveFeedback') return receive(command, state);
-  if (state.status === 'none') throw feedbackError('FEEDBACK_NOT_FOUND', 'the feedback item does not exist');
-  switch (command.type) {
-    case 'FlagFeedbackOverdue':
-      return flagOverdue(command, state);
-    case 'FlagFeedbackDueSoon':
-      return flagDueSoon(command, state);
-    default:
-      return recordStep(command, state);
-  }
-}
-
-export const feedbackDecider: Decider<FeedbackState, FeedbackCommand, FeedbackEvent> = {
-  decide,
-  evolve,
+export const feedbackDecider: Decider<FeedbackState, FeedbackCommand, FeedbackEvent> = deciderOf<
+  FeedbackState,
+  FeedbackCommand,
+  FeedbackEvent
+>()({
+  commands: {
+    receive: 'ReceiveFeedback',
+    flagOverdue: 'FlagFeedbackOverdue',
+    flagDueSoon: 'FlagFeedbackDueSoon',
+  },
   initialState,
-};
+  evolve,
+  receive,
+  notFound: () => feedbackError('FEEDBACK_NOT_FOUND', 'the feedback item does not exist'),
+  flagOverdue,
+  flagDueSoon,
+  recordStep,
+});
+
+export const decide = feedbackDecider.decide;
