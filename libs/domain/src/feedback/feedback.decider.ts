@@ -23,7 +23,7 @@ import type {
   ReceiveFeedback,
 } from './feedback.commands';
 import { feedbackDeadlines } from './feedback.deadlines';
-import { feedbackError } from './feedback.errors';
+import { feedbackError, requireFeedbackText as requireText } from './feedback.errors';
 import {
   FEEDBACK_ABOUT,
   FEEDBACK_CHANNELS,
@@ -232,12 +232,6 @@ export function sameFeedbackFacts(
 }
 
 /// Decide
-
-const requireText = (value: unknown, field: string): void => {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw feedbackError('MISSING_FIELD', `${field} is required`, { field });
-  }
-};
 
 function receive(command: ReceiveFeedback, state: FeedbackState): FeedbackEvent[] {
   const d = command.data;
