@@ -16,7 +16,7 @@ import {
   startOfDayMs,
   civilDateOfMs,
 } from '@tracker/domain';
-import { RequestContext, actorOf, commandContextOf } from '../access/caller';
+import { RequestContext, commandContextOf, commandOf } from '../access/caller';
 import { handleCommand } from '../command-handling/handle-command';
 import { CLOCK, Clock } from '../ports/clock.port';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
@@ -179,12 +179,12 @@ abstract class PublicationWrite {
     context: RequestContext,
   ): Promise<PublicationView> {
     const stream = publicationStreamName(input.publicationId);
-    const data = { ...input, now: this.clock.now().toISOString(), actor: actorOf(context.caller) };
+    const command = commandOf(type, input, this.clock.now(), context) as C;
     const result = await handleCommand(
       this.store,
       stream,
       publicationDecider,
-      { type, data } as C,
+      command,
       commandContextOf(context),
     );
     for (const e of result.newEvents) this.reader.apply(stream, e);
