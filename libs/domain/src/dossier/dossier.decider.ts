@@ -20,7 +20,7 @@ import { IDENTIFIED_THROUGH } from './dossier.events';
 import { effectiveDueMs, isOnTimeAt, isSuspendedMs } from './dossier.on-time';
 import type { Dossier, DossierState, DueSoonRecord, OverdueRecord, TimelineEntry } from './dossier.state';
 import { instantFromMs, instantMs } from '../calendar/instant';
-import { appendToTimeline, isRepeatedStep, placeStep, sameEventFacts } from '../core/timeline';
+import { appendToTimeline, isRepeatedStep, placeStep, sameFactsOf } from '../core/timeline';
 import {
   DOSSIER_LIFECYCLE,
   emptyView,
@@ -217,16 +217,10 @@ const formatDue = (state: Dossier, ms: number): Instant =>
 
 /// Facts comparison (a repeated command decides nothing)
 
-const INSTANT_KEYS = new Set(['occurredAt', 'receivedAt', 'dueAt', 'newDueAt']);
-
-export function sameFacts(
-  recorded: DossierEvent,
-  candidate: DossierEvent,
-  ignore: readonly string[] = [],
-): boolean {
-  const skip = new Set([...(stepOfEvent(candidate.type)?.derivedKeys ?? []), ...ignore]);
-  return sameEventFacts(recorded, candidate, skip, INSTANT_KEYS);
-}
+export const sameFacts = sameFactsOf<DossierEvent>(
+  (type) => stepOfEvent(type)?.derivedKeys ?? [],
+  ['occurredAt', 'receivedAt', 'dueAt', 'newDueAt'],
+);
 
 /// Decide
 

@@ -10,7 +10,7 @@ import {
   appendToTimeline,
   isRepeatedStep,
   placeStep,
-  sameEventFacts,
+  sameFactsOf,
   replayTimeline,
   type Lifecycle,
   type TimelineReplay,
@@ -220,16 +220,10 @@ const pickKey = (d: FeedbackBecameOverdue['data']) => ({
 
 /// Facts comparison (a repeated command decides nothing)
 
-const INSTANT_KEYS = new Set(['occurredAt', 'receivedAt']);
-
-export function sameFeedbackFacts(
-  recorded: FeedbackEvent,
-  candidate: FeedbackEvent,
-  ignore: readonly string[] = [],
-): boolean {
-  const skip = new Set([...(feedbackStepOfEvent(candidate.type)?.derivedKeys ?? []), ...ignore]);
-  return sameEventFacts(recorded, candidate, skip, INSTANT_KEYS);
-}
+export const sameFeedbackFacts = sameFactsOf<FeedbackEvent>(
+  (type) => feedbackStepOfEvent(type)?.derivedKeys ?? [],
+  ['occurredAt', 'receivedAt'],
+);
 
 /// Decide
 
