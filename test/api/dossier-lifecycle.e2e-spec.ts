@@ -1,34 +1,24 @@
 import { ApiHarness, TOKENS, startApi } from '../support/api-harness';
+import { putReferenceData, testProcedure } from '../support/reference-data';
 
 jest.setTimeout(60_000);
 
 let api: ApiHarness;
 
-const P1 = {
-  name: 'Cấp giấy phép kinh doanh',
-  units: ['SCT', 'HOIAN'],
-  timeLimit: { value: 10, unit: 'working-days' },
-  onlineLevel: 'full',
-  feeRequired: true,
-  requiresWrittenResult: true,
-};
+const P1 = testProcedure({ name: 'Cấp giấy phép kinh doanh', feeRequired: true });
 
 beforeAll(async () => {
   api = await startApi();
-  const admin = api.as(TOKENS.admin);
-  await admin.put('/api/units/SCT').send({ name: 'Sở Công Thương', level: 'department' }).expect(200);
-  await admin.put('/api/units/HOIAN').send({ name: 'Phường Hội An', level: 'commune' }).expect(200);
-  await admin.put('/api/procedures/P1').send(P1).expect(200);
-  await admin
-    .put('/api/procedures/P2')
-    .send({
+  await putReferenceData(api, {
+    P1,
+    P2: {
       ...P1,
       name: 'Xác nhận',
       feeRequired: false,
       onlineLevel: 'none',
       timeLimit: { value: 3, unit: 'working-days' },
-    })
-    .expect(200);
+    },
+  });
 });
 
 afterAll(async () => {

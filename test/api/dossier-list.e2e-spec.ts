@@ -1,18 +1,12 @@
 import { ApiHarness, TOKENS, startApi } from '../support/api-harness';
+import { putReferenceData, testProcedure } from '../support/reference-data';
 
 jest.setTimeout(60_000);
 
 // GET /api/dossiers over the dossier-list.v2 read model, with the worker running in the API's process.
 let api: ApiHarness;
 
-const P1 = {
-  name: 'Cấp giấy phép kinh doanh',
-  units: ['SCT', 'HOIAN'],
-  timeLimit: { value: 10, unit: 'working-days' },
-  onlineLevel: 'full',
-  feeRequired: false,
-  requiresWrittenResult: true,
-};
+const P1 = testProcedure({ name: 'Cấp giấy phép kinh doanh' });
 
 type Item = {
   code: string;
@@ -51,14 +45,10 @@ const codes = (page: Page) => page.items.map((i) => i.code);
 
 beforeAll(async () => {
   api = await startApi({ worker: { deadlines: false } });
-  const admin = api.as(TOKENS.admin);
-  await admin.put('/api/units/SCT').send({ name: 'Sở Công Thương', level: 'department' }).expect(200);
-  await admin.put('/api/units/HOIAN').send({ name: 'Phường Hội An', level: 'commune' }).expect(200);
-  await admin.put('/api/procedures/P1').send(P1).expect(200);
-  await admin
-    .put('/api/procedures/P2')
-    .send({ ...P1, name: 'Xác nhận', timeLimit: { value: 3, unit: 'working-days' } })
-    .expect(200);
+  await putReferenceData(api, {
+    P1,
+    P2: { ...P1, name: 'Xác nhận', timeLimit: { value: 3, unit: 'working-days' } },
+  });
 
   // Recorded out of list order on purpose: the list orders by receivedAt, then code.
   await receive(TOKENS.clerkA, 'SCT-L-5', 'SCT', '2025-03-10T09:00:00+07:00');

@@ -1,4 +1,5 @@
 import { ApiHarness, TOKENS, startApi } from '../support/api-harness';
+import { putReferenceData, testProcedure } from '../support/reference-data';
 
 jest.setTimeout(60_000);
 
@@ -6,14 +7,7 @@ jest.setTimeout(60_000);
 // unit holding the item, Idempotency-Key, and the feedback-list read model.
 let api: ApiHarness;
 
-const P1 = {
-  name: 'Cấp giấy phép kinh doanh',
-  units: ['SCT', 'HOIAN'],
-  timeLimit: { value: 10, unit: 'working-days' },
-  onlineLevel: 'full',
-  feeRequired: false,
-  requiresWrittenResult: true,
-};
+const P1 = testProcedure({ name: 'Cấp giấy phép kinh doanh' });
 const RECEIVED = '2025-03-03T09:00:00+07:00';
 const body = (over: Record<string, unknown> = {}) => ({
   unitId: 'SCT',
@@ -30,10 +24,7 @@ const step = (id: string, b: Record<string, unknown>, token: string = TOKENS.cle
 beforeAll(async () => {
   api = await startApi({ worker: { deadlines: false } });
   api.clock.set('2025-03-31T09:00:00+07:00');
-  const admin = api.as(TOKENS.admin);
-  await admin.put('/api/units/SCT').send({ name: 'Sở Công Thương', level: 'department' }).expect(200);
-  await admin.put('/api/units/HOIAN').send({ name: 'Phường Hội An', level: 'commune' }).expect(200);
-  await admin.put('/api/procedures/P1').send(P1).expect(200);
+  await putReferenceData(api, { P1 });
 });
 afterAll(() => api?.close());
 

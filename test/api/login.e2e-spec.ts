@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { hashPassword, readUsersFile, writeUsersFile, type UserRecord } from '@tracker/infrastructure';
 import { Redis } from 'ioredis';
 import { ApiHarness, TOKENS, startApi } from '../support/api-harness';
+import { putReferenceData } from '../support/reference-data';
 
 jest.setTimeout(120_000);
 
@@ -53,20 +54,7 @@ beforeAll(async () => {
     await person('binh', 'clerk', ['SCT']),
   ]);
   api = await startApi({ env: { TRACKER_USERS_FILE: usersPath } });
-  const admin = api.as(TOKENS.admin);
-  await admin.put('/api/units/SCT').send({ name: 'Sở Công Thương', level: 'department' }).expect(200);
-  await admin.put('/api/units/HOIAN').send({ name: 'Phường Hội An', level: 'commune' }).expect(200);
-  await admin
-    .put('/api/procedures/P1')
-    .send({
-      name: 'Cấp giấy phép',
-      units: ['SCT', 'HOIAN'],
-      timeLimit: { value: 10, unit: 'working-days' },
-      onlineLevel: 'full',
-      feeRequired: false,
-      requiresWrittenResult: true,
-    })
-    .expect(200);
+  await putReferenceData(api);
   await api.as(TOKENS.clerkB).post('/api/dossiers').send(receipt('HOIAN-X-1', 'HOIAN')).expect(201);
 });
 

@@ -4,6 +4,7 @@ import { waitFor } from '@tracker/testing';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { ApiHarness, TOKENS, startApi } from '../support/api-harness';
+import { putReferenceData } from '../support/reference-data';
 
 // The registry's projections as an operator sees them: each in /api/health with its lag, each
 // rebuilt beside the live one by `npm run projections:rebuild`; a poison event stops the projections whose
@@ -88,20 +89,7 @@ beforeAll(async () => {
   api = await startApi({
     worker: { runner: { batchMs: 5, retry: { initialMs: 10, maxMs: 50 }, skipPollMs: 50 } },
   });
-  const admin = api.as(TOKENS.admin);
-  await admin.put('/api/units/SCT').send({ name: 'Sở Công Thương', level: 'department' }).expect(200);
-  await admin.put('/api/units/HOIAN').send({ name: 'Phường Hội An', level: 'commune' }).expect(200);
-  await admin
-    .put('/api/procedures/P1')
-    .send({
-      name: 'Cấp giấy phép',
-      units: ['SCT', 'HOIAN'],
-      timeLimit: { value: 10, unit: 'working-days' },
-      onlineLevel: 'full',
-      feeRequired: false,
-      requiresWrittenResult: true,
-    })
-    .expect(200);
+  await putReferenceData(api);
   const now = Date.now();
   await receive('SCT-R-1', now - 40 * DAY); // long overdue: its job fires at once, an alert opens
   await receive('SCT-R-2', now - HOUR);

@@ -16,6 +16,14 @@ export const actorOf = (caller: Caller): Actor => ({
   units: caller.units,
 });
 
+/** The command a caller's input becomes: stamped with the instant it is recorded, the caller as its actor. */
+export const commandOf = <T extends string, I extends object>(
+  type: T,
+  input: I,
+  now: Date,
+  ctx: RequestContext,
+) => ({ type, data: { ...input, now: now.toISOString(), actor: actorOf(ctx.caller) } });
+
 export const commandContextOf = (ctx: RequestContext): CommandContext => ({
   actor: ctx.caller.subject,
   role: ctx.caller.role,

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler, IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import {
-  PublicComponent,
+  DefineProcedure,
   SetCalendarOverrides,
   CalendarYearEvent,
   CalendarYearState,
@@ -12,7 +12,7 @@ import {
   unitDecider,
   unitStreamName,
 } from '@tracker/domain';
-import { RequestContext, actorOf, commandContextOf } from '../access/caller';
+import { RequestContext, commandContextOf, commandOf } from '../access/caller';
 import { handleCommand } from '../command-handling/handle-command';
 import { CLOCK, Clock } from '../ports/clock.port';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
@@ -25,21 +25,8 @@ export type DefineUnitInput = Readonly<{
   parentId?: string;
   electronicCertifiedCopySince?: string | null;
 }>;
-export type DefineProcedureInput = Readonly<{
-  code: string;
-  name: string;
-  units: string[];
-  timeLimit: { value: number; unit: 'working-days' | 'days' | 'working-hours' };
-  onlineLevel: 'none' | 'partial' | 'full';
-  feeRequired: boolean;
-  requiresWrittenResult: boolean;
-  nationalCode?: string;
-  fieldCode?: string;
-  fieldName?: string;
-  forCitizens?: boolean;
-  publicComponents?: PublicComponent[];
-  effectiveFrom?: string;
-}>;
+/** The procedure's facts as the decider takes them, without the instant and the actor the handler adds. */
+export type DefineProcedureInput = Readonly<Omit<DefineProcedure['data'], 'now' | 'actor'>>;
 export type SetCalendarInput = Readonly<{ year: number; holidays: string[]; workingDays: string[] }>;
 
 export class DefineUnitCommand extends Command<UnitView> {
@@ -79,10 +66,7 @@ export class DefineUnitHandler implements ICommandHandler<DefineUnitCommand, Uni
 
   async execute({ input, context }: DefineUnitCommand): Promise<UnitView> {
     const stream = unitStreamName(input.unitId);
-    const command = {
-      type: 'DefineUnit' as const,
-      data: { ...input, now: this.clock.now().toISOString(), actor: actorOf(context.caller) },
-    };
+    const command = commandOf('DefineUnit', input, this.clock.now(), context);
     const result = await handleCommand(this.store, stream, unitDecider, command, commandContextOf(context));
     this.catalogue.applyState(stream, result.state, result.revision);
     return (await this.catalogue.unit(input.unitId))!;
@@ -99,10 +83,7 @@ export class DefineProcedureHandler implements ICommandHandler<DefineProcedureCo
 
   async execute({ input, context }: DefineProcedureCommand): Promise<DefinedProcedure> {
     const stream = procedureStreamName(input.code);
-    const command = {
-      type: 'DefineProcedure' as const,
-      data: { ...input, now: this.clock.now().toISOString(), actor: actorOf(context.caller) },
-    };
+    const command = commandOf('DefineProcedure', input, this.clock.now(), context);
     const result = await handleCommand(
       this.store,
       stream,
@@ -128,10 +109,7 @@ export class SetCalendarHandler implements ICommandHandler<
   ) {}
 
   async execute({ input, context }: SetCalendarCommand) {
-    const command: SetCalendarOverrides = {
-      type: 'SetCalendarOverrides',
-      data: { ...input, now: this.clock.now().toISOString(), actor: actorOf(context.caller) },
-    };
+    const command: SetCalendarOverrides = commandOf('SetCalendarOverrides', input, this.clock.now(), context);
     const result = await handleCommand<CalendarYearState, SetCalendarOverrides, CalendarYearEvent>(
       this.store,
       calendarYearStreamName(input.year),

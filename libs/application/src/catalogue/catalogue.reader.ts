@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   Decider,
+  DomainError,
   Event,
+  FieldSpecs,
   ProcedureEvent,
   ProcedureSnapshot,
   ProcedureState,
@@ -90,6 +92,16 @@ export class CatalogueReader {
     if (known?.status === 'defined') return unitView(known);
     const state = await this.fold(unitStreamName(unitId), unitDecider);
     return state.status === 'defined' ? unitView(state) : undefined;
+  }
+
+  /** Every unit a step names (its `unit-id` fields) must exist: else 422 UNIT_NOT_FOUND naming the field. */
+  async assertStepUnits(fields: FieldSpecs, step: Readonly<Record<string, unknown>>): Promise<void> {
+    for (const [field, spec] of Object.entries(fields)) {
+      const id = step[field];
+      if (spec.kind === 'unit-id' && typeof id === 'string' && !(await this.unit(id))) {
+        throw new DomainError('UNIT_NOT_FOUND', 'rule', `no unit ${id}`, { field });
+      }
+    }
   }
 
   /** The procedure as defined at `at` (catalogue changes are dated), or undefined. */

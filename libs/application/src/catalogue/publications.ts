@@ -1,8 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler, IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import {
+  DecidePublication,
   Event,
+  MakeProcedurePublic,
   PublicationChange,
+  PublicationCommand,
   PublicationEvent,
   PublicationItemFacts,
   PublicationState,
@@ -13,7 +16,7 @@ import {
   startOfDayMs,
   civilDateOfMs,
 } from '@tracker/domain';
-import { RequestContext, actorOf, commandContextOf } from '../access/caller';
+import { RequestContext, commandContextOf, commandOf } from '../access/caller';
 import { handleCommand } from '../command-handling/handle-command';
 import { CLOCK, Clock } from '../ports/clock.port';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
@@ -155,20 +158,28 @@ export class PublicationViews {
   }
 }
 
+/** What a write's caller gives: its command's data without the instant and the actor, which `run` adds. */
+type PublicationInput<C extends PublicationCommand> = Omit<C['data'], 'now' | 'actor'> & {
+  publicationId: string;
+};
+
+/** A publication write: its command from the input at the clock's instant by the caller, decided, viewed. */
+@Injectable()
 abstract class PublicationWrite {
   constructor(
-    protected readonly store: EventStore,
-    protected readonly clock: Clock,
-    protected readonly reader: PublicationsReader,
-    protected readonly views: PublicationViews,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly reader: PublicationsReader,
+    private readonly views: PublicationViews,
   ) {}
 
-  protected async run(
-    id: string,
-    command: Parameters<typeof publicationDecider.decide>[0],
+  protected async run<C extends PublicationCommand>(
+    type: C['type'],
+    input: PublicationInput<C>,
     context: RequestContext,
   ): Promise<PublicationView> {
-    const stream = publicationStreamName(id);
+    const stream = publicationStreamName(input.publicationId);
+    const command = commandOf(type, input, this.clock.now(), context) as C;
     const result = await handleCommand(
       this.store,
       stream,
@@ -187,24 +198,8 @@ export class DecidePublicationHandler
   extends PublicationWrite
   implements ICommandHandler<DecidePublicationCommand, PublicationView>
 {
-  constructor(
-    @Inject(EVENT_STORE) store: EventStore,
-    @Inject(CLOCK) clock: Clock,
-    reader: PublicationsReader,
-    views: PublicationViews,
-  ) {
-    super(store, clock, reader, views);
-  }
-
   execute({ input, context }: DecidePublicationCommand): Promise<PublicationView> {
-    return this.run(
-      input.publicationId,
-      {
-        type: 'DecidePublication',
-        data: { ...input, now: this.clock.now().toISOString(), actor: actorOf(context.caller) },
-      },
-      context,
-    );
+    return this.run<DecidePublication>('DecidePublication', input, context);
   }
 }
 
@@ -213,24 +208,8 @@ export class MakeProcedurePublicHandler
   extends PublicationWrite
   implements ICommandHandler<MakeProcedurePublicCommand, PublicationView>
 {
-  constructor(
-    @Inject(EVENT_STORE) store: EventStore,
-    @Inject(CLOCK) clock: Clock,
-    reader: PublicationsReader,
-    views: PublicationViews,
-  ) {
-    super(store, clock, reader, views);
-  }
-
   execute({ input, context }: MakeProcedurePublicCommand): Promise<PublicationView> {
-    return this.run(
-      input.publicationId,
-      {
-        type: 'MakeProcedurePublic',
-        data: { ...input, now: this.clock.now().toISOString(), actor: actorOf(context.caller) },
-      },
-      context,
-    );
+    return this.run<MakeProcedurePublic>('MakeProcedurePublic', input, context);
   }
 }
 

@@ -1,5 +1,8 @@
 import {
   DomainError,
+  type Command,
+  type Decider,
+  type Event,
   dossierDecider,
   dossierStreamName,
   feedbackDecider,
@@ -41,19 +44,7 @@ export class DeadlineFlagger {
       job.stage === 'overdue'
         ? { type: 'FlagOverdue', data: { now: dueAt, actor: SYSTEM, dueAt } }
         : { type: 'FlagDueSoon', data: { now: at, actor: SYSTEM, stage: job.stage, dueAt } };
-    try {
-      const result = await handleCommand(this.store, dossierStreamName(job.code), dossierDecider, command, {
-        actor: SYSTEM.subject,
-        role: SYSTEM.role,
-        correlationId: job.id,
-        // Deterministic event ids: two workers racing on the same job write the same event, once.
-        idempotencyScope: `deadline:${job.id}`,
-      });
-      return result.newEvents.length ? 'recorded' : 'nothing';
-    } catch (error) {
-      if (error instanceof DomainError && error.code === 'DOSSIER_NOT_FOUND') return 'no-dossier';
-      throw error;
-    }
+    return this.recheck(job, dossierStreamName(job.code), dossierDecider, command, 'DOSSIER_NOT_FOUND');
   }
 
   /** A feedback item's rung: the same re-check through the feedback decider. */
@@ -64,17 +55,29 @@ export class DeadlineFlagger {
       stage === 'overdue'
         ? { type: 'FlagFeedbackOverdue', data: { now: dueAt, actor: SYSTEM, dueAt } }
         : { type: 'FlagFeedbackDueSoon', data: { now: at, actor: SYSTEM, stage, dueAt } };
-    const id = job.code.slice(FEEDBACK_JOB_PREFIX.length);
+    const stream = feedbackStreamName(job.code.slice(FEEDBACK_JOB_PREFIX.length));
+    return this.recheck(job, stream, feedbackDecider, command, 'FEEDBACK_NOT_FOUND');
+  }
+
+  /** The job's command on its stream, by the system; `no-dossier` when the decider says `notFound`. */
+  private async recheck<S, C extends Command, E extends Event>(
+    job: DeadlineJob,
+    stream: string,
+    decider: Decider<S, C, E>,
+    command: C,
+    notFound: string,
+  ): Promise<FlagOutcome> {
     try {
-      const result = await handleCommand(this.store, feedbackStreamName(id), feedbackDecider, command, {
+      const result = await handleCommand(this.store, stream, decider, command, {
         actor: SYSTEM.subject,
         role: SYSTEM.role,
         correlationId: job.id,
+        // Deterministic event ids: two workers racing on the same job write the same event, once.
         idempotencyScope: `deadline:${job.id}`,
       });
       return result.newEvents.length ? 'recorded' : 'nothing';
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'FEEDBACK_NOT_FOUND') return 'no-dossier';
+      if (error instanceof DomainError && error.code === notFound) return 'no-dossier';
       throw error;
     }
   }

@@ -7,6 +7,7 @@ import {
   dossierStreamName,
   isDossier,
 } from '@tracker/domain';
+import { historyOf } from '../command-handling/stream-history';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 import { DossierView, GetDossierQuery } from './get-dossier.query';
 
@@ -65,15 +66,7 @@ export class GetDossierHandler implements IQueryHandler<GetDossierQuery, Dossier
       corrections: state.corrections,
       calendarVersion: state.calendarVersion,
       revision: events.length - 1,
-      history: events.map((r) => ({
-        revision: Number(r.revision),
-        type: r.event.type,
-        occurredAt: (r.event.data as { occurredAt?: string }).occurredAt ?? null,
-        recordedAt: r.recordedAt.toISOString(),
-        actor: r.metadata.actor ?? null,
-        role: r.metadata.role ?? null,
-        data: r.event.data,
-      })),
+      history: historyOf(events),
     };
   }
 }

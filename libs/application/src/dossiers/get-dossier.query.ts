@@ -1,19 +1,12 @@
 import { Query } from '@nestjs/cqrs';
 import type { Caller } from '../access/caller';
+import type { HistoryEntry } from '../command-handling/stream-history';
 
 export type DossierView = Readonly<
   Record<string, unknown> & { code: string; history: readonly HistoryEntry[] }
 >;
 
-export type HistoryEntry = Readonly<{
-  revision: number;
-  type: string;
-  occurredAt: string | null;
-  recordedAt: string;
-  actor: string | null;
-  role: string | null;
-  data: unknown;
-}>;
+export type { HistoryEntry };
 
 export class GetDossierQuery extends Query<DossierView> {
   constructor(

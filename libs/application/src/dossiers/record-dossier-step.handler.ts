@@ -44,7 +44,7 @@ export class RecordDossierStepHandler implements ICommandHandler<
     const { caller } = context;
     // Who may record this type is known before the dossier is read; the decider asks the same rule.
     assertStepAllowed(caller, step.type);
-    await this.checkUnits(step);
+    await this.catalogue.assertStepUnits(dossierStep(step.type).fields, step);
     const now = this.clock.now().toISOString();
     const result = await handleCommand(
       this.store,
@@ -78,15 +78,5 @@ export class RecordDossierStepHandler implements ICommandHandler<
       ? await this.calendars.atVersion(state.calendarVersion)
       : undefined;
     return module.toCommand(step, meta, calendar ? { calendar } : {});
-  }
-
-  /** Every unit a step names must exist in the catalogue. */
-  private async checkUnits(step: DossierStepInput): Promise<void> {
-    for (const [field, spec] of Object.entries(dossierStep(step.type).fields)) {
-      const id = step[field];
-      if (spec.kind === 'unit-id' && typeof id === 'string' && !(await this.catalogue.unit(id))) {
-        throw new DomainError('UNIT_NOT_FOUND', 'rule', `no unit ${id}`, { field });
-      }
-    }
   }
 }

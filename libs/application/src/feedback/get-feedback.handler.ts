@@ -7,6 +7,7 @@ import {
   isFeedback,
   type FeedbackEvent,
 } from '@tracker/domain';
+import { historyOf } from '../command-handling/stream-history';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 import { FeedbackView, GetFeedbackQuery } from './feedback.commands';
 import { unitsOf } from './record-feedback-step.handler';
@@ -25,15 +26,7 @@ export class GetFeedbackHandler implements IQueryHandler<GetFeedbackQuery, Feedb
     return {
       ...rest,
       revision: events.length - 1,
-      history: events.map((r) => ({
-        revision: Number(r.revision),
-        type: r.event.type,
-        occurredAt: (r.event.data as { occurredAt?: string }).occurredAt ?? null,
-        recordedAt: r.recordedAt.toISOString(),
-        actor: r.metadata.actor ?? null,
-        role: r.metadata.role ?? null,
-        data: r.event.data,
-      })),
+      history: historyOf(events),
     };
   }
 }

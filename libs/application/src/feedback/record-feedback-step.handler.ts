@@ -2,7 +2,6 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   assertFeedbackAccess,
-  DomainError,
   feedbackDecider,
   feedbackStep,
   feedbackStreamName,
@@ -33,12 +32,7 @@ export class RecordFeedbackStepHandler implements ICommandHandler<
   async execute({ id, step, context }: RecordFeedbackStepCommand): Promise<RecordFeedbackStepResult> {
     const { caller } = context;
     const module = feedbackStep(step.type);
-    for (const [field, spec] of Object.entries(module.fields)) {
-      const unitId = step[field];
-      if (spec.kind === 'unit-id' && typeof unitId === 'string' && !(await this.catalogue.unit(unitId))) {
-        throw new DomainError('UNIT_NOT_FOUND', 'rule', `no unit ${unitId}`, { field });
-      }
-    }
+    await this.catalogue.assertStepUnits(module.fields, step);
     // Deadlines a step computes (forwarding, the answer's publication) use the calendar in force then.
     const calendar = module.needsCalendar
       ? (await this.calendars.current(new Date(step.occurredAt))).calendar

@@ -1,6 +1,6 @@
 import type { AlertFeed } from '../alerts/alert-feed.port';
-import { alertFeedHooks, alertsProjection } from '../alerts/alerts.projection';
-import { feedbackAlertsProjection, type FeedbackAlertsDoc } from '../alerts/feedback-alerts.projection';
+import { alertsHooks, alertsProjection } from '../alerts/alerts.projection';
+import { feedbackAlertsHooks, feedbackAlertsProjection } from '../alerts/feedback-alerts.projection';
 import {
   feedbackDeadlineSchedulingHooks,
   feedbackDeadlineSchedulingProjection,
@@ -41,15 +41,12 @@ export const PROJECTION_REGISTRY: readonly RegisteredProjection[] = [
   { projection: dossierFactsProjection },
   { projection: feedbackListProjection },
   { projection: feedbackFactsProjection },
-  {
-    projection: feedbackAlertsProjection,
-    hooks: (d) => d.alertFeed && alertFeedHooks<FeedbackAlertsDoc>(d.alertFeed),
-  },
+  { projection: feedbackAlertsProjection, hooks: (d) => d.alertFeed && feedbackAlertsHooks(d.alertFeed) },
   {
     projection: feedbackDeadlineSchedulingProjection,
     hooks: (d) => d.deadlines && feedbackDeadlineSchedulingHooks(d.deadlines),
   },
-  { projection: alertsProjection, hooks: (d) => d.alertFeed && alertFeedHooks(d.alertFeed) },
+  { projection: alertsProjection, hooks: (d) => d.alertFeed && alertsHooks(d.alertFeed) },
   {
     projection: deadlineSchedulingProjection,
     hooks: (d) => d.deadlines && deadlineSchedulingHooks(d.deadlines),

@@ -1,5 +1,6 @@
 // Refusals of the reference streams (units, procedures, calendar years). Kinds map to HTTP as for dossiers.
-import { DomainError, type DomainErrorKind } from '../core/event-sourcing.types';
+import { domainErrors } from '../core/domain-errors';
+import type { DomainErrorKind } from '../core/event-sourcing.types';
 
 export const CATALOGUE_ERROR_KINDS = {
   MISSING_FIELD: 'rule',
@@ -17,17 +18,8 @@ export const CATALOGUE_ERROR_KINDS = {
 
 export type CatalogueErrorCode = keyof typeof CATALOGUE_ERROR_KINDS;
 
-export const catalogueError = (
-  code: CatalogueErrorCode,
-  message: string,
-  details?: Record<string, unknown>,
-): DomainError => new DomainError(code, CATALOGUE_ERROR_KINDS[code], message, details);
-
-export const requireText = (value: unknown, field: string): void => {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw catalogueError('MISSING_FIELD', `${field} is required`, { field });
-  }
-};
+/** The refusal of a code, with its kind; and MISSING_FIELD unless a value is a non-blank string. */
+export const { error: catalogueError, requireText: requireText } = domainErrors(CATALOGUE_ERROR_KINDS);
 
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 export const requireInstant = (value: unknown, field: string): number => {

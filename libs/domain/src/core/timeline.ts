@@ -44,6 +44,19 @@ export function sameEventFacts(
   });
 }
 
+/**
+ * An aggregate's facts comparison: `sameEventFacts` with its instant keys, skipping the keys its step modules
+ * derive from the lifecycle (and those a caller asks to `ignore`).
+ */
+export function sameFactsOf<E extends TimedEvent>(
+  derivedKeys: (type: string) => readonly string[],
+  instantKeys: readonly string[],
+): (recorded: E, candidate: E, ignore?: readonly string[]) => boolean {
+  const instants = new Set(instantKeys);
+  return (recorded, candidate, ignore = []) =>
+    sameEventFacts(recorded, candidate, new Set([...derivedKeys(candidate.type), ...ignore]), instants);
+}
+
 /** An aggregate's lifecycle machine: a fresh view and one entry applied to it (always, a recorded event is a
  * fact), saying whether the step was legal where it stands. `apply` mutates the view its caller owns. */
 export type Lifecycle<V, E, X extends StepViolation> = Readonly<{

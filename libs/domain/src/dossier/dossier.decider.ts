@@ -5,6 +5,7 @@
 // picture contradicts is retracted in the same decision.
 import { assertStepAllowed } from '../access/access.policy';
 import { computeDueAt, type Instant } from '../calendar';
+import { deciderOf } from '../core/decider-of';
 import type { Decider } from '../core/event-sourcing.types';
 import type { DossierCommand, FlagDueSoon, FlagOverdue, ReceiveDossier } from './dossier.commands';
 import { dossierError } from './dossier.errors';
@@ -19,7 +20,7 @@ import { IDENTIFIED_THROUGH } from './dossier.events';
 import { effectiveDueMs, isOnTimeAt, isSuspendedMs } from './dossier.on-time';
 import type { Dossier, DossierState, DueSoonRecord, OverdueRecord, TimelineEntry } from './dossier.state';
 import { instantFromMs, instantMs } from '../calendar/instant';
-import { appendToTimeline, isRepeatedStep, placeStep, sameEventFacts } from '../core/timeline';
+import { appendToTimeline, isRepeatedStep, placeStep, sameFactsOf } from '../core/timeline';
 import {
   DOSSIER_LIFECYCLE,
   emptyView,
@@ -216,16 +217,10 @@ const formatDue = (state: Dossier, ms: number): Instant =>
 
 /// Facts comparison (a repeated command decides nothing)
 
-const INSTANT_KEYS = new Set(['occurredAt', 'receivedAt', 'dueAt', 'newDueAt']);
-
-export function sameFacts(
-  recorded: DossierEvent,
-  candidate: DossierEvent,
-  ignore: readonly string[] = [],
-): boolean {
-  const skip = new Set([...(stepOfEvent(candidate.type)?.derivedKeys ?? []), ...ignore]);
-  return sameEventFacts(recorded, candidate, skip, INSTANT_KEYS);
-}
+export const sameFacts = sameFactsOf<DossierEvent>(
+  (type) => stepOfEvent(type)?.derivedKeys ?? [],
+  ['occurredAt', 'receivedAt', 'dueAt', 'newDueAt'],
+);
 
 /// Decide
 
@@ -403,21 +398,19 @@ function flagDueSoon(command: FlagDueSoon, state: Dossier): DossierEvent[] {
   ];
 }
 
-export function decide(command: DossierCommand, state: DossierState): DossierEvent[] {
-  if (command.type === 'ReceiveDossier') return receive(command, state);
-  if (state.status === 'none') throw dossierError('DOSSIER_NOT_FOUND', 'the dossier does not exist');
-  switch (command.type) {
-    case 'FlagOverdue':
-      return flagOverdue(command, state);
-    case 'FlagDueSoon':
-      return flagDueSoon(command, state);
-    default:
-      return recordStep(command, state);
-  }
-}
-
-export const dossierDecider: Decider<DossierState, DossierCommand, DossierEvent> = {
-  decide,
-  evolve,
+export const dossierDecider: Decider<DossierState, DossierCommand, DossierEvent> = deciderOf<
+  DossierState,
+  DossierCommand,
+  DossierEvent
+>()({
+  commands: { receive: 'ReceiveDossier', flagOverdue: 'FlagOverdue', flagDueSoon: 'FlagDueSoon' },
   initialState,
-};
+  evolve,
+  receive,
+  notFound: () => dossierError('DOSSIER_NOT_FOUND', 'the dossier does not exist'),
+  flagOverdue,
+  flagDueSoon,
+  recordStep,
+});
+
+export const decide = dossierDecider.decide;

@@ -1,5 +1,6 @@
 // Every refusal the dossier rules make, with its kind (conflict 409: the dossier's state does not allow the
 // step; rule 422: a well-formed request the rules refuse; not-found 404; forbidden 403).
+import { domainErrors } from '../core/domain-errors';
 import { DomainError, type DomainErrorKind } from '../core/event-sourcing.types';
 
 export const DOSSIER_ERROR_KINDS = {
@@ -34,11 +35,8 @@ export const DOSSIER_ERROR_KINDS = {
 
 export type DossierErrorCode = keyof typeof DOSSIER_ERROR_KINDS;
 
-export const dossierError = (
-  code: DossierErrorCode,
-  message: string,
-  details?: Record<string, unknown>,
-): DomainError => new DomainError(code, DOSSIER_ERROR_KINDS[code], message, details);
+/** The refusal of a code, with its kind; and MISSING_FIELD unless a value is a non-blank string. */
+export const { error: dossierError, requireText: requireDossierText } = domainErrors(DOSSIER_ERROR_KINDS);
 
 export const isDossierError = (error: unknown, code?: DossierErrorCode): error is DomainError =>
   error instanceof DomainError && (code === undefined || error.code === code);

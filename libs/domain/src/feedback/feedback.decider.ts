@@ -4,12 +4,13 @@
 // for a late fact. A recorded overdue that the new picture contradicts is retracted in the same decision.
 import type { Instant } from '../calendar';
 import { instantMs } from '../calendar/instant';
+import { deciderOf } from '../core/decider-of';
 import type { Decider } from '../core/event-sourcing.types';
 import {
   appendToTimeline,
   isRepeatedStep,
   placeStep,
-  sameEventFacts,
+  sameFactsOf,
   replayTimeline,
   type Lifecycle,
   type TimelineReplay,
@@ -22,7 +23,7 @@ import type {
   ReceiveFeedback,
 } from './feedback.commands';
 import { feedbackDeadlines } from './feedback.deadlines';
-import { feedbackError } from './feedback.errors';
+import { feedbackError, requireFeedbackText as requireText } from './feedback.errors';
 import {
   FEEDBACK_ABOUT,
   FEEDBACK_CHANNELS,
@@ -219,24 +220,12 @@ const pickKey = (d: FeedbackBecameOverdue['data']) => ({
 
 /// Facts comparison (a repeated command decides nothing)
 
-const INSTANT_KEYS = new Set(['occurredAt', 'receivedAt']);
-
-export function sameFeedbackFacts(
-  recorded: FeedbackEvent,
-  candidate: FeedbackEvent,
-  ignore: readonly string[] = [],
-): boolean {
-  const skip = new Set([...(feedbackStepOfEvent(candidate.type)?.derivedKeys ?? []), ...ignore]);
-  return sameEventFacts(recorded, candidate, skip, INSTANT_KEYS);
-}
+export const sameFeedbackFacts = sameFactsOf<FeedbackEvent>(
+  (type) => feedbackStepOfEvent(type)?.derivedKeys ?? [],
+  ['occurredAt', 'receivedAt'],
+);
 
 /// Decide
-
-const requireText = (value: unknown, field: string): void => {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw feedbackError('MISSING_FIELD', `${field} is required`, { field });
-  }
-};
 
 function receive(command: ReceiveFeedback, state: FeedbackState): FeedbackEvent[] {
   const d = command.data;
@@ -396,21 +385,23 @@ function flagDueSoon(command: FlagFeedbackDueSoon, state: Feedback): FeedbackEve
   ];
 }
 
-export function decide(command: FeedbackCommand, state: FeedbackState): FeedbackEvent[] {
-  if (command.type === 'ReceiveFeedback') return receive(command, state);
-  if (state.status === 'none') throw feedbackError('FEEDBACK_NOT_FOUND', 'the feedback item does not exist');
-  switch (command.type) {
-    case 'FlagFeedbackOverdue':
-      return flagOverdue(command, state);
-    case 'FlagFeedbackDueSoon':
-      return flagDueSoon(command, state);
-    default:
-      return recordStep(command, state);
-  }
-}
-
-export const feedbackDecider: Decider<FeedbackState, FeedbackCommand, FeedbackEvent> = {
-  decide,
-  evolve,
+export const feedbackDecider: Decider<FeedbackState, FeedbackCommand, FeedbackEvent> = deciderOf<
+  FeedbackState,
+  FeedbackCommand,
+  FeedbackEvent
+>()({
+  commands: {
+    receive: 'ReceiveFeedback',
+    flagOverdue: 'FlagFeedbackOverdue',
+    flagDueSoon: 'FlagFeedbackDueSoon',
+  },
   initialState,
-};
+  evolve,
+  receive,
+  notFound: () => feedbackError('FEEDBACK_NOT_FOUND', 'the feedback item does not exist'),
+  flagOverdue,
+  flagDueSoon,
+  recordStep,
+});
+
+export const decide = feedbackDecider.decide;

@@ -1,6 +1,7 @@
 // Every refusal the feedback rules make, with its kind (conflict 409: the item's state does not allow the
 // step; rule 422: a well-formed request the rules refuse; not-found 404; forbidden 403).
-import { DomainError, type DomainErrorKind } from '../core/event-sourcing.types';
+import { domainErrors } from '../core/domain-errors';
+import type { DomainErrorKind } from '../core/event-sourcing.types';
 
 export const FEEDBACK_ERROR_KINDS = {
   FEEDBACK_NOT_FOUND: 'not-found',
@@ -24,8 +25,5 @@ export const FEEDBACK_ERROR_KINDS = {
 
 export type FeedbackErrorCode = keyof typeof FEEDBACK_ERROR_KINDS;
 
-export const feedbackError = (
-  code: FeedbackErrorCode,
-  message: string,
-  details?: Record<string, unknown>,
-): DomainError => new DomainError(code, FEEDBACK_ERROR_KINDS[code], message, details);
+/** The refusal of a code, with its kind; and MISSING_FIELD unless a value is a non-blank string. */
+export const { error: feedbackError, requireText: requireFeedbackText } = domainErrors(FEEDBACK_ERROR_KINDS);

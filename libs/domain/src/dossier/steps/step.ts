@@ -198,11 +198,7 @@ export function readInput<F extends FieldSpecs>(fields: F, input: StepInput): In
 
 /// Shared checks of the commands' data (the decider's own validation, whatever the caller).
 
-export const requireText = (value: unknown, field: string): void => {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw dossierError('MISSING_FIELD', `${field} is required`, { field });
-  }
-};
+export { requireDossierText as requireText } from '../dossier.errors';
 
 export const positiveAmount = (amount: unknown): number => {
   if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0) {

@@ -11,7 +11,7 @@ import {
   type StepInput,
   type StepLabels,
 } from '../../dossier/steps/step';
-import { feedbackError, type FeedbackErrorCode } from '../feedback.errors';
+import type { FeedbackErrorCode } from '../feedback.errors';
 import type { FeedbackDeadlines, FeedbackReceived } from '../feedback.events';
 
 export type FeedbackCommandMeta = { occurredAt: Instant; now: Instant; actor: Actor };
@@ -177,11 +177,7 @@ export const defineFeedbackStep =
     };
   };
 
-export const requireText = (value: unknown, field: string): void => {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw feedbackError('MISSING_FIELD', `${field} is required`, { field });
-  }
-};
+export { requireFeedbackText as requireText } from '../feedback.errors';
 
 export const requireCalendar = (calendar: WorkingCalendar | undefined): WorkingCalendar => {
   if (!calendar) throw new Error('this feedback step needs the working-day calendar');
