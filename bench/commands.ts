@@ -1,6 +1,7 @@
 /**
  * Command benchmark: `npm run bench:commands [-- --dossiers 10000 --connections 32 --rate 500 --rated-dossiers 2000
- * --keyed-dossiers 5000]`.
+ * --keyed-dossiers 5000 --cpu-prof <dir>]` (`--cpu-prof` writes the API process's V8 CPU profile into <dir> when
+ * it stops, to see where its time per command goes).
  *
  * Dossiers go through the HTTP API (the API and the embedded event store each in its own process, as
  * `start:api` and `eventstore` run them) with autocannon, each dossier a realistic life of five requests:
@@ -46,6 +47,7 @@ const { values } = parseArgs({
     'rated-dossiers': { type: 'string', default: '2000' },
     'keyed-dossiers': { type: 'string', default: '5000' },
     port: { type: 'string', default: '3917' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const DOSSIERS = Number(values.dossiers);
@@ -339,13 +341,17 @@ async function main(): Promise<void> {
   writeFileSync(tokensFile, JSON.stringify([{ token: TOKEN, name: 'bench', role: 'admin' }]));
   const es = await startEventStoreProcess(join(dir, 'eventstore'));
   const connectionString = `esdb://127.0.0.1:${es.port}?tls=false`;
-  const api = await startApiProcess({
-    PORT,
-    EVENTSTORE_CONNECTION_STRING: connectionString,
-    TRACKER_TOKENS_FILE: tokensFile,
-    REDIS_KEY_PREFIX: `bench:${process.pid}:`,
-    NODE_ENV: 'production',
-  });
+  const api = await startApiProcess(
+    {
+      PORT,
+      EVENTSTORE_CONNECTION_STRING: connectionString,
+      TRACKER_TOKENS_FILE: tokensFile,
+      REDIS_KEY_PREFIX: `bench:${process.pid}:`,
+      NODE_ENV: 'production',
+    },
+    30_000,
+    values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [],
+  );
   try {
     const admin = (path: string, body: unknown) =>
       fetch(`http://127.0.0.1:${PORT}${path}`, {

@@ -28,16 +28,18 @@ export async function startEventStoreProcess(
 
 /**
  * Starts the API (no worker) as its own process and waits until /api/health answers 200 (it answers 503
- * while its reference data loads).
+ * while its reference data loads). `nodeArgs` go to node before the script (e.g. `--cpu-prof`).
  */
 export async function startApiProcess(
   env: Record<string, string>,
   timeoutMs = 30_000,
+  nodeArgs: string[] = [],
 ): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/main.ts', '--no-worker'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, ...env },
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '-r', '@swc-node/register', 'apps/api/src/main.ts', '--no-worker'],
+    { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...env } },
+  );
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}`);

@@ -405,6 +405,26 @@ describe('Idempotency-Key', () => {
     expect(await streamLength(code)).toBe(2);
   });
 
+  it('remembers no refusal: a refused or invalid request with a key is refused again, not held as running', async () => {
+    const { code } = await receive({ code: 'SCT-IDEM-3' });
+    const invalid = { type: 'processed', occurredAt: 'yesterday', outcome: 'approved' };
+    for (let i = 0; i < 2; i++) {
+      const res = await step(code, invalid).set('Idempotency-Key', 'bad-1').expect(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    }
+    const early = { type: 'result-returned', occurredAt: '2025-03-04T09:00:00+07:00' };
+    for (let i = 0; i < 2; i++) await step(code, early).set('Idempotency-Key', 'early-1').expect(409);
+    expect(await streamLength(code)).toBe(1);
+    // Once the step is legal, the same key runs it.
+    await step(code, {
+      type: 'processed',
+      occurredAt: '2025-03-04T08:00:00+07:00',
+      outcome: 'approved',
+    }).expect(201);
+    await step(code, early).set('Idempotency-Key', 'early-1').expect(201);
+    expect(await streamLength(code)).toBe(3);
+  });
+
   it('runs concurrent copies of one request once: one append, the same answer to every copy', async () => {
     const body = {
       unitId: 'SCT',

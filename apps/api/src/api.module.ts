@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import {
   AlertsReader,
@@ -24,7 +24,7 @@ import { DossiersHttpController } from './dossiers/dossiers.http.controller';
 import { StepTypesHttpController } from './dossiers/step-types.http.controller';
 import { HealthHttpController } from './health/health.http.controller';
 import { AuthGuard, IdentifyGuard, TOKEN_REGISTRY } from './http/auth.guard';
-import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { IdempotencyGuard } from './http/idempotency.guard';
 import { ReadinessGuard } from './http/readiness.guard';
 import { strangerThrottling } from './http/stranger-throttling';
 import { ScorecardsHttpController } from './scorecards/scorecards.http.controller';
@@ -89,12 +89,12 @@ export class ApiModule {
         AlertBoard,
         ScorecardWarmUp,
         // Global guards run in this order: who the caller is (token or session), then strangers are counted
-        // (failed authentications too), then the route's roles are checked.
+        // (failed authentications too), then the route's roles are checked; a write's Idempotency-Key last.
         { provide: APP_GUARD, useClass: IdentifyGuard },
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: ReadinessGuard },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        { provide: APP_GUARD, useClass: IdempotencyGuard },
       ],
     };
   }

@@ -10,7 +10,7 @@ import type { Principal } from '@tracker/infrastructure';
 import { jsonAnswer } from '../openapi/answers';
 import { ApiErrors } from '../openapi/error-responses';
 import { CurrentPrincipal, Roles } from '../http/auth.guard';
-import type { IdempotentRequest } from '../http/idempotency.interceptor';
+import type { IdempotentRequest } from '../http/idempotency.guard';
 import { contextOf } from '../dossiers/dossiers.http.controller';
 import {
   DecidePublicationRequest,

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { DossierReceivedAnswer, jsonAnswer, StepRecordedAnswer } from '../openapi/answers';
 import { ApiErrors } from '../openapi/error-responses';
 import { Can, CurrentPrincipal } from '../http/auth.guard';
-import type { IdempotentRequest } from '../http/idempotency.interceptor';
+import type { IdempotentRequest } from '../http/idempotency.guard';
 import { refuseForeignFields } from '../http/step-request';
 import type { Principal } from '@tracker/infrastructure';
 import {

@@ -13,7 +13,7 @@ import { FeedbackReceivedAnswer, jsonAnswer, StepRecordedAnswer } from '../opena
 import { ApiErrors } from '../openapi/error-responses';
 import { contextOf } from '../dossiers/dossiers.http.controller';
 import { Can, CurrentPrincipal } from '../http/auth.guard';
-import type { IdempotentRequest } from '../http/idempotency.interceptor';
+import type { IdempotentRequest } from '../http/idempotency.guard';
 import { refuseForeignFields } from '../http/step-request';
 import {
   FeedbackIdParam,

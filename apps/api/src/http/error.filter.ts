@@ -3,6 +3,7 @@ import { DomainError } from '@tracker/domain';
 import { ExpectedRevisionConflict } from '@tracker/application';
 import { isUnavailableError } from '@tracker/infrastructure';
 import type { Response } from 'express';
+import { IdempotentReplay } from './api-error';
 import { errorBody } from './error-body';
 
 const statusOfKind = { conflict: 409, rule: 422, 'not-found': 404, forbidden: 403 } as const;
@@ -26,7 +27,21 @@ export class TrackerErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
+    this.answer(host.switchToHttp().getResponse<Response>(), exception);
+  }
+
+  /** Answers `exception` on `res` (also used where a failure comes after Nest's handling, see IdempotencyGuard). */
+  answer(res: Response, exception: unknown): void {
+    if (exception instanceof IdempotentReplay) {
+      // The first answer, as Nest wrote it (an empty body with send, an object as JSON).
+      const { status, body } = exception.answer;
+      if (res.headersSent) return;
+      res.status(status);
+      if (body === undefined || body === null) res.send();
+      else if (typeof body === 'object') res.json(body);
+      else res.send(String(body));
+      return;
+    }
     const [status, body] = this.translate(exception);
     if (status === 503) {
       this.logger.warn(`503: ${exception instanceof Error ? exception.message : String(exception)}`);

@@ -14,7 +14,7 @@ import { ACTION_ROLES, DOSSIER_STEPS, FEEDBACK_STEPS, type Action } from '@track
 import type { TokenRole } from '@tracker/infrastructure';
 import { CORRELATION_ID_PATTERN } from '../dossiers/dossiers.http.controller';
 import { ACTION, PUBLIC, ROLES } from '../http/auth.guard';
-import { IDEMPOTENCY_KEY_PATTERN } from '../http/idempotency.interceptor';
+import { IDEMPOTENCY_KEY_PATTERN } from '../http/idempotency.guard';
 import {
   describeParameterDto,
   dtoSchemas,
