@@ -113,14 +113,14 @@ export class ReferenceData implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /**
-   * The log's identity and head before subscribing (every reference event up to the head is delivered by
+   * The log's identity (recorded if missing, as LogIdentityBootstrap does) and head before subscribing (every reference event up to the head is delivered by
    * the catch-up: a snapshot may then claim it), and the saved events replayed when the snapshot is of this
    * log. Undefined without snapshots, an identity or a probe of the log: a plain catch-up from the start, nothing saved.
    */
   private async resume(): Promise<{ logId: string; head: bigint; after?: bigint } | undefined> {
     if (!this.snapshots || !this.identity || !this.probe) return undefined;
     const [logId, head, saved] = await Promise.all([
-      this.identity.read(),
+      this.identity.ensure(),
       this.probe.headPosition(),
       this.snapshots.load().catch((error: unknown) => {
         this.logger.warn(
@@ -129,7 +129,6 @@ export class ReferenceData implements OnApplicationBootstrap, OnApplicationShutd
         return undefined;
       }),
     ]);
-    if (logId === undefined) return undefined;
     if (!saved || saved.logId !== logId || BigInt(saved.position) > head) return { logId, head };
     for (const e of saved.events) {
       this.apply(e.streamName, { type: e.type, data: e.data } as Event, BigInt(e.revision));
