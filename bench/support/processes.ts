@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 /** Starts the standalone embedded event store and resolves with its port once it prints "listening". */
@@ -38,7 +38,15 @@ export async function startApiProcess(
   const child = spawn(
     process.execPath,
     [...nodeArgs, '-r', '@swc-node/register', 'apps/api/src/main.ts', '--no-worker'],
-    { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...env } },
+    {
+      // BENCH_API_LOG=<file>: the API's log lines (what its start spent its time on) appended there.
+      stdio: [
+        'ignore',
+        process.env.BENCH_API_LOG ? openSync(process.env.BENCH_API_LOG, 'a') : 'ignore',
+        'inherit',
+      ],
+      env: { ...process.env, ...env },
+    },
   );
   const deadline = Date.now() + timeoutMs;
   for (;;) {

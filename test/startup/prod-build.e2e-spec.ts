@@ -1,5 +1,5 @@
 import { unlinkMatching } from '@tracker/infrastructure';
-import { uniqueToken } from '@tracker/testing';
+import { uniqueToken, waitFor } from '@tracker/testing';
 import { Redis } from 'ioredis';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -132,6 +132,10 @@ describe('npm run start:prod', () => {
     try {
       await api.waitFor(/API listening on/);
       const base = `http://127.0.0.1:${port}`;
+      // Listening comes first; ready once the reference data has caught up (503 "starting" until then).
+      await waitFor(async () => (await fetch(`${base}/api/health`)).status === 200, {
+        description: 'the API ready',
+      });
       const health = await fetch(`${base}/api/health`);
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ status: 'ready', eventStore: { status: 'up' } });

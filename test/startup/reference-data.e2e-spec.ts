@@ -1,8 +1,9 @@
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import { CalendarProvider, type FeedHandlers, type FeedOptions } from '@tracker/application';
 import type { Event } from '@tracker/domain';
-import { EsdbEventFeed } from '@tracker/infrastructure';
-import { startTestEventStore, waitFor, type TestEventStore } from '@tracker/testing';
+import { EsdbEventFeed, REDIS } from '@tracker/infrastructure';
+import type { Redis } from 'ioredis';
+import { startTestEventStore, uniqueToken, waitFor, type TestEventStore } from '@tracker/testing';
 import { ApiHarness, TOKENS, startApi } from '../support/api-harness';
 
 jest.setTimeout(60_000);
@@ -15,6 +16,8 @@ jest.setTimeout(60_000);
  * "caught up" (the real events still flow) until `release()`: a catch-up that takes its time. */
 class RecordingFeed extends EsdbEventFeed {
   readonly subscriptions: (readonly string[])[] = [];
+  /** Where the reference data's subscription resumed (undefined: from the start). */
+  readonly referenceAfter: (bigint | undefined)[] = [];
   private held?: () => void;
   private gate?: Promise<void>;
 
@@ -29,6 +32,7 @@ class RecordingFeed extends EsdbEventFeed {
 
   override subscribe<E extends Event>(options: FeedOptions, handlers: FeedHandlers<E>) {
     this.subscriptions.push(options.streamPrefixes);
+    if (options.streamPrefixes.includes('unit-')) this.referenceAfter.push(options.after);
     const gate = this.gate;
     if (!gate || !options.streamPrefixes.includes('unit-')) return super.subscribe(options, handlers);
     return super.subscribe(options, {
@@ -77,10 +81,11 @@ afterAll(async () => {
   await eventStore?.close();
 });
 
-async function start(hold: boolean): Promise<{ api: ApiHarness; feed: RecordingFeed }> {
+async function start(hold: boolean, keyPrefix?: string): Promise<{ api: ApiHarness; feed: RecordingFeed }> {
   let feed: RecordingFeed | undefined;
   const api = await startApi({
     eventStore,
+    ...(keyPrefix ? { keyPrefix } : {}),
     eventFeed: (client) => (feed = new RecordingFeed(client, hold)),
     dontWaitForReferenceData: hold,
   });
@@ -153,4 +158,59 @@ it('answers 503 (health "starting", routes SERVICE_UNAVAILABLE with Retry-After)
   expect((await api.http.get('/api/health').expect(200)).body.status).toBe('ready');
   const listed = (await api.as(TOKENS.reform).get('/api/units').expect(200)).body as { unitId: string }[];
   expect(listed.map((u) => u.unitId)).toContain('SCT');
+});
+
+it('a restart replays the reference snapshot and catches up after its position only; a snapshot of another log is ignored', async () => {
+  const keyPrefix = `refsnap:${uniqueToken()}:`;
+  const key = `${keyPrefix}reference:snapshot`;
+  const lists = async (api: ApiHarness) => {
+    const reader = api.as(TOKENS.reform);
+    return Promise.all(
+      ['/api/units', '/api/procedures', '/api/publications'].map(
+        async (path) => (await reader.get(path).expect(200)).body as unknown,
+      ),
+    );
+  };
+  const first = await start(false, keyPrefix);
+  expect(first.feed.referenceAfter).toEqual([undefined]);
+  const redis = first.api.app.get<Redis>(REDIS);
+  await waitFor(async () => (await redis.exists(key)) === 1, { description: 'the snapshot saved' });
+  const saved = JSON.parse((await redis.get(key))!) as { position: string; events: unknown[] };
+  expect(saved.events.length).toBeGreaterThan(0);
+  await first.api.close({ keepRedis: true });
+
+  // Written after the snapshot: the restarted API finds it in the log's tail.
+  const admin = writer.as(TOKENS.admin);
+  await admin.put('/api/units/TAMKY').send({ name: 'UBND TP Tam Kỳ', level: 'commune' }).expect(200);
+  await admin
+    .put('/api/procedures/1.003')
+    .send({ ...procedure, name: 'Thủ tục 3' })
+    .expect(200);
+
+  const fresh = await start(false);
+  const expected = await lists(fresh.api);
+  expect((expected[0] as { unitId: string }[]).map((u) => u.unitId)).toContain('TAMKY');
+
+  const resumed = await start(false, keyPrefix);
+  expect(resumed.feed.referenceAfter).toEqual([BigInt(saved.position)]);
+  expect(await lists(resumed.api)).toEqual(expected);
+  const calendar = await resumed.api.app.get(CalendarProvider).current(new Date('2025-06-01T00:00:00Z'));
+  expect(calendar.version).toBe(
+    (await fresh.api.app.get(CalendarProvider).current(new Date('2025-06-01T00:00:00Z'))).version,
+  );
+  // Saved again at its catch-up, up to a later position.
+  const redis2 = resumed.api.app.get<Redis>(REDIS);
+  const snapshotAt = async () =>
+    BigInt((JSON.parse((await redis2.get(key))!) as { position: string }).position);
+  await waitFor(async () => (await snapshotAt()) > BigInt(saved.position), {
+    description: 'the snapshot moved on',
+  });
+
+  // A snapshot of another log (a restore, another event store) is not replayed.
+  const other = JSON.parse((await redis2.get(key))!) as Record<string, unknown>;
+  await redis2.set(key, JSON.stringify({ ...other, logId: 'another-log', events: [] }));
+  await resumed.api.close({ keepRedis: true });
+  const again = await start(false, keyPrefix);
+  expect(again.feed.referenceAfter).toEqual([undefined]);
+  expect(await lists(again.api)).toEqual(expected);
 });

@@ -20,6 +20,7 @@ import {
   EVENT_STORE,
   FACTS_TABLE_SNAPSHOTS,
   FEEDBACK_FACTS_SOURCE,
+  REFERENCE_DATA_SNAPSHOTS,
   IDEMPOTENCY_STORE,
   LOG_IDENTITY,
   LogIdentity,
@@ -46,6 +47,7 @@ import { RedisAlertFeed } from './bullmq/redis-alert-feed.adapter';
 import { RedisCheckpointStore, RedisProjectionStore } from './redis/redis-projection.store';
 import { RedisDossierFactsSource } from './redis/redis-dossier-facts.source';
 import { RedisFactsTableSnapshots } from './redis/redis-facts-table.snapshots';
+import { RedisReferenceDataSnapshots } from './redis/redis-reference-data.snapshots';
 import { closeRedis, watchRedis } from './unavailable';
 
 export const ENVIRONMENT = Symbol('ENVIRONMENT');
@@ -175,6 +177,11 @@ export class InfrastructureModule {
         inject: [REDIS],
       },
       {
+        provide: REFERENCE_DATA_SNAPSHOTS,
+        useFactory: (redis: Redis) => new RedisReferenceDataSnapshots(redis, env.REDIS_KEY_PREFIX),
+        inject: [REDIS],
+      },
+      {
         provide: FEEDBACK_FACTS_SOURCE,
         useFactory: (redis: Redis) =>
           new RedisDossierFactsSource<FeedbackFacts>(redis, env.REDIS_KEY_PREFIX, feedbackFactsProjection),
@@ -219,6 +226,7 @@ export class InfrastructureModule {
         IDEMPOTENCY_STORE,
         DOSSIER_FACTS_SOURCE,
         FACTS_TABLE_SNAPSHOTS,
+        REFERENCE_DATA_SNAPSHOTS,
         FEEDBACK_FACTS_SOURCE,
         CLOCK,
         ALERT_FEED,

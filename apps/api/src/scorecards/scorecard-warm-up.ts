@@ -2,9 +2,10 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DossierFactsCache, FeedbackFactsCache, ReferenceData } from '@tracker/application';
 
 /**
- * Loads the scorecard's facts (the dossiers' table, the feedback items) once the API is ready, in the
- * background, so the first scorecard after a start does not pay for it; a request meanwhile waits for the
- * same load. A failure here is only logged: the next request loads again.
+ * Loads the scorecard's facts (the dossiers' table, the feedback items) in the background from the start,
+ * beside the reference data's catch-up (they come from Redis, not the log: neither waits for the other), so
+ * the first scorecard after a start does not pay for them; a request meanwhile waits for the same load. A
+ * failure here is only logged: the next request loads again.
  */
 @Injectable()
 export class ScorecardWarmUp implements OnApplicationBootstrap {
@@ -18,12 +19,12 @@ export class ScorecardWarmUp implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     const started = performance.now();
-    void this.reference.ready
-      .then(() => Promise.all([this.dossiers.current(), this.feedback.current()]))
+    void Promise.all([this.dossiers.current(), this.feedback.current()])
       .then(() =>
         this.logger.log(
           `scorecard facts loaded (${this.dossiers.size} dossiers from ${this.dossiers.lastLoad ?? 'nothing'}, ` +
-            `${this.feedback.size} feedback items) ${Math.round(performance.now() - started)} ms after start`,
+            `${this.feedback.size} feedback items) ${Math.round(performance.now() - started)} ms after start` +
+            (this.reference.isReady ? '' : ', before the reference data'),
         ),
       )
       .catch((error: unknown) =>

@@ -73,7 +73,8 @@ export class DossierFactsCache {
       for (const f of page) table.upsert(f);
     });
     if (!snapshot) return;
-    this.table = table;
+    // Read in hash order: regrouped so that a period's rows sit side by side (FactsTable.image()).
+    this.table = table.clustered();
     this.generation = snapshot.generation;
     this.cursor = snapshot.cursor;
     this.loadedFrom = 'documents';
@@ -93,7 +94,9 @@ export class DossierFactsCache {
     if (!saved || saved.cursor === '0-0') return false;
     const changes = await this.source.changesSince(saved.generation, saved.cursor);
     if (changes === 'reset') return false;
-    this.table = FactsTable.fromImage(saved.image);
+    const table = FactsTable.fromImage(saved.image);
+    // A snapshot written before tables were clustered is regrouped once (see FactsTable.image()).
+    this.table = table.isClustered() ? table : table.clustered();
     this.generation = saved.generation;
     this.cursor = saved.cursor;
     this.loadedFrom = 'snapshot';

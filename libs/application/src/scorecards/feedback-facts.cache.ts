@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { FeedbackFacts } from '@tracker/domain';
+import { FeedbackTable } from '@tracker/domain';
 import { FEEDBACK_FACTS_SOURCE, type FeedbackFactsSource } from '../ports/feedback-facts.source.port';
 
 /**
@@ -9,22 +9,22 @@ import { FEEDBACK_FACTS_SOURCE, type FeedbackFactsSource } from '../ports/feedba
  */
 @Injectable()
 export class FeedbackFactsCache {
-  private facts = new Map<string, FeedbackFacts>();
+  private table = new FeedbackTable();
   private generation?: number;
   private cursor = '0-0';
   private refreshing?: Promise<void>;
 
   constructor(@Inject(FEEDBACK_FACTS_SOURCE) private readonly source: FeedbackFactsSource) {}
 
-  /** All items' facts, current to the projection as of this call. */
-  async current(): Promise<ReadonlyMap<string, FeedbackFacts>> {
+  /** All items' facts, current to the projection as of this call (a reset gives a new table). */
+  async current(): Promise<FeedbackTable> {
     this.refreshing ??= this.refresh().finally(() => (this.refreshing = undefined));
     await this.refreshing;
-    return this.facts;
+    return this.table;
   }
 
   get size(): number {
-    return this.facts.size;
+    return this.table.size;
   }
 
   private async refresh(): Promise<void> {
@@ -36,7 +36,7 @@ export class FeedbackFactsCache {
     }
     const snapshot = await this.source.snapshot();
     if (!snapshot) return;
-    this.facts = new Map(snapshot.facts.map((f) => [f.id, f]));
+    this.table = FeedbackTable.from(snapshot.facts);
     this.generation = snapshot.generation;
     this.cursor = snapshot.cursor;
     this.applyChanges(await this.source.changesSince(snapshot.generation, snapshot.cursor));
@@ -44,7 +44,7 @@ export class FeedbackFactsCache {
 
   private applyChanges(changes: Awaited<ReturnType<FeedbackFactsSource['changesSince']>>): boolean {
     if (changes === 'reset') return false;
-    for (const f of changes.facts) this.facts.set(f.id, f);
+    for (const f of changes.facts) this.table.upsert(f);
     this.cursor = changes.cursor;
     return true;
   }

@@ -3,8 +3,6 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import {
   assertMayReadScores,
   DomainError,
-  FeedbackFacts,
-  SubjectMark,
   DEFAULT_SCORING_METHOD,
   Scorecard,
   ScorecardProcedureInput,
@@ -50,11 +48,6 @@ export class GetUnitScorecardQuery extends Query<UnitScorecard> {
 /** The method's inputs: the facts (current to the projection), the catalogue, and "now" when no asOf. */
 @Injectable()
 export class ScorecardCalculator {
-  /** The items naming a dossier as an append-only log, so a FactsTable marks only the new ones. */
-  private seen?: ReadonlyMap<string, FeedbackFacts>;
-  private subjects: SubjectMark[] = [];
-  private markedUpTo = 0;
-
   constructor(
     private readonly facts: DossierFactsCache,
     private readonly catalogue: CatalogueReader,
@@ -62,23 +55,6 @@ export class ScorecardCalculator {
     private readonly feedback: FeedbackFactsCache,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
-
-  /** The cache's map only ever gains items at its end (a changed item keeps its place; an item's dossier
-   * is named at receipt) or is replaced by a reset: the log then starts again. */
-  private feedbackList(items: ReadonlyMap<string, FeedbackFacts>): FeedbackFacts[] {
-    if (items !== this.seen) {
-      this.seen = items;
-      this.subjects = [];
-      this.markedUpTo = 0;
-    }
-    const list = [...items.values()];
-    for (let i = this.markedUpTo; i < list.length; i++) {
-      const f = list[i];
-      if (f.dossierCode !== null) this.subjects.push({ dossierCode: f.dossierCode, at: f.receivedAt });
-    }
-    this.markedUpTo = list.length;
-    return list;
-  }
 
   async compute(
     period: string,
@@ -99,8 +75,7 @@ export class ScorecardCalculator {
       method,
       period,
       publications: await this.publications.allItems(),
-      feedback: this.feedbackList(await this.feedback.current()),
-      feedbackSubjects: this.subjects,
+      feedback: await this.feedback.current(),
       asOf: options.asOf ?? this.clock.now().toISOString(),
       units: this.catalogue.listUnits(),
       procedures,

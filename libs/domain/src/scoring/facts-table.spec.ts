@@ -1,7 +1,19 @@
 import { FactsTable } from './facts-table';
+import { FeedbackTable } from './feedback-table';
 import { computeScorecard } from './scorecard';
-import { QD766_V1 } from './scoring-method';
-import { DAY, e, foldFacts, HOUR, received, UNITS, vn } from './scoring.fixtures';
+import { QD766_V1, QD766_V2 } from './scoring-method';
+import {
+  DAY,
+  e,
+  foldFacts,
+  generateFacts,
+  generateFeedbackFacts,
+  generatePublicationItems,
+  HOUR,
+  received,
+  UNITS,
+  vn,
+} from './scoring.fixtures';
 
 const R = vn('2024-04-10T08:00');
 
@@ -99,5 +111,36 @@ describe('FactsTable', () => {
     expect(computeScorecard({ ...base, period: '2024-Q2', asOf, facts: copy })).toEqual(
       computeScorecard({ ...base, period: '2024-Q2', asOf, facts: table }),
     );
+  });
+
+  it('clustered by period and with feedback in a FeedbackTable, scores as the objects do, any period and asOf', () => {
+    const from = vn('2022-01-01T00:00');
+    const to = vn('2025-01-01T00:00');
+    const { facts, units, procedures } = generateFacts(3000, from, to);
+    const feedback = generateFeedbackFacts(600, units, from, to, 3000);
+    const publications = generatePublicationItems(100, procedures, from, to);
+    const table = FactsTable.from(facts);
+    const clustered = table.clustered();
+    expect(clustered.isClustered()).toBe(true);
+    expect(table.isClustered()).toBe(false);
+    expect(new Set(clustered.codes)).toEqual(new Set(table.codes));
+    const feedbackTable = FeedbackTable.from(feedback);
+    const base = { method: QD766_V2, units, procedures, publications };
+    const explained = { explain: true, onlyUnitIds: [units[0].unitId, units[units.length - 1].unitId] };
+    for (const [period, asOf] of [
+      ['2023-Q2', vn('2025-02-01T00:00')],
+      ['2024', vn('2025-02-01T00:00')],
+      ['2024-05', vn('2024-05-20T12:00')],
+      ['2022-Q1', vn('2022-02-10T00:00')],
+      ['2024-Q4', vn('2025-02-01T00:00')],
+    ] as const) {
+      const expected = computeScorecard({ ...base, period, asOf, facts, feedback, ...explained });
+      expect(
+        computeScorecard({ ...base, period, asOf, facts: clustered, feedback: feedbackTable, ...explained }),
+      ).toEqual(expected);
+      expect(computeScorecard({ ...base, period, asOf, facts: table, feedback: feedbackTable })).toEqual(
+        computeScorecard({ ...base, period, asOf, facts, feedback }),
+      );
+    }
   });
 });

@@ -4,6 +4,7 @@
 // kept per row; the source facts only for the rows whose supplement rounds or ratings the columns cannot
 // answer (TF_SUPPLEMENTS, TF_RATINGS), so a million dossiers are a few typed arrays, not a million objects.
 import type { DossierFacts } from './dossier-facts';
+import { PeriodIndex, type PeriodBucket } from './period-index';
 
 export const TF_ONLINE = 1;
 export const TF_WRITTEN_RESULT = 2;
@@ -81,6 +82,8 @@ export class FactsTable {
   private readonly subjectMarks = new Map<string, number>();
   private subjectLog: readonly SubjectMark[] | null = null;
   private subjectCursor = 0;
+  /** The rows by receipt and finish (PeriodIndex), for a period's scan. */
+  private readonly period = new PeriodIndex();
 
   constructor(capacity = 1024) {
     this.capacity = Math.max(16, capacity);
@@ -130,6 +133,17 @@ export class FactsTable {
     this.flags[i] = flags;
     if ((flags & TF_DETAILED) !== 0) this.detailed.set(i, f);
     else this.detailed.delete(i);
+    this.index(i);
+  }
+
+  /** The buckets of rows a period's scan needs (PeriodIndex.candidates). */
+  candidates(start: number, end: number): PeriodBucket[] {
+    return this.period.candidates(start, end);
+  }
+
+  /** Files row i in the period index. */
+  private index(i: number): void {
+    this.period.set(i, this.columns.receivedAt[i], this.columns.finishedAt[i]);
   }
 
   /** The source facts of a detailed row (TF_SUPPLEMENTS or TF_RATINGS). */
@@ -137,22 +151,48 @@ export class FactsTable {
     return this.detailed.get(row)!;
   }
 
-  /** The rows as plain arrays (copies of the used part of the columns), for a snapshot. */
+  /**
+   * The rows as plain arrays (copies), for a snapshot, in the period index's order: by receipt bucket, then
+   * finish bucket (rows never received last), so that a table made from it holds each bucket's rows side by
+   * side and a period's scan reads the columns nearly in sequence.
+   */
   image(): FactsTableImage {
     const n = this.size;
+    const order = this.period.order(n);
+    const newRow = new Int32Array(n);
+    for (let j = 0; j < n; j++) newRow[order[j]] = j;
+    const gather = <T extends Float64Array | Int32Array | Uint8Array>(from: T, to: T): T => {
+      for (let j = 0; j < n; j++) to[j] = from[order[j]];
+      return to;
+    };
     const columns = {} as Record<Column, Float64Array>;
-    for (const c of COLUMNS) columns[c] = this.columns[c].slice(0, n);
+    for (const c of COLUMNS) columns[c] = gather(this.columns[c], new Float64Array(n));
+    const codes = new Array<string>(n);
+    for (let j = 0; j < n; j++) codes[j] = this.codes[order[j]];
     return {
       size: n,
       columns,
-      unit: this.unit.slice(0, n),
-      procedure: this.procedure.slice(0, n),
-      flags: this.flags.slice(0, n),
-      codes: this.codes.slice(),
+      unit: gather(this.unit, new Int32Array(n)),
+      procedure: gather(this.procedure, new Int32Array(n)),
+      flags: gather(this.flags, new Uint8Array(n)),
+      codes,
       unitIds: this.unitIds.slice(),
       procedureCodes: this.procedureCodes.slice(),
-      detailed: [...this.detailed],
+      detailed: [...this.detailed].map(([row, facts]) => [newRow[row], facts] as const),
     };
+  }
+
+  /** Whether the rows already sit in image()'s order (a table made from a snapshot this code wrote). */
+  isClustered(): boolean {
+    const order = this.period.order(this.size);
+    for (let i = 0; i < order.length; i++) if (order[i] !== i) return false;
+    return true;
+  }
+
+  /** The same rows in a new table, each bucket's side by side (see image()), for a table filled in no
+   * particular order (a load in hash order). Its 5.3 column is marked again by the next markSubjects. */
+  clustered(): FactsTable {
+    return FactsTable.fromImage(this.image());
   }
 
   /**
@@ -189,6 +229,7 @@ export class FactsTable {
     for (const code of image.procedureCodes) t.intern(t.procedureIdx, t.procedureCodes, code);
     for (const [row, facts] of image.detailed) t.detailed.set(row, facts);
     t.size = n;
+    for (let i = 0; i < n; i++) t.index(i);
     return t;
   }
 

@@ -162,6 +162,33 @@ describe('scorecard over facts folded in any recording order', () => {
     );
   });
 
+  it('a FactsTable fed every intermediate state (its period index moving rows) scores as the final facts', () => {
+    const codes = ['A', 'B', 'C', 'D', 'E', 'F'];
+    const asOfArb = fc.integer({ min: Q2_START + 92 * DAY, max: Q2_START + 250 * DAY }); // in 2024-Q3 or later
+    fc.assert(
+      fc.property(
+        fc.tuple(...codes.map((code) => dossierArb(code))),
+        fc.array(fc.nat(), { minLength: 20, maxLength: 60 }),
+        asOfArb,
+        fc.constantFrom('2024-Q1', '2024-Q2', '2024-05', '2024-06', '2024-Q3', '2024'),
+        (dossiers, picks, asOf, period) => {
+          // Each dossier's events arrive one by one, the dossiers interleaved; the table upserts each state.
+          const table = new FactsTable(16);
+          const seen = dossiers.map(() => 0);
+          for (const pick of picks) {
+            const d = pick % dossiers.length;
+            if (seen[d] < dossiers[d].length) seen[d]++;
+            table.upsert(fold(codes[d], dossiers[d].slice(0, seen[d])));
+          }
+          dossiers.forEach((events, d) => table.upsert(fold(codes[d], events)));
+          const final = dossiers.map((events, d) => fold(codes[d], events));
+          expect(score(table, period, asOf)).toEqual(score(final, period, asOf));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it("isOnTimeFacts agrees with the dossier decider's isOnTimeAt", () => {
     fc.assert(
       fc.property(

@@ -26,6 +26,7 @@ import {
   ratedUnsatisfiedAt,
   type FeedbackFacts,
 } from '../feedback/feedback-facts';
+import { FeedbackTable } from './feedback-table';
 import { periodWindow, type PeriodWindow } from './periods';
 import type {
   ComputeScorecardInput,
@@ -409,52 +410,57 @@ class Scan {
     const { supplement1RequestedAt: req1, supplement1ReceivedAt: rec1, lastRatingAt } = c;
     const asOf = this.asOf;
     const subjectAt = this.subjectColumn ? c.subjectAt : null;
-    for (let i = 0, n = t.size; i < n; i++) {
-      const r = receivedAt[i];
-      if (!(r <= end)) continue; // also skips NaN: not received
-      const fin = finishedAt[i];
-      if (fin < start && r < start) continue;
-      const u = unitOf[unit[i]];
-      if (u < 0) continue;
-      const tp = procedure[i];
-      let p = procMap[tp];
-      if (p < 0) p = procMap[tp] = this.procOf(t.procedureCodes[tp]);
-      const fl = flags[i];
-      let onTime = false;
-      let ok53 = false;
-      if (!(fin < start)) {
-        if ((fl & TF_SUPPLEMENTS) !== 0) onTime = isOnTimeFacts(t.details(i), end);
-        else {
-          // At most one round: SCORING.md's rule on the first round's columns.
-          onTime = isOnTimeOneRound(fin, req1[i], rec1[i], end, dueAt[i]);
+    // Only the rows the table's period index names: received by `end`, not finished before `start`.
+    for (const bucket of t.candidates(start, end)) {
+      const rows = bucket.rows;
+      for (let k = 0, n = bucket.n; k < n; k++) {
+        const i = rows[k];
+        const r = receivedAt[i];
+        if (!(r <= end)) continue; // also skips NaN: not received
+        const fin = finishedAt[i];
+        if (fin < start && r < start) continue;
+        const u = unitOf[unit[i]];
+        if (u < 0) continue;
+        const tp = procedure[i];
+        let p = procMap[tp];
+        if (p < 0) p = procMap[tp] = this.procOf(t.procedureCodes[tp]);
+        const fl = flags[i];
+        let onTime = false;
+        let ok53 = false;
+        if (!(fin < start)) {
+          if ((fl & TF_SUPPLEMENTS) !== 0) onTime = isOnTimeFacts(t.details(i), end);
+          else {
+            // At most one round: SCORING.md's rule on the first round's columns.
+            onTime = isOnTimeOneRound(fin, req1[i], rec1[i], end, dueAt[i]);
+          }
+          if (onTime) {
+            const lr = lastRatingAt[i];
+            ok53 =
+              lr <= asOf
+                ? (fl & TF_LAST_UNSATISFIED) === 0
+                : (fl & TF_RATINGS) === 0 || !ratedUnsatisfied(t.details(i), asOf);
+            if (ok53 && subjectAt !== null && subjectAt[i] <= end) ok53 = false;
+          }
         }
-        if (onTime) {
-          const lr = lastRatingAt[i];
-          ok53 =
-            lr <= asOf
-              ? (fl & TF_LAST_UNSATISFIED) === 0
-              : (fl & TF_RATINGS) === 0 || !ratedUnsatisfied(t.details(i), asOf);
-          if (ok53 && subjectAt !== null && subjectAt[i] <= end) ok53 = false;
-        }
+        this.tally(
+          u,
+          codes[i],
+          '',
+          p,
+          r,
+          fin,
+          fl,
+          onTime,
+          ok53,
+          syncedAt[i],
+          digitizedAt[i],
+          reusedAt[i],
+          personalStoreAt[i],
+          eResultAt[i],
+          paidOnlineAt[i],
+          feeAt[i],
+        );
       }
-      this.tally(
-        u,
-        codes[i],
-        '',
-        p,
-        r,
-        fin,
-        fl,
-        onTime,
-        ok53,
-        syncedAt[i],
-        digitizedAt[i],
-        reusedAt[i],
-        personalStoreAt[i],
-        eResultAt[i],
-        paidOnlineAt[i],
-        feeAt[i],
-      );
     }
   }
 
@@ -691,7 +697,7 @@ export function feedbackSubjectsOf(items: readonly FeedbackFacts[]): SubjectMark
  * (it came back) counts it once, on time only if every holding was.
  */
 function countFeedback(
-  items: readonly FeedbackFacts[],
+  items: readonly FeedbackFacts[] | FeedbackTable,
   unitIndex: ReadonlyMap<string, number>,
   counts: Int32Array,
   start: number,
@@ -699,12 +705,12 @@ function countFeedback(
   asOf: number,
   noteOther: NoteOther,
 ): void {
-  for (const f of items) {
+  const count = (f: FeedbackFacts): void => {
     const hs = f.holdings;
-    if (hs.length === 0 || !(hs[0].receivedAt <= end)) continue;
+    if (hs.length === 0 || !(hs[0].receivedAt <= end)) return;
     // Finished for its last holder before the period (so for every earlier one too): nothing to count.
     const lastEnd = hs[hs.length - 1].finishedAt;
-    if (lastEnd !== null && lastEnd < start) continue;
+    if (lastEnd !== null && lastEnd < start) return;
     let unhappy: boolean | null = null;
     for (let i = 0; i < hs.length; i++) {
       const h = hs[i];
@@ -737,6 +743,16 @@ function countFeedback(
         noteOther(u, '5.2', f.id, ok);
       }
     }
+  };
+  if (!(items instanceof FeedbackTable)) {
+    for (const f of items) count(f);
+    return;
+  }
+  // Only the items the table's period index names: received by `end`, not finished before `start`.
+  const all = items.items;
+  for (const bucket of items.candidates(start, end)) {
+    const rows = bucket.rows;
+    for (let k = 0, n = bucket.n; k < n; k++) count(all[rows[k]]);
   }
 }
 
@@ -798,7 +814,10 @@ export function computeScorecard(input: ComputeScorecardInput): Scorecard {
   if (input.explain) scan.explainAcc = units.map((_, i) => (shown[i] ? X_IDS.map(newAcc) : null));
   const c53 = method.groups.flatMap((g) => g.criteria).find((c) => c.id === '5.3');
   if (c53?.feedbackSubjects) {
-    const marks = input.feedbackSubjects ?? (input.feedback ? feedbackSubjectsOf(input.feedback) : []);
+    const items = input.feedback;
+    const marks =
+      input.feedbackSubjects ??
+      (items instanceof FeedbackTable ? items.subjects : items ? feedbackSubjectsOf(items) : []);
     if (input.facts instanceof FactsTable) {
       input.facts.markSubjects(marks);
       scan.subjectColumn = true;

@@ -7,6 +7,7 @@ import type { DossierFacts } from './dossier-facts';
 import type { FactsTable, SubjectMark } from './facts-table';
 import type { PublicationItemFacts } from '../publication/publication-facts';
 import type { FeedbackFacts } from '../feedback/feedback-facts';
+import type { FeedbackTable } from './feedback-table';
 import type { CriterionId, GroupId, ScoringMethod } from './scoring-method';
 
 export type ScorecardUnitInput = Readonly<{
@@ -47,8 +48,9 @@ export type ComputeScorecardInput = Readonly<{
   facts: Iterable<DossierFacts> | readonly DossierFacts[] | FactsTable;
   /** The publication decisions' items (1.1–1.3, v2), any period: those outside it are skipped. */
   publications?: readonly PublicationItemFacts[];
-  /** The feedback items' facts (5.1, 5.2 and 5.3's feedback clause, v2). */
-  feedback?: readonly FeedbackFacts[];
+  /** The feedback items' facts (5.1, 5.2 and 5.3's feedback clause, v2); a FeedbackTable counts only the
+   * items its period index names. */
+  feedback?: readonly FeedbackFacts[] | FeedbackTable;
   /** 5.3 (v2): the items naming a dossier (else derived from `feedback`). An append-only log: a FactsTable
    * given the same array again applies only its new entries. */
   feedbackSubjects?: readonly SubjectMark[];
