@@ -4,13 +4,12 @@ import {
   DossierEvent,
   DossierState,
   dossierStreamName,
-  evolveDossier,
-  initialDossierState,
   instantMs,
   openAlerts,
 } from '@tracker/domain';
 import type { FoldedBatch, IndexEntry, Projection, ProjectionHooks } from '../projections/projection';
 import type { AlertFeed, AlertFeedEntry } from './alert-feed.port';
+import { sharedDossierFold } from '../projections/shared-fold';
 
 /** The fold's state per dossier: its state while alerts can still open (null once finished), its open alerts. */
 export type AlertsDoc = Readonly<{ dossier: DossierState | null; alerts: readonly DeadlineAlert[] }>;
@@ -32,10 +31,10 @@ export const alertsProjection: Projection<AlertsDoc, DossierEvent> = {
   canHandle: DOSSIER_EVENT_TYPES,
   documentId: (e) =>
     e.streamName.startsWith('dossier-') ? e.streamName.slice('dossier-'.length) : undefined,
-  initialState: () => ({ dossier: initialDossierState(), alerts: [] }),
+  initialState: () => ({ dossier: sharedDossierFold.initial, alerts: [] }),
   evolve: (doc, e) => {
     if (doc.dossier === null) return doc;
-    const dossier = evolveDossier(doc.dossier, e.event);
+    const dossier = sharedDossierFold.evolve(doc.dossier, e.event);
     // A finished dossier never alerts again: drop its state.
     const finished = dossier.status !== 'none' && dossier.finishedAt !== null;
     return { dossier: finished ? null : dossier, alerts: openAlerts(dossier) };
