@@ -212,6 +212,45 @@ describe('dossier-list.v2 in Redis', () => {
     expect(after.checkpoint.events).toBe(String(totalEvents));
     expect(await redis.keys(`${keys.generation(1).root}:*`)).toEqual([]);
   });
+
+  it('refuses a commit whose checkpoint another writer moved, or whose generation readers left, writing none of it', async () => {
+    const prefix = `t:${uniqueToken()}:`;
+    const projectionStore = new RedisProjectionStore(redis, prefix);
+    const keys = new ProjectionKeys(prefix, P);
+    const doc = (id: string, position: bigint) => ({
+      id,
+      before: undefined,
+      after: { doc: { id }, lastPosition: position },
+    });
+    const batch = (id: string, expected: bigint | undefined, checkpoint: bigint) => ({
+      expected,
+      checkpoint,
+      events: 1,
+      changes: [doc(id, checkpoint)],
+      remove: [],
+      add: [{ set: 'all', score: 0, member: id }],
+    });
+    const first = await projectionStore.activeWriter(P);
+    const second = await projectionStore.activeWriter(P);
+    await first.commit(batch('a', undefined, 10n));
+    await expect(second.commit(batch('b', undefined, 10n))).rejects.toMatchObject({
+      reason: 'checkpoint-moved',
+    });
+    const g1 = keys.generation(first.generation);
+    expect(await redis.hkeys(g1.docs)).toEqual(['a']);
+    expect(await redis.zrange(g1.index('all'), '0', '-1')).toEqual(['a']);
+
+    const rebuilt = await projectionStore.newGenerationWriter(P);
+    await rebuilt.commit(batch('a', undefined, 10n));
+    expect(await projectionStore.activate(P, rebuilt.generation)).toEqual({ replaced: first.generation });
+    await expect(first.commit(batch('c', 10n, 20n))).rejects.toMatchObject({ reason: 'generation-switched' });
+    expect(await redis.hkeys(g1.docs)).toEqual(['a']);
+    expect(await redis.hget(g1.checkpoint, 'position')).toBe('10');
+    // The writers' connections are usable after a refusal (no WATCH left behind).
+    await rebuilt.commit(batch('d', 10n, 20n));
+    expect((await redis.hkeys(keys.generation(rebuilt.generation).docs)).sort()).toEqual(['a', 'd']);
+    await Promise.all([first.close(), second.close(), rebuilt.close()]);
+  });
 });
 
 describe('dossier-facts.v1 in Redis', () => {

@@ -5,13 +5,12 @@ import {
   DossierState,
   type Event,
   dossierStreamName,
-  evolveDossier,
-  initialDossierState,
   instantMs,
   openAlerts,
 } from '@tracker/domain';
 import type { FoldedBatch, IndexEntry, Projection, ProjectionHooks } from '../projections/projection';
 import type { AlertFeed, AlertFeedEntry } from './alert-feed.port';
+import { sharedDossierFold } from '../projections/shared-fold';
 
 /**
  * The fold's state per aggregate, under the aggregate's own field (`dossier`, `item`): its state while
@@ -96,8 +95,9 @@ const dossiers = alertsFor({
   streamPrefix: 'dossier-',
   canHandle: DOSSIER_EVENT_TYPES,
   field: 'dossier',
-  initialState: initialDossierState,
-  evolve: (state: DossierState, event: DossierEvent) => evolveDossier(state, event),
+  // The dossier fold dossier-list and deadline-scheduling share (sharedDossierFold): computed once per event.
+  initialState: () => sharedDossierFold.initial,
+  evolve: (state: DossierState, event: DossierEvent) => sharedDossierFold.evolve(state, event),
   openAlerts,
   // A finished dossier never alerts again: its state is dropped.
   finished: (dossier) => dossier.status !== 'none' && dossier.finishedAt !== null,

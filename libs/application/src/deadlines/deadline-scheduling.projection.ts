@@ -9,14 +9,13 @@ import {
   WorkingCalendar,
   deadlineJobId,
   deadlinePlan,
-  evolveDossier,
-  initialDossierState,
   isDossier,
   ladderFor,
 } from '@tracker/domain';
 import type { Clock } from '../ports/clock.port';
 import type { IndexEntry, Projection, ProjectionHooks } from '../projections/projection';
 import type { VersionedCalendars } from './deadline-calendars';
+import { sharedDossierFold } from '../projections/shared-fold';
 import type { DeadlineJob, DeadlineScheduler } from './deadline-scheduler.port';
 
 /**
@@ -176,8 +175,8 @@ const dossiers = deadlineSchedulingFor({
   streamPrefix: 'dossier-',
   canHandle: DOSSIER_EVENT_TYPES,
   field: 'dossier',
-  initialState: initialDossierState,
-  evolve: (state: DossierState, event: DossierEvent) => evolveDossier(state, event),
+  initialState: () => sharedDossierFold.initial,
+  evolve: (state: DossierState, event: DossierEvent) => sharedDossierFold.evolve(state, event),
   received: (state) => (isDossier(state) ? state : null),
   calendarVersion: (dossier) => dossier.calendarVersion,
   plan: (dossier, calendar, policy) => {

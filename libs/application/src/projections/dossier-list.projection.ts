@@ -5,12 +5,11 @@ import {
   DossierStatus,
   DOSSIER_EVENT_TYPES,
   dossierStreamName,
-  evolveDossier,
-  initialDossierState,
   instantMs,
   isDossier,
 } from '@tracker/domain';
 import type { IndexEntry, Projection } from './projection';
+import { sharedDossierFold } from './shared-fold';
 
 /** What `GET /api/dossiers` shows of a dossier (all but `pastDue`, which depends on the hour it is read). */
 export type DossierListDoc = Readonly<{
@@ -59,8 +58,8 @@ export const dossierListProjection: Projection<DossierState, DossierEvent> = {
   canHandle: DOSSIER_EVENT_TYPES,
   documentId: (e) =>
     e.streamName.startsWith('dossier-') ? e.streamName.slice('dossier-'.length) : undefined,
-  initialState: () => initialDossierState(),
-  evolve: (doc, e) => evolveDossier(doc, e.event),
+  initialState: () => sharedDossierFold.initial,
+  evolve: (doc, e) => sharedDossierFold.evolve(doc, e.event),
   indexes: (doc) => (isDossier(doc) ? dossierIndexes(doc) : []),
   view: (doc) => (isDossier(doc) ? listDoc(doc) : null),
   streamOf: (code) => dossierStreamName(code),

@@ -5,6 +5,7 @@ import {
   AnyProjection,
   CheckpointStore,
   GenerationStatus,
+  IndexEntry,
   ProjectionCheckpoint,
   ProjectionCommit,
   ProjectionStop,
@@ -222,6 +223,17 @@ export class RedisProjectionStore implements ProjectionStore {
   }
 }
 
+/** Index entries grouped by set, in order, each as the arguments it adds to its set's command. */
+function bySet<A>(entries: readonly IndexEntry[], args: (e: IndexEntry) => A[]): Map<string, A[]> {
+  const sets = new Map<string, A[]>();
+  for (const e of entries) {
+    const list = sets.get(e.set);
+    if (list) list.push(...args(e));
+    else sets.set(e.set, args(e));
+  }
+  return sets;
+}
+
 class RedisProjectionWriter implements ProjectionWriter {
   constructor(
     private readonly conn: Redis,
@@ -254,34 +266,45 @@ class RedisProjectionWriter implements ProjectionWriter {
   async commit(c: ProjectionCommit): Promise<void> {
     const g = this.g;
     const conn = this.conn;
-    await conn.watch(...(this.followsActive ? [g.checkpoint, this.keys.active] : [g.checkpoint]));
+    // WATCH and the reads it guards in one round trip (a pipeline keeps their order on the connection).
+    const watched = conn
+      .pipeline()
+      .watch(...(this.followsActive ? [g.checkpoint, this.keys.active] : [g.checkpoint]))
+      .hget(g.checkpoint, 'position');
+    if (this.followsActive) watched.get(this.keys.active);
     let queued = false;
     try {
-      const [position, active] = await Promise.all([
-        conn.hget(g.checkpoint, 'position'),
-        this.followsActive ? conn.get(this.keys.active) : Promise.resolve(String(this.generation)),
-      ]);
+      const replies = (await watched.exec()) ?? [];
+      const refused = replies.find(([error]) => error);
+      if (refused) throw refused[0]!;
+      const position = replies[1]?.[1] as string | null;
+      const active = this.followsActive ? (replies[2]?.[1] as string | null) : String(this.generation);
       if (active !== String(this.generation))
         throw new ProjectionWriteConflict(this.projection, 'generation-switched');
       if ((position === null ? undefined : BigInt(position)) !== c.expected) {
         throw new ProjectionWriteConflict(this.projection, 'checkpoint-moved');
       }
+      // One variadic command per key (a batch changes a document once, an index entry once): a rebuild's
+      // batch is a few hundred commands rather than one per document and index entry.
       const m = conn.multi();
       const changedIds: string[] = [];
+      const written: string[] = [];
+      const deleted: string[] = [];
       for (const change of c.changes) {
         changedIds.push(change.id);
         if (change.after) {
-          m.hset(
-            g.docs,
+          written.push(
             change.id,
             JSON.stringify({ p: change.after.lastPosition.toString(), d: change.after.doc }),
           );
         } else {
-          m.hdel(g.docs, change.id);
+          deleted.push(change.id);
         }
       }
-      for (const e of c.remove) m.zrem(g.index(e.set), e.member);
-      for (const e of c.add) m.zadd(g.index(e.set), e.score, e.member);
+      if (written.length) m.hset(g.docs, ...written);
+      if (deleted.length) m.hdel(g.docs, ...deleted);
+      for (const [set, members] of bySet(c.remove, (e) => [e.member])) m.zrem(g.index(set), ...members);
+      for (const [set, args] of bySet(c.add, (e) => [e.score, e.member])) m.zadd(g.index(set), ...args);
       if (c.changeLog && changedIds.length) {
         m.xadd(
           g.changes,
