@@ -64,6 +64,16 @@ type Run = {
   stop(): Promise<number | null>;
 };
 
+/** Whether any process of the group `pgid` is still there (signal 0 only checks). */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function npmRun(script: string, args: string[], env: Record<string, string>): Run {
   const child: ChildProcess = spawn(
     'npm',
@@ -101,6 +111,10 @@ function npmRun(script: string, args: string[], env: Record<string, string>): Ru
       process.kill(-child.pid!, 'SIGTERM');
       const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 20_000);
       const code = await exited;
+      // npm may exit before the node it started has closed: wait for the whole group, so a process
+      // stopped next (the event store under the worker) is not gone while this one still closes.
+      const until = Date.now() + 20_000;
+      while (groupAlive(child.pid!) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
       clearTimeout(timer);
       return code;
     },
