@@ -5,6 +5,7 @@ import { EsdbEventFeed, REDIS } from '@tracker/infrastructure';
 import type { Redis } from 'ioredis';
 import { startTestEventStore, uniqueToken, waitFor, type TestEventStore } from '@tracker/testing';
 import { ApiHarness, TOKENS, startApi } from '../support/api-harness';
+import { testProcedure } from '../support/reference-data';
 
 jest.setTimeout(60_000);
 
@@ -42,14 +43,7 @@ class RecordingFeed extends EsdbEventFeed {
   }
 }
 
-const procedure = {
-  name: 'Cấp giấy phép',
-  units: ['SCT'],
-  timeLimit: { value: 10, unit: 'working-days' },
-  onlineLevel: 'full',
-  feeRequired: true,
-  requiresWrittenResult: true,
-};
+const procedure = testProcedure({ units: ['SCT'], feeRequired: true });
 const decision = {
   decisionNo: '12/QĐ-UBND',
   decidedOn: '2025-01-20',
