@@ -20,6 +20,7 @@ const exact = (revision: number): ExpectedRevision => ({ kind: 'exact', revision
 
 /** One event-loop turn: what was queued in this one is committed at its end. */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The real WAL sync, whose answer is held until the test lets it through: shows what the log does while a
@@ -141,9 +142,9 @@ describe('SqliteEventLog on disk', () => {
   });
 
   describe('durable group commit: one sync at a time, the next group gathers during it', () => {
-    it('appends arriving during a sync commit together once it returns, each answered on its own after its own sync', async () => {
+    it('appends arriving during a sync wait for the writer it answers, then commit with it, each answered on its own after its own sync', async () => {
       const syncs = heldSyncs();
-      const log = new SqliteEventLog({ dataDir: dir, syncWal: syncs.syncWal });
+      const log = new SqliteEventLog({ dataDir: dir, syncWal: syncs.syncWal, gatherMs: 60_000 });
       try {
         const before = log.transactions;
         const answered: string[] = [];
@@ -178,19 +179,28 @@ describe('SqliteEventLog on disk', () => {
 
         await syncs.release();
         expect(await first).toMatchObject({ status: 'ok', lastRevision: 0 });
-        // The three went into one transaction as the sync returned, and wait for their own sync.
+        await turn();
+        // The three wait for the writer just answered: one sync for the four, not one for the three and
+        // another for its next append.
+        expect(log.transactions - before).toBe(1);
+        expect(syncs.started).toBe(1);
+        const again = track(
+          'again',
+          log.submit(() => log.append('a', exact(1), [event()])),
+        );
+        await turn();
         expect(log.transactions - before).toBe(2);
         expect(syncs.started).toBe(2);
-        await turn();
         expect(answered).toEqual(['first']);
 
         await syncs.release();
-        const outcomes = await Promise.all([b, conflict, next]);
-        expect(answered).toEqual(['first', 'b', 'conflict', 'next']);
+        const outcomes = await Promise.all([b, conflict, next, again]);
+        expect(answered).toEqual(['first', 'b', 'conflict', 'next', 'again']);
         expect(outcomes[0]).toMatchObject({ status: 'ok', lastRevision: 0 });
         expect(outcomes[1]).toEqual({ status: 'wrong-expected-version', currentRevision: 0 });
         expect(outcomes[2]).toMatchObject({ status: 'ok', lastRevision: 1 });
-        const positions = [await first, outcomes[0], outcomes[2]].map((o) =>
+        expect(outcomes[3]).toMatchObject({ status: 'ok', lastRevision: 2 });
+        const positions = [await first, outcomes[0], outcomes[2], outcomes[3]].map((o) =>
           o.status === 'ok' ? o.position : -1,
         );
         expect(positions).toEqual([...positions].sort((x, y) => x - y));
@@ -200,9 +210,36 @@ describe('SqliteEventLog on disk', () => {
       }
     });
 
+    it('a writer that does not come back holds the next group for gatherMs at most, and the group after does not wait', async () => {
+      const syncs = heldSyncs();
+      const log = new SqliteEventLog({ dataDir: dir, syncWal: syncs.syncWal, gatherMs: 50 });
+      try {
+        const before = log.transactions;
+        const first = log.submit(() => log.append('p', NO_STREAM, [event()]));
+        await turn();
+        const queued = log.submit(() => log.append('q', NO_STREAM, [event()]));
+        await syncs.release();
+        await first;
+        await turn();
+        expect(log.transactions - before).toBe(1);
+        await delay(100);
+        expect(log.transactions - before).toBe(2);
+
+        const late = log.submit(() => log.append('r', NO_STREAM, [event()]));
+        await syncs.release();
+        expect(await queued).toMatchObject({ status: 'ok' });
+        await turn();
+        expect(log.transactions - before).toBe(3);
+        await syncs.release();
+        expect(await late).toMatchObject({ status: 'ok' });
+      } finally {
+        log.close();
+      }
+    });
+
     it('readers waiting for a sync read before the group gathered during it commits', async () => {
       const syncs = heldSyncs();
-      const log = new SqliteEventLog({ dataDir: dir, syncWal: syncs.syncWal });
+      const log = new SqliteEventLog({ dataDir: dir, syncWal: syncs.syncWal, gatherMs: 0 });
       try {
         void log.submit(() => log.append('x', NO_STREAM, [event()]));
         await turn();
@@ -215,7 +252,7 @@ describe('SqliteEventLog on disk', () => {
         }));
         await syncs.release();
         expect(await seen).toEqual({ x: 'ok', y: 'not-found', transactions: 0 });
-        await turn();
+        await delay(20); // the writer of x does not come back: y's group stops waiting for it
         expect(log.transactions - before).toBe(1);
         await syncs.release();
         expect(await later).toMatchObject({ status: 'ok' });

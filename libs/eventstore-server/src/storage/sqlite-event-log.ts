@@ -41,6 +41,8 @@ export interface SqliteEventLogOptions {
    * watch what the log does meanwhile.
    */
   syncWal?: (fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void;
+  /** How long the next group may wait for the writers the last sync answered (default 3 ms; durable mode). */
+  gatherMs?: number;
 }
 
 /** True when a comma-separated list of positions strictly grows (forwards) or falls. */
@@ -101,6 +103,11 @@ const RECORD_OVERHEAD = 64;
 /** The first record sits past a notional log header, so position 0 never names an event. */
 const LOG_START = 128;
 const CACHE_LIMIT = 50_000;
+/**
+ * Durable mode: how long the next group may wait for the writers the last sync answered (see `synced`). About
+ * a sync's time on a slow disk; a lone writer never waits.
+ */
+const GATHER_MS = 3;
 /** Metastreams keep only their latest `$metadata` event visible, as on the real server. */
 const METASTREAM_METADATA: StreamMetadata = { maxCount: 1, softDeleted: false };
 
@@ -139,7 +146,7 @@ export const metastreamOf = (stream: string): string => `$$${stream}`;
  * The event log over SQLite: one table of events keyed by their position (a synthetic byte offset,
  * commit = prepare), unique per (stream, revision), with a per-stream event-id index for idempotency.
  * Clients' writes go through `submit` (a group commit: one transaction and one WAL sync for every write queued
- * while the previous group's sync ran, each in its own savepoint); the direct methods are one transaction each. Reads are paged by the
+ * while the previous group's sync ran and for the writers it answered, each in its own savepoint); the direct methods are one transaction each. Reads are paged by the
  * callers, after `whenDurable`.
  */
 export class SqliteEventLog {
@@ -161,7 +168,13 @@ export class SqliteEventLog {
   private walFd: number | undefined;
   private readonly syncWal: NonNullable<SqliteEventLogOptions['syncWal']>;
   /** The committed group whose WAL sync is running (durable mode); at most one at a time. */
-  private syncing: { readonly answer: (error: unknown) => void } | undefined;
+  private syncing: { readonly answer: (error: unknown) => void; readonly writes: number } | undefined;
+  /** Writes the next group waits for (durable mode): the writers active around the last sync. */
+  private gatherTarget = 0;
+  private gatherTimer: NodeJS.Timeout | undefined;
+  /** The last gathering ran out of time: the next sync's group does not wait. */
+  private gatherMissed = false;
+  private readonly gatherMs: number;
   private syncsRunning = 0;
   /** Set once a sync failed: no more writes. */
   private syncFailure: WalSyncError | undefined;
@@ -202,6 +215,7 @@ export class SqliteEventLog {
     this.durable = !options.memory && options.synchronous !== 'normal';
     this.walFile = `${file}-wal`;
     this.syncWal = options.syncWal ?? fdatasync;
+    this.gatherMs = options.gatherMs ?? GATHER_MS;
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS events (
         pos INTEGER PRIMARY KEY,
@@ -301,6 +315,7 @@ export class SqliteEventLog {
   }
 
   close(): void {
+    this.stopGathering();
     this.signal.close();
     if (this.db.open) this.flush(true);
     if (this.db.open) this.db.close();
@@ -349,8 +364,8 @@ export class SqliteEventLog {
   /**
    * Queues a write (`append`, `delete`, `tombstone` bound to their arguments) for the next group commit.
    * In durable mode everything queued while the previous group's sync runs goes into one transaction,
-   * committed as soon as that sync returns: one sync for the lot, each write still checked and answered on
-   * its own, in arrival order.
+   * committed once that sync returned and the writers it answered appended again (or `gatherMs` passed):
+   * one sync for the lot, each write still checked and answered on its own, in arrival order.
    */
   submit(run: () => WriteOutcome, deadline = Infinity, cancelled = () => false): Promise<QueuedOutcome> {
     if (!this.db.open) return Promise.reject(new Error('the event log is closed'));
@@ -364,16 +379,34 @@ export class SqliteEventLog {
   private scheduleFlush(): void {
     // While a sync runs, its end commits the queue (`synced`).
     if (this.flushScheduled || this.syncing) return;
+    if (this.queue.length < this.gatherTarget) {
+      // Writers the last sync answered are still on their way back: waiting for them (bounded) lets one sync
+      // cover them and the queued ones, where committing now would split the writers into two groups that
+      // alternate, each paying a sync (the kernel's work for a sync outweighs the commit's).
+      this.gatherTimer ??= setTimeout(() => {
+        this.gatherTimer = undefined;
+        this.gatherTarget = 0;
+        this.gatherMissed = true;
+        this.scheduleFlush();
+      }, this.gatherMs);
+      return;
+    }
+    this.stopGathering();
     this.flushScheduled = true;
     // After the I/O phase: requests read from the sockets in this turn join the same commit.
     setImmediate(() => this.flush(false));
   }
 
+  private stopGathering(): void {
+    if (this.gatherTimer) clearTimeout(this.gatherTimer);
+    this.gatherTimer = undefined;
+    this.gatherTarget = 0;
+  }
+
   /**
    * Commits the queued writes as one transaction, then (durable mode) syncs the WAL before answering them.
-   * One sync at a time: a sync is the interval over which appends gather, so under load a group is
-   * whatever arrived during the previous one's sync (a commit pipeline, one group committing while the
-   * previous one's answers go out) and the syncs do not multiply with the writers.
+   * One sync at a time: under load a group is whatever arrived during the previous one's sync plus the
+   * writers that sync answered (see `scheduleFlush`), so the syncs do not multiply with the writers.
    */
   private flush(closing: boolean): void {
     this.flushScheduled = false;
@@ -390,7 +423,7 @@ export class SqliteEventLog {
       return answer?.(undefined);
     }
     if (!answer) return;
-    const syncing = { answer };
+    const syncing = { answer, writes: group.length };
     this.syncing = syncing;
     this.syncsRunning++;
     this.syncWal(this.walDescriptor(), (error) => {
@@ -440,7 +473,10 @@ export class SqliteEventLog {
   }
 
   /** The running sync returned: its group is on disk (or, on an error, maybe not: no more writes then). */
-  private synced(group: { readonly answer: (error: unknown) => void }, error: unknown): void {
+  private synced(
+    group: { readonly answer: (error: unknown) => void; readonly writes: number },
+    error: unknown,
+  ): void {
     if (this.syncing !== group) return; // closed meanwhile: answered at close
     this.syncing = undefined;
     if (error) {
@@ -449,17 +485,15 @@ export class SqliteEventLog {
       for (const write of this.queue.splice(0)) write.reject(this.syncFailure);
       return this.releaseReaders();
     }
-    if (this.durableWaiters.length > 0) {
-      // Readers go first: they read as soon as they are released, and must see only synced commits; the
-      // next group commits in the next turn, after them.
-      this.releaseReaders();
-      group.answer(undefined);
-      if (this.queue.length > 0) this.scheduleFlush();
-      return;
-    }
-    // What arrived during the sync commits now, and its sync starts before this group's answers go out.
-    this.flush(false);
+    // Readers go first: they read as soon as they are released, and must see only synced commits; the
+    // next group commits in a later turn, after them.
+    this.releaseReaders();
+    // The writers answered now and those queued meanwhile are the active ones: the next group waits for all of
+    // them (unless the last wait ran out of time: writers that pause between appends do not pay it each time).
+    this.gatherTarget = this.gatherMissed ? 0 : group.writes + this.queue.length;
+    this.gatherMissed = false;
     group.answer(undefined);
+    if (this.queue.length > 0) this.scheduleFlush();
   }
 
   /**
