@@ -105,9 +105,13 @@ const LOG_START = 128;
 const CACHE_LIMIT = 50_000;
 /**
  * Durable mode: how long the next group may wait for the writers the last sync answered (see `synced`). About
- * a sync's time on a slow disk; a lone writer never waits.
+ * a sync's time on a slow disk; a few writers never wait (MIN_GATHER).
  */
 const GATHER_MS = 3;
+/** Fewer writers than this do not wait for each other: a sync each costs them less than the wait. */
+const MIN_GATHER = 4;
+/** After n waits in a row ran out of time, the next 2^n groups (at most 64) do not wait. */
+const MAX_GATHER_BACKOFF = 6;
 /** Metastreams keep only their latest `$metadata` event visible, as on the real server. */
 const METASTREAM_METADATA: StreamMetadata = { maxCount: 1, softDeleted: false };
 
@@ -172,8 +176,12 @@ export class SqliteEventLog {
   /** Writes the next group waits for (durable mode): the writers active around the last sync. */
   private gatherTarget = 0;
   private gatherTimer: NodeJS.Timeout | undefined;
-  /** The last gathering ran out of time: the next sync's group does not wait. */
-  private gatherMissed = false;
+  /**
+   * Waits that ran out of time in a row, and how many groups still go without one: writers that do not come
+   * straight back (an app's requests, each appending once) pay the wait rarely, not every other group.
+   */
+  private gatherMisses = 0;
+  private gatherSkips = 0;
   private readonly gatherMs: number;
   private syncsRunning = 0;
   /** Set once a sync failed: no more writes. */
@@ -386,11 +394,13 @@ export class SqliteEventLog {
       this.gatherTimer ??= setTimeout(() => {
         this.gatherTimer = undefined;
         this.gatherTarget = 0;
-        this.gatherMissed = true;
+        this.gatherMisses = Math.min(this.gatherMisses + 1, MAX_GATHER_BACKOFF);
+        this.gatherSkips = 2 ** this.gatherMisses;
         this.scheduleFlush();
       }, this.gatherMs);
       return;
     }
+    if (this.gatherTimer) this.gatherMisses = 0; // waited, and the writers came back in time
     this.stopGathering();
     this.flushScheduled = true;
     // After the I/O phase: requests read from the sockets in this turn join the same commit.
@@ -488,10 +498,11 @@ export class SqliteEventLog {
     // Readers go first: they read as soon as they are released, and must see only synced commits; the
     // next group commits in a later turn, after them.
     this.releaseReaders();
-    // The writers answered now and those queued meanwhile are the active ones: the next group waits for all of
-    // them (unless the last wait ran out of time: writers that pause between appends do not pay it each time).
-    this.gatherTarget = this.gatherMissed ? 0 : group.writes + this.queue.length;
-    this.gatherMissed = false;
+    // The writers answered now and those queued meanwhile are the active ones: the next group waits for all
+    // of them (see `gatherMisses`).
+    const active = group.writes + this.queue.length;
+    if (this.gatherSkips > 0) this.gatherSkips--;
+    else if (active >= MIN_GATHER) this.gatherTarget = active;
     group.answer(undefined);
     if (this.queue.length > 0) this.scheduleFlush();
   }
