@@ -40,6 +40,7 @@ import { ProjectionSink, SharedEventFeed, SubscriptionRunner } from '@tracker/pr
 import { Redis } from 'ioredis';
 import {
   BUILT_API,
+  cpuTime,
   median,
   percentile,
   residentMemory,
@@ -77,6 +78,8 @@ type Restart = {
   readyMs: number;
   scorecardMs: number;
   totalMs: number;
+  /** The API's CPU time from its spawn to the scorecard answered. */
+  cpuMs: number;
   memory: ReturnType<typeof residentMemory>;
 };
 const DOSSIERS = Number(values.dossiers);
@@ -503,9 +506,10 @@ async function main(): Promise<void> {
         const readyMs = performance.now() - t0restart;
         const scorecardMs = await get('/api/scorecards?period=2025-Q2');
         const totalMs = performance.now() - t0restart;
-        restarts[kind].push({ readyMs, scorecardMs, totalMs, memory: residentMemory(api.pid!) });
+        const cpuMs = cpuTime(api.pid!);
+        restarts[kind].push({ readyMs, scorecardMs, totalMs, cpuMs, memory: residentMemory(api.pid!) });
         console.log(
-          `  ${round(totalMs)} ms (ready ${round(readyMs)} ms, scorecard ${round(scorecardMs)} ms)`,
+          `  ${round(totalMs)} ms (ready ${round(readyMs)} ms, scorecard ${round(scorecardMs)} ms; API CPU ${round(cpuMs)} ms)`,
         );
       }
     }
@@ -518,6 +522,7 @@ async function main(): Promise<void> {
         totalMs: med((r) => r.totalMs),
         readyMs: med((r) => r.readyMs),
         scorecardMs: med((r) => r.scorecardMs),
+        cpuMs: med((r) => r.cpuMs),
         memory: xs[xs.length - 1].memory,
         n: xs.length,
       };
@@ -555,7 +560,7 @@ async function main(): Promise<void> {
     console.log(`| API start on the log (spawn → /api/health 200) | ${round(startMs)} ms |`);
     for (const r of restartFigures) {
       console.log(
-        `| API restarted (${r.label}): spawn → first quarter scorecard, median of ${r.n} | ${round(r.totalMs)} ms (ready ${round(r.readyMs)} ms, scorecard ${round(r.scorecardMs)} ms; aim < 3 s) |`,
+        `| API restarted (${r.label}): spawn → first quarter scorecard, median of ${r.n} | ${round(r.totalMs)} ms (ready ${round(r.readyMs)} ms, scorecard ${round(r.scorecardMs)} ms; the API's CPU time ${round(r.cpuMs)} ms; aim < 3 s) |`,
       );
     }
     console.log(
@@ -594,7 +599,7 @@ async function main(): Promise<void> {
       },
       ...restartFigures.map((r) => ({
         benchmark: `projections: the API restarted (${r.label}), spawn → its first quarter scorecard answered`,
-        figure: `${duration(r.totalMs)} (ready after ${duration(r.readyMs)}, the scorecard ${duration(r.scorecardMs)})`,
+        figure: `${duration(r.totalMs)} (ready after ${duration(r.readyMs)}, the scorecard ${duration(r.scorecardMs)}; the API's CPU time ${duration(r.cpuMs)})`,
         aim: '< 3 s',
       })),
       {

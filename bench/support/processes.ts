@@ -58,6 +58,8 @@ export async function startApiProcess(
         'inherit',
       ],
       env: { ...process.env, ...env },
+      // BENCH_API_CWD=<dir>: the API of another checkout (with its node_modules), for an A/B on the same data.
+      cwd: process.env.BENCH_API_CWD ?? process.cwd(),
     },
   );
   const deadline = Date.now() + timeoutMs;
@@ -83,6 +85,14 @@ export function residentMemory(pid: number): { rss: number; peak: number } {
   const kib = (field: string) =>
     Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
   return { rss: kib('VmRSS'), peak: kib('VmHWM') };
+}
+
+/** The CPU time a process has used so far (user + system, /proc/<pid>/stat), in milliseconds. */
+export function cpuTime(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command (which may hold spaces) in parentheses; utime and stime are the 14th and 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 export async function stop(child: ChildProcess): Promise<void> {
