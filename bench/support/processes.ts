@@ -26,18 +26,30 @@ export async function startEventStoreProcess(
   return { port, child };
 }
 
+/** The built API (`npm run build`), as `npm run start:prod` runs it. */
+export const BUILT_API = 'dist/apps/api/src/main.js';
+
 /**
  * Starts the API (no worker) as its own process and waits until /api/health answers 200 (it answers 503
- * while its reference data loads). `nodeArgs` go to node before the script (e.g. `--cpu-prof`).
+ * while its reference data loads). `nodeArgs` go to node before the script (e.g. `--cpu-prof`), and so do
+ * those of BENCH_API_NODE_ARGS (space-separated). `built`: the built JavaScript (BUILT_API, production's
+ * way) rather than the sources through @swc-node/register.
  */
 export async function startApiProcess(
   env: Record<string, string>,
   timeoutMs = 30_000,
   nodeArgs: string[] = [],
+  built = false,
 ): Promise<ChildProcess> {
+  const extra = process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(
     process.execPath,
-    [...nodeArgs, '-r', '@swc-node/register', 'apps/api/src/main.ts', '--no-worker'],
+    [
+      ...nodeArgs,
+      ...extra,
+      ...(built ? [BUILT_API] : ['-r', '@swc-node/register', 'apps/api/src/main.ts']),
+      '--no-worker',
+    ],
     {
       // BENCH_API_LOG=<file>: the API's log lines (what its start spent its time on) appended there.
       stdio: [
@@ -46,6 +58,8 @@ export async function startApiProcess(
         'inherit',
       ],
       env: { ...process.env, ...env },
+      // BENCH_API_CWD=<dir>: the API of another checkout (with its node_modules), for an A/B on the same data.
+      cwd: process.env.BENCH_API_CWD ?? process.cwd(),
     },
   );
   const deadline = Date.now() + timeoutMs;
@@ -71,6 +85,14 @@ export function residentMemory(pid: number): { rss: number; peak: number } {
   const kib = (field: string) =>
     Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
   return { rss: kib('VmRSS'), peak: kib('VmHWM') };
+}
+
+/** The CPU time a process has used so far (user + system, /proc/<pid>/stat), in milliseconds. */
+export function cpuTime(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command (which may hold spaces) in parentheses; utime and stime are the 14th and 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 export async function stop(child: ChildProcess): Promise<void> {

@@ -5,6 +5,7 @@ import {
   projectionId,
   type AlertFeed,
 } from '@tracker/application';
+import { waitFor } from '@tracker/testing';
 import { Redis } from 'ioredis';
 import { ApiHarness, TOKENS, startApi } from '../support/api-harness';
 
@@ -41,7 +42,13 @@ afterAll(async () => {
 
 describe('GET /api/health', () => {
   it('tells a stranger up/down and one lag figure, nothing more', async () => {
-    const res = await api.http.get('/api/health').expect(200);
+    // The first answer does not wait for the lag to be counted (null until then).
+    const first = await api.http.get('/api/health').expect(200);
+    expect(first.body).toMatchObject({ status: 'ready', lag: null });
+    const res = await waitFor(async () => {
+      const r = await api.http.get('/api/health').expect(200);
+      return typeof r.body.lag === 'number' && r;
+    });
     expect(res.body).toEqual({
       status: 'ready',
       eventStore: { status: 'up' },

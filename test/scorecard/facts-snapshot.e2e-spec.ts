@@ -1,13 +1,20 @@
-import { DossierFactsCache, dossierFactsProjection } from '@tracker/application';
-import { REDIS, RedisFactsTableSnapshots } from '@tracker/infrastructure';
+import {
+  DossierFactsCache,
+  FeedbackFactsCache,
+  dossierFactsProjection,
+  feedbackFactsProjection,
+  type AnyProjection,
+} from '@tracker/application';
+import { REDIS, RedisFactsTableSnapshots, RedisFeedbackTableSnapshots } from '@tracker/infrastructure';
 import { TestEventStore, startTestEventStore, uniqueToken } from '@tracker/testing';
 import type { Redis } from 'ioredis';
 import { ApiHarness, TOKENS, startApi } from '../support/api-harness';
-import { seedProvince } from './province';
+import { seedFeedback, seedProvince } from './province';
 
-// The scorecard's facts table is saved as one snapshot beside the facts projection's generation; a
-// restarted API loads it in one read and catches up from the change log after it. Whatever the snapshot
-// (older than the log, corrupt, missing), the scorecards after the restart are those before it.
+// The scorecard's facts table (and its feedback items) are saved as one snapshot each beside the facts
+// projection's generation; a restarted API loads them in one read and catches up from the change log after
+// them. Whatever the snapshots (older than the log, corrupt, missing), the scorecards after the restart are
+// those before it.
 jest.setTimeout(180_000);
 
 const ASOF = encodeURIComponent('2025-06-30T12:00:00+07:00');
@@ -22,6 +29,7 @@ let api: ApiHarness | undefined;
 const keyPrefix = `snap:${uniqueToken()}:`;
 let expected: unknown[];
 let seeded: number;
+let feedbackSeeded: number;
 
 const scorecards = async (a: ApiHarness) =>
   Promise.all(QUERIES.map(async (q) => (await a.as(TOKENS.reform).get(q).expect(200)).body));
@@ -32,26 +40,47 @@ const restart = async () => {
 };
 const snapshots = (a: ApiHarness) =>
   new RedisFactsTableSnapshots(a.app.get<Redis>(REDIS), keyPrefix, dossierFactsProjection);
-async function snapshotKey(a: ApiHarness): Promise<string> {
+const feedbackSnapshots = (a: ApiHarness) =>
+  new RedisFeedbackTableSnapshots(a.app.get<Redis>(REDIS), keyPrefix, feedbackFactsProjection);
+async function snapshotKey(
+  a: ApiHarness,
+  projection: AnyProjection = dossierFactsProjection,
+): Promise<string> {
   const redis = a.app.get<Redis>(REDIS);
-  const generation = await redis.get(
-    `${keyPrefix}proj:${dossierFactsProjection.name}.v${dossierFactsProjection.version}:active`,
-  );
-  return `${keyPrefix}proj:${dossierFactsProjection.name}.v${dossierFactsProjection.version}:g${generation}:snapshot`;
+  const base = `${keyPrefix}proj:${projection.name}.v${projection.version}`;
+  const generation = await redis.get(`${base}:active`);
+  return `${base}:g${generation}:snapshot`;
+}
+/** One byte in the middle of a snapshot changed, as a bad disk or a partial write would. */
+async function corrupt(a: ApiHarness, key: string): Promise<void> {
+  const redis = a.app.get<Redis>(REDIS);
+  const length = await redis.strlen(key);
+  expect(length).toBeGreaterThan(100);
+  const at = Math.floor(length * 0.75);
+  const [byte] = await redis.getrangeBuffer(key, at, at);
+  await redis.setrange(key, at, Buffer.from([byte ^ 0x5a]));
+  expect(await redis.strlen(key)).toBe(length);
 }
 
 beforeAll(async () => {
   es = await startTestEventStore({ forceEmbedded: true });
   api = await startApi({ worker: true, eventStore: es, keyPrefix });
   await seedProvince(api, 80);
+  await seedFeedback(api, 40, 80);
   await api.waitForProjections(90_000);
   const cache = api.app.get(DossierFactsCache);
+  const feedback = api.app.get(FeedbackFactsCache);
   await scorecards(api);
   await cache.settled();
+  await feedback.settled();
   // Loaded from the documents (no snapshot yet), then saved.
   expect(cache.lastLoad).toBe('documents');
+  expect(feedback.lastLoad).toBe('documents');
   seeded = cache.size;
+  feedbackSeeded = feedback.size;
+  expect(feedbackSeeded).toBeGreaterThanOrEqual(40);
   expect((await snapshots(api).load())?.image.size).toBe(seeded);
+  expect((await feedbackSnapshots(api).load())?.facts.length).toBe(feedbackSeeded);
 
   // Events after the snapshot: new dossiers, some processed, in the first quarter of 2025.
   const admin = api.as(TOKENS.admin);
@@ -77,10 +106,23 @@ beforeAll(async () => {
         .send({ type: 'processed', occurredAt: `2025-02-2${i}T09:00:00+07:00`, outcome: 'approved' })
         .expect(201);
   }
+  // And a feedback item naming one of them (5.3), after the feedback snapshot.
+  await admin
+    .post('/api/feedback')
+    .send({
+      unitId,
+      receivedAt: '2025-02-20T09:00:00+07:00',
+      channel: 'national-portal',
+      about: 'dossier',
+      dossierCode: 'LATE-1',
+      summary: 'Hồ sơ chậm',
+    })
+    .expect(201);
   await api.waitForProjections(90_000);
   expected = await scorecards(api);
-  // The snapshot is older than the log now.
+  // The snapshots are older than the log now.
   expect((await snapshots(api).load())?.image.size).toBe(seeded);
+  expect((await feedbackSnapshots(api).load())?.facts.length).toBe(feedbackSeeded);
 });
 
 afterAll(async () => {
@@ -94,21 +136,36 @@ it('a restart loads the snapshot, catches up the events written after it, and sc
   const cache = a.app.get(DossierFactsCache);
   expect(cache.lastLoad).toBe('snapshot');
   expect(cache.size).toBe(seeded + 6);
+  const feedback = a.app.get(FeedbackFactsCache);
+  expect(feedback.lastLoad).toBe('snapshot');
+  expect(feedback.size).toBe(feedbackSeeded + 1);
 });
 
-it('a corrupt snapshot is ignored: the restart loads every document and scores the same', async () => {
-  const key = await snapshotKey(api!);
-  const redis = api!.app.get<Redis>(REDIS);
-  const length = await redis.strlen(key);
-  expect(length).toBeGreaterThan(100);
-  // One byte in the middle of the columns changed, as a bad disk or a partial write would.
-  const at = Math.floor(length * 0.75);
-  const [byte] = await redis.getrangeBuffer(key, at, at);
-  await redis.setrange(key, at, Buffer.from([byte ^ 0x5a]));
-  expect(await redis.strlen(key)).toBe(length);
+it('corrupt snapshots are ignored: the restart loads every document and scores the same', async () => {
+  await corrupt(api!, await snapshotKey(api!));
+  await corrupt(api!, await snapshotKey(api!, feedbackFactsProjection));
   const a = await restart();
   expect(await scorecards(a)).toEqual(expected);
   expect(a.app.get(DossierFactsCache).lastLoad).toBe('documents');
+  expect(a.app.get(FeedbackFactsCache).lastLoad).toBe('documents');
+});
+
+it('a snapshot of another generation (a rebuilt projection) is ignored', async () => {
+  const a = api!;
+  await a.app.get(FeedbackFactsCache).settled();
+  const saved = await feedbackSnapshots(a).load();
+  expect(saved).toBeDefined();
+  // The current key holding a snapshot that claims another generation.
+  await feedbackSnapshots(a).save({ ...saved!, generation: saved!.generation + 1 });
+  const redis = a.app.get<Redis>(REDIS);
+  await redis.copy(
+    (await snapshotKey(a, feedbackFactsProjection)).replace(/:g\d+:/, `:g${saved!.generation + 1}:`),
+    await snapshotKey(a, feedbackFactsProjection),
+    'REPLACE',
+  );
+  const b = await restart();
+  expect(await scorecards(b)).toEqual(expected);
+  expect(b.app.get(FeedbackFactsCache).lastLoad).toBe('documents');
 });
 
 it('a missing snapshot: the restart loads every document, scores the same, and saves a new one', async () => {
@@ -119,7 +176,9 @@ it('a missing snapshot: the restart loads every document, scores the same, and s
   expect(cache.lastLoad).toBe('documents');
   await cache.settled();
   expect((await snapshots(a).load())?.image.size).toBe(seeded + 6);
+  await a.app.get(FeedbackFactsCache).settled();
   const again = await restart();
   expect(await scorecards(again)).toEqual(expected);
   expect(again.app.get(DossierFactsCache).lastLoad).toBe('snapshot');
+  expect(again.app.get(FeedbackFactsCache).lastLoad).toBe('snapshot');
 });

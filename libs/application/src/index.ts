@@ -21,6 +21,7 @@ export * from './dossiers/list-dossiers.handler';
 export * from './dossiers/list-dossiers.module';
 export * from './ports/dossier-facts.source.port';
 export * from './ports/facts-table.snapshots.port';
+export * from './ports/feedback-table.snapshots.port';
 export * from './ports/reference-data.snapshots.port';
 export * from './scorecards/dossier-facts.cache';
 export * from './scorecards/scorecard.queries';

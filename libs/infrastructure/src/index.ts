@@ -10,6 +10,7 @@ export * from './redis/redis-projection.store';
 export * from './redis/projection-faults';
 export * from './redis/redis-dossier-facts.source';
 export * from './redis/redis-facts-table.snapshots';
+export * from './redis/redis-feedback-table.snapshots';
 export * from './redis/redis-reference-data.snapshots';
 export * from './redis/unlink-matching';
 export * from './bullmq';

@@ -19,6 +19,7 @@ import {
   EVENT_LOG_PROBE,
   EVENT_STORE,
   FACTS_TABLE_SNAPSHOTS,
+  FEEDBACK_TABLE_SNAPSHOTS,
   FEEDBACK_FACTS_SOURCE,
   REFERENCE_DATA_SNAPSHOTS,
   IDEMPOTENCY_STORE,
@@ -47,6 +48,7 @@ import { RedisAlertFeed } from './bullmq/redis-alert-feed.adapter';
 import { RedisCheckpointStore, RedisProjectionStore } from './redis/redis-projection.store';
 import { RedisDossierFactsSource } from './redis/redis-dossier-facts.source';
 import { RedisFactsTableSnapshots } from './redis/redis-facts-table.snapshots';
+import { RedisFeedbackTableSnapshots } from './redis/redis-feedback-table.snapshots';
 import { RedisReferenceDataSnapshots } from './redis/redis-reference-data.snapshots';
 import { closeRedis, watchRedis } from './unavailable';
 
@@ -188,6 +190,12 @@ export class InfrastructureModule {
         inject: [REDIS],
       },
       {
+        provide: FEEDBACK_TABLE_SNAPSHOTS,
+        useFactory: (redis: Redis) =>
+          new RedisFeedbackTableSnapshots(redis, env.REDIS_KEY_PREFIX, feedbackFactsProjection),
+        inject: [REDIS],
+      },
+      {
         provide: ALERT_FEED,
         useFactory: (redis: Redis) => new RedisAlertFeed(redis, env.REDIS_KEY_PREFIX),
         inject: [REDIS],
@@ -228,6 +236,7 @@ export class InfrastructureModule {
         FACTS_TABLE_SNAPSHOTS,
         REFERENCE_DATA_SNAPSHOTS,
         FEEDBACK_FACTS_SOURCE,
+        FEEDBACK_TABLE_SNAPSHOTS,
         CLOCK,
         ALERT_FEED,
         PROJECTION_STORE,

@@ -202,14 +202,13 @@ function addReferencedSchemas(
 }
 
 /** `GET /api/openapi.json` and the browsable page `GET /api/docs` (swagger-ui-dist, served from the app). */
-export function setupOpenApi(app: INestApplication): OpenAPIObject {
-  const document = buildOpenApiDocument(app);
-  SwaggerModule.setup(DOCS_PATH.slice(1), app, document, {
+export function setupOpenApi(app: INestApplication): void {
+  // Built on the first request for it (then kept): building it takes a few hundred milliseconds of a start.
+  SwaggerModule.setup(DOCS_PATH.slice(1), app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: OPENAPI_JSON_PATH.slice(1),
     raw: ['json'],
     customSiteTitle: 'Dossier tracker API',
     // No validator badge: it would call a public validator service, and the office LAN has no internet.
     swaggerOptions: { validatorUrl: null, persistAuthorization: false },
   });
-  return document;
 }

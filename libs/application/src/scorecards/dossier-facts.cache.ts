@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { FactsTable } from '@tracker/domain';
 import { DOSSIER_FACTS_SOURCE, DossierFactsSource } from '../ports/dossier-facts.source.port';
-import { FACTS_TABLE_SNAPSHOTS, FactsTableSnapshots } from '../ports/facts-table.snapshots.port';
-
-/** A new snapshot once this many dossiers changed since the last one, or after SAVE_EVERY_MS with any. */
-const SAVE_AFTER_CHANGES = 50_000;
-const SAVE_EVERY_MS = 15 * 60_000;
+import {
+  FACTS_TABLE_SNAPSHOTS,
+  FactsTableSnapshot,
+  FactsTableSnapshots,
+} from '../ports/facts-table.snapshots.port';
+import { SnapshotSaving } from './snapshot-saving';
 
 /**
  * Every dossier's facts in memory, in the scoring method's column layout, so a scorecard is a scan of typed
@@ -16,7 +17,7 @@ const SAVE_EVERY_MS = 15 * 60_000;
  * A process starts from the table's last snapshot (one read, FactsTableSnapshots) and the change log after
  * it, rather than from every document: a snapshot of another generation, one whose cursor the capped log
  * no longer holds, or one that does not read back whole, is ignored for a full load. The table is saved
- * after a full load and then as it changes (SAVE_AFTER_CHANGES, SAVE_EVERY_MS), off the request's path.
+ * after a full load and then as it changes (SnapshotSaving), off the request's path.
  */
 @Injectable()
 export class DossierFactsCache {
@@ -27,14 +28,14 @@ export class DossierFactsCache {
   private refreshing?: Promise<void>;
   /** How the table was last loaded whole: from a snapshot, or from every document. */
   private loadedFrom?: 'snapshot' | 'documents';
-  private changedSinceSave = 0;
-  private savedAt = 0;
-  private saving?: Promise<void>;
+  private readonly saving: SnapshotSaving<FactsTableSnapshot>;
 
   constructor(
     @Inject(DOSSIER_FACTS_SOURCE) private readonly source: DossierFactsSource,
     @Optional() @Inject(FACTS_TABLE_SNAPSHOTS) private readonly snapshots?: FactsTableSnapshots,
-  ) {}
+  ) {
+    this.saving = new SnapshotSaving(this.logger, snapshots && ((s) => snapshots.save(s)));
+  }
 
   /** All facts, current to the projection as of this call. */
   async current(): Promise<FactsTable> {
@@ -55,7 +56,7 @@ export class DossierFactsCache {
   /** Resolves once no snapshot is being written. */
   async settled(): Promise<void> {
     await this.refreshing?.catch(() => undefined);
-    await this.saving;
+    await this.saving.settled();
   }
 
   private async refresh(): Promise<void> {
@@ -63,7 +64,7 @@ export class DossierFactsCache {
       this.generation !== undefined &&
       this.applyChanges(await this.source.changesSince(this.generation, this.cursor))
     ) {
-      this.saveWhenDue();
+      this.saving.whenDue(this.snapshot);
       return;
     }
     if (this.generation === undefined && (await this.restore())) return;
@@ -80,7 +81,7 @@ export class DossierFactsCache {
     this.loadedFrom = 'documents';
     // What changed while the snapshot was being read.
     this.applyChanges(await this.source.changesSince(snapshot.generation, snapshot.cursor));
-    this.save();
+    this.saving.now(this.snapshot);
   }
 
   /** The last snapshot and the changes after it, when both are there; false for a full load. */
@@ -100,9 +101,9 @@ export class DossierFactsCache {
     this.generation = saved.generation;
     this.cursor = saved.cursor;
     this.loadedFrom = 'snapshot';
-    this.savedAt = Date.now();
+    this.saving.restored();
     this.applyChanges(changes);
-    this.saveWhenDue();
+    this.saving.whenDue(this.snapshot);
     return true;
   }
 
@@ -110,31 +111,13 @@ export class DossierFactsCache {
     if (changes === 'reset') return false;
     for (const f of changes.facts) this.table.upsert(f);
     this.cursor = changes.cursor;
-    this.changedSinceSave += changes.facts.length;
+    this.saving.changed(changes.facts.length);
     return true;
   }
 
-  private saveWhenDue(): void {
-    const due =
-      this.changedSinceSave >= SAVE_AFTER_CHANGES ||
-      (this.changedSinceSave > 0 && Date.now() - this.savedAt >= SAVE_EVERY_MS);
-    if (due) this.save();
-  }
-
-  /** The table as it stands (it matches the cursor now), written after the current request is answered. */
-  private save(): void {
-    if (!this.snapshots || this.saving || this.generation === undefined) return;
-    const snapshots = this.snapshots;
-    const snapshot = { generation: this.generation, cursor: this.cursor, image: this.table.image() };
-    this.changedSinceSave = 0;
-    this.savedAt = Date.now();
-    this.saving = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => snapshots.save(snapshot))
-      .catch((error: unknown) =>
-        this.logger.warn(
-          `facts snapshot not saved: ${error instanceof Error ? error.message : String(error)}`,
-        ),
-      )
-      .finally(() => (this.saving = undefined));
-  }
+  /** The table as it stands (it matches the cursor now), for a snapshot. */
+  private readonly snapshot = (): FactsTableSnapshot | undefined =>
+    this.generation === undefined
+      ? undefined
+      : { generation: this.generation, cursor: this.cursor, image: this.table.image() };
 }
