@@ -26,9 +26,19 @@ export async function startEventStoreProcess(
   return { port, child };
 }
 
+/** The options `npm run start:api` gives node (package.json's script), so a bench runs the API as it is run. */
+export function apiNodeOptions(): string[] {
+  const script = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> })
+    .scripts['start:api'];
+  const [, ...args] = script.split(/\s+/);
+  const end = args.findIndex((a) => !a.startsWith('--'));
+  return args.slice(0, end === -1 ? args.length : end);
+}
+
 /**
- * Starts the API (no worker) as its own process and waits until /api/health answers 200 (it answers 503
- * while its reference data loads). `nodeArgs` go to node before the script (e.g. `--cpu-prof`).
+ * Starts the API (no worker) as its own process, with start:api's node options, and waits until /api/health
+ * answers 200 (it answers 503 while its reference data loads). `nodeArgs` go to node before the script (e.g.
+ * `--cpu-prof`).
  */
 export async function startApiProcess(
   env: Record<string, string>,
@@ -37,7 +47,7 @@ export async function startApiProcess(
 ): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    [...nodeArgs, '-r', '@swc-node/register', 'apps/api/src/main.ts', '--no-worker'],
+    [...apiNodeOptions(), ...nodeArgs, '-r', '@swc-node/register', 'apps/api/src/main.ts', '--no-worker'],
     {
       // BENCH_API_LOG=<file>: the API's log lines (what its start spent its time on) appended there.
       stdio: [
