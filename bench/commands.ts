@@ -1,7 +1,8 @@
 /**
  * Command benchmark: `npm run bench:commands [-- --dossiers 10000 --connections 32 --rate 500 --rated-dossiers 2000
- * --keyed-dossiers 5000 --cpu-prof <dir>]` (`--cpu-prof` writes the API process's V8 CPU profile into <dir> when
- * it stops, to see where its time per command goes).
+ * --keyed-dossiers 5000 --cpu-prof <dir> --flat-only]` (`--cpu-prof` writes the API process's V8 CPU profile into <dir>
+ * when it stops, to see where its time per command goes; `--flat-only` runs only 1 and 3, the ratio's two
+ * sides, to compare two versions of the API quickly).
  *
  * Dossiers go through the HTTP API (the API and the embedded event store each in its own process, as
  * `start:api` and `eventstore` run them) with autocannon, each dossier a realistic life of five requests:
@@ -48,6 +49,7 @@ const { values } = parseArgs({
     'keyed-dossiers': { type: 'string', default: '5000' },
     port: { type: 'string', default: '3917' },
     'cpu-prof': { type: 'string' },
+    'flat-only': { type: 'boolean', default: false },
   },
 });
 const DOSSIERS = Number(values.dossiers);
@@ -368,6 +370,16 @@ async function main(): Promise<void> {
       `flat out over HTTP: ${DOSSIERS} dossiers, ${DOSSIERS * 5} requests, ${CONNECTIONS} connections…`,
     );
     const flat = await measured(api.pid!, es.child.pid, () => overHttp('F', DOSSIERS));
+    if (values['flat-only']) {
+      console.log(`straight to the event store through the client: ${DOSSIERS} dossiers…`);
+      const floor = await measured('self', es.child.pid, () => direct('D', DOSSIERS, connectionString));
+      console.log(
+        `HTTP ${flat.rps}/s (API ${flat.cpu?.worker} ms CPU/command), floor ${floor.rps}/s ` +
+          `(${floor.cpu?.worker} ms CPU/command): ratio ${round(flat.rps / floor.rps)}, CPU ratio ` +
+          `${flat.cpu && floor.cpu ? round(flat.cpu.worker / floor.cpu.worker) : '?'}; non-2xx ${flat.non2xx}`,
+      );
+      return;
+    }
     console.log(
       `at ${RATE} requests/s over HTTP (autocannon's per-second bursts): ${RATED_DOSSIERS} dossiers…`,
     );

@@ -26,11 +26,20 @@ export async function startEventStoreProcess(
   return { port, child };
 }
 
+/** The options `npm run start:api` gives node (package.json's script), so a bench runs the API as it is run. */
+export function apiNodeOptions(): string[] {
+  const script = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> })
+    .scripts['start:api'];
+  const [, ...args] = script.split(/\s+/);
+  const end = args.findIndex((a) => !a.startsWith('--'));
+  return args.slice(0, end === -1 ? args.length : end);
+}
+
 /** The built API (`npm run build`), as `npm run start:prod` runs it. */
 export const BUILT_API = 'dist/apps/api/src/main.js';
 
 /**
- * Starts the API (no worker) as its own process and waits until /api/health answers 200 (it answers 503
+ * Starts the API (no worker) as its own process, with start:api's node options, and waits until /api/health answers 200 (it answers 503
  * while its reference data loads). `nodeArgs` go to node before the script (e.g. `--cpu-prof`), and so do
  * those of BENCH_API_NODE_ARGS (space-separated). `built`: the built JavaScript (BUILT_API, production's
  * way) rather than the sources through @swc-node/register.
@@ -45,6 +54,7 @@ export async function startApiProcess(
   const child = spawn(
     process.execPath,
     [
+      ...apiNodeOptions(),
       ...nodeArgs,
       ...extra,
       ...(built ? [BUILT_API] : ['-r', '@swc-node/register', 'apps/api/src/main.ts']),

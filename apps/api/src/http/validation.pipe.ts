@@ -1,5 +1,6 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiError } from './api-error';
+import { rememberValidationRules } from './remembered-validation-rules';
 
 export type FieldProblem = { field: string; problems: string[] };
 
@@ -13,8 +14,9 @@ export function fieldProblems(errors: ValidationError[], parent = ''): FieldProb
 }
 
 /** 400 naming each bad field; unknown fields are refused, not silently dropped. */
-export const trackerValidationPipe = () =>
-  new ValidationPipe({
+export const trackerValidationPipe = () => {
+  rememberValidationRules();
+  return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
@@ -29,3 +31,4 @@ export const trackerValidationPipe = () =>
       );
     },
   });
+};
