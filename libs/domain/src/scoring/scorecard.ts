@@ -2,7 +2,7 @@
 // loops into typed counters (no allocation per dossier), then the method's configuration turns the
 // counts into scores. The province row sums its units' dossier counts (aggregated, not averaged) and
 // counts distinct catalogue procedures itself.
-import { UNIT_LEVELS, type UnitLevel } from '../catalogue';
+import { UNIT_LEVELS, type ProcedureVersion, type UnitLevel } from '../catalogue';
 import { DomainError } from '../core/event-sourcing.types';
 import { instantFromMs, instantMs, startOfDayMs } from '../calendar/instant';
 import { isOnTimeFacts, isOnTimeOneRound } from '../dossier/dossier.on-time';
@@ -184,11 +184,26 @@ type CatalogueProcedure = {
 const allSeven = (components: readonly string[] | undefined): boolean =>
   components !== undefined && PUBLIC_COMPONENTS.every((c) => components.includes(c));
 
+/** Each version's effectiveFrom in epoch ms, parsed once per list: version lists are immutable (a new
+ * version makes a new list) and the catalogue hands the same ones to scorecard after scorecard, which look
+ * them up for every procedure and every publication item. */
+const effectiveFromMs = new WeakMap<readonly ProcedureVersion[], readonly number[]>();
+
+function effectiveFromOf(versions: readonly ProcedureVersion[]): readonly number[] {
+  let ms = effectiveFromMs.get(versions);
+  if (ms === undefined) {
+    ms = versions.map((v) => instantMs(v.effectiveFrom, 'effectiveFrom'));
+    effectiveFromMs.set(versions, ms);
+  }
+  return ms;
+}
+
 /** The procedure as of `end`: the latest version effective at or before it (none: not in the catalogue). */
 function procedureAt(p: ScorecardProcedureInput, end: number): CatalogueProcedure | null {
   if ('versions' in p) {
     let found: (typeof p.versions)[number] | null = null;
-    for (const v of p.versions) if (instantMs(v.effectiveFrom, 'effectiveFrom') <= end) found = v;
+    const from = effectiveFromOf(p.versions);
+    for (let k = 0; k < from.length; k++) if (from[k] <= end) found = p.versions[k];
     if (found === null) return null;
     return {
       code: p.code,
