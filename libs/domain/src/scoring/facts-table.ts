@@ -4,7 +4,7 @@
 // kept per row; the source facts only for the rows whose supplement rounds or ratings the columns cannot
 // answer (TF_SUPPLEMENTS, TF_RATINGS), so a million dossiers are a few typed arrays, not a million objects.
 import type { DossierFacts } from './dossier-facts';
-import { isOnTimeOneRound } from '../dossier/dossier.on-time';
+import { isOnTimeFacts, isOnTimeOneRound } from '../dossier/dossier.on-time';
 import { PeriodIndex, type PeriodBucket } from './period-index';
 
 export const TF_ONLINE = 1;
@@ -26,8 +26,8 @@ export const G_PERSONAL_STORE = 8;
 export const G_E_RESULT = 16;
 export const G_PAID_ONLINE = 32;
 export const G_FEE = 64;
-/** Not an instant: on time once finished (SCORING.md's rule with E = finishedAt), for rows that are not
- * TF_SUPPLEMENTS; a scan whose `end` is at or after finishedAt reads it instead of the round's columns. */
+/** Not an instant: on time once finished (SCORING.md's rule with E = finishedAt, whatever `end` after it);
+ * a scan whose `end` is at or after finishedAt reads it instead of the rounds. */
 export const G_ON_TIME_FINISHED = 128;
 /** The columns compared with asOf, in the order of their G_* bits. */
 const AS_OF_COLUMNS = [
@@ -183,9 +183,10 @@ export class FactsTable {
     }
     const fin = c.finishedAt[i];
     if (
-      (this.flags[i] & TF_SUPPLEMENTS) === 0 &&
       !Number.isNaN(fin) &&
-      isOnTimeOneRound(fin, c.supplement1RequestedAt[i], c.supplement1ReceivedAt[i], fin, c.dueAt[i])
+      ((this.flags[i] & TF_SUPPLEMENTS) !== 0
+        ? isOnTimeFacts(this.detailed.get(i)!, fin)
+        : isOnTimeOneRound(fin, c.supplement1RequestedAt[i], c.supplement1ReceivedAt[i], fin, c.dueAt[i]))
     )
       got |= G_ON_TIME_FINISHED;
     this.asOfAt[i] = latest;

@@ -198,12 +198,24 @@ function effectiveFromOf(versions: readonly ProcedureVersion[]): readonly number
   return ms;
 }
 
+/** The latest version effective at or before `end`, or null. */
+function versionAt(versions: readonly ProcedureVersion[], end: number): ProcedureVersion | null {
+  let found: ProcedureVersion | null = null;
+  const from = effectiveFromOf(versions);
+  for (let k = 0; k < from.length; k++) if (from[k] <= end) found = versions[k];
+  return found;
+}
+
+/** The units procedureAt(p, at) lists (null: not in the catalogue then), without building the rest. */
+function unitsAt(p: ScorecardProcedureInput, at: number): readonly string[] | null {
+  if (!('versions' in p)) return p.units;
+  return versionAt(p.versions, at)?.units ?? null;
+}
+
 /** The procedure as of `end`: the latest version effective at or before it (none: not in the catalogue). */
 function procedureAt(p: ScorecardProcedureInput, end: number): CatalogueProcedure | null {
   if ('versions' in p) {
-    let found: (typeof p.versions)[number] | null = null;
-    const from = effectiveFromOf(p.versions);
-    for (let k = 0; k < from.length; k++) if (from[k] <= end) found = p.versions[k];
+    const found = versionAt(p.versions, end);
     if (found === null) return null;
     return {
       code: p.code,
@@ -464,8 +476,8 @@ class Scan {
         let onTime = false;
         let ok53 = false;
         if (!(fin < start)) {
-          if ((fl & TF_SUPPLEMENTS) !== 0) onTime = isOnTimeFacts(t.details(i), end);
-          else if (fin <= end) onTime = (derived & G_ON_TIME_FINISHED) !== 0;
+          if (fin <= end) onTime = (derived & G_ON_TIME_FINISHED) !== 0;
+          else if ((fl & TF_SUPPLEMENTS) !== 0) onTime = isOnTimeFacts(t.details(i), end);
           else {
             // At most one round: SCORING.md's rule on the first round's columns.
             onTime = isOnTimeOneRound(fin, req1[i], rec1[i], end, dueAt[i]);
@@ -579,18 +591,17 @@ class Scan {
       if (identified) counts[b + C_IDENTIFIED]++;
       if (online || fee || identified) {
         const pi = p >= 0 ? p : this.procOf(procedureCode);
-        if (identified) this.hit(pi, u, F_IDENT);
-        if (online) {
-          counts[b + C_ONLINE]++;
-          this.hit(pi, u, F_ONLINE);
-        }
-        if (fee) {
-          counts[b + C_FEE]++;
-          this.hit(pi, u, F_FEE);
-          if (paid) {
-            counts[b + C_FEE_PAID_ONLINE]++;
-            this.hit(pi, u, F_PAID);
-          }
+        if (online) counts[b + C_ONLINE]++;
+        if (fee) counts[b + C_FEE]++;
+        if (paid) counts[b + C_FEE_PAID_ONLINE]++;
+        const want =
+          (identified ? F_IDENT : 0) | (online ? F_ONLINE : 0) | (fee ? F_FEE : 0) | (paid ? F_PAID : 0);
+        // Most rows find every flag already set, for their unit and for the province: one test for all.
+        if ((want & ~(this.pairFlags[pi * this.nUnits + u] & this.provFlags[pi])) !== 0) {
+          if (identified) this.hit(pi, u, F_IDENT);
+          if (online) this.hit(pi, u, F_ONLINE);
+          if (fee) this.hit(pi, u, F_FEE);
+          if (paid) this.hit(pi, u, F_PAID);
         }
       }
       if (x !== null) {
@@ -635,10 +646,12 @@ function countPublications(
   const items = input.publications ?? [];
   const P = unitIndex.size;
   const byCode = new Map(input.procedures.map((p) => [p.code, p]));
-  // 1.1 / 1.2: [decided on time, made public on time] per unit × procedure (unit P: the province).
-  const verdicts = new Map<string, { u: number; code: string; decided: boolean; madePublic: boolean }>();
-  const judge = (u: number, code: string, decided: boolean, madePublic: boolean): void => {
-    const key = `${u} ${code}`;
+  // 1.1 / 1.2: [decided on time, made public on time] per unit × procedure (unit P: the province), keyed
+  // by the code's index among those met (codeIndex) times P + 1, plus the unit.
+  const codeIndex = new Map<string, number>();
+  const verdicts = new Map<number, { u: number; code: string; decided: boolean; madePublic: boolean }>();
+  const judge = (u: number, k: number, code: string, decided: boolean, madePublic: boolean): void => {
+    const key = k * (P + 1) + u;
     const v = verdicts.get(key);
     if (v === undefined) verdicts.set(key, { u, code, decided, madePublic });
     else {
@@ -669,12 +682,18 @@ function countPublications(
     if (it.decidedAt < start) continue;
     const decided = it.decidedOnTime;
     const madePublic = madePublicOnTimeAt(it, end);
-    judge(P, it.procedureCode, decided, madePublic);
-    const p = byCode.get(it.procedureCode);
-    const version = p === undefined ? null : procedureAt(p, it.decidedAt);
-    for (const id of new Set(version?.units ?? [])) {
-      const u = unitIndex.get(id);
-      if (u !== undefined) judge(u, it.procedureCode, decided, madePublic);
+    const code = it.procedureCode;
+    let k = codeIndex.get(code);
+    if (k === undefined) codeIndex.set(code, (k = codeIndex.size));
+    judge(P, k, code, decided, madePublic);
+    const p = byCode.get(code);
+    const listed = p === undefined ? null : unitsAt(p, it.decidedAt);
+    if (listed !== null) {
+      for (let j = 0; j < listed.length; j++) {
+        const u = unitIndex.get(listed[j]);
+        // Each unit once, however often the version lists it.
+        if (u !== undefined && listed.indexOf(listed[j]) === j) judge(u, k, code, decided, madePublic);
+      }
     }
   }
   for (const v of verdicts.values()) {
