@@ -26,11 +26,13 @@ export class CalendarProvider {
   /** The latest revision of each year, kept current by the catalogue's feed once it has caught up. */
   private readonly latestByYear = new Map<number, YearAt>();
   private live = false;
+  private observed = 0;
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   /** A `calendar-{year}` event seen on the feed or just appended by this process. */
   observe(year: number, revision: bigint, data: OverridesSetData): void {
+    this.observed++;
     const known = this.latestByYear.get(year);
     const overrides = toOverrides(data);
     this.cache.set(`${year}:${revision}`, overrides);
@@ -40,6 +42,12 @@ export class CalendarProvider {
   /** The feed has delivered every calendar event recorded before it started: no more stream reads. */
   markLive(): void {
     this.live = true;
+  }
+
+  /** Once live, changes with every calendar event observed (what current() answers may have changed);
+   * undefined before: current() reads the streams, and anything built on its answers cannot be kept. */
+  get version(): number | undefined {
+    return this.live ? this.observed : undefined;
   }
 
   /** The calendar as it stands now, for the years a dossier received at `around` can touch. */

@@ -46,6 +46,7 @@ export class CatalogueReader {
   private readonly procedures = new Map<string, ProcedureState>();
   /** Revision of the last event applied per unit/procedure stream: each event is applied once. */
   private readonly revisions = new Map<string, bigint>();
+  private changes = 0;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -59,6 +60,7 @@ export class CatalogueReader {
   applyState(streamName: string, state: UnitState | ProcedureState, revision: bigint): void {
     if (revision <= (this.revisions.get(streamName) ?? -1n)) return;
     this.revisions.set(streamName, revision);
+    this.changes++;
     if (streamName.startsWith('unit-')) this.units.set(streamName.slice('unit-'.length), state as UnitState);
     else if (streamName.startsWith('procedure-'))
       this.procedures.set(streamName.slice('procedure-'.length), state as ProcedureState);
@@ -73,6 +75,7 @@ export class CatalogueReader {
     }
     if (revision <= (this.revisions.get(streamName) ?? -1n)) return;
     this.revisions.set(streamName, revision);
+    this.changes++;
     if (streamName.startsWith('unit-')) {
       const id = streamName.slice('unit-'.length);
       this.units.set(
@@ -110,6 +113,11 @@ export class CatalogueReader {
     if (known?.status === 'defined') return procedureView(known, at);
     const state = await this.fold(procedureStreamName(code), procedureDecider);
     return state.status === 'defined' ? procedureView(state, at) : undefined;
+  }
+
+  /** Changes with every unit or procedure event applied: what was listed before may be stale. */
+  get version(): number {
+    return this.changes;
   }
 
   listUnits(): UnitView[] {

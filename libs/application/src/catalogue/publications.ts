@@ -60,10 +60,17 @@ export class PublicationsReader {
     string,
     { state: Decided; version: string; items: PublicationItemFacts[] }
   >();
+  private changes = 0;
   constructor(private readonly calendars: CalendarProvider) {}
+
+  /** Changes with every publication event applied. */
+  get version(): number {
+    return this.changes;
+  }
 
   apply(streamName: string, event: Event): void {
     if (!streamName.startsWith(PUBLICATION_STREAM_PREFIX)) return;
+    this.changes++;
     const id = streamName.slice(PUBLICATION_STREAM_PREFIX.length);
     const state = this.states.get(id) ?? publicationDecider.initialState();
     this.states.set(id, publicationDecider.evolve(state, event as PublicationEvent));

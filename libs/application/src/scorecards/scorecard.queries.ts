@@ -4,14 +4,17 @@ import {
   assertMayReadScores,
   DomainError,
   DEFAULT_SCORING_METHOD,
+  PublicationItemFacts,
   Scorecard,
   ScorecardProcedureInput,
+  ScorecardUnitInput,
   UnitLevel,
   UnitScore,
   computeScorecard,
   scoringMethodOf,
 } from '@tracker/domain';
 import type { Caller } from '../access/caller';
+import { CalendarProvider } from '../catalogue/calendar.provider';
 import { CatalogueReader } from '../catalogue/catalogue.reader';
 import { CLOCK, Clock } from '../ports/clock.port';
 import { PublicationsReader } from '../catalogue/publications';
@@ -45,14 +48,27 @@ export class GetUnitScorecardQuery extends Query<UnitScorecard> {
   }
 }
 
+/** What a scorecard reads from the reference data, and the versions it was read at. */
+type Reference = Readonly<{
+  key: string;
+  units: ScorecardUnitInput[];
+  procedures: ScorecardProcedureInput[];
+  publications: PublicationItemFacts[];
+}>;
+
 /** The method's inputs: the facts (current to the projection), the catalogue, and "now" when no asOf. */
 @Injectable()
 export class ScorecardCalculator {
+  /** The reference inputs as last read: kept while the catalogue, the publication decisions and the
+   * calendar (live) are at the same versions, so a scorecard does not list and sort them again. */
+  private reference?: Reference;
+
   constructor(
     private readonly facts: DossierFactsCache,
     private readonly catalogue: CatalogueReader,
     private readonly publications: PublicationsReader,
     private readonly feedback: FeedbackFactsCache,
+    private readonly calendars: CalendarProvider,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -68,22 +84,39 @@ export class ScorecardCalculator {
   ): Promise<Scorecard> {
     const method = options.method === undefined ? DEFAULT_SCORING_METHOD : scoringMethodOf(options.method);
     if (!method) throw new DomainError('UNKNOWN_METHOD', 'rule', `no scoring method ${options.method}`);
-    const procedures: ScorecardProcedureInput[] = this.catalogue
-      .listProcedures()
-      .map((p) => ({ code: p.code, versions: p.versions }));
+    const { units, procedures, publications } = await this.referenceInputs();
     return computeScorecard({
       method,
       period,
-      publications: await this.publications.allItems(),
+      publications,
       feedback: await this.feedback.current(),
       asOf: options.asOf ?? this.clock.now().toISOString(),
-      units: this.catalogue.listUnits(),
+      units,
       procedures,
       facts: await this.facts.current(),
       ...(options.level ? { level: options.level } : {}),
       ...(options.explain ? { explain: true } : {}),
       ...(options.onlyUnitIds ? { onlyUnitIds: options.onlyUnitIds } : {}),
     });
+  }
+
+  private async referenceInputs(): Promise<Reference> {
+    const key = this.referenceKey();
+    if (this.reference?.key === key) return this.reference;
+    const reference: Reference = {
+      key,
+      units: this.catalogue.listUnits(),
+      procedures: this.catalogue.listProcedures().map((p) => ({ code: p.code, versions: p.versions })),
+      publications: await this.publications.allItems(),
+    };
+    // Kept only when nothing changed while the items were read, and once the calendar is live (before,
+    // its versions are read from the streams: nothing to key a copy on).
+    if (this.calendars.version !== undefined && key === this.referenceKey()) this.reference = reference;
+    return reference;
+  }
+
+  private referenceKey(): string {
+    return `${this.catalogue.version}:${this.publications.version}:${this.calendars.version}`;
   }
 }
 

@@ -94,8 +94,6 @@ export function feedbackFactsOf(state: FeedbackState): FeedbackFacts | null {
 export const feedbackFactsFromEvents = (events: readonly FeedbackEvent[]): FeedbackFacts | null =>
   feedbackFactsOf(events.reduce(evolve, initialState()));
 
-const taken = (at: number | null, endMs: number): at is number => at !== null && at <= endMs;
-
 /**
  * On time at `end` for the unit of this holding (SCORING.md "Feedback"): every step taken by `end` met its
  * deadline, and no deadline of a step still owed is before `end`. Owed: the answer (unless rejected,
@@ -103,17 +101,42 @@ const taken = (at: number | null, endMs: number): at is number => at !== null &&
  * information are judged only when taken. Waiting for the sender does not stop the clock.
  */
 export function feedbackOnTimeAt(h: FeedbackUnitFacts, endMs: number): boolean {
-  if (taken(h.rejectedOrForwardedAt, endMs)) {
-    if (h.rejectedOrForwardedAt > h.rejectOrForwardBy) return false;
-  }
-  if (taken(h.firstInformationRequestAt, endMs) && h.firstInformationRequestAt > h.informationRequestBy) {
-    return false;
-  }
-  if (taken(h.rejectedOrForwardedAt, endMs)) return true; // nothing else is owed
-  if (!taken(h.answeredAt, endMs)) return !(h.answerBy < endMs);
-  if (h.answeredAt > h.answerBy) return false;
-  if (taken(h.publishedAt, endMs)) return h.publishedAt <= h.publishBy!;
-  return !(h.publishBy! < endMs);
+  return feedbackOnTimeMs(
+    h.rejectedOrForwardedAt ?? NaN,
+    h.rejectOrForwardBy,
+    h.firstInformationRequestAt ?? NaN,
+    h.informationRequestBy,
+    h.answeredAt ?? NaN,
+    h.answerBy,
+    h.publishedAt ?? NaN,
+    // Only read once answered, when it is set; a missing one compares as 0 (as `null < end` would).
+    h.publishBy ?? 0,
+    endMs,
+  );
+}
+
+/** feedbackOnTimeAt on plain numbers, NaN for a step not taken: the scorecard's column count calls it for
+ * every holding. */
+export function feedbackOnTimeMs(
+  rejectedOrForwardedAt: number,
+  rejectOrForwardBy: number,
+  firstInformationRequestAt: number,
+  informationRequestBy: number,
+  answeredAt: number,
+  answerBy: number,
+  publishedAt: number,
+  publishBy: number,
+  endMs: number,
+): boolean {
+  // `x <= endMs` is "taken by end" (false for NaN).
+  const rejectedOrForwarded = rejectedOrForwardedAt <= endMs;
+  if (rejectedOrForwarded && rejectedOrForwardedAt > rejectOrForwardBy) return false;
+  if (firstInformationRequestAt <= endMs && firstInformationRequestAt > informationRequestBy) return false;
+  if (rejectedOrForwarded) return true; // nothing else is owed
+  if (!(answeredAt <= endMs)) return !(answerBy < endMs);
+  if (answeredAt > answerBy) return false;
+  if (publishedAt <= endMs) return publishedAt <= publishBy;
+  return !(publishBy < endMs);
 }
 
 /** Handled by the unit in [start, end]: received at or before `end` and not finished for it before `start`. */

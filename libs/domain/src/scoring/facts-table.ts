@@ -4,6 +4,7 @@
 // kept per row; the source facts only for the rows whose supplement rounds or ratings the columns cannot
 // answer (TF_SUPPLEMENTS, TF_RATINGS), so a million dossiers are a few typed arrays, not a million objects.
 import type { DossierFacts } from './dossier-facts';
+import { isOnTimeFacts, isOnTimeOneRound } from '../dossier/dossier.on-time';
 import { PeriodIndex, type PeriodBucket } from './period-index';
 
 export const TF_ONLINE = 1;
@@ -16,6 +17,28 @@ export const TF_RATINGS = 8;
 export const TF_LAST_UNSATISFIED = 16;
 /** The applicant was identified through VNeID or the population database at receipt (6.5b). */
 export const TF_IDENTIFIED = 32;
+
+/** Bits of `FactsTable.got` (and of the scan's per-dossier answer): which "by asOf" instants are set. */
+export const G_SYNCED = 1;
+export const G_DIGITIZED = 2;
+export const G_REUSED = 4;
+export const G_PERSONAL_STORE = 8;
+export const G_E_RESULT = 16;
+export const G_PAID_ONLINE = 32;
+export const G_FEE = 64;
+/** Not an instant: on time once finished (SCORING.md's rule with E = finishedAt, whatever `end` after it);
+ * a scan whose `end` is at or after finishedAt reads it instead of the rounds. */
+export const G_ON_TIME_FINISHED = 128;
+/** The columns compared with asOf, in the order of their G_* bits. */
+const AS_OF_COLUMNS = [
+  'syncedAt',
+  'digitizedAt',
+  'reusedAt',
+  'personalStoreAt',
+  'eResultAt',
+  'paidOnlineAt',
+  'feeAt',
+] as const;
 
 export const FACTS_COLUMNS = [
   'receivedAt',
@@ -68,6 +91,14 @@ export class FactsTable {
   unit: Int32Array;
   procedure: Int32Array;
   flags: Uint8Array;
+  /**
+   * Derived from the columns (not part of an image): the latest of the instants a scorecard compares with
+   * asOf (AS_OF_COLUMNS and lastRatingAt; -Infinity when none), and the G_* bits of those set. With asOf at
+   * or after `asOfAt` (a past period judged now: nearly every row), every set one counts and the scan reads
+   * these two instead of eight columns.
+   */
+  asOfAt: Float64Array;
+  got: Uint8Array;
   /** Each row's dossier code. */
   readonly codes: string[] = [];
   /** The source facts of the rows flagged TF_SUPPLEMENTS or TF_RATINGS (their rounds, their ratings). */
@@ -91,6 +122,8 @@ export class FactsTable {
     this.unit = new Int32Array(this.capacity);
     this.procedure = new Int32Array(this.capacity);
     this.flags = new Uint8Array(this.capacity);
+    this.asOfAt = new Float64Array(this.capacity);
+    this.got = new Uint8Array(this.capacity);
   }
 
   static from(facts: Iterable<DossierFacts>): FactsTable {
@@ -133,7 +166,31 @@ export class FactsTable {
     this.flags[i] = flags;
     if ((flags & TF_DETAILED) !== 0) this.detailed.set(i, f);
     else this.detailed.delete(i);
+    this.derive(i);
     this.index(i);
+  }
+
+  /** Row i's asOfAt and got (see there), from its columns and flags. */
+  private derive(i: number): void {
+    const c = this.columns;
+    let latest = c.lastRatingAt[i] >= -Infinity ? c.lastRatingAt[i] : -Infinity;
+    let got = 0;
+    for (let k = 0; k < AS_OF_COLUMNS.length; k++) {
+      const at = c[AS_OF_COLUMNS[k]][i];
+      if (Number.isNaN(at)) continue;
+      got |= 1 << k;
+      if (at > latest) latest = at;
+    }
+    const fin = c.finishedAt[i];
+    if (
+      !Number.isNaN(fin) &&
+      ((this.flags[i] & TF_SUPPLEMENTS) !== 0
+        ? isOnTimeFacts(this.detailed.get(i)!, fin)
+        : isOnTimeOneRound(fin, c.supplement1RequestedAt[i], c.supplement1ReceivedAt[i], fin, c.dueAt[i]))
+    )
+      got |= G_ON_TIME_FINISHED;
+    this.asOfAt[i] = latest;
+    this.got[i] = got;
   }
 
   /** The buckets of rows a period's scan needs (PeriodIndex.candidates). */
@@ -229,7 +286,14 @@ export class FactsTable {
     for (const code of image.procedureCodes) t.intern(t.procedureIdx, t.procedureCodes, code);
     for (const [row, facts] of image.detailed) t.detailed.set(row, facts);
     t.size = n;
-    for (let i = 0; i < n; i++) t.index(i);
+    if (exact) {
+      t.asOfAt = new Float64Array(n);
+      t.got = new Uint8Array(n);
+    }
+    for (let i = 0; i < n; i++) {
+      t.derive(i);
+      t.index(i);
+    }
     return t;
   }
 
@@ -280,5 +344,7 @@ export class FactsTable {
     this.unit = more(this.unit, (n) => new Int32Array(n));
     this.procedure = more(this.procedure, (n) => new Int32Array(n));
     this.flags = more(this.flags, (n) => new Uint8Array(n));
+    this.asOfAt = more(this.asOfAt, (n) => new Float64Array(n));
+    this.got = more(this.got, (n) => new Uint8Array(n));
   }
 }

@@ -2,7 +2,7 @@
 // loops into typed counters (no allocation per dossier), then the method's configuration turns the
 // counts into scores. The province row sums its units' dossier counts (aggregated, not averaged) and
 // counts distinct catalogue procedures itself.
-import { UNIT_LEVELS, type UnitLevel } from '../catalogue';
+import { UNIT_LEVELS, type ProcedureVersion, type UnitLevel } from '../catalogue';
 import { DomainError } from '../core/event-sourcing.types';
 import { instantFromMs, instantMs, startOfDayMs } from '../calendar/instant';
 import { isOnTimeFacts, isOnTimeOneRound } from '../dossier/dossier.on-time';
@@ -15,6 +15,14 @@ import {
   TF_IDENTIFIED,
   TF_SUPPLEMENTS,
   TF_WRITTEN_RESULT,
+  G_DIGITIZED,
+  G_E_RESULT,
+  G_FEE,
+  G_ON_TIME_FINISHED,
+  G_PAID_ONLINE,
+  G_PERSONAL_STORE,
+  G_REUSED,
+  G_SYNCED,
   type SubjectMark,
 } from './facts-table';
 import { PUBLIC_COMPONENTS } from '../catalogue';
@@ -22,11 +30,12 @@ import { madePublicOnTimeAt } from '../publication/publication-facts';
 import {
   feedbackHandledIn,
   feedbackOnTimeAt,
+  feedbackOnTimeMs,
   markedRepeatAt,
   ratedUnsatisfiedAt,
   type FeedbackFacts,
 } from '../feedback/feedback-facts';
-import { FeedbackTable } from './feedback-table';
+import { FB_LAST_UNSATISFIED, FB_RATINGS, FeedbackTable } from './feedback-table';
 import { periodWindow, type PeriodWindow } from './periods';
 import type {
   ComputeScorecardInput,
@@ -175,11 +184,38 @@ type CatalogueProcedure = {
 const allSeven = (components: readonly string[] | undefined): boolean =>
   components !== undefined && PUBLIC_COMPONENTS.every((c) => components.includes(c));
 
+/** Each version's effectiveFrom in epoch ms, parsed once per list: version lists are immutable (a new
+ * version makes a new list) and the catalogue hands the same ones to scorecard after scorecard, which look
+ * them up for every procedure and every publication item. */
+const effectiveFromMs = new WeakMap<readonly ProcedureVersion[], readonly number[]>();
+
+function effectiveFromOf(versions: readonly ProcedureVersion[]): readonly number[] {
+  let ms = effectiveFromMs.get(versions);
+  if (ms === undefined) {
+    ms = versions.map((v) => instantMs(v.effectiveFrom, 'effectiveFrom'));
+    effectiveFromMs.set(versions, ms);
+  }
+  return ms;
+}
+
+/** The latest version effective at or before `end`, or null. */
+function versionAt(versions: readonly ProcedureVersion[], end: number): ProcedureVersion | null {
+  let found: ProcedureVersion | null = null;
+  const from = effectiveFromOf(versions);
+  for (let k = 0; k < from.length; k++) if (from[k] <= end) found = versions[k];
+  return found;
+}
+
+/** The units procedureAt(p, at) lists (null: not in the catalogue then), without building the rest. */
+function unitsAt(p: ScorecardProcedureInput, at: number): readonly string[] | null {
+  if (!('versions' in p)) return p.units;
+  return versionAt(p.versions, at)?.units ?? null;
+}
+
 /** The procedure as of `end`: the latest version effective at or before it (none: not in the catalogue). */
 function procedureAt(p: ScorecardProcedureInput, end: number): CatalogueProcedure | null {
   if ('versions' in p) {
-    let found: (typeof p.versions)[number] | null = null;
-    for (const v of p.versions) if (instantMs(v.effectiveFrom, 'effectiveFrom') <= end) found = v;
+    const found = versionAt(p.versions, end);
     if (found === null) return null;
     return {
       code: p.code,
@@ -201,8 +237,14 @@ function procedureAt(p: ScorecardProcedureInput, end: number): CatalogueProcedur
 }
 
 /** Display rounding (half up on the decimal value, immune to binary noise such as 1.005). */
-const round = (x: number, digits: number): number =>
-  Math.round(Number(`${x.toPrecision(12)}e${digits}`)) / 10 ** digits;
+const round = (x: number, digits: number): number => {
+  const scale = 10 ** digits;
+  const y = x * scale;
+  // Far from a half (and with y small enough that 12 digits are well below 1e-6), the product rounds as the
+  // decimal value does: only near-ties need the exact decimal path (every score and ratio here is < 1e4).
+  if (Math.abs(y) < 1e4 && Math.abs(y - Math.floor(y) - 0.5) > 1e-6) return Math.round(y) / scale;
+  return Math.round(Number(`${x.toPrecision(12)}e${digits}`)) / scale;
+};
 const round2 = (x: number): number => round(x, 2);
 
 /** Totals equal up to float noise (sums of the same scores in another order) are ties. */
@@ -274,10 +316,13 @@ function buildRow(
   };
 }
 
+const byAsOf = (at: number | null | undefined, asOf: number): boolean => at != null && at <= asOf;
+
 /**
  * The one pass over the facts. A class, not closures: its methods keep one identity across calls, so the
  * optimizing compiler's inlining of `tally` into the loops survives from one scorecard to the next.
- * Instants enter `tally` as numbers, NaN for none (every comparison with NaN is false).
+ * Instants enter `tally` as numbers, NaN for none (every comparison with NaN is false); those judged "by
+ * asOf" as the G_* bits of the ones at or before it.
  */
 class Scan {
   /** Row u * NC per unit; row nUnits is the province. */
@@ -404,11 +449,11 @@ class Scan {
     const procMap = new Int32Array(t.procedureCodes.length).fill(-1);
     const unitOf = Int32Array.from(t.unitIds, (id) => this.unitIndex.get(id) ?? -1);
     const c = t.columns;
-    const { receivedAt, finishedAt, dueAt, syncedAt, digitizedAt, reusedAt, personalStoreAt, eResultAt } = c;
-    const { paidOnlineAt, feeAt } = c;
-    const { unit, procedure, flags, codes } = t;
+    const { receivedAt, finishedAt, dueAt } = c;
+    const { unit, procedure, flags, codes, asOfAt, got: gotAt } = t;
     const { supplement1RequestedAt: req1, supplement1ReceivedAt: rec1, lastRatingAt } = c;
     const asOf = this.asOf;
+    const explaining = this.explainAcc !== null;
     const subjectAt = this.subjectColumn ? c.subjectAt : null;
     // Only the rows the table's period index names: received by `end`, not finished before `start`.
     for (const bucket of t.candidates(start, end)) {
@@ -425,41 +470,38 @@ class Scan {
         let p = procMap[tp];
         if (p < 0) p = procMap[tp] = this.procOf(t.procedureCodes[tp]);
         const fl = flags[i];
+        const derived = gotAt[i];
+        // Every "by asOf" instant of the row is at or before asOf: its set ones are what it got.
+        const allByAsOf = asOfAt[i] <= asOf;
         let onTime = false;
         let ok53 = false;
         if (!(fin < start)) {
-          if ((fl & TF_SUPPLEMENTS) !== 0) onTime = isOnTimeFacts(t.details(i), end);
+          if (fin <= end) onTime = (derived & G_ON_TIME_FINISHED) !== 0;
+          else if ((fl & TF_SUPPLEMENTS) !== 0) onTime = isOnTimeFacts(t.details(i), end);
           else {
             // At most one round: SCORING.md's rule on the first round's columns.
             onTime = isOnTimeOneRound(fin, req1[i], rec1[i], end, dueAt[i]);
           }
           if (onTime) {
-            const lr = lastRatingAt[i];
             ok53 =
-              lr <= asOf
+              allByAsOf || lastRatingAt[i] <= asOf
                 ? (fl & TF_LAST_UNSATISFIED) === 0
                 : (fl & TF_RATINGS) === 0 || !ratedUnsatisfied(t.details(i), asOf);
             if (ok53 && subjectAt !== null && subjectAt[i] <= end) ok53 = false;
           }
         }
-        this.tally(
-          u,
-          codes[i],
-          '',
-          p,
-          r,
-          fin,
-          fl,
-          onTime,
-          ok53,
-          syncedAt[i],
-          digitizedAt[i],
-          reusedAt[i],
-          personalStoreAt[i],
-          eResultAt[i],
-          paidOnlineAt[i],
-          feeAt[i],
-        );
+        let got = derived;
+        if (!allByAsOf && !(r < start)) {
+          got =
+            (c.syncedAt[i] <= asOf ? G_SYNCED : 0) |
+            (c.digitizedAt[i] <= asOf ? G_DIGITIZED : 0) |
+            (c.reusedAt[i] <= asOf ? G_REUSED : 0) |
+            (c.personalStoreAt[i] <= asOf ? G_PERSONAL_STORE : 0) |
+            (c.eResultAt[i] <= asOf ? G_E_RESULT : 0) |
+            (c.paidOnlineAt[i] <= asOf ? G_PAID_ONLINE : 0) |
+            (c.feeAt[i] <= asOf ? G_FEE : 0);
+        } else if (!allByAsOf) got = c.eResultAt[i] <= asOf ? G_E_RESULT : 0;
+        this.tally(u, explaining ? codes[i] : '', '', p, r, fin, fl, onTime, ok53, got);
       }
     }
   }
@@ -482,29 +524,22 @@ class Scan {
     const onTime = !(fin < this.start) && isOnTimeFacts(f, this.end);
     const ok53 =
       onTime && !ratedUnsatisfied(f, this.asOf) && (this.subjects === null || !this.isSubject(f.code));
-    this.tally(
-      u,
-      f.code,
-      f.procedureCode,
-      -1,
-      r,
-      fin,
-      flags,
-      onTime,
-      ok53,
-      f.syncedAt ?? NaN,
-      f.digitizedAt ?? NaN,
-      f.reusedAt ?? NaN,
-      f.personalStoreAt ?? NaN,
-      f.eResultAt ?? NaN,
-      f.paidOnlineAt ?? NaN,
-      f.feeAt ?? NaN,
-    );
+    const asOf = this.asOf;
+    const got =
+      (byAsOf(f.syncedAt, asOf) ? G_SYNCED : 0) |
+      (byAsOf(f.digitizedAt, asOf) ? G_DIGITIZED : 0) |
+      (byAsOf(f.reusedAt, asOf) ? G_REUSED : 0) |
+      (byAsOf(f.personalStoreAt, asOf) ? G_PERSONAL_STORE : 0) |
+      (byAsOf(f.eResultAt, asOf) ? G_E_RESULT : 0) |
+      (byAsOf(f.paidOnlineAt, asOf) ? G_PAID_ONLINE : 0) |
+      (byAsOf(f.feeAt, asOf) ? G_FEE : 0);
+    this.tally(u, f.code, f.procedureCode, -1, r, fin, flags, onTime, ok53, got);
   }
 
   /** One dossier that is received in the period or handled in it, judged on time (`onTime`) and neither
-   * late nor rated unsatisfied (`ok53`) by the caller. `p` is its procedure's index, or -1 to look it up
-   * by `procedureCode` (only when needed). */
+   * late nor rated unsatisfied (`ok53`) by the caller, with the G_* bits of its instants at or before asOf
+   * (`got`; bit G_ON_TIME_FINISHED is ignored). `p` is its procedure's index, or -1 to look it up by
+   * `procedureCode` (only when needed). */
   private tally(
     u: number,
     code: string,
@@ -515,15 +550,9 @@ class Scan {
     flags: number,
     onTime: boolean,
     ok53: boolean,
-    syncedAt: number,
-    digitizedAt: number,
-    reusedAt: number,
-    personalAt: number,
-    eResultAt: number,
-    paidOnlineAt: number,
-    feeAt: number,
+    got: number,
   ): void {
-    const { start, end, asOf, counts } = this;
+    const { start, end, counts } = this;
     const b = u * NC;
     const x = this.explainAcc === null ? null : this.explainAcc[u];
     const finishedByEnd = fin <= end;
@@ -535,7 +564,7 @@ class Scan {
       if (ok53) counts[b + C_SATISFIED_ON_TIME]++;
       if (finishedByEnd && (flags & TF_WRITTEN_RESULT) !== 0) {
         counts[b + C_FINISHED_WRITTEN]++;
-        const e = eResultAt <= asOf;
+        const e = (got & G_E_RESULT) !== 0;
         if (e) counts[b + C_E_RESULT]++;
         if (x !== null) this.note(x[X_61], code, e);
       }
@@ -547,33 +576,32 @@ class Scan {
     if (r >= start) {
       // received in the period
       counts[b + C_RECEIVED]++;
-      const synced = syncedAt <= asOf;
-      const digitized = digitizedAt <= asOf;
-      const reused = reusedAt <= asOf;
-      const personal = personalAt <= asOf;
+      const synced = (got & G_SYNCED) !== 0;
+      const digitized = (got & G_DIGITIZED) !== 0;
+      const reused = (got & G_REUSED) !== 0;
+      const personal = (got & G_PERSONAL_STORE) !== 0;
       if (synced) counts[b + C_SYNCED]++;
       if (digitized) counts[b + C_DIGITIZED]++;
       if (reused) counts[b + C_REUSED]++;
       if (personal) counts[b + C_PERSONAL_STORE]++;
       const online = (flags & TF_ONLINE) !== 0;
-      const fee = feeAt <= asOf;
-      const paid = fee && paidOnlineAt <= asOf;
+      const fee = (got & G_FEE) !== 0;
+      const paid = fee && (got & G_PAID_ONLINE) !== 0;
       const identified = (flags & TF_IDENTIFIED) !== 0;
       if (identified) counts[b + C_IDENTIFIED]++;
       if (online || fee || identified) {
         const pi = p >= 0 ? p : this.procOf(procedureCode);
-        if (identified) this.hit(pi, u, F_IDENT);
-        if (online) {
-          counts[b + C_ONLINE]++;
-          this.hit(pi, u, F_ONLINE);
-        }
-        if (fee) {
-          counts[b + C_FEE]++;
-          this.hit(pi, u, F_FEE);
-          if (paid) {
-            counts[b + C_FEE_PAID_ONLINE]++;
-            this.hit(pi, u, F_PAID);
-          }
+        if (online) counts[b + C_ONLINE]++;
+        if (fee) counts[b + C_FEE]++;
+        if (paid) counts[b + C_FEE_PAID_ONLINE]++;
+        const want =
+          (identified ? F_IDENT : 0) | (online ? F_ONLINE : 0) | (fee ? F_FEE : 0) | (paid ? F_PAID : 0);
+        // Most rows find every flag already set, for their unit and for the province: one test for all.
+        if ((want & ~(this.pairFlags[pi * this.nUnits + u] & this.provFlags[pi])) !== 0) {
+          if (identified) this.hit(pi, u, F_IDENT);
+          if (online) this.hit(pi, u, F_ONLINE);
+          if (fee) this.hit(pi, u, F_FEE);
+          if (paid) this.hit(pi, u, F_PAID);
         }
       }
       if (x !== null) {
@@ -618,10 +646,12 @@ function countPublications(
   const items = input.publications ?? [];
   const P = unitIndex.size;
   const byCode = new Map(input.procedures.map((p) => [p.code, p]));
-  // 1.1 / 1.2: [decided on time, made public on time] per unit × procedure (unit P: the province).
-  const verdicts = new Map<string, { u: number; code: string; decided: boolean; madePublic: boolean }>();
-  const judge = (u: number, code: string, decided: boolean, madePublic: boolean): void => {
-    const key = `${u} ${code}`;
+  // 1.1 / 1.2: [decided on time, made public on time] per unit × procedure (unit P: the province), keyed
+  // by the code's index among those met (codeIndex) times P + 1, plus the unit.
+  const codeIndex = new Map<string, number>();
+  const verdicts = new Map<number, { u: number; code: string; decided: boolean; madePublic: boolean }>();
+  const judge = (u: number, k: number, code: string, decided: boolean, madePublic: boolean): void => {
+    const key = k * (P + 1) + u;
     const v = verdicts.get(key);
     if (v === undefined) verdicts.set(key, { u, code, decided, madePublic });
     else {
@@ -652,12 +682,18 @@ function countPublications(
     if (it.decidedAt < start) continue;
     const decided = it.decidedOnTime;
     const madePublic = madePublicOnTimeAt(it, end);
-    judge(P, it.procedureCode, decided, madePublic);
-    const p = byCode.get(it.procedureCode);
-    const version = p === undefined ? null : procedureAt(p, it.decidedAt);
-    for (const id of new Set(version?.units ?? [])) {
-      const u = unitIndex.get(id);
-      if (u !== undefined) judge(u, it.procedureCode, decided, madePublic);
+    const code = it.procedureCode;
+    let k = codeIndex.get(code);
+    if (k === undefined) codeIndex.set(code, (k = codeIndex.size));
+    judge(P, k, code, decided, madePublic);
+    const p = byCode.get(code);
+    const listed = p === undefined ? null : unitsAt(p, it.decidedAt);
+    if (listed !== null) {
+      for (let j = 0; j < listed.length; j++) {
+        const u = unitIndex.get(listed[j]);
+        // Each unit once, however often the version lists it.
+        if (u !== undefined && listed.indexOf(listed[j]) === j) judge(u, k, code, decided, madePublic);
+      }
     }
   }
   for (const v of verdicts.values()) {
@@ -704,6 +740,7 @@ function countFeedback(
   end: number,
   asOf: number,
   noteOther: NoteOther,
+  explaining: boolean,
 ): void {
   const count = (f: FeedbackFacts): void => {
     const hs = f.holdings;
@@ -748,11 +785,82 @@ function countFeedback(
     for (const f of items) count(f);
     return;
   }
-  // Only the items the table's period index names: received by `end`, not finished before `start`.
-  const all = items.items;
-  for (const bucket of items.candidates(start, end)) {
+  countFeedbackTable(items, unitIndex, counts, start, end, asOf, explaining ? noteOther : null);
+}
+
+/** countFeedback's rule over a FeedbackTable's columns, for the items its period index names (received by
+ * `end`, not finished before `start`). */
+function countFeedbackTable(
+  t: FeedbackTable,
+  unitIndex: ReadonlyMap<string, number>,
+  counts: Int32Array,
+  start: number,
+  end: number,
+  asOf: number,
+  noteOther: NoteOther | null,
+): void {
+  const unitOf = Int32Array.from(t.unitIds, (id) => unitIndex.get(id) ?? -1);
+  const { holdingStart, holdingCount, holdingUnit, lastRatingAt, repeatMarkedAt, flags, items } = t;
+  const { receivedAt, finishedAt, rejectedOrForwardedAt, rejectOrForwardBy } = t.holdings;
+  const { firstInformationRequestAt, informationRequestBy, answeredAt, answerBy } = t.holdings;
+  const { publishedAt, publishBy } = t.holdings;
+  for (const bucket of t.candidates(start, end)) {
     const rows = bucket.rows;
-    for (let k = 0, n = bucket.n; k < n; k++) count(all[rows[k]]);
+    for (let k = 0, n = bucket.n; k < n; k++) {
+      const row = rows[k];
+      const first = holdingStart[row];
+      const stop = first + holdingCount[row];
+      if (stop === first || !(receivedAt[first] <= end)) continue;
+      if (finishedAt[stop - 1] < start) continue;
+      let unhappy = -1; // not judged yet
+      for (let i = first; i < stop; i++) {
+        if (!(receivedAt[i] <= end)) continue;
+        const hu = holdingUnit[i];
+        let seen = false;
+        for (let j = first; j < i; j++) if (holdingUnit[j] === hu) seen = true;
+        if (seen) continue;
+        const u = unitOf[hu];
+        if (u < 0) continue;
+        let handled = false;
+        let onTime = true;
+        for (let j = i; j < stop; j++) {
+          if (holdingUnit[j] !== hu || !(receivedAt[j] <= end)) continue;
+          if (!(finishedAt[j] < start)) handled = true;
+          const jOnTime = feedbackOnTimeMs(
+            rejectedOrForwardedAt[j],
+            rejectOrForwardBy[j],
+            firstInformationRequestAt[j],
+            informationRequestBy[j],
+            answeredAt[j],
+            answerBy[j],
+            publishedAt[j],
+            publishBy[j],
+            end,
+          );
+          if (!jOnTime) onTime = false;
+        }
+        const b = u * NC;
+        if (handled) {
+          counts[b + C_FB_HANDLED]++;
+          if (onTime) counts[b + C_FB_ON_TIME]++;
+          if (noteOther !== null) noteOther(u, '5.1', items[row].id, onTime);
+        }
+        if (receivedAt[i] >= start) {
+          if (unhappy < 0) {
+            const lr = lastRatingAt[row];
+            const unsatisfied =
+              lr <= asOf
+                ? (flags[row] & FB_LAST_UNSATISFIED) !== 0
+                : (flags[row] & FB_RATINGS) !== 0 && ratedUnsatisfiedAt(items[row], asOf);
+            unhappy = unsatisfied || repeatMarkedAt[row] <= asOf ? 1 : 0;
+          }
+          const ok = onTime && unhappy === 0;
+          counts[b + C_FB_RECEIVED]++;
+          if (ok) counts[b + C_FB_OK]++;
+          if (noteOther !== null) noteOther(u, '5.2', items[row].id, ok);
+        }
+      }
+    }
   }
 }
 
@@ -843,7 +951,8 @@ export function computeScorecard(input: ComputeScorecardInput): Scorecard {
     if (acc === undefined) otherAcc[u].set(id, (acc = newAcc()));
     scan.note(acc, code, inNumerator);
   };
-  if (input.feedback) countFeedback(input.feedback, unitIndex, counts, start, end, asOf, noteOther);
+  if (input.feedback)
+    countFeedback(input.feedback, unitIndex, counts, start, end, asOf, noteOther, otherAcc !== null);
   for (let u = 0; u < nUnits; u++) for (const k of SUMMED) counts[P * NC + k] += counts[u * NC + k];
   countPublications(input, scan, counts, unitIndex, start, end, noteOther);
   countCommunes(units, unitIndex, counts, end, noteOther);
