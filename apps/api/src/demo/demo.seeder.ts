@@ -51,10 +51,11 @@ export type DemoSeedOptions = Readonly<{
 }>;
 
 /**
- * The parts of the year, in the order they are written: `recent`, the last two weeks' dossiers (the board's
- * open ones); `quarter`, every dossier whose life reaches into the last complete quarter (the scorecard page's
- * default), so its scorecard is final once this part is in; `later`, the rest of the months since; `older`,
- * the rest of the year, newest first.
+ * The parts of the year, in the order they are written: `recent`, the last two weeks' dossiers but those
+ * already over after the quarter (the board's open ones); `quarter`, every dossier whose life reaches into the
+ * last complete quarter (the scorecard page's default), so its scorecard is final once this part is in;
+ * `later`, the rest of the months since (the last two weeks' that are over first); `older`, the rest of the
+ * year, newest first.
  */
 export type DemoSeedStage = 'recent' | 'quarter' | 'later' | 'older';
 
@@ -540,30 +541,40 @@ export class DemoSeeder {
       // Let the HTTP server and the projections in this process have the event loop now and then.
       else if (++queued % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
     };
-    /** Lives decided with the quarter that end before it: written first in the `older` stage. */
-    let aside: { batch: StagedCommands; p: Plan }[] | undefined = [];
-    const nextStage = async (next: DemoSeedStage) => {
-      if (next === stage) return;
-      await Promise.all(writing);
-      await options.afterStage?.(stage);
-      stage = next;
+    /**
+     * Lives decided in one stage and written at the start of a later one (in the order decided): the last two
+     * weeks' that are over and after the quarter (not on the board, not in the quarter's scorecard) with
+     * `later`; the quarter's that end before it with `older`.
+     */
+    const held = new Map<DemoSeedStage, { batch: StagedCommands; p: Plan }[]>([
+      ['later', []],
+      ['older', []],
+    ]);
+    const heldFor = (of: DemoSeedStage, p: Plan, decided: Decided): DemoSeedStage | undefined => {
+      if (of === 'recent' && p.receivedMs >= quarter.endMs && decided.lastMs <= nowMs - 60_000) return 'later';
+      if (of === 'quarter' && decided.lastMs < quarter.startMs) return 'older';
+      return undefined;
     };
-    const writeAside = async () => {
-      const lives = aside ?? [];
-      aside = undefined;
-      await nextStage('older');
-      for (const { batch, p } of lives) await write(batch, p);
+    /** Moves on stage by stage up to `next`, each stage's held lives written first. */
+    const enter = async (next: DemoSeedStage) => {
+      while (stage !== next) {
+        await Promise.all(writing);
+        await options.afterStage?.(stage);
+        stage = STAGES[STAGES.indexOf(stage) + 1];
+        const lives = held.get(stage) ?? [];
+        held.delete(stage);
+        for (const { batch, p } of lives) await write(batch, p);
+      }
     };
     for (const p of order) {
       const of = stageOf(p);
-      if (of === 'older') await writeAside();
-      await nextStage(of);
+      await enter(of);
       const decided = await decide(p);
-      if (aside && of === 'quarter' && decided && decided.lastMs < quarter.startMs)
-        aside.push({ ...decided, p });
+      const later = decided && heldFor(of, p, decided);
+      if (later) held.get(later)!.push({ ...decided, p });
       else await write(decided?.batch, p);
     }
-    await writeAside();
+    await enter('older');
     await Promise.all(writing);
     await options.afterStage?.(stage);
     const report: DemoSeedReport = {
