@@ -6,8 +6,8 @@ import {
   Injectable,
   Logger,
   Module,
-  OnApplicationBootstrap,
   OnApplicationShutdown,
+  OnModuleInit,
   Optional,
 } from '@nestjs/common';
 import {
@@ -84,7 +84,7 @@ const STAGE_WAIT_MS = 120_000;
  * in a child process (see forkDemoSeeding), then wait until the read models have it all.
  */
 @Injectable()
-export class DemoOnStart implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DemoOnStart implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('demo');
   private stopped = false;
   private child?: DemoChild;
@@ -98,7 +98,11 @@ export class DemoOnStart implements OnApplicationBootstrap, OnApplicationShutdow
     @Optional() @Inject(PORTAL_SYNC_ENABLED) private readonly portalEnabled: boolean = false,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  /**
+   * As soon as this module's providers are up (the event store served), not at bootstrap: the seeding process
+   * sets to work while the rest of the application starts (the worker, the reference data, HTTP).
+   */
+  async onModuleInit(): Promise<void> {
     // The validated configuration (main.ts folds `--demo` into it; production refuses it there).
     if (!this.env.TRACKER_DEMO) return dropEarlyDemoSeeding();
     if (await this.seeder.isSeeded()) {
@@ -110,7 +114,8 @@ export class DemoOnStart implements OnApplicationBootstrap, OnApplicationShutdow
     const scale = this.env.TRACKER_DEMO_SCALE;
     this.logger.log('seeding the demo province in the background');
     this.status.set({ state: 'seeding', percent: 0 });
-    setImmediate(() => void this.run(scale));
+    // Not awaited: the child is told to start now, and the start goes on.
+    void this.run(scale);
   }
 
   onApplicationShutdown(): void {
@@ -167,7 +172,7 @@ export class DemoOnStart implements OnApplicationBootstrap, OnApplicationShutdow
    * not hold the seeding up.
    */
   private async caughtUpAfter(stage: DemoSeedStage): Promise<void> {
-    if (stage === 'recent') return this.logger.log('demo: recent written (the board\'s dossiers)');
+    if (stage === 'recent') return this.logger.log("demo: recent written (the board's dossiers)");
     if (stage !== 'quarter') return;
     const started = Date.now();
     while (!this.stopped && Date.now() - started < STAGE_WAIT_MS) {
