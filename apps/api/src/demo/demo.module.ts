@@ -6,8 +6,8 @@ import {
   Injectable,
   Logger,
   Module,
-  OnApplicationBootstrap,
   OnApplicationShutdown,
+  OnModuleInit,
   Optional,
 } from '@nestjs/common';
 import {
@@ -73,6 +73,9 @@ export class DemoStatus {
 /** How far ahead of the read models the log may be before the demo counts as shown, read per projection. */
 const LAG_CAP = 10_000;
 
+/** Events read first when asking whether a read model is behind (see caughtUp). */
+const QUICK_CAP = 256;
+
 /** The longest the seeding waits for the read models after a stage (see caughtUpAfter). */
 const STAGE_WAIT_MS = 120_000;
 
@@ -81,7 +84,7 @@ const STAGE_WAIT_MS = 120_000;
  * in a child process (see forkDemoSeeding), then wait until the read models have it all.
  */
 @Injectable()
-export class DemoOnStart implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DemoOnStart implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('demo');
   private stopped = false;
   private child?: DemoChild;
@@ -95,7 +98,11 @@ export class DemoOnStart implements OnApplicationBootstrap, OnApplicationShutdow
     @Optional() @Inject(PORTAL_SYNC_ENABLED) private readonly portalEnabled: boolean = false,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  /**
+   * As soon as this module's providers are up (the event store served), not at bootstrap: the seeding process
+   * sets to work while the rest of the application starts (the worker, the reference data, HTTP).
+   */
+  async onModuleInit(): Promise<void> {
     // The validated configuration (main.ts folds `--demo` into it; production refuses it there).
     if (!this.env.TRACKER_DEMO) return dropEarlyDemoSeeding();
     if (await this.seeder.isSeeded()) {
@@ -107,7 +114,8 @@ export class DemoOnStart implements OnApplicationBootstrap, OnApplicationShutdow
     const scale = this.env.TRACKER_DEMO_SCALE;
     this.logger.log('seeding the demo province in the background');
     this.status.set({ state: 'seeding', percent: 0 });
-    setImmediate(() => void this.run(scale));
+    // Not awaited: the child is told to start now, and the start goes on.
+    void this.run(scale);
   }
 
   onApplicationShutdown(): void {
@@ -157,22 +165,39 @@ export class DemoOnStart implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * The last two weeks (the board) and the last complete quarter (the scorecards' default) written, the
-   * seeding waits until the read models have them: the process's core goes to them rather than to more
-   * appends, so the pages show the board and a final scorecard early. Not forever: a stopped read model
-   * must not hold the seeding up.
+   * The last complete quarter (the scorecards' default) written, the seeding waits until the read models have
+   * it: the process's core goes to them rather than to more appends, so the pages show a final scorecard
+   * early. Not after the last two weeks (the board): the read models take the log in order, so the board's
+   * dossiers come first anyway, and the quarter's need the same core. Not forever: a stopped read model must
+   * not hold the seeding up.
    */
   private async caughtUpAfter(stage: DemoSeedStage): Promise<void> {
-    if (stage !== 'recent' && stage !== 'quarter') return;
+    if (stage === 'recent') return this.logger.log("demo: recent written (the board's dossiers)");
+    if (stage !== 'quarter') return;
     const started = Date.now();
     while (!this.stopped && Date.now() - started < STAGE_WAIT_MS) {
-      const lag = await this.lag().catch(() => undefined);
-      if (lag?.count === 0) break;
+      if (await this.caughtUp().catch(() => false)) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     this.logger.log(
       `demo: ${stage} written and taken in by the read models (waited ${((Date.now() - started) / 1000).toFixed(1)} s)`,
     );
+  }
+
+  /**
+   * Whether every read model has taken everything (lag() counting 0), asked cheaply: one read model at a time,
+   * stopping at the first one behind, each first over a few events of the log (one of its own there is
+   * enough), all LAG_CAP only when none of those was its own. Polled while the read models catch up, on their
+   * core: lag() reads up to LAG_CAP events for every one of them.
+   */
+  private async caughtUp(): Promise<boolean> {
+    for (const p of runningProjections(this.portalEnabled)) {
+      const position = (await this.projections.status(p))?.checkpoint.position;
+      let lag = await this.log.countAfter(p.streamPrefixes, position, QUICK_CAP);
+      if (lag.count === 0 && lag.capped) lag = await this.log.countAfter(p.streamPrefixes, position, LAG_CAP);
+      if (lag.count > 0) return false;
+    }
+    return true;
   }
 
   /** Events the slowest read model has still to take. */

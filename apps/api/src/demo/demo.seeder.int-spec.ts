@@ -117,8 +117,9 @@ it('decides the same facts from the same seed and instant, one append per stream
   const indices = first.progress.map((p) => stages.indexOf(p.stage));
   expect(indices.every((s, i) => s >= 0 && (i === 0 || s >= indices[i - 1]))).toBe(true);
 
-  // The order of writing: the last two weeks' dossiers, then every dossier whose life reaches into the last
-  // complete quarter (2026-Q1: from 2026-01-01 to 2026-04-01, UTC+7), before the later and older ones.
+  // The order of writing: the last two weeks' dossiers (but those over, after the quarter), then every dossier
+  // whose life reaches into the last complete quarter (2026-Q1: from 2026-01-01 to 2026-04-01, UTC+7), before
+  // the later and older ones.
   const recentFrom = NOW.getTime() - 14 * 86_400_000;
   const quarterFrom = Date.parse('2026-01-01T00:00:00+07:00');
   const quarterTo = Date.parse('2026-04-01T00:00:00+07:00');
@@ -143,10 +144,13 @@ it('decides the same facts from the same seed and instant, one append per stream
       return {
         at: events[0].at,
         receivedMs,
+        finished,
         reachesQuarter: receivedMs < quarterTo && (!finished || lastMs >= quarterFrom),
       };
     });
-  const recent = dossiers.filter((d) => d.receivedMs >= recentFrom);
+  const recent = dossiers.filter((d) => d.receivedMs >= recentFrom && !d.finished);
+  // The last two weeks' that are over: with the months after the quarter.
+  const recentOver = dossiers.filter((d) => d.receivedMs >= recentFrom && d.finished);
   const quarter = dossiers.filter((d) => d.receivedMs < recentFrom && d.reachesQuarter);
   const rest = dossiers.filter((d) => d.receivedMs < recentFrom && !d.reachesQuarter);
   expect(recent.length).toBeGreaterThan(0);
@@ -156,4 +160,6 @@ it('decides the same facts from the same seed and instant, one append per stream
   const firstOf = (ds: { at: number }[]) => Math.min(...ds.map((d) => d.at));
   expect(last(recent)).toBeLessThan(firstOf(quarter));
   expect(last(quarter)).toBeLessThan(firstOf(rest));
+  expect(recentOver.length).toBeGreaterThan(0);
+  expect(last(quarter)).toBeLessThan(Math.max(...recentOver.map((d) => d.at)));
 });

@@ -51,10 +51,11 @@ export type DemoSeedOptions = Readonly<{
 }>;
 
 /**
- * The parts of the year, in the order they are written: `recent`, the last two weeks' dossiers (the board's
- * open ones); `quarter`, every dossier whose life reaches into the last complete quarter (the scorecard page's
- * default), so its scorecard is final once this part is in; `later`, the rest of the months since; `older`,
- * the rest of the year, newest first.
+ * The parts of the year, in the order they are written: `recent`, the last two weeks' dossiers but those
+ * already over after the quarter (the board's open ones); `quarter`, every dossier whose life reaches into the
+ * last complete quarter (the scorecard page's default), so its scorecard is final once this part is in;
+ * `later`, the rest of the months since (the last two weeks' that are over first); `older`, the rest of the
+ * year, newest first.
  */
 export type DemoSeedStage = 'recent' | 'quarter' | 'later' | 'older';
 
@@ -192,104 +193,115 @@ export class DemoSeeder {
     const admin: Caller = { subject: 'demo-admin', role: 'admin', units: [] };
     const ctx = (caller: Caller, correlationId: string): RequestContext => ({ caller, correlationId });
 
-    // Each unit, procedure and decision is a stream of its own: each group is defined at once (the
-    // appends go together), in the order they depend on each other. The last unit (isSeeded's marker) last.
-    const defineUnit = (u: DemoUnit) =>
-      this.commands.execute(
-        new DefineUnitCommand({ unitId: u.id, name: u.name, level: u.level }, ctx(admin, 'demo-units')),
-      );
-    await Promise.all(DEMO_UNITS.slice(0, -1).map(defineUnit));
-    await defineUnit(DEMO_UNITS[DEMO_UNITS.length - 1]);
-    const districts = DEMO_UNITS.filter((u) => u.level === 'district').map((u) => u.id);
-    // Three communes per district (6.5a), most offering electronic certified copies from some day of the year.
-    const communes = districts.flatMap((district, d) => [1, 2, 3].map((k) => ({ district, d, k })));
-    await Promise.all(
-      communes.map(({ district, d, k }) => {
-        const offers = (d * 3 + k) % 5 < 3;
-        return this.commands.execute(
-          new DefineUnitCommand(
-            {
-              unitId: `${district}_X${k}`,
-              name: `Xã ${k}, ${DEMO_UNITS.find((u) => u.id === district)!.name}`,
-              level: 'commune',
-              parentId: district,
-              ...(offers
-                ? { electronicCertifiedCopySince: civilDateOf(iso(fromMs + ((d * 37 + k * 53) % 300) * DAY)) }
-                : {}),
-            },
-            ctx(admin, 'demo-units'),
-          ),
-        );
-      }),
-    );
-    const effectiveFrom = iso(fromMs - 30 * DAY);
-    const ALL_SEVEN = ['name', 'steps', 'methods', 'dossier', 'timeLimit', 'subjects', 'agency'] as const;
-    await Promise.all(
-      DEMO_PROCEDURES.map((p, i) =>
+    // The catalogue first (each dossier needs it); the year's plans, CPU only, are drawn while its appends are
+    // in flight (see below).
+    const defineCatalogue = async () => {
+      // Each unit, procedure and decision is a stream of its own: each group is defined at once (the
+      // appends go together), in the order they depend on each other. The last unit (isSeeded's marker) last.
+      const defineUnit = (u: DemoUnit) =>
         this.commands.execute(
-          new DefineProcedureCommand(
-            {
-              code: p.code,
-              name: p.name,
-              units: p.unit
-                ? [p.unit]
-                : [...districts, ...districts.flatMap((d) => [1, 2, 3].map((k) => `${d}_X${k}`))],
-              timeLimit: p.timeLimit,
-              onlineLevel: p.onlineLevel,
-              feeRequired: p.fee > 0,
-              requiresWrittenResult: p.requiresWrittenResult,
-              // Department procedures are partly for organisations only; a few lack a public component (1.3).
-              forCitizens: p.level === 'district' || i % 3 !== 0,
-              publicComponents: i % 6 === 5 ? ALL_SEVEN.slice(0, 6) : [...ALL_SEVEN],
-              effectiveFrom,
-            },
-            ctx(admin, 'demo-catalogue'),
+          new DefineUnitCommand({ unitId: u.id, name: u.name, level: u.level }, ctx(admin, 'demo-units')),
+        );
+      await Promise.all(DEMO_UNITS.slice(0, -1).map(defineUnit));
+      await defineUnit(DEMO_UNITS[DEMO_UNITS.length - 1]);
+      const districts = DEMO_UNITS.filter((u) => u.level === 'district').map((u) => u.id);
+      // Three communes per district (6.5a), most offering electronic certified copies from some day of the year.
+      const communes = districts.flatMap((district, d) => [1, 2, 3].map((k) => ({ district, d, k })));
+      await Promise.all(
+        communes.map(({ district, d, k }) => {
+          const offers = (d * 3 + k) % 5 < 3;
+          return this.commands.execute(
+            new DefineUnitCommand(
+              {
+                unitId: `${district}_X${k}`,
+                name: `Xã ${k}, ${DEMO_UNITS.find((u) => u.id === district)!.name}`,
+                level: 'commune',
+                parentId: district,
+                ...(offers
+                  ? {
+                      electronicCertifiedCopySince: civilDateOf(
+                        iso(fromMs + ((d * 37 + k * 53) % 300) * DAY),
+                      ),
+                    }
+                  : {}),
+              },
+              ctx(admin, 'demo-units'),
+            ),
+          );
+        }),
+      );
+      const effectiveFrom = iso(fromMs - 30 * DAY);
+      const ALL_SEVEN = ['name', 'steps', 'methods', 'dossier', 'timeLimit', 'subjects', 'agency'] as const;
+      await Promise.all(
+        DEMO_PROCEDURES.map((p, i) =>
+          this.commands.execute(
+            new DefineProcedureCommand(
+              {
+                code: p.code,
+                name: p.name,
+                units: p.unit
+                  ? [p.unit]
+                  : [...districts, ...districts.flatMap((d) => [1, 2, 3].map((k) => `${d}_X${k}`))],
+                timeLimit: p.timeLimit,
+                onlineLevel: p.onlineLevel,
+                feeRequired: p.fee > 0,
+                requiresWrittenResult: p.requiresWrittenResult,
+                // Department procedures are partly for organisations only; a few lack a public component (1.3).
+                forCitizens: p.level === 'district' || i % 3 !== 0,
+                publicComponents: i % 6 === 5 ? ALL_SEVEN.slice(0, 6) : [...ALL_SEVEN],
+                effectiveFrom,
+              },
+              ctx(admin, 'demo-catalogue'),
+            ),
           ),
         ),
-      ),
-    );
-    // Publication decisions over the catalogue during the year (1.1, 1.2): most decided and made public on
-    // time, some late, a few items not made public yet.
-    const decisions = Array.from({ length: Math.ceil(DEMO_PROCEDURES.length / 4) }, (_, d) => d);
-    const decidePublication = async (d: number) => {
-      const decidedMs = fromMs + ((d * 41) % 330) * DAY;
-      const decidedOn = civilDateOf(iso(decidedMs));
-      const items = DEMO_PROCEDURES.slice(d * 4, d * 4 + 4).map((p, k) => ({
-        procedureCode: p.code,
-        change: k === 0 && d % 3 === 0 ? ('new' as const) : ('amended' as const),
-      }));
-      const id = `QD_DEMO_${d + 1}`;
-      await this.commands.execute(
-        new DecidePublicationCommand(
-          {
-            publicationId: id,
-            decisionNo: `${100 + d * 7}/QĐ-UBND`,
-            decidedOn,
-            basisEffectiveOn: civilDateOf(iso(decidedMs + (d % 5 === 4 ? 3 : 20) * DAY)),
-            items,
-          },
-          ctx(admin, 'demo-publications'),
-        ),
       );
-      for (const [k, item] of items.entries()) {
-        const lag = (d + k) % 9 === 8 ? null : (d + k) % 7 === 6 ? 12 : 1 + ((d + k) % 4);
-        if (lag === null || decidedMs + lag * DAY > nowMs) continue;
+      // Publication decisions over the catalogue during the year (1.1, 1.2): most decided and made public on
+      // time, some late, a few items not made public yet.
+      const decisions = Array.from({ length: Math.ceil(DEMO_PROCEDURES.length / 4) }, (_, d) => d);
+      const decidePublication = async (d: number) => {
+        const decidedMs = fromMs + ((d * 41) % 330) * DAY;
+        const decidedOn = civilDateOf(iso(decidedMs));
+        const items = DEMO_PROCEDURES.slice(d * 4, d * 4 + 4).map((p, k) => ({
+          procedureCode: p.code,
+          change: k === 0 && d % 3 === 0 ? ('new' as const) : ('amended' as const),
+        }));
+        const id = `QD_DEMO_${d + 1}`;
         await this.commands.execute(
-          new MakeProcedurePublicCommand(
+          new DecidePublicationCommand(
             {
               publicationId: id,
-              procedureCode: item.procedureCode,
-              madePublicOn: civilDateOf(iso(decidedMs + lag * DAY)),
+              decisionNo: `${100 + d * 7}/QĐ-UBND`,
+              decidedOn,
+              basisEffectiveOn: civilDateOf(iso(decidedMs + (d % 5 === 4 ? 3 : 20) * DAY)),
+              items,
             },
             ctx(admin, 'demo-publications'),
           ),
         );
-      }
+        for (const [k, item] of items.entries()) {
+          const lag = (d + k) % 9 === 8 ? null : (d + k) % 7 === 6 ? 12 : 1 + ((d + k) % 4);
+          if (lag === null || decidedMs + lag * DAY > nowMs) continue;
+          await this.commands.execute(
+            new MakeProcedurePublicCommand(
+              {
+                publicationId: id,
+                procedureCode: item.procedureCode,
+                madePublicOn: civilDateOf(iso(decidedMs + lag * DAY)),
+              },
+              ctx(admin, 'demo-publications'),
+            ),
+          );
+        }
+      };
+      await Promise.all(decisions.map(decidePublication));
+      log(
+        `demo: ${DEMO_UNITS.length} units, ${communes.length} communes, ${DEMO_PROCEDURES.length} procedures, ${decisions.length} publication decisions defined`,
+      );
     };
-    await Promise.all(decisions.map(decidePublication));
-    log(
-      `demo: ${DEMO_UNITS.length} units, ${communes.length} communes, ${DEMO_PROCEDURES.length} procedures, ${decisions.length} publication decisions defined`,
-    );
+    const cataloguing = defineCatalogue();
+    // Awaited once the plans are drawn: a failure meanwhile is not an unhandled rejection.
+    cataloguing.catch(() => undefined);
 
     const { calendar } = await this.calendars.current(new Date(nowMs));
     const profiles = new Map(DEMO_UNITS.map((u, i) => [u.id, unitProfile(u, i)] as const));
@@ -353,7 +365,13 @@ export class DemoSeeder {
       return { n, rnd, unit, profile, procedure, receivedMs, isOnline, code };
     };
     type Plan = ReturnType<typeof plan>;
-    const plans = Array.from({ length: total }, (_, n) => plan(n));
+    const plans: Plan[] = [];
+    for (let n = 0; n < total; n++) {
+      plans.push(plan(n));
+      // Now and then the catalogue's appends move on.
+      if (n % 2_000 === 1_999) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await cataloguing;
     // The order of writing (see DemoSeedStage). Vietnam time: quarters start at 00:00 UTC+7.
     const monthOf = (ms: number) => {
       const local = new Date(ms + 7 * HOUR);
@@ -540,30 +558,41 @@ export class DemoSeeder {
       // Let the HTTP server and the projections in this process have the event loop now and then.
       else if (++queued % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
     };
-    /** Lives decided with the quarter that end before it: written first in the `older` stage. */
-    let aside: { batch: StagedCommands; p: Plan }[] | undefined = [];
-    const nextStage = async (next: DemoSeedStage) => {
-      if (next === stage) return;
-      await Promise.all(writing);
-      await options.afterStage?.(stage);
-      stage = next;
+    /**
+     * Lives decided in one stage and written at the start of a later one (in the order decided): the last two
+     * weeks' that are over and after the quarter (not on the board, not in the quarter's scorecard) with
+     * `later`; the quarter's that end before it with `older`.
+     */
+    const held = new Map<DemoSeedStage, { batch: StagedCommands; p: Plan }[]>([
+      ['later', []],
+      ['older', []],
+    ]);
+    const heldFor = (of: DemoSeedStage, p: Plan, decided: Decided): DemoSeedStage | undefined => {
+      if (of === 'recent' && p.receivedMs >= quarter.endMs && decided.lastMs <= nowMs - 60_000)
+        return 'later';
+      if (of === 'quarter' && decided.lastMs < quarter.startMs) return 'older';
+      return undefined;
     };
-    const writeAside = async () => {
-      const lives = aside ?? [];
-      aside = undefined;
-      await nextStage('older');
-      for (const { batch, p } of lives) await write(batch, p);
+    /** Moves on stage by stage up to `next`, each stage's held lives written first. */
+    const enter = async (next: DemoSeedStage) => {
+      while (stage !== next) {
+        await Promise.all(writing);
+        await options.afterStage?.(stage);
+        stage = STAGES[STAGES.indexOf(stage) + 1];
+        const lives = held.get(stage) ?? [];
+        held.delete(stage);
+        for (const { batch, p } of lives) await write(batch, p);
+      }
     };
     for (const p of order) {
       const of = stageOf(p);
-      if (of === 'older') await writeAside();
-      await nextStage(of);
+      await enter(of);
       const decided = await decide(p);
-      if (aside && of === 'quarter' && decided && decided.lastMs < quarter.startMs)
-        aside.push({ ...decided, p });
+      const later = decided && heldFor(of, p, decided);
+      if (later) held.get(later)!.push({ ...decided, p });
       else await write(decided?.batch, p);
     }
-    await writeAside();
+    await enter('older');
     await Promise.all(writing);
     await options.afterStage?.(stage);
     const report: DemoSeedReport = {
