@@ -1,6 +1,8 @@
 /**
  * Projection benchmark: `npm run bench:projections [-- --dossiers 1000000 --feedback 100000
- * --publications 5000 --units 60 --redis-db 14 --samples 40]`.
+ * --publications 5000 --units 60 --redis-db 14 --samples 40 --rebuild-only --log <dir>]`.
+ * `--rebuild-only` stops after step 3 (for A/B of the rebuild); `--log <dir>` keeps the generated log there
+ * and reuses it when the directory already holds one (same options, or the figures mean nothing).
  *
  * 1. Generates a province (60 units, procedures, 1,000,000 dossiers with realistic lives, about 8 million
  *    events; 100,000 feedback items through the feedback decider; publication decisions with 5,000 items)
@@ -19,7 +21,7 @@
  * Uses its own Redis database and flushes it before and after. Not a test: nothing asserts on time.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -59,6 +61,8 @@ const { values } = parseArgs({
     'redis-db': { type: 'string', default: '14' },
     samples: { type: 'string', default: '40' },
     port: { type: 'string', default: '3918' },
+    'rebuild-only': { type: 'boolean', default: false },
+    log: { type: 'string' },
   },
 });
 const DOSSIERS = Number(values.dossiers);
@@ -317,6 +321,16 @@ function generatePublications(
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
+/** CPU seconds (user + system) a process has used so far, from /proc (0 where there is none). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 /** INFO memory's used_memory, in bytes. */
 async function usedMemory(redis: Redis): Promise<number> {
   const info = await redis.info('memory');
@@ -345,17 +359,27 @@ async function main(): Promise<void> {
     console.log(
       `generating ${DOSSIERS} dossiers, ${FEEDBACK} feedback items, ${PUBLICATIONS} publication items over ${UNITS} units…`,
     );
-    const t0 = performance.now();
-    const total = generate(join(dir, 'eventstore'));
-    console.log(`generated ${total} events in ${round((performance.now() - t0) / 1000)} s`);
+    const logDir = values.log ?? join(dir, 'eventstore');
+    if (values.log && existsSync(logDir)) console.log(`reusing the log in ${logDir}`);
+    else {
+      const t0 = performance.now();
+      const total = generate(logDir);
+      console.log(`generated ${total} events in ${round((performance.now() - t0) / 1000)} s`);
+    }
 
-    es = await startEventStoreProcess(join(dir, 'eventstore'));
+    es = await startEventStoreProcess(logDir);
     const connectionString = `esdb://127.0.0.1:${es.port}?tls=false`;
     const client = EventStoreDBClient.connectionString(connectionString);
 
     console.log('bare $all read through the client…');
     let read = 0;
     let head = 0n;
+    const cpu = () => ({ bench: process.cpuUsage(), es: cpuSeconds(es!.child.pid!) });
+    const cpuSince = (c: ReturnType<typeof cpu>) => {
+      const u = process.cpuUsage(c.bench);
+      return { bench: (u.user + u.system) / 1e6, es: cpuSeconds(es!.child.pid!) - c.es };
+    };
+    const readCpu0 = cpu();
     const r0 = performance.now();
     for await (const e of client.readAll()) {
       read++;
@@ -363,6 +387,7 @@ async function main(): Promise<void> {
     }
     const readSeconds = (performance.now() - r0) / 1000;
     const readRate = read / readSeconds;
+    const readCpu = cpuSince(readCpu0);
 
     console.log('rebuilding every projection from an empty Redis database…');
     const memoryBefore = await usedMemory(redis);
@@ -381,7 +406,7 @@ async function main(): Promise<void> {
       },
     });
     const projections = bound.map((b) => b.projection);
-    const feed = new SharedEventFeed(new EsdbEventFeed(client));
+    const feed = new SharedEventFeed(new EsdbEventFeed(client), { wide: true });
     const runners = bound.map(
       ({ projection, hooks }) =>
         new SubscriptionRunner(feed, new ProjectionSink(projection, store, { hooks, source: events }), {
@@ -391,10 +416,12 @@ async function main(): Promise<void> {
     // The runners' resident memory, sampled (this process's own peak includes the generation above).
     let runnersPeak = process.memoryUsage.rss();
     const sampler = setInterval(() => (runnersPeak = Math.max(runnersPeak, process.memoryUsage.rss())), 500);
+    const rebuildCpu0 = cpu();
     const b0 = performance.now();
     runners.forEach((r) => r.start());
     await Promise.all(runners.map((r) => r.whenCaughtUp()));
     const rebuildSeconds = (performance.now() - b0) / 1000;
+    const rebuildCpu = cpuSince(rebuildCpu0);
     clearInterval(sampler);
     const folded = (await Promise.all(projections.map((p) => store.status(p)))).map(
       (s) => s?.checkpoint.events ?? 0,
@@ -414,6 +441,20 @@ async function main(): Promise<void> {
     const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
     // The runners run side by side over the same events: the rebuild rate counts the events of $all once.
     const rebuildRate = read / rebuildSeconds;
+    // CPU seconds per million events, this process (the client, the runners) and the event store's.
+    const perM = (c: { bench: number; es: number }) =>
+      `${round((c.bench * 1e6) / read)} s + event store ${round((c.es * 1e6) / read)} s per million events`;
+    if (values['rebuild-only']) {
+      console.log(`| events in \`$all\` | ${read} |`);
+      console.log(
+        `| bare \`$all\` read (floor) | ${Math.round(readRate)} events/s (${round(readSeconds)} s; CPU ${perM(readCpu)}) |`,
+      );
+      console.log(
+        `| full rebuild | ${Math.round(rebuildRate)} events/s (${round(rebuildSeconds)} s; CPU ${perM(rebuildCpu)}; folded ${folded.join(', ')}) |`,
+      );
+      console.log(`| rebuild / floor | ${round(rebuildRate / readRate)} (aim ≥ 0.33) |`);
+      return;
+    }
 
     console.log('scorecards through the API…');
     const tokens = join(dir, 'tokens.json');
@@ -467,10 +508,10 @@ async function main(): Promise<void> {
     console.log('|---|---|');
     console.log(`| events in \`$all\` | ${read} (${DOSSIERS} dossiers, ${UNITS} units) |`);
     console.log(
-      `| bare \`$all\` read through the client (floor) | ${Math.round(readRate)} events/s (${round(readSeconds)} s) |`,
+      `| bare \`$all\` read through the client (floor) | ${Math.round(readRate)} events/s (${round(readSeconds)} s; CPU ${perM(readCpu)}) |`,
     );
     console.log(
-      `| full rebuild of ${projections.map(projectionId).join(', ')} | ${Math.round(rebuildRate)} events/s (${round(rebuildSeconds)} s; folded ${folded.join(', ')}) |`,
+      `| full rebuild of ${projections.map(projectionId).join(', ')} | ${Math.round(rebuildRate)} events/s (${round(rebuildSeconds)} s; CPU ${perM(rebuildCpu)}; folded ${folded.join(', ')}) |`,
     );
     console.log(
       `| Redis memory of the read models (used_memory) | ${mib(memory)}; ${mib(per100k(memory))} per 100,000 dossiers |`,
