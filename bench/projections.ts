@@ -61,13 +61,16 @@ const { values } = parseArgs({
     'redis-db': { type: 'string', default: '14' },
     samples: { type: 'string', default: '40' },
     port: { type: 'string', default: '3918' },
-    // Keeps the generated log (in <dir>/eventstore) and the Redis database at the end, for --reuse-data.
+    // Keeps the generated log (in <dir>/eventstore) and the Redis database at the end, for --reuse-data; a
+    // later --keep-data run on the same <dir> reuses the log (generation skipped) and rebuilds.
     'keep-data': { type: 'string' },
     // Skips sections 1-3 (generation, floor, rebuild): the log of a --keep-data run and the Redis database
     // it left (read models, reference snapshot) are used as they are, for the API start and restart only.
     'reuse-data': { type: 'string' },
     // Restarts of the API measured (each way it can run), their median reported.
     restarts: { type: 'string', default: '1' },
+    // Stops after section 3 (for A/B runs of the rebuild; with --keep-data, on the same log).
+    'rebuild-only': { type: 'boolean', default: false },
   },
 });
 const KEEP = values['keep-data'] ?? values['reuse-data'];
@@ -357,12 +360,19 @@ async function keysMemory(redis: Redis, pattern: string): Promise<number> {
 }
 
 /** Sections 2 and 3: the bare read of `$all` (the floor) and the rebuild of every projection into Redis. */
-async function floorAndRebuild(connectionString: string, redis: Redis) {
+async function floorAndRebuild(connectionString: string, redis: Redis, eventStorePid: number) {
   const client = EventStoreDBClient.connectionString(connectionString);
+  // CPU seconds of this process (the client, the runners) and of the event store, apart.
+  const cpu = () => ({ bench: process.cpuUsage(), es: cpuTime(eventStorePid) });
+  const cpuSince = (c: ReturnType<typeof cpu>) => {
+    const u = process.cpuUsage(c.bench);
+    return { bench: (u.user + u.system) / 1e6, es: (cpuTime(eventStorePid) - c.es) / 1000 };
+  };
 
   console.log('bare $all read through the client…');
   let read = 0;
   let head = 0n;
+  const readCpu0 = cpu();
   const r0 = performance.now();
   for await (const e of client.readAll()) {
     read++;
@@ -370,6 +380,7 @@ async function floorAndRebuild(connectionString: string, redis: Redis) {
   }
   const readSeconds = (performance.now() - r0) / 1000;
   const readRate = read / readSeconds;
+  const readCpu = cpuSince(readCpu0);
 
   console.log('rebuilding every projection from an empty Redis database…');
   const memoryBefore = await usedMemory(redis);
@@ -388,7 +399,7 @@ async function floorAndRebuild(connectionString: string, redis: Redis) {
     },
   });
   const projections = bound.map((b) => b.projection);
-  const feed = new SharedEventFeed(new EsdbEventFeed(client));
+  const feed = new SharedEventFeed(new EsdbEventFeed(client), { wide: true });
   const runners = bound.map(
     ({ projection, hooks }) =>
       new SubscriptionRunner(feed, new ProjectionSink(projection, store, { hooks, source: events }), {
@@ -398,10 +409,12 @@ async function floorAndRebuild(connectionString: string, redis: Redis) {
   // The runners' resident memory, sampled (this process's own peak includes the generation above).
   let runnersPeak = process.memoryUsage.rss();
   const sampler = setInterval(() => (runnersPeak = Math.max(runnersPeak, process.memoryUsage.rss())), 500);
+  const rebuildCpu0 = cpu();
   const b0 = performance.now();
   runners.forEach((r) => r.start());
   await Promise.all(runners.map((r) => r.whenCaughtUp()));
   const rebuildSeconds = (performance.now() - b0) / 1000;
+  const rebuildCpu = cpuSince(rebuildCpu0);
   clearInterval(sampler);
   const folded = (await Promise.all(projections.map((p) => store.status(p)))).map(
     (s) => s?.checkpoint.events ?? 0,
@@ -424,7 +437,9 @@ async function floorAndRebuild(connectionString: string, redis: Redis) {
     read,
     readSeconds,
     readRate,
+    readCpu,
     rebuildSeconds,
+    rebuildCpu,
     rebuildRate,
     projections,
     folded,
@@ -441,7 +456,10 @@ async function main(): Promise<void> {
   let es: Awaited<ReturnType<typeof startEventStoreProcess>> | undefined;
   let api: Awaited<ReturnType<typeof startApiProcess>> | undefined;
   try {
-    if (!REUSE) {
+    if (KEEP && existsSync(join(dir, 'eventstore'))) {
+      // An earlier --keep-data run's log (same options, or the figures mean nothing).
+      console.log(`reusing the log in ${join(dir, 'eventstore')}`);
+    } else {
       console.log(
         `generating ${DOSSIERS} dossiers, ${FEEDBACK} feedback items, ${PUBLICATIONS} publication items over ${UNITS} units…`,
       );
@@ -451,7 +469,28 @@ async function main(): Promise<void> {
     }
     es = await startEventStoreProcess(join(dir, 'eventstore'));
     const connectionString = `esdb://127.0.0.1:${es.port}?tls=false`;
-    const rebuild = REUSE ? undefined : await floorAndRebuild(connectionString, redis);
+    const rebuild = REUSE ? undefined : await floorAndRebuild(connectionString, redis, es.child.pid!);
+    // CPU seconds per million events, this process (the client, the runners) and the event store's.
+    const perM = (c: { bench: number; es: number }) =>
+      `CPU ${round((c.bench * 1e6) / rebuild!.read)} s + event store ${round((c.es * 1e6) / rebuild!.read)} s per million events`;
+    const rebuildRows = () => {
+      const { read, readRate, readSeconds, rebuildRate, rebuildSeconds, projections, folded } = rebuild!;
+      console.log(`| events in \`$all\` | ${read} (${DOSSIERS} dossiers, ${UNITS} units) |`);
+      console.log(
+        `| bare \`$all\` read through the client (floor) | ${Math.round(readRate)} events/s (${round(readSeconds)} s; ${perM(rebuild!.readCpu)}) |`,
+      );
+      console.log(
+        `| full rebuild of ${projections.map(projectionId).join(', ')} | ${Math.round(rebuildRate)} events/s (${round(rebuildSeconds)} s; ${perM(rebuild!.rebuildCpu)}; folded ${folded.join(', ')}) |`,
+      );
+    };
+    if (values['rebuild-only']) {
+      if (!rebuild) throw new Error('--rebuild-only with --reuse-data: nothing to measure');
+      console.log('\n| figure | value |');
+      console.log('|---|---|');
+      rebuildRows();
+      console.log(`| rebuild / floor | ${round(rebuild.rebuildRate / rebuild.readRate)} (aim ≥ 0.33) |`);
+      return;
+    }
     const per100k = (bytes: number) => (bytes * 100_000) / DOSSIERS;
     const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
     const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
@@ -533,21 +572,14 @@ async function main(): Promise<void> {
     console.log('\n| figure | value |');
     console.log('|---|---|');
     if (rebuild) {
-      const { read, readRate, readSeconds, rebuildRate, rebuildSeconds, projections, folded } = rebuild;
-      console.log(`| events in \`$all\` | ${read} (${DOSSIERS} dossiers, ${UNITS} units) |`);
-      console.log(
-        `| bare \`$all\` read through the client (floor) | ${Math.round(readRate)} events/s (${round(readSeconds)} s) |`,
-      );
-      console.log(
-        `| full rebuild of ${projections.map(projectionId).join(', ')} | ${Math.round(rebuildRate)} events/s (${round(rebuildSeconds)} s; folded ${folded.join(', ')}) |`,
-      );
+      rebuildRows();
       console.log(
         `| Redis memory of the read models (used_memory) | ${mib(rebuild.memory)}; ${mib(per100k(rebuild.memory))} per 100,000 dossiers |`,
       );
       for (const { name, bytes } of rebuild.perProjection) {
         console.log(`| … of which ${name} (MEMORY USAGE) | ${mib(per100k(bytes))} per 100,000 dossiers |`);
       }
-      console.log(`| rebuild / floor | ${round(rebuildRate / readRate)} (aim ≥ 0.33) |`);
+      console.log(`| rebuild / floor | ${round(rebuild.rebuildRate / rebuild.readRate)} (aim ≥ 0.33) |`);
     }
     console.log(`| first scorecard request (loads the facts cache) | ${round(cold)} ms |`);
     console.log(

@@ -50,7 +50,8 @@ export class ProjectionWorker implements OnApplicationBootstrap, OnApplicationSh
     /** The log's identity: every sink checks at each (re)start that its read model was built from this log. */
     @Optional() @Inject(LOG_IDENTITY) readonly identity?: LogIdentity,
   ) {
-    this.shared = new SharedEventFeed(feed);
+    // Together the registry's projections take most of `$all`: its history is read in plain pages.
+    this.shared = new SharedEventFeed(feed, { wide: true });
     this.skips = new ProjectionSkips(events);
     for (const { projection, hooks } of this.projections) {
       const sink = new ProjectionSink(projection, this.store, {

@@ -34,7 +34,11 @@ export class SharedEventFeed implements EventFeed {
   private restartQueued = false;
   private chain: Promise<void> = Promise.resolve();
 
-  constructor(private readonly feed: EventFeed) {}
+  /** `wide`: the subscribers' prefixes together cover most of `$all` (FeedOptions.wide). */
+  constructor(
+    private readonly feed: EventFeed,
+    private readonly options: Readonly<{ wide?: boolean }> = {},
+  ) {}
 
   subscribe<E extends Event>(options: FeedOptions, handlers: FeedHandlers<E>): FeedSubscription {
     const member: Member = {
@@ -89,7 +93,11 @@ export class SharedEventFeed implements EventFeed {
     const prefixes = [...new Set(members.flatMap((m) => m.prefixes))];
     const serving = () => [...this.members].filter((m) => m.epoch === epoch);
     this.upstream = this.feed.subscribe<Event>(
-      { streamPrefixes: prefixes, ...(from !== undefined ? { after: from } : {}) },
+      {
+        streamPrefixes: prefixes,
+        ...(this.options.wide ? { wide: true } : {}),
+        ...(from !== undefined ? { after: from } : {}),
+      },
       {
         onEvent: (event) => (epoch === this.epoch ? this.deliver(event, epoch) : undefined),
         onCaughtUp: () => {

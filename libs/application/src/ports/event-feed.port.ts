@@ -8,6 +8,13 @@ export type FeedOptions = Readonly<{
   streamPrefixes: readonly string[];
   /** Resume after this commit position (exclusive); from the start of `$all` when absent. */
   after?: bigint;
+  /**
+   * The prefixes select most of `$all` (the worker's shared feed): the history up to the head may then be
+   * read as plain pages of `$all` and filtered by the feed, which costs the event store and the client far
+   * less per event than a filtered subscription; the subscription takes over from the last event read.
+   * Left out for a few streams, which the event store serves through its stream index.
+   */
+  wide?: boolean;
 }>;
 
 export type FeedHandlers<E extends Event = Event> = Readonly<{

@@ -1,4 +1,12 @@
-import { BACKWARDS, END, EventStoreDBClient, FORWARDS, START, streamNameFilter } from '@eventstore/db-client';
+import {
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  START,
+  streamNameFilter,
+  type AllStreamResolvedEvent,
+} from '@eventstore/db-client';
 import type { Event } from '@tracker/domain';
 import type {
   EventFeed,
@@ -9,13 +17,24 @@ import type {
   RecordedEvent,
 } from '@tracker/application';
 
+/** Events per page of a wide feed's history (see FeedOptions.wide). */
+const HISTORY_PAGE = 4096;
+
 /**
  * Catch-up subscriptions to `$all` through the client, filtered on the server by stream-name prefix, events
  * handed over strictly one at a time; on a drop it resubscribes after the last handled position, with
- * backoff, so nothing is skipped or handled twice.
+ * backoff, so nothing is skipped or handled twice. A wide feed first reads the history in plain pages of
+ * `$all` (see FeedOptions.wide), then subscribes after the last event read.
  */
 export class EsdbEventFeed implements EventFeed, EventLogProbe {
-  constructor(private readonly client: EventStoreDBClient) {}
+  private readonly historyPage: number;
+
+  constructor(
+    private readonly client: EventStoreDBClient,
+    options: Readonly<{ historyPage?: number }> = {},
+  ) {
+    this.historyPage = options.historyPage ?? HISTORY_PAGE;
+  }
 
   /**
    * Drains the (one-event) read rather than returning from inside the loop: an abandoned read followed by a
@@ -62,11 +81,59 @@ export class EsdbEventFeed implements EventFeed, EventLogProbe {
     let caughtUp = false;
     /** Served since the last drop: a drop is then reported at once (see the catch). */
     let healthy = false;
+    let attempt = 0;
     let current: ReturnType<EventStoreDBClient['subscribeToAll']> | undefined;
+    const prefixes = options.streamPrefixes;
+    const recorded = (
+      e: NonNullable<AllStreamResolvedEvent['event']>,
+      position: bigint,
+    ): RecordedEvent<E> => ({
+      event: { type: e.type, data: e.data } as unknown as E,
+      id: e.id,
+      streamName: e.streamId,
+      revision: e.revision,
+      position,
+      metadata: (e.metadata ?? {}) as RecordedEvent['metadata'],
+      recordedAt: e.created,
+    });
+    /**
+     * Pages of `$all` after `last`, the prefixes' events handed over, until a page comes back short: the
+     * head was reached while it was read, and the subscription resumes after the last event read. A page
+     * is drained even once stopped (see headPosition).
+     */
+    const readHistory = async () => {
+      for (;;) {
+        let read = 0;
+        const page = this.client.readAll({
+          direction: FORWARDS,
+          fromPosition: last === undefined ? START : { commit: last, prepare: last },
+          maxCount: this.historyPage,
+        });
+        for await (const resolved of page) {
+          read++;
+          const e = resolved.event;
+          if (!e || stopped) continue;
+          const position = e.position?.commit ?? 0n;
+          if (last !== undefined && position <= last) continue; // a read from a position includes it
+          if (prefixes.some((p) => e.streamId.startsWith(p))) {
+            const wait = handlers.onEvent(recorded(e, position));
+            if (wait) await wait;
+          }
+          last = position;
+          attempt = 0;
+          healthy = true;
+        }
+        if (stopped || read < this.historyPage) return;
+      }
+    };
 
     const run = async () => {
-      for (let attempt = 0; !stopped; attempt++) {
+      for (; !stopped; attempt++) {
         try {
+          if (options.wide) {
+            await readHistory();
+            if (stopped) return;
+          }
           current = this.client.subscribeToAll({
             fromPosition: last === undefined ? START : { commit: last, prepare: last },
             filter: streamNameFilter({ prefixes: [...options.streamPrefixes] }),
@@ -82,15 +149,7 @@ export class EsdbEventFeed implements EventFeed, EventLogProbe {
             const e = resolved.event;
             if (!e || stopped) continue;
             const position = e.position?.commit ?? 0n;
-            await handlers.onEvent({
-              event: { type: e.type, data: e.data } as unknown as E,
-              id: e.id,
-              streamName: e.streamId,
-              revision: e.revision,
-              position,
-              metadata: (e.metadata ?? {}) as RecordedEvent['metadata'],
-              recordedAt: e.created,
-            });
+            await handlers.onEvent(recorded(e, position));
             last = position;
             attempt = 0;
             healthy = true;
