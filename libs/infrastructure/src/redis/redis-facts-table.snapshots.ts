@@ -3,7 +3,7 @@ import { crc32 } from 'node:zlib';
 import type { Redis } from 'ioredis';
 import type { AnyProjection, FactsTableSnapshot, FactsTableSnapshots } from '@tracker/application';
 import { FACTS_COLUMNS, type DossierFacts, type FactsTableImage } from '@tracker/domain';
-import { ProjectionKeys } from './redis-projection.store';
+import { RedisGenerationSnapshot } from './redis-generation-snapshot';
 
 const MAGIC = Buffer.from('FTS1');
 /** The 5.3 column is marked again from the feedback items at each scorecard: not stored. */
@@ -27,32 +27,12 @@ type Header = {
  * instead of a million HSCAN entries and JSON documents; anything that does not check out is ignored (the
  * reader then loads the documents).
  */
-export class RedisFactsTableSnapshots implements FactsTableSnapshots {
-  private readonly keys: ProjectionKeys;
-
-  constructor(
-    private readonly redis: Redis,
-    prefix: string,
-    projection: AnyProjection,
-  ) {
-    this.keys = new ProjectionKeys(prefix, projection);
-  }
-
-  async load(): Promise<FactsTableSnapshot | undefined> {
-    const active = await this.redis.get(this.keys.active);
-    if (active === null) return undefined;
-    const raw = await this.redis.getBuffer(this.key(Number(active)));
-    if (raw === null) return undefined;
-    const snapshot = decodeFactsTable(raw);
-    return snapshot?.generation === Number(active) ? snapshot : undefined;
-  }
-
-  async save(snapshot: FactsTableSnapshot): Promise<void> {
-    await this.redis.set(this.key(snapshot.generation), encodeFactsTable(snapshot));
-  }
-
-  private key(generation: number): string {
-    return `${this.keys.generation(generation).root}:snapshot`;
+export class RedisFactsTableSnapshots
+  extends RedisGenerationSnapshot<FactsTableSnapshot>
+  implements FactsTableSnapshots
+{
+  constructor(redis: Redis, prefix: string, projection: AnyProjection) {
+    super(redis, prefix, projection, { encode: encodeFactsTable, decode: decodeFactsTable });
   }
 }
 

@@ -2,7 +2,7 @@ import { crc32 } from 'node:zlib';
 import type { Redis } from 'ioredis';
 import type { AnyProjection, FeedbackTableSnapshot, FeedbackTableSnapshots } from '@tracker/application';
 import type { FeedbackFacts } from '@tracker/domain';
-import { ProjectionKeys } from './redis-projection.store';
+import { RedisGenerationSnapshot } from './redis-generation-snapshot';
 
 const MAGIC = Buffer.from('FBS1');
 
@@ -12,32 +12,12 @@ const MAGIC = Buffer.from('FBS1');
  * items' facts). Loaded in one GET and one parse instead of a scan of every document; anything that does not
  * check out is ignored (the reader then loads the documents).
  */
-export class RedisFeedbackTableSnapshots implements FeedbackTableSnapshots {
-  private readonly keys: ProjectionKeys;
-
-  constructor(
-    private readonly redis: Redis,
-    prefix: string,
-    projection: AnyProjection,
-  ) {
-    this.keys = new ProjectionKeys(prefix, projection);
-  }
-
-  async load(): Promise<FeedbackTableSnapshot | undefined> {
-    const active = await this.redis.get(this.keys.active);
-    if (active === null) return undefined;
-    const raw = await this.redis.getBuffer(this.key(Number(active)));
-    if (raw === null) return undefined;
-    const snapshot = decodeFeedbackTable(raw);
-    return snapshot?.generation === Number(active) ? snapshot : undefined;
-  }
-
-  async save(snapshot: FeedbackTableSnapshot): Promise<void> {
-    await this.redis.set(this.key(snapshot.generation), encodeFeedbackTable(snapshot));
-  }
-
-  private key(generation: number): string {
-    return `${this.keys.generation(generation).root}:snapshot`;
+export class RedisFeedbackTableSnapshots
+  extends RedisGenerationSnapshot<FeedbackTableSnapshot>
+  implements FeedbackTableSnapshots
+{
+  constructor(redis: Redis, prefix: string, projection: AnyProjection) {
+    super(redis, prefix, projection, { encode: encodeFeedbackTable, decode: decodeFeedbackTable });
   }
 }
 
