@@ -69,6 +69,8 @@ describeWithChromium('publication page (Chromium over the API)', () => {
     await page.fill('#decision input[name=id]', 'QD.2025.12');
     await page.selectOption('#decision select[name=itemProcedure]', 'CT.01');
     await page.click('#decision button[type=submit]');
+    // The 400 arrives after the click: wait for its field errors before reading them.
+    await page.locator('#decision [data-error-for="decisionNo"]:not(:empty)').waitFor();
     await expect(page.locator('#decision [data-error-for="decisionNo"]').textContent()).resolves.toMatch(
       /decisionNo/,
     );
