@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { Guard } from '../auth/access-control';
 import { ExpectedRevision, ProposedEvent } from '../storage/event-log.types';
 import { QueuedOutcome, SqliteEventLog } from '../storage/sqlite-event-log';
+import { varintSize, writeVarint } from './event-encoder';
 import { MissingMetadataError, toProposedEvent } from './proposed-event';
 import { enableBatchedWrites } from './server-call';
 import {
@@ -249,16 +250,8 @@ function outcomeResponse(
         new sharedPb.Timeout(),
         'Timeout',
       );
-    case 'ok': {
-      const success = new streamsPb.BatchAppendResp.Success();
-      if (outcome.lastRevision < 0) success.setNoStream(new GoogleEmpty());
-      else success.setCurrentRevision(String(outcome.lastRevision));
-      const position = new sharedPb.AllStreamPosition();
-      position.setCommitPosition(String(outcome.position));
-      position.setPreparePosition(String(outcome.position));
-      success.setPosition(position);
-      return baseResponse(correlation, batch).setSuccess(success);
-    }
+    case 'ok':
+      return successResponse(correlation, batch, outcome);
     case 'stream-deleted': {
       const detail = new sharedPb.StreamDeleted();
       detail.setStreamIdentifier(
@@ -301,4 +294,93 @@ function outcomeResponse(
       );
     }
   }
+}
+
+/** A message whose `serializeBinary` returns bytes encoded by hand: still a BatchAppendResp to grpc-js. */
+interface EncodedBatchAppendResp extends streamsPb.BatchAppendResp {
+  bytes: Uint8Array;
+}
+const encodedPrototype: EncodedBatchAppendResp = Object.create(streamsPb.BatchAppendResp.prototype, {
+  serializeBinary: {
+    value(this: EncodedBatchAppendResp) {
+      return this.bytes;
+    },
+  },
+});
+
+/** Empty messages of the expected-position oneof (fields 6–8), by expected kind. */
+const EXPECTED_EMPTY = { no_stream: 0x32, any: 0x3a, stream_exists: 0x42 } as const;
+
+/**
+ * The answer to every successful append, encoded by hand (building and serializing the jspb messages cost
+ * about as much as the rest of the answer): the same bytes as jspb's, field by field in field order
+ * (streams.proto: correlation_id 1, success 3 {current_revision 1 | no_stream 2, position 3
+ * {commit_position 1, prepare_position 2}}, stream_identifier 4 {stream_name 3}, expected position 5–8).
+ * A spec pins them to jspb's.
+ */
+export function successResponse(
+  correlation: sharedPb.UUID | undefined,
+  batch: { stream: string; expected: ExpectedRevision | undefined },
+  outcome: { lastRevision: number; position: number },
+): streamsPb.BatchAppendResp {
+  const id = (correlation ?? new sharedPb.UUID().setString('')).serializeBinary();
+  const name = Buffer.from(batch.stream, 'utf8');
+  const { lastRevision, position } = outcome;
+  const positionSize = position === 0 ? 0 : 2 * (1 + varintSize(position));
+  const revisionSize = lastRevision < 0 ? 2 : 1 + varintSize(lastRevision);
+  const successSize = revisionSize + 1 + varintSize(positionSize) + positionSize;
+  const identifierSize = name.length === 0 ? 0 : 1 + varintSize(name.length) + name.length;
+  const expected = batch.expected;
+  const expectedSize = !expected ? 0 : expected.kind === 'exact' ? 1 + varintSize(expected.revision) : 2;
+  const bytes = Buffer.allocUnsafe(
+    1 +
+      varintSize(id.length) +
+      id.length +
+      1 +
+      varintSize(successSize) +
+      successSize +
+      1 +
+      varintSize(identifierSize) +
+      identifierSize +
+      expectedSize,
+  );
+  let o = 0;
+  bytes[o++] = 0x0a; // correlation_id
+  o = writeVarint(bytes, o, id.length);
+  bytes.set(id, o);
+  o += id.length;
+  bytes[o++] = 0x1a; // success
+  o = writeVarint(bytes, o, successSize);
+  if (lastRevision < 0) {
+    bytes[o++] = 0x12; // Success.no_stream (Empty)
+    bytes[o++] = 0;
+  } else {
+    bytes[o++] = 0x08; // Success.current_revision
+    o = writeVarint(bytes, o, lastRevision);
+  }
+  bytes[o++] = 0x1a; // Success.position
+  o = writeVarint(bytes, o, positionSize);
+  if (positionSize > 0) {
+    bytes[o++] = 0x08; // commit_position
+    o = writeVarint(bytes, o, position);
+    bytes[o++] = 0x10; // prepare_position
+    o = writeVarint(bytes, o, position);
+  }
+  bytes[o++] = 0x22; // stream_identifier
+  o = writeVarint(bytes, o, identifierSize);
+  if (name.length > 0) {
+    bytes[o++] = 0x1a; // StreamIdentifier.stream_name
+    o = writeVarint(bytes, o, name.length);
+    o += name.copy(bytes, o);
+  }
+  if (expected?.kind === 'exact') {
+    bytes[o++] = 0x28; // stream_position
+    writeVarint(bytes, o, expected.revision);
+  } else if (expected) {
+    bytes[o++] = EXPECTED_EMPTY[expected.kind];
+    bytes[o] = 0;
+  }
+  const message = Object.create(encodedPrototype) as EncodedBatchAppendResp;
+  message.bytes = bytes;
+  return message;
 }

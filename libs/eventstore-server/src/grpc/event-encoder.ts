@@ -28,7 +28,7 @@ export const preEncoded = (bytes: Uint8Array): streamsPb.ReadResp => {
   return message;
 };
 
-const varintSize = (value: number): number => {
+export const varintSize = (value: number): number => {
   let size = 1;
   while (value >= 128) {
     value = Math.floor(value / 128);
@@ -38,7 +38,7 @@ const varintSize = (value: number): number => {
 };
 
 /** Varint of a non-negative integer up to 2^53, without 32-bit bit operations. */
-const writeVarint = (buf: Buffer, offset: number, value: number): number => {
+export const writeVarint = (buf: Buffer, offset: number, value: number): number => {
   while (value >= 128) {
     buf[offset++] = (value % 128) | 128;
     value = Math.floor(value / 128);
