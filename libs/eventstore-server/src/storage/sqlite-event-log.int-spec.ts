@@ -20,30 +20,27 @@ const exact = (revision: number): ExpectedRevision => ({ kind: 'exact', revision
 
 /** One event-loop turn: what was queued in this one is committed at its end. */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The real WAL sync, whose answer is held until the test lets it through: shows what the log does while a
  * sync runs.
  */
 function heldSyncs() {
-  const held: ((error?: NodeJS.ErrnoException) => void)[] = [];
+  const held: (() => void)[] = [];
   let started = 0;
   return {
     syncWal: (fd: number, done: (error: NodeJS.ErrnoException | null) => void) => {
       started++;
-      fdatasync(fd, (error) => held.push((failure?: NodeJS.ErrnoException) => done(failure ?? error)));
+      fdatasync(fd, (error) => held.push(() => done(error)));
     },
     get started() {
       return started;
     },
-    /** Resolves once the oldest sync is done on disk and waits to return. */
-    async ready() {
+    /** Lets the oldest sync return, once the disk has done it. */
+    async release() {
       while (held.length === 0) await turn();
-    },
-    /** Lets the oldest sync return once the disk has done it, or fail with `error`. */
-    async release(error?: NodeJS.ErrnoException) {
-      await this.ready();
-      held.shift()!(error);
+      held.shift()!();
     },
   };
 }
@@ -144,10 +141,10 @@ describe('SqliteEventLog on disk', () => {
     new SqliteEventLog({ dataDir: dir, lockTimeoutMs: 100 }).close();
   });
 
-  describe('durable group commit: one sync at a time, commits go on during it', () => {
-    it('groups committed while a sync runs are answered only after the next sync, which starts when it returns; each write answered on its own, in arrival order', async () => {
+  describe('durable group commit: one sync at a time, the next group gathers during it', () => {
+    it('appends arriving during a sync wait for the writer it answers, then commit with it, each answered on its own after its own sync', async () => {
       const syncs = heldSyncs();
-      const log = new SqliteEventLog({ dataDir: dir, syncWal: syncs.syncWal });
+      const log = new SqliteEventLog({ dataDir: dir, syncWal: syncs.syncWal, gatherMs: 60_000 });
       try {
         const before = log.transactions;
         const answered: string[] = [];
@@ -161,7 +158,7 @@ describe('SqliteEventLog on disk', () => {
         expect(log.transactions - before).toBe(1);
         expect(syncs.started).toBe(1);
 
-        // Three appends in two later turns, while the first group's sync runs: committed, not answered.
+        // Three appends in three later turns, while the first group's sync runs.
         const b = track(
           'b',
           log.submit(() => log.append('b', NO_STREAM, [event()])),
@@ -171,36 +168,33 @@ describe('SqliteEventLog on disk', () => {
           'conflict',
           log.submit(() => log.append('a', NO_STREAM, [event()])),
         );
+        await turn();
         const next = track(
           'next',
           log.submit(() => log.append('a', exact(0), [event()])),
         );
         await turn();
-        await turn();
-        expect(log.transactions - before).toBe(3);
-        expect(syncs.started).toBe(1);
+        expect(log.transactions - before).toBe(1);
         expect(answered).toEqual([]);
 
-        // The first sync returns: it answers only its own group; one sync for the two committed meanwhile.
         await syncs.release();
         expect(await first).toMatchObject({ status: 'ok', lastRevision: 0 });
-        expect(syncs.started).toBe(2);
+        await turn();
+        // The three wait for the writer just answered: one sync for the four, not one for the three and
+        // another for its next append.
+        expect(log.transactions - before).toBe(1);
+        expect(syncs.started).toBe(1);
         const again = track(
           'again',
           log.submit(() => log.append('a', exact(1), [event()])),
         );
         await turn();
-        await turn();
-        expect(log.transactions - before).toBe(4);
+        expect(log.transactions - before).toBe(2);
+        expect(syncs.started).toBe(2);
         expect(answered).toEqual(['first']);
 
         await syncs.release();
-        const outcomes: QueuedOutcome[] = await Promise.all([b, conflict, next]);
-        expect(syncs.started).toBe(3);
-        await turn();
-        expect(answered).toEqual(['first', 'b', 'conflict', 'next']);
-        await syncs.release();
-        outcomes.push(await again);
+        const outcomes = await Promise.all([b, conflict, next, again]);
         expect(answered).toEqual(['first', 'b', 'conflict', 'next', 'again']);
         expect(outcomes[0]).toMatchObject({ status: 'ok', lastRevision: 0 });
         expect(outcomes[1]).toEqual({ status: 'wrong-expected-version', currentRevision: 0 });
@@ -211,120 +205,102 @@ describe('SqliteEventLog on disk', () => {
         );
         expect(positions).toEqual([...positions].sort((x, y) => x - y));
         expect(log.whenDurable()).toBeUndefined();
-        expect(syncs.started).toBe(3);
       } finally {
         log.close();
       }
     });
 
-    it('a sync returning while writes are queued: the next sync starts once they are committed, and covers them too', async () => {
+    it('a writer that does not come back holds the next group for gatherMs at most, and the group after does not wait', async () => {
       const syncs = heldSyncs();
-      const log = new SqliteEventLog({ dataDir: dir, syncWal: syncs.syncWal });
+      const log = new SqliteEventLog({ dataDir: dir, syncWal: syncs.syncWal, gatherMs: 50 });
       try {
+        const before = log.transactions;
         const first = log.submit(() => log.append('p', NO_STREAM, [event()]));
         await turn();
-        const committed = log.submit(() => log.append('q', NO_STREAM, [event()]));
-        await turn();
-        await syncs.ready();
-        const queued = log.submit(() => log.append('r', NO_STREAM, [event()]));
-        const before = log.transactions;
+        const queued = Promise.all(
+          ['q', 'r', 's'].map((stream) => log.submit(() => log.append(stream, NO_STREAM, [event()]))),
+        );
         await syncs.release();
-        expect(syncs.started).toBe(1); // not yet: the queued write is committed first
-        expect(await first).toMatchObject({ status: 'ok' });
+        await first;
         await turn();
         expect(log.transactions - before).toBe(1);
-        expect(syncs.started).toBe(2);
+        await delay(100);
+        expect(log.transactions - before).toBe(2);
+
+        const late = log.submit(() => log.append('t', NO_STREAM, [event()]));
         await syncs.release();
-        expect((await Promise.all([committed, queued])).map((o) => o.status)).toEqual(['ok', 'ok']);
-        expect(syncs.started).toBe(2);
+        expect((await queued).map((o) => o.status)).toEqual(['ok', 'ok', 'ok']);
+        await turn();
+        expect(log.transactions - before).toBe(3);
+        await syncs.release();
+        expect(await late).toMatchObject({ status: 'ok' });
       } finally {
         log.close();
       }
     });
 
-    it('readers wait until every committed group is synced, nothing commits while they wait, and they read before the next commit', async () => {
+    it('readers waiting for a sync read before the group gathered during it commits', async () => {
       const syncs = heldSyncs();
       const log = new SqliteEventLog({ dataDir: dir, syncWal: syncs.syncWal });
       try {
         void log.submit(() => log.append('x', NO_STREAM, [event()]));
         await turn();
-        const y = log.submit(() => log.append('y', NO_STREAM, [event()]));
-        await turn(); // committed during the first sync
+        const later = log.submit(() => log.append('y', NO_STREAM, [event()]));
         const before = log.transactions;
-        let read = false;
-        const seen = log.whenDurable()!.then(() => {
-          read = true;
-          return {
-            x: log.readStream('x', 0, true, 10).status,
-            y: log.readStream('y', 0, true, 10).status,
-            z: log.readStream('z', 0, true, 10).status,
-            transactions: log.transactions - before,
-          };
-        });
-        const z = log.submit(() => log.append('z', NO_STREAM, [event()]));
-        await turn();
-        await turn();
-        expect(log.transactions - before).toBe(0); // held for the reader
-
-        await syncs.release(); // x is on disk, y not yet: the reader still waits
-        await turn();
-        expect(read).toBe(false);
-        expect(log.transactions - before).toBe(0);
-        expect(syncs.started).toBe(2);
-
+        const seen = log.whenDurable()!.then(() => ({
+          x: log.readStream('x', 0, true, 10).status,
+          y: log.readStream('y', 0, true, 10).status,
+          transactions: log.transactions - before,
+        }));
         await syncs.release();
-        expect(await seen).toEqual({ x: 'ok', y: 'ok', z: 'not-found', transactions: 0 });
-        expect(await y).toMatchObject({ status: 'ok' });
-        await turn();
+        expect(await seen).toEqual({ x: 'ok', y: 'not-found', transactions: 0 });
+        await turn(); // two writers do not wait for each other
         expect(log.transactions - before).toBe(1);
         await syncs.release();
-        expect(await z).toMatchObject({ status: 'ok' });
+        expect(await later).toMatchObject({ status: 'ok' });
       } finally {
         log.close();
       }
     });
 
-    it('a failed sync fails its group, the groups committed during it and everything queued; the log takes no more writes', async () => {
-      const syncs = heldSyncs();
-      const log = new SqliteEventLog({ dataDir: dir, syncWal: syncs.syncWal });
+    it('a failed sync fails its group and everything queued, and the log takes no more writes', async () => {
+      let calls = 0;
+      const log = new SqliteEventLog({
+        dataDir: dir,
+        syncWal: (_fd, done) => {
+          calls++;
+          setImmediate(() => done(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })));
+        },
+      });
       try {
         const doomed = log.submit(() => log.append('s', NO_STREAM, [event()]));
         await turn();
-        const committed = log.submit(() => log.append('t', NO_STREAM, [event()]));
-        await turn();
-        const queued = log.submit(() => log.append('u', NO_STREAM, [event()]));
-        await syncs.release(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+        const queued = log.submit(() => log.append('t', NO_STREAM, [event()]));
         await expect(doomed).rejects.toBeInstanceOf(WalSyncError);
-        await expect(committed).rejects.toBeInstanceOf(WalSyncError);
         await expect(queued).rejects.toBeInstanceOf(WalSyncError);
-        await expect(log.submit(() => log.append('v', NO_STREAM, [event()]))).rejects.toBeInstanceOf(
+        await expect(log.submit(() => log.append('u', NO_STREAM, [event()]))).rejects.toBeInstanceOf(
           WalSyncError,
         );
-        await turn();
-        expect(syncs.started).toBe(1);
+        expect(calls).toBe(1);
       } finally {
         log.close();
       }
     });
 
-    it('close while a sync runs: its group, the one committed during it and the queued one are synced and answered at close and survive a restart', async () => {
+    it('close while a sync runs: the group is synced and answered at close and survives a restart', async () => {
       const syncs = heldSyncs();
       const first = new SqliteEventLog({ dataDir: dir, syncWal: syncs.syncWal });
       const written = first.submit(() => first.append('c', NO_STREAM, [event()]));
       await turn();
-      const committed = first.submit(() => first.append('c', exact(0), [event()]));
-      await turn(); // committed, not synced
-      const queued = first.submit(() => first.append('c', exact(1), [event()]));
+      const queued = first.submit(() => first.append('c', exact(0), [event()]));
       first.close();
       expect(await written).toMatchObject({ status: 'ok', lastRevision: 0 });
-      expect(await committed).toMatchObject({ status: 'ok', lastRevision: 1 });
-      expect(await queued).toMatchObject({ status: 'ok', lastRevision: 2 });
-      expect(syncs.started).toBe(1);
+      expect(await queued).toMatchObject({ status: 'ok', lastRevision: 1 });
       await syncs.release(); // the held sync returns after the close: ignored
       const second = new SqliteEventLog({ dataDir: dir });
       try {
         const page = second.readStream('c', 0, true, 10);
-        expect(page.status === 'ok' && page.events.map((e) => e.revision)).toEqual([0, 1, 2]);
+        expect(page.status === 'ok' && page.events.map((e) => e.revision)).toEqual([0, 1]);
       } finally {
         second.close();
       }

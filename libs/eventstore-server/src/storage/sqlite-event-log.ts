@@ -41,6 +41,8 @@ export interface SqliteEventLogOptions {
    * watch what the log does meanwhile.
    */
   syncWal?: (fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void;
+  /** How long the next group may wait for the writers the last sync answered (default 3 ms; durable mode). */
+  gatherMs?: number;
 }
 
 /** True when a comma-separated list of positions strictly grows (forwards) or falls. */
@@ -60,9 +62,6 @@ export interface FramedPage {
   readonly last: number;
   readonly bytes: Buffer;
 }
-
-/** Answers a committed group's writes (with the sync's error, if any). */
-type Answer = (syncError: unknown) => void;
 
 /** A queued write: answered after the group commit that holds it, in arrival order. */
 interface QueuedWrite {
@@ -104,6 +103,15 @@ const RECORD_OVERHEAD = 64;
 /** The first record sits past a notional log header, so position 0 never names an event. */
 const LOG_START = 128;
 const CACHE_LIMIT = 50_000;
+/**
+ * Durable mode: how long the next group may wait for the writers the last sync answered (see `synced`). About
+ * a sync's time on a slow disk; a few writers never wait (MIN_GATHER).
+ */
+const GATHER_MS = 3;
+/** Fewer writers than this do not wait for each other: a sync each costs them less than the wait. */
+const MIN_GATHER = 4;
+/** After n waits in a row ran out of time, the next 2^n groups (at most 64) do not wait. */
+const MAX_GATHER_BACKOFF = 6;
 /** Metastreams keep only their latest `$metadata` event visible, as on the real server. */
 const METASTREAM_METADATA: StreamMetadata = { maxCount: 1, softDeleted: false };
 
@@ -141,9 +149,9 @@ export const metastreamOf = (stream: string): string => `$$${stream}`;
 /**
  * The event log over SQLite: one table of events keyed by their position (a synthetic byte offset,
  * commit = prepare), unique per (stream, revision), with a per-stream event-id index for idempotency.
- * Clients' writes go through `submit` (a group commit: one transaction for the writes queued in an event-loop
- * turn, each in its own savepoint; in durable mode one WAL sync for the groups committed while the previous
- * sync ran); the direct methods are one transaction each. Reads are paged by the callers, after `whenDurable`.
+ * Clients' writes go through `submit` (a group commit: one transaction and one WAL sync for every write queued
+ * while the previous group's sync ran and for the writers it answered, each in its own savepoint); the direct methods are one transaction each. Reads are paged by the
+ * callers, after `whenDurable`.
  */
 export class SqliteEventLog {
   readonly signal = new CommitSignal();
@@ -163,10 +171,18 @@ export class SqliteEventLog {
   private readonly walFile: string;
   private walFd: number | undefined;
   private readonly syncWal: NonNullable<SqliteEventLogOptions['syncWal']>;
-  /** The committed groups the running WAL sync covers (durable mode); one sync at a time. */
-  private syncing: Answer[] | undefined;
-  /** Groups committed while that sync runs, not yet synced: the next sync covers them all. */
-  private unsynced: Answer[] = [];
+  /** The committed group whose WAL sync is running (durable mode); at most one at a time. */
+  private syncing: { readonly answer: (error: unknown) => void; readonly writes: number } | undefined;
+  /** Writes the next group waits for (durable mode): the writers active around the last sync. */
+  private gatherTarget = 0;
+  private gatherTimer: NodeJS.Timeout | undefined;
+  /**
+   * Waits that ran out of time in a row, and how many groups still go without one: writers that do not come
+   * straight back (an app's requests, each appending once) pay the wait rarely, not every other group.
+   */
+  private gatherMisses = 0;
+  private gatherSkips = 0;
+  private readonly gatherMs: number;
   private syncsRunning = 0;
   /** Set once a sync failed: no more writes. */
   private syncFailure: WalSyncError | undefined;
@@ -207,6 +223,7 @@ export class SqliteEventLog {
     this.durable = !options.memory && options.synchronous !== 'normal';
     this.walFile = `${file}-wal`;
     this.syncWal = options.syncWal ?? fdatasync;
+    this.gatherMs = options.gatherMs ?? GATHER_MS;
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS events (
         pos INTEGER PRIMARY KEY,
@@ -306,6 +323,7 @@ export class SqliteEventLog {
   }
 
   close(): void {
+    this.stopGathering();
     this.signal.close();
     if (this.db.open) this.flush(true);
     if (this.db.open) this.db.close();
@@ -325,7 +343,7 @@ export class SqliteEventLog {
    * the waiters ran, so what they then read synchronously is all durable.
    */
   whenDurable(): Promise<void> | undefined {
-    if (!this.syncing && this.unsynced.length === 0) return undefined;
+    if (!this.syncing) return undefined;
     return new Promise<void>((resolve) => this.durableWaiters.push(resolve));
   }
 
@@ -352,10 +370,10 @@ export class SqliteEventLog {
   // ---------------------------------------------------------------- group commit
 
   /**
-   * Queues a write (`append`, `delete`, `tombstone` bound to their arguments) for the next group commit: one
-   * transaction for every write queued by the end of the event-loop turn, each still checked and answered on
-   * its own, in arrival order. In durable mode a group is answered once a WAL sync that began after its commit
-   * returned; groups committed while a sync runs share the next one.
+   * Queues a write (`append`, `delete`, `tombstone` bound to their arguments) for the next group commit.
+   * In durable mode everything queued while the previous group's sync runs goes into one transaction,
+   * committed once that sync returned and the writers it answered appended again (or `gatherMs` passed):
+   * one sync for the lot, each write still checked and answered on its own, in arrival order.
    */
   submit(run: () => WriteOutcome, deadline = Infinity, cancelled = () => false): Promise<QueuedOutcome> {
     if (!this.db.open) return Promise.reject(new Error('the event log is closed'));
@@ -367,49 +385,60 @@ export class SqliteEventLog {
   }
 
   private scheduleFlush(): void {
-    if (this.flushScheduled) return;
+    // While a sync runs, its end commits the queue (`synced`).
+    if (this.flushScheduled || this.syncing) return;
+    if (this.queue.length < this.gatherTarget) {
+      // Writers the last sync answered are still on their way back: waiting for them (bounded) lets one sync
+      // cover them and the queued ones, where committing now would split the writers into two groups that
+      // alternate, each paying a sync (the kernel's work for a sync outweighs the commit's).
+      this.gatherTimer ??= setTimeout(() => {
+        this.gatherTimer = undefined;
+        this.gatherTarget = 0;
+        this.gatherMisses = Math.min(this.gatherMisses + 1, MAX_GATHER_BACKOFF);
+        this.gatherSkips = 2 ** this.gatherMisses;
+        this.scheduleFlush();
+      }, this.gatherMs);
+      return;
+    }
+    if (this.gatherTimer) this.gatherMisses = 0; // waited, and the writers came back in time
+    this.stopGathering();
     this.flushScheduled = true;
     // After the I/O phase: requests read from the sockets in this turn join the same commit.
     setImmediate(() => this.flush(false));
   }
 
+  private stopGathering(): void {
+    if (this.gatherTimer) clearTimeout(this.gatherTimer);
+    this.gatherTimer = undefined;
+    this.gatherTarget = 0;
+  }
+
   /**
-   * Commits the queued writes as one transaction. In durable mode the group is answered after a sync: one
-   * starting now if none runs, else the next one, which starts when the running one returned (`synced`). Commits
-   * go on during a sync, so the process works while the disk does, and the writers it answers are not held
-   * in step with the syncs. Only readers hold a commit back: while some wait for what is committed to be
-   * synced, nothing more is committed (`whenDurable`), so they wait for two syncs at most.
+   * Commits the queued writes as one transaction, then (durable mode) syncs the WAL before answering them.
+   * One sync at a time: under load a group is whatever arrived during the previous one's sync plus the
+   * writers that sync answered (see `scheduleFlush`), so the syncs do not multiply with the writers.
    */
   private flush(closing: boolean): void {
     this.flushScheduled = false;
-    // Held while readers wait (`synced` flushes again once they ran); what is committed still gets its sync.
-    const held = !closing && this.durableWaiters.length > 0;
-    const group = held ? [] : this.queue;
-    if (!held) this.queue = [];
+    if (this.syncing && !closing) return;
+    const group = this.queue;
+    this.queue = [];
     const answer = group.length > 0 ? this.commit(group) : undefined;
     if (!this.durable || !this.db.open) return answer?.(undefined);
-    if (answer) this.unsynced.push(answer);
     if (closing) {
-      const groups = [...(this.syncing ?? []), ...this.unsynced];
+      const earlier = this.syncing;
       this.syncing = undefined;
-      this.unsynced = [];
-      if (groups.length > 0) fdatasyncSync(this.walDescriptor());
-      for (const done of groups) done(undefined);
-      return;
+      if (answer || earlier) fdatasyncSync(this.walDescriptor());
+      earlier?.answer(undefined);
+      return answer?.(undefined);
     }
-    if (!this.syncing) this.startSync();
-  }
-
-  /** Syncs the WAL for every group committed so far (durable mode). */
-  private startSync(): void {
-    const groups = this.unsynced;
-    if (groups.length === 0) return;
-    this.unsynced = [];
-    this.syncing = groups;
+    if (!answer) return;
+    const syncing = { answer, writes: group.length };
+    this.syncing = syncing;
     this.syncsRunning++;
     this.syncWal(this.walDescriptor(), (error) => {
       this.syncsRunning--;
-      if (this.db.open) this.synced(groups, error);
+      if (this.db.open) this.synced(syncing, error);
       else if (this.syncsRunning === 0) this.closeWal();
     });
   }
@@ -419,7 +448,7 @@ export class SqliteEventLog {
    * each write (with the sync's error, if any), or undefined when the transaction failed as a whole (every
    * write is then rejected already).
    */
-  private commit(group: QueuedWrite[]): Answer | undefined {
+  private commit(group: QueuedWrite[]): ((syncError: unknown) => void) | undefined {
     const outcomes: (QueuedOutcome | { error: unknown })[] = [];
     try {
       this.transaction(() => {
@@ -453,27 +482,28 @@ export class SqliteEventLog {
     };
   }
 
-  /**
-   * The running sync returned: its groups are on disk (or, on an error, maybe not, nor those committed since:
-   * no more writes then). The next sync starts before the answers go out, so the disk works meanwhile, or,
-   * with writes queued, right after their commit in the next turn.
-   */
-  private synced(groups: Answer[], error: unknown): void {
-    if (this.syncing !== groups) return; // closed meanwhile: answered at close
+  /** The running sync returned: its group is on disk (or, on an error, maybe not: no more writes then). */
+  private synced(
+    group: { readonly answer: (error: unknown) => void; readonly writes: number },
+    error: unknown,
+  ): void {
+    if (this.syncing !== group) return; // closed meanwhile: answered at close
     this.syncing = undefined;
     if (error) {
       this.syncFailure = new WalSyncError(error);
-      for (const done of [...groups, ...this.unsynced.splice(0)]) done(this.syncFailure);
+      group.answer(this.syncFailure);
       for (const write of this.queue.splice(0)) write.reject(this.syncFailure);
       return this.releaseReaders();
     }
-    // Writes queued meanwhile are committed in the next turn and share the next sync with the groups
-    // committed during this one: fewer syncs, each covering more.
-    if (this.queue.length === 0) this.startSync();
-    // With nothing left unsynced, waiting readers go first: they read as soon as they are released (before
-    // the next turn's commit), so they see only synced commits.
-    if (!this.syncing && this.unsynced.length === 0) this.releaseReaders();
-    for (const done of groups) done(undefined);
+    // Readers go first: they read as soon as they are released, and must see only synced commits; the
+    // next group commits in a later turn, after them.
+    this.releaseReaders();
+    // The writers answered now and those queued meanwhile are the active ones: the next group waits for all
+    // of them (see `gatherMisses`).
+    const active = group.writes + this.queue.length;
+    if (this.gatherSkips > 0) this.gatherSkips--;
+    else if (active >= MIN_GATHER) this.gatherTarget = active;
+    group.answer(undefined);
     if (this.queue.length > 0) this.scheduleFlush();
   }
 
