@@ -395,23 +395,19 @@ async function underPressure(work: () => Promise<Figures>): Promise<Figures> {
 }
 
 /**
- * Waits until the API and the event store have been idle (under 5 % of a core) for half a second, at most
- * 10 s: a timed phase starts on a system that finished the previous one's work (its last commits and syncs,
- * collections of its garbage), not in its wake. Resolves with the wait in ms.
+ * Waits until the API and the event store have been idle (at most 20 ms of CPU each, /proc's 10 ms ticks, over
+ * half a second), at most 10 s: a timed phase starts on a system that finished the previous one's work (its
+ * last commits and syncs, collections of its garbage), not in its wake. Resolves with the wait in ms.
  */
 async function settled(pids: (number | undefined)[]): Promise<number> {
   const started = performance.now();
-  let quietSince = started;
-  let last = pids.map(cpuMs);
-  while (performance.now() - started < 10_000) {
-    await new Promise((r) => setTimeout(r, 100));
-    const now = pids.map(cpuMs);
-    const busy = now.some((c, i) => c === undefined || last[i] === undefined || c - last[i]! > 5);
-    last = now;
-    if (busy) quietSince = performance.now();
-    else if (performance.now() - quietSince >= 500) break;
+  for (;;) {
+    const before = pids.map(cpuMs);
+    if (before.includes(undefined)) return 0; // no /proc: cannot tell
+    await new Promise((r) => setTimeout(r, 500));
+    const idle = pids.map(cpuMs).every((c, i) => c !== undefined && c - before[i]! <= 20);
+    if (idle || performance.now() - started >= 10_000) return Math.round(performance.now() - started);
   }
-  return Math.round(performance.now() - started);
 }
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
