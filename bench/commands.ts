@@ -126,7 +126,7 @@ type Figures = {
   p99: number;
   non2xx: number;
   /** The p99 of each whole second of the run (requests by the second they were sent in), worst and median. */
-  seconds99?: { worst: number; median: number; over25: number; count: number };
+  seconds99?: { worst: number; median: number; all: number[] };
   /** Share of the run's time some task of the machine waited for a CPU, for I/O (Linux PSI), in %. */
   pressure?: { cpu: number; io: number };
 };
@@ -356,8 +356,7 @@ function summary(latencies: number[], seconds: number, non2xx: number, sent?: nu
       seconds99 = {
         worst: round(Math.max(...p99s)),
         median: round(median(p99s)),
-        over25: p99s.filter((p) => p >= 25).length,
-        count: p99s.length,
+        all: p99s,
       };
     }
   }
@@ -413,10 +412,10 @@ async function settled(pids: (number | undefined)[]): Promise<number> {
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** A timed phase's per-second tail and the machine's pressure over it, for the printed lines and the rows. */
-const tail = (f: Figures): string =>
+const tail = (f: Figures, aim: number): string =>
   (f.seconds99
     ? `; p99 of each second: median ${f.seconds99.median.toFixed(1)}, worst ${f.seconds99.worst.toFixed(1)} ms, ` +
-      `${f.seconds99.over25} of ${f.seconds99.count} seconds ≥ 25 ms`
+      `${f.seconds99.all.filter((p) => p >= aim).length} of ${f.seconds99.all.length} seconds ≥ ${aim} ms`
     : '') + (f.pressure ? `; pressure: CPU ${f.pressure.cpu} %, I/O ${f.pressure.io} % of the time` : '');
 
 async function main(): Promise<void> {
@@ -495,14 +494,14 @@ async function main(): Promise<void> {
         `CPU per command, the API over the floor's client + handleCommand: ${round(flat.cpu.worker / floor.cpu.worker)}`,
       );
     }
-    console.log(`p99 at a steady ${RATE} requests/s: ${steady.p99} ms (aim < 25 ms)${tail(steady)}`);
+    console.log(`p99 at a steady ${RATE} requests/s: ${steady.p99} ms (aim < 25 ms)${tail(steady, 25)}`);
     console.log(
-      `p99 at ${RATE} requests/s in autocannon's bursts: ${rated.p99} ms (aim < 50 ms)${tail(rated)}`,
+      `p99 at ${RATE} requests/s in autocannon's bursts: ${rated.p99} ms (aim < 50 ms)${tail(rated, 50)}`,
     );
 
     const latency = (f: Figures) =>
       `p50 ${ms(f.p50)} / p95 ${ms(f.p95)} / p99 ${ms(f.p99)} ms${f.non2xx ? `, ${int(f.non2xx)} non-2xx` : ''}`;
-    const timed = (f: Figures) => `${latency(f)}${tail(f)}`;
+    const timed = (f: Figures, aim: number) => `${latency(f)}${tail(f, aim)}`;
     const cpu = (f: Figures) => (f.cpu ? `; ${f.cpu.worker.toFixed(2)} ms CPU per command` : '');
     writeRows([
       {
@@ -520,12 +519,12 @@ async function main(): Promise<void> {
       },
       {
         benchmark: `commands: steady ${RATE} requests/s over HTTP (${int(RATED_DOSSIERS)} dossier lives)`,
-        figure: timed(steady),
+        figure: timed(steady, 25),
         aim: 'p99 < 25 ms',
       },
       {
         benchmark: `commands: ${RATE} requests/s in autocannon's per-second bursts`,
-        figure: timed(rated),
+        figure: timed(rated, 50),
         aim: 'p99 < 50 ms',
       },
     ]);
