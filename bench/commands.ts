@@ -15,6 +15,10 @@
  *   3. the same commands straight to the event store through the client, with the same decider and
  *      handleCommand (read, fold, decide, append; as the API's handlers call it, with a stream state cache
  *      and a new dossier decided on the empty state) and the same concurrency, no HTTP or Nest: the floor.
+ * Each timed phase of 2 starts once the API and the event store are idle (the previous phase's last work done),
+ * and reports beside its percentiles the p99 of each second (one bad second is a stall, every second high is
+ * the load or the machine) and the machine's CPU and I/O pressure over it (Linux PSI: the share of the time
+ * some task waited for a CPU, for the disk; with the WAL synced at every commit, a busy disk shows at once).
  * The ratio of 1 to 3 is what the HTTP and Nest layers (auth, validation, idempotency, catalogue look-ups)
  * cost. Beside each rate, the CPU time per command of the process doing the work (the API's; the bench's own
  * for 3) and of the event store's, read from /proc: on a machine shared with other work, rates and latencies
@@ -121,6 +125,10 @@ type Figures = {
   p95: number;
   p99: number;
   non2xx: number;
+  /** The p99 of each whole second of the run (requests by the second they were sent in), worst and median. */
+  seconds99?: { worst: number; median: number; all: number[] };
+  /** Share of the run's time some task of the machine waited for a CPU, for I/O (Linux PSI), in %. */
+  pressure?: { cpu: number; io: number };
 };
 
 /** CPU milliseconds a process has used so far (user + system), from /proc; undefined where there is none. */
@@ -161,6 +169,7 @@ async function overHttp(
 ): Promise<Figures> {
   let next = 0;
   const latencies: number[] = [];
+  const sent: number[] = [];
   let non2xx = 0;
   const started = performance.now();
   // autocannon returns an instance that is also a promise of its result; the types say only one.
@@ -187,11 +196,12 @@ async function overHttp(
   }) as unknown as autocannon.Instance & Promise<autocannon.Result>;
   instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
     latencies.push(ms);
+    sent.push(performance.now() - ms - started);
     if (status < 200 || status >= 300) non2xx++;
   });
   await instance;
   const seconds = (performance.now() - started) / 1000;
-  return summary(latencies, seconds, non2xx);
+  return summary(latencies, seconds, non2xx, sent);
 }
 
 /**
@@ -203,6 +213,7 @@ async function overHttp(
 async function paced(run: string, dossiers: number, rate: number): Promise<Figures> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const latencies: number[] = [];
+  const sent: number[] = [];
   let non2xx = 0;
   const send = (step: Step) =>
     new Promise<void>((resolve, reject) => {
@@ -225,6 +236,7 @@ async function paced(run: string, dossiers: number, rate: number): Promise<Figur
           res.resume();
           res.on('end', () => {
             latencies.push(performance.now() - t0);
+            sent.push(t0 - started);
             if ((res.statusCode ?? 0) < 200 || (res.statusCode ?? 0) >= 300) non2xx++;
             resolve();
           });
@@ -249,7 +261,7 @@ async function paced(run: string, dossiers: number, rate: number): Promise<Figur
   await Promise.all(lives);
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
-  return summary(latencies, seconds, non2xx);
+  return summary(latencies, seconds, non2xx, sent);
 }
 
 async function direct(run: string, dossiers: number, connectionString: string): Promise<Figures> {
@@ -323,7 +335,31 @@ async function direct(run: string, dossiers: number, connectionString: string): 
   return summary(latencies, seconds, 0);
 }
 
-function summary(latencies: number[], seconds: number, non2xx: number): Figures {
+/**
+ * `sent`: when each request was sent (ms from the run's start), for the p99 of each second: a tail spread over
+ * the run (every second's p99 high) is the machine or the load; one bad second is a stall.
+ */
+function summary(latencies: number[], seconds: number, non2xx: number, sent?: number[]): Figures {
+  let seconds99: Figures['seconds99'];
+  if (sent) {
+    const bySecond = new Map<number, number[]>();
+    sent.forEach((at, i) => {
+      const second = Math.floor(at / 1000);
+      const list = bySecond.get(second) ?? bySecond.set(second, []).get(second)!;
+      list.push(latencies[i]);
+    });
+    // Whole seconds only: the last one holds a few requests.
+    const p99s = [...bySecond.entries()]
+      .filter(([second]) => second < Math.floor(seconds))
+      .map(([, list]) => percentile(list, 99));
+    if (p99s.length > 0) {
+      seconds99 = {
+        worst: round(Math.max(...p99s)),
+        median: round(median(p99s)),
+        all: p99s,
+      };
+    }
+  }
   return {
     requests: latencies.length,
     seconds: round(seconds),
@@ -332,10 +368,55 @@ function summary(latencies: number[], seconds: number, non2xx: number): Figures 
     p95: round(percentile(latencies, 95)),
     p99: round(percentile(latencies, 99)),
     non2xx,
+    ...(seconds99 ? { seconds99 } : {}),
   };
 }
 
+/** Microseconds some task of the machine has waited for a CPU and for I/O so far (Linux PSI), if known. */
+function stallMicros(): { cpu: number; io: number } | undefined {
+  try {
+    const some = (resource: string) =>
+      Number(/^some .*total=(\d+)/m.exec(readFileSync(`/proc/pressure/${resource}`, 'utf8'))![1]);
+    return { cpu: some('cpu'), io: some('io') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `work`'s figures with the machine's CPU and I/O pressure over it: how much other work got in the way. */
+async function underPressure(work: () => Promise<Figures>): Promise<Figures> {
+  const [before, started] = [stallMicros(), performance.now()];
+  const figures = await work();
+  const after = stallMicros();
+  if (!before || !after) return figures;
+  const share = (a: number, b: number) => round(((b - a) / 1000 / (performance.now() - started)) * 100, 1);
+  return { ...figures, pressure: { cpu: share(before.cpu, after.cpu), io: share(before.io, after.io) } };
+}
+
+/**
+ * Waits until the API and the event store have been idle (at most 20 ms of CPU each, /proc's 10 ms ticks, over
+ * half a second), at most 10 s: a timed phase starts on a system that finished the previous one's work (its
+ * last commits and syncs, collections of its garbage), not in its wake. Resolves with the wait in ms.
+ */
+async function settled(pids: (number | undefined)[]): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const before = pids.map(cpuMs);
+    if (before.includes(undefined)) return 0; // no /proc: cannot tell
+    await new Promise((r) => setTimeout(r, 500));
+    const idle = pids.map(cpuMs).every((c, i) => c !== undefined && c - before[i]! <= 20);
+    if (idle || performance.now() - started >= 10_000) return Math.round(performance.now() - started);
+  }
+}
+
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** A timed phase's per-second tail and the machine's pressure over it, for the printed lines and the rows. */
+const tail = (f: Figures, aim: number): string =>
+  (f.seconds99
+    ? `; p99 of each second: median ${f.seconds99.median.toFixed(1)}, worst ${f.seconds99.worst.toFixed(1)} ms, ` +
+      `${f.seconds99.all.filter((p) => p >= aim).length} of ${f.seconds99.all.length} seconds ≥ ${aim} ms`
+    : '') + (f.pressure ? `; pressure: CPU ${f.pressure.cpu} %, I/O ${f.pressure.io} % of the time` : '');
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-commands-'));
@@ -383,9 +464,12 @@ async function main(): Promise<void> {
     console.log(
       `at ${RATE} requests/s over HTTP (autocannon's per-second bursts): ${RATED_DOSSIERS} dossiers…`,
     );
-    const rated = await overHttp('R', RATED_DOSSIERS, RATE);
+    const quiet = () => settled([api.pid, es.child.pid]);
+    console.log(`  (the API and the event store idle after ${await quiet()} ms)`);
+    const rated = await underPressure(() => overHttp('R', RATED_DOSSIERS, RATE));
     console.log(`at a steady ${RATE} requests/s over HTTP: ${RATED_DOSSIERS} dossiers…`);
-    const steady = await paced('S', RATED_DOSSIERS, RATE);
+    console.log(`  (the API and the event store idle after ${await quiet()} ms)`);
+    const steady = await underPressure(() => paced('S', RATED_DOSSIERS, RATE));
     console.log(`flat out over HTTP, an Idempotency-Key on every request: ${KEYED_DOSSIERS} dossiers…`);
     const keyed = await measured(api.pid!, es.child.pid, () =>
       overHttp('K', KEYED_DOSSIERS, undefined, true),
@@ -410,11 +494,14 @@ async function main(): Promise<void> {
         `CPU per command, the API over the floor's client + handleCommand: ${round(flat.cpu.worker / floor.cpu.worker)}`,
       );
     }
-    console.log(`p99 at a steady ${RATE} requests/s: ${steady.p99} ms (aim < 25 ms)`);
-    console.log(`p99 at ${RATE} requests/s in autocannon's bursts: ${rated.p99} ms (aim < 50 ms)`);
+    console.log(`p99 at a steady ${RATE} requests/s: ${steady.p99} ms (aim < 25 ms)${tail(steady, 25)}`);
+    console.log(
+      `p99 at ${RATE} requests/s in autocannon's bursts: ${rated.p99} ms (aim < 50 ms)${tail(rated, 50)}`,
+    );
 
     const latency = (f: Figures) =>
       `p50 ${ms(f.p50)} / p95 ${ms(f.p95)} / p99 ${ms(f.p99)} ms${f.non2xx ? `, ${int(f.non2xx)} non-2xx` : ''}`;
+    const timed = (f: Figures, aim: number) => `${latency(f)}${tail(f, aim)}`;
     const cpu = (f: Figures) => (f.cpu ? `; ${f.cpu.worker.toFixed(2)} ms CPU per command` : '');
     writeRows([
       {
@@ -432,12 +519,12 @@ async function main(): Promise<void> {
       },
       {
         benchmark: `commands: steady ${RATE} requests/s over HTTP (${int(RATED_DOSSIERS)} dossier lives)`,
-        figure: latency(steady),
+        figure: timed(steady, 25),
         aim: 'p99 < 25 ms',
       },
       {
         benchmark: `commands: ${RATE} requests/s in autocannon's per-second bursts`,
-        figure: latency(rated),
+        figure: timed(rated, 50),
         aim: 'p99 < 50 ms',
       },
     ]);

@@ -2,14 +2,17 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
-/** Starts the standalone embedded event store and resolves with its port once it prints "listening". */
+/**
+ * Starts the standalone embedded event store and resolves with its port once it prints "listening".
+ * BENCH_EVENTSTORE_CWD=<dir>: the event store of another checkout (with its node_modules), for an A/B.
+ */
 export async function startEventStoreProcess(
   dataDir: string,
 ): Promise<{ port: number; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
     ['-r', '@swc-node/register', 'apps/eventstore/src/main.ts', '--port', '0', '--data', dataDir],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    { stdio: ['ignore', 'pipe', 'inherit'], cwd: process.env.BENCH_EVENTSTORE_CWD ?? process.cwd() },
   );
   const port = await new Promise<number>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { fdatasync, mkdtempSync, rmSync } from 'node:fs';
+import { fdatasync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -282,6 +282,44 @@ describe('SqliteEventLog on disk', () => {
           WalSyncError,
         );
         expect(calls).toBe(1);
+      } finally {
+        log.close();
+      }
+    });
+
+    it('checkpoints after a sync, not inside a commit: the database is written once the WAL is synced', async () => {
+      const syncs = heldSyncs();
+      const log = new SqliteEventLog({ dataDir: dir, syncWal: syncs.syncWal });
+      const file = join(dir, 'events.sqlite');
+      const walFrames = () => Math.floor((statSync(`${file}-wal`).size - 32) / (24 + 4096));
+      const big = (): ProposedEvent => ({ ...event(), data: Buffer.alloc(3000, 'x') });
+      try {
+        // Direct writes (no group commit, no sync) fill the WAL past the checkpoint's 4,000 frames; SQLite's own
+        // checkpoint, further out, does not come round.
+        let written = 0;
+        while (walFrames() < 4100 && written < 20_000) log.append(`w-${written++}`, NO_STREAM, [big()]);
+        expect(walFrames()).toBeGreaterThanOrEqual(4100);
+        const database = statSync(file).size;
+        const appended = log.submit(() => log.append('after', NO_STREAM, [event()]));
+        await turn();
+        expect(syncs.started).toBe(1);
+        expect(statSync(file).size).toBe(database); // committed, not checkpointed
+        await syncs.release();
+        expect(await appended).toMatchObject({ status: 'ok' });
+        expect(statSync(file).size).toBeGreaterThan(database); // checkpointed once the sync returned
+        // The next group commits over the restarted WAL; everything reads back after a restart.
+        const next = log.submit(() => log.append('next', NO_STREAM, [event()]));
+        await syncs.release();
+        expect(await next).toMatchObject({ status: 'ok' });
+        const events = log.readAll(0, true, 100_000).length;
+        log.close();
+        const again = new SqliteEventLog({ dataDir: dir });
+        try {
+          expect(again.readAll(0, true, 100_000).length).toBe(events);
+          expect(again.readStream('next', 0, true, 1).status).toBe('ok');
+        } finally {
+          again.close();
+        }
       } finally {
         log.close();
       }
