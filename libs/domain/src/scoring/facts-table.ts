@@ -291,6 +291,7 @@ export class FactsTable {
       t.asOfAt = new Float64Array(n);
       t.got = new Uint8Array(n);
     }
+    t.period.reserve(n);
     for (let i = 0; i < n; i++) {
       t.derive(i);
       t.index(i);
