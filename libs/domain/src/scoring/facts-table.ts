@@ -5,6 +5,7 @@
 // answer (TF_SUPPLEMENTS, TF_RATINGS), so a million dossiers are a few typed arrays, not a million objects.
 import type { DossierFacts } from './dossier-facts';
 import { isOnTimeFacts, isOnTimeOneRound } from '../dossier/dossier.on-time';
+import { CodeIndex } from './code-index';
 import { PeriodIndex, type PeriodBucket } from './period-index';
 
 export const TF_ONLINE = 1;
@@ -100,13 +101,13 @@ export class FactsTable {
   asOfAt: Float64Array;
   got: Uint8Array;
   /** Each row's dossier code. */
-  readonly codes: string[] = [];
+  codes: string[] = [];
   /** The source facts of the rows flagged TF_SUPPLEMENTS or TF_RATINGS (their rounds, their ratings). */
   readonly detailed = new Map<number, DossierFacts>();
   /** Interned unit ids and procedure codes; rows hold their indexes. */
   readonly unitIds: string[] = [];
   readonly procedureCodes: string[] = [];
-  private readonly rowOf = new Map<string, number>();
+  private rowOf = new CodeIndex(this.codes);
   private readonly unitIdx = new Map<string, number>();
   private readonly procedureIdx = new Map<string, number>();
   /** dossier code → earliest subject mark, kept for dossiers not in the table yet too. */
@@ -139,8 +140,8 @@ export class FactsTable {
     if (i === undefined) {
       if (this.size === this.capacity) this.grow();
       i = this.size++;
-      this.rowOf.set(f.code, i);
       this.codes.push(f.code);
+      this.rowOf.add(i);
     }
     const c = this.columns;
     const req = f.supplementRequestedAt;
@@ -254,7 +255,8 @@ export class FactsTable {
 
   /**
    * A table holding an image's rows (its 5.3 column empty until the next markSubjects). It takes the
-   * image's arrays over when they are exactly `size` long (a decoded snapshot's), else copies them.
+   * image's arrays (and its codes) over when they are exactly `size` long (a decoded snapshot's), else
+   * copies them.
    */
   static fromImage(image: FactsTableImage): FactsTable {
     const n = image.size;
@@ -263,7 +265,8 @@ export class FactsTable {
       COLUMNS.every((c) => image.columns[c].length === n) &&
       image.unit.length === n &&
       image.procedure.length === n &&
-      image.flags.length === n;
+      image.flags.length === n &&
+      image.codes.length === n;
     const t = new FactsTable(exact ? 16 : n);
     if (exact) {
       t.capacity = n;
@@ -278,10 +281,8 @@ export class FactsTable {
       t.flags.set(image.flags.subarray(0, n));
     }
     t.columns.subjectAt.fill(NaN);
-    for (let i = 0; i < n; i++) {
-      t.codes.push(image.codes[i]);
-      t.rowOf.set(image.codes[i], i);
-    }
+    t.codes = exact ? (image.codes as string[]) : image.codes.slice(0, n);
+    t.rowOf = new CodeIndex(t.codes);
     for (const id of image.unitIds) t.intern(t.unitIdx, t.unitIds, id);
     for (const code of image.procedureCodes) t.intern(t.procedureIdx, t.procedureCodes, code);
     for (const [row, facts] of image.detailed) t.detailed.set(row, facts);
@@ -290,6 +291,7 @@ export class FactsTable {
       t.asOfAt = new Float64Array(n);
       t.got = new Uint8Array(n);
     }
+    t.period.reserve(n);
     for (let i = 0; i < n; i++) {
       t.derive(i);
       t.index(i);

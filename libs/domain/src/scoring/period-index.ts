@@ -101,6 +101,11 @@ export class PeriodIndex {
     return out;
   }
 
+  /** Room for rows 0..rows-1 at once (a table of known size), instead of doubling up to it. */
+  reserve(rows: number): void {
+    if (rows > this.rowBucket.length) this.grow(rows);
+  }
+
   private grow(min: number): void {
     const capacity = Math.max(min, 16, this.rowBucket.length * 2);
     const rowBucket = new Int32Array(capacity).fill(-1);

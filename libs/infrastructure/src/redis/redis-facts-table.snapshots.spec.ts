@@ -51,6 +51,29 @@ describe('facts table snapshot encoding', () => {
     expect(copy.details(1)).toEqual(t.details(1));
   });
 
+  it('reads the same table from a reply at any offset (views when aligned, copies when not), and finds its rows by code', () => {
+    const bytes = encodeFactsTable({ generation: 1, cursor: '1-0', image: table().image() });
+    for (const shift of [0, 1, 4, 8]) {
+      const at = Buffer.alloc(bytes.length + shift);
+      bytes.copy(at, shift);
+      const reply = at.subarray(shift);
+      const copy = FactsTable.fromImage(decodeFactsTable(reply)!.image);
+      expect([...copy.columns.receivedAt]).toEqual([...table().columns.receivedAt.subarray(0, 2)]);
+      expect([...copy.unit, ...copy.procedure, ...copy.flags]).toEqual([
+        ...table().unit.subarray(0, 2),
+        ...table().procedure.subarray(0, 2),
+        ...table().flags.subarray(0, 2),
+      ]);
+      expect(copy.rowOfCode('A')).toBe(0);
+      expect(copy.rowOfCode('B')).toBe(1);
+      expect(copy.rowOfCode('C')).toBeUndefined();
+      // A dossier received after the snapshot is a new row, found by its code too.
+      copy.upsert(facts('C', [received('C', 5)]));
+      expect(copy.rowOfCode('C')).toBe(2);
+      expect(copy.size).toBe(3);
+    }
+  });
+
   it('refuses a truncated, altered or foreign buffer', () => {
     const bytes = encodeFactsTable({ generation: 1, cursor: '1-0', image: table().image() });
     expect(decodeFactsTable(bytes.subarray(0, bytes.length - 1))).toBeUndefined();
