@@ -1,5 +1,5 @@
 import { ExpectedRevision } from '../storage/event-log.types';
-import { successResponse } from './batch-append.handler';
+import { baseResponse, successResponse } from './batch-append.handler';
 import { GoogleEmpty, sharedPb, streamsPb, uuidMessage } from './protocol';
 
 /** What jspb builds for the same answer: the reference the hand encoding must match byte for byte. */
@@ -17,24 +17,7 @@ function reference(
   at.setCommitPosition(String(position));
   at.setPreparePosition(String(position));
   success.setPosition(at);
-  const resp = new streamsPb.BatchAppendResp();
-  resp.setCorrelationId(correlation ?? new sharedPb.UUID().setString(''));
-  resp.setStreamIdentifier(new sharedPb.StreamIdentifier().setStreamName(Buffer.from(stream, 'utf8')));
-  switch (expected?.kind) {
-    case 'exact':
-      resp.setStreamPosition(String(expected.revision));
-      break;
-    case 'no_stream':
-      resp.setNoStream(new GoogleEmpty());
-      break;
-    case 'any':
-      resp.setAny(new GoogleEmpty());
-      break;
-    case 'stream_exists':
-      resp.setStreamExists(new GoogleEmpty());
-      break;
-  }
-  return resp.setSuccess(success).serializeBinary();
+  return baseResponse(correlation, { stream, expected }).setSuccess(success).serializeBinary();
 }
 
 const ID = '0b6c3b9e-2f57-4c1e-9d59-4f0e4a1c2b3d';

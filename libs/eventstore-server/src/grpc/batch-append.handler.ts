@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { Guard } from '../auth/access-control';
 import { ExpectedRevision, ProposedEvent } from '../storage/event-log.types';
 import { QueuedOutcome, SqliteEventLog } from '../storage/sqlite-event-log';
-import { varintSize, writeVarint } from './event-encoder';
+import { preEncodedAs, varintSize, writeVarint } from './event-encoder';
 import { MissingMetadataError, toProposedEvent } from './proposed-event';
 import { enableBatchedWrites } from './server-call';
 import {
@@ -196,7 +196,7 @@ function batchExpected(options: streamsPb.BatchAppendReq.Options): ExpectedRevis
 }
 
 /** Every response carries the correlation id and the stream identifier: the client reads both. */
-function baseResponse(
+export function baseResponse(
   correlation: sharedPb.UUID | undefined,
   batch: { stream: string; expected: ExpectedRevision | undefined },
 ): streamsPb.BatchAppendResp {
@@ -296,17 +296,8 @@ function outcomeResponse(
   }
 }
 
-/** A message whose `serializeBinary` returns bytes encoded by hand: still a BatchAppendResp to grpc-js. */
-interface EncodedBatchAppendResp extends streamsPb.BatchAppendResp {
-  bytes: Uint8Array;
-}
-const encodedPrototype: EncodedBatchAppendResp = Object.create(streamsPb.BatchAppendResp.prototype, {
-  serializeBinary: {
-    value(this: EncodedBatchAppendResp) {
-      return this.bytes;
-    },
-  },
-});
+/** A BatchAppendResp to grpc-js whose `serializeBinary` returns bytes encoded by hand. */
+const preEncodedResp = preEncodedAs(streamsPb.BatchAppendResp);
 
 /** Empty messages of the expected-position oneof (fields 6–8), by expected kind. */
 const EXPECTED_EMPTY = { no_stream: 0x32, any: 0x3a, stream_exists: 0x42 } as const;
@@ -380,7 +371,5 @@ export function successResponse(
     bytes[o++] = EXPECTED_EMPTY[expected.kind];
     bytes[o] = 0;
   }
-  const message = Object.create(encodedPrototype) as EncodedBatchAppendResp;
-  message.bytes = bytes;
-  return message;
+  return preEncodedResp(bytes);
 }

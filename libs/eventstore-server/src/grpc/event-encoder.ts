@@ -12,21 +12,23 @@ export const LINK_TYPE = '$>';
  * `serializeBinary` returns those bytes: still an instance of the client module's ReadResp, which is
  * what the generated serializer checks. A spec pins the bytes to what jspb itself would produce.
  */
-interface EncodedReadResp extends streamsPb.ReadResp {
-  bytes: Uint8Array;
-}
-const encodedPrototype: EncodedReadResp = Object.create(streamsPb.ReadResp.prototype, {
-  serializeBinary: {
-    value(this: EncodedReadResp) {
-      return this.bytes;
+export function preEncodedAs<T extends { serializeBinary(): Uint8Array }>(type: {
+  prototype: T;
+}): (bytes: Uint8Array) => T {
+  const prototype = Object.create(type.prototype, {
+    serializeBinary: {
+      value(this: { bytes: Uint8Array }) {
+        return this.bytes;
+      },
     },
-  },
-});
-export const preEncoded = (bytes: Uint8Array): streamsPb.ReadResp => {
-  const message = Object.create(encodedPrototype) as EncodedReadResp;
-  message.bytes = bytes;
-  return message;
-};
+  }) as T;
+  return (bytes) => {
+    const message = Object.create(prototype) as T & { bytes: Uint8Array };
+    message.bytes = bytes;
+    return message;
+  };
+}
+export const preEncoded = preEncodedAs(streamsPb.ReadResp);
 
 export const varintSize = (value: number): number => {
   let size = 1;
