@@ -57,6 +57,38 @@ describe('npm run users', () => {
     expect(readdirSync(dir)).toEqual(['users.json']);
   });
 
+  it('keeps a change another admin made while the password was being typed, and two runs at once both land', async () => {
+    await cli(['add', 'lan', '--role', 'clerk', '--units', 'SCT']).run;
+    await cli(['add', 'minh', '--role', 'supervisor', '--units', 'SCT']).run;
+    // While lan's new password is typed, another admin disables minh and adds hoa.
+    await runUsersCli(['passwd', 'lan'], {
+      file,
+      readPassword: async () => {
+        await cli(['disable', 'minh']).run;
+        await cli(['add', 'hoa', '--role', 'reform-office']).run;
+        return 'mật-khẩu-mới-đây';
+      },
+      out: () => undefined,
+    });
+    const users = readUsersFile(file);
+    expect(users.map((u) => [u.name, u.disabled ?? false])).toEqual([
+      ['lan', false],
+      ['minh', true],
+      ['hoa', false],
+    ]);
+    await expect(verifyPassword('mật-khẩu-mới-đây', users[0].passwordHash)).resolves.toBe(true);
+
+    // Two adds at once: one after the other, neither lost.
+    await Promise.all([
+      cli(['add', 'an', '--role', 'clerk', '--units', 'SCT']).run,
+      cli(['add', 'binh', '--role', 'clerk', '--units', 'SCT']).run,
+    ]);
+    expect(readUsersFile(file).map((u) => u.name)).toEqual(
+      expect.arrayContaining(['lan', 'minh', 'hoa', 'an', 'binh']),
+    );
+    expect(readdirSync(dir)).toEqual(['users.json']);
+  });
+
   it('refuses a bad role or a clerk without units before asking for the password', async () => {
     const bad = cli(['add', 'x', '--role', 'janitor']);
     await expect(bad.run).rejects.toThrow(/role must be one of/);

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { lock } from 'proper-lockfile';
 import {
   ConfigurationError,
   hashPassword,
@@ -30,7 +31,10 @@ export type UsersCliIo = Readonly<{
   out(line: string): void;
 }>;
 
-/** `npm run users -- <command>`: the users file's only writer besides an editor; every write is atomic. */
+/**
+ * `npm run users -- <command>`: the users file's only writer besides an editor; every write is atomic, and two
+ * runs at once change the file one after the other (a lock beside it, `<file>.lock`, gone when released).
+ */
 export async function runUsersCli(argv: readonly string[], io: UsersCliIo): Promise<void> {
   let parsed;
   try {
@@ -61,14 +65,48 @@ export async function runUsersCli(argv: readonly string[], io: UsersCliIo): Prom
     return;
   }
   if (!command || !name || extra.length > 0) throw new UsageError(USAGE);
-  const users = readUsersFile(file, { missingIsEmpty: true });
-  const index = users.findIndex((u) => u.name === name);
-  const existing = index >= 0 ? users[index] : undefined;
-  const replace = (user: UserRecord) => users.map((u, i) => (i === index ? user : u));
+  const change = planChange(command, name, values, file);
+  // Checked against the file as it is before a password is asked for (with a placeholder hash)…
+  writeCheck(change.apply(readUsersFile(file, { missingIsEmpty: true }), PLACEHOLDER));
+  const passwordHash = change.needsPassword ? await hashPassword(await newPassword(io)) : PLACEHOLDER;
+  // …and applied to the file as it is once the password is typed, under a lock: a change another admin made
+  // meanwhile (a user disabled, another added) is kept, not overwritten by a copy read before the prompt.
+  const release = await lock(file, {
+    realpath: false,
+    stale: 10_000,
+    retries: { retries: 20, minTimeout: 50, maxTimeout: 500 },
+  }).catch((error: Error & { code?: string }) => {
+    if (error.code !== 'ELOCKED') throw error;
+    throw new UsageError(`${file} is being changed by another \`npm run users\`; try again`);
+  });
+  try {
+    writeUsersFile(file, change.apply(readUsersFile(file, { missingIsEmpty: true }), passwordHash));
+  } finally {
+    await release();
+  }
+  io.out(change.done);
+}
 
+type Change = Readonly<{
+  needsPassword: boolean;
+  /** The users with the change made (a hash given when needsPassword); a UsageError when it cannot be. */
+  apply(users: readonly UserRecord[], passwordHash: string): UserRecord[];
+  done: string;
+}>;
+
+function planChange(
+  command: string,
+  name: string,
+  values: { role?: string; units?: string; 'display-name'?: string },
+  file: string,
+): Change {
+  /** The named user's entry replaced by `update` of it; refused when there is none. */
+  const updating = (update: (user: UserRecord) => UserRecord) => (users: readonly UserRecord[]) => {
+    if (!users.some((u) => u.name === name)) throw new UsageError(`no user "${name}" in ${file}`);
+    return users.map((u) => (u.name === name ? update(u) : u));
+  };
   switch (command) {
     case 'add': {
-      if (existing) throw new UsageError(`"${name}" is already in ${file}; use passwd, enable or disable`);
       if (!values.role) throw new UsageError(`add needs --role\n${USAGE}`);
       const units = values.units
         ?.split(',')
@@ -80,32 +118,35 @@ export async function runUsersCli(argv: readonly string[], io: UsersCliIo): Prom
         role: values.role as UserRecord['role'],
         ...(units ? { units } : {}),
       };
-      // Check the role and units before asking for a password (the file's own rules, with a placeholder hash).
-      writeCheck([...users, { ...draft, passwordHash: PLACEHOLDER }]);
-      const passwordHash = await hashPassword(await newPassword(io));
-      writeUsersFile(file, [...users, { ...draft, passwordHash }]);
-      io.out(`added ${name} (${draft.role}${units?.length ? `, units ${units.join(', ')}` : ''}) to ${file}`);
-      return;
+      return {
+        needsPassword: true,
+        apply: (users, passwordHash) => {
+          if (users.some((u) => u.name === name)) {
+            throw new UsageError(`"${name}" is already in ${file}; use passwd, enable or disable`);
+          }
+          return [...users, { ...draft, passwordHash }];
+        },
+        done: `added ${name} (${draft.role}${units?.length ? `, units ${units.join(', ')}` : ''}) to ${file}`,
+      };
     }
-    case 'passwd': {
-      if (!existing) throw new UsageError(`no user "${name}" in ${file}`);
-      const passwordHash = await hashPassword(await newPassword(io));
-      writeUsersFile(file, replace({ ...existing, passwordHash }));
-      io.out(`new password for ${name}; their open sessions are ended`);
-      return;
-    }
+    case 'passwd':
+      return {
+        needsPassword: true,
+        apply: (users, passwordHash) => updating((u) => ({ ...u, passwordHash }))(users),
+        done: `new password for ${name}; their open sessions are ended`,
+      };
     case 'disable':
-    case 'enable': {
-      if (!existing) throw new UsageError(`no user "${name}" in ${file}`);
-      const { disabled: _, ...rest } = existing;
-      writeUsersFile(file, replace(command === 'disable' ? { ...rest, disabled: true } : rest));
-      io.out(
-        command === 'disable'
-          ? `${name} is disabled; their open sessions are refused from their next request`
-          : `${name} is enabled`,
-      );
-      return;
-    }
+    case 'enable':
+      return {
+        needsPassword: false,
+        apply: updating(({ disabled: _, ...rest }) =>
+          command === 'disable' ? { ...rest, disabled: true } : rest,
+        ),
+        done:
+          command === 'disable'
+            ? `${name} is disabled; their open sessions are refused from their next request`
+            : `${name} is enabled`,
+      };
     default:
       throw new UsageError(`unknown command "${command}"\n${USAGE}`);
   }
