@@ -13,6 +13,7 @@ import {
   PROJECTION_STORE,
   ProjectionSkips,
   projectionId,
+  type AnyProjection,
   type BoundProjection,
   type EventFeed,
   type EventStore,
@@ -90,6 +91,25 @@ export class ProjectionWorker implements OnApplicationBootstrap, OnApplicationSh
   onApplicationBootstrap(): void {
     for (const runner of this.runners.values()) runner.start();
     this.logger.log(`running ${[...this.runners.keys()].join(', ')}`);
+    for (const { projection } of this.projections) void this.dropRetiredOnceCaughtUp(projection);
+  }
+
+  /**
+   * A version bump rebuilds beside the old version's read model; once the new one has caught up nothing reads
+   * the old one (this version's API reads this version's), so it is deleted rather than left in Redis for good.
+   */
+  private async dropRetiredOnceCaughtUp(projection: AnyProjection): Promise<void> {
+    const id = projectionId(projection);
+    try {
+      await this.runners.get(id)!.whenCaughtUp();
+      const dropped = await this.store.dropRetiredVersions(projection);
+      if (dropped.length)
+        this.logger.log(`${id} has caught up: deleted the read models of ${dropped.join(', ')}`);
+    } catch (error) {
+      this.logger.warn(
+        `${id}: earlier versions' read models not deleted (${error instanceof Error ? error.message : String(error)})`,
+      );
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

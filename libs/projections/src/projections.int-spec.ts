@@ -5,7 +5,12 @@ import {
   handleCommand,
   projectionId,
 } from '@tracker/application';
-import { ProjectionSink, SubscriptionRunner, rebuildProjection } from '@tracker/projections';
+import {
+  ProjectionSink,
+  ProjectionWorker,
+  SubscriptionRunner,
+  rebuildProjection,
+} from '@tracker/projections';
 import { DossierCommand, DossierEvent, dossierDecider, dossierStreamName, factsOf } from '@tracker/domain';
 import { startTestEventStore, TestEventStore, uniqueToken, waitFor } from '@tracker/testing';
 import {
@@ -164,6 +169,32 @@ describe('dossier-list.v2 in Redis', () => {
     setProjectionCommitFault(undefined);
     expect(errors.length).toBeGreaterThanOrEqual(2);
     expect(await dump(prefix)).toEqual(reference);
+  });
+
+  it("once a version has caught up, the worker deletes its earlier versions' read models and nothing else", async () => {
+    const prefix = `t:${uniqueToken()}:`;
+    // What dossier-list.v1 left before the bump to v2, and another projection whose name starts the same.
+    const v1 = new ProjectionKeys(prefix, 'dossier-list.v1');
+    const other = new ProjectionKeys(prefix, 'dossier-list-archive.v1');
+    await redis.set(v1.active, '3');
+    await redis.hset(v1.generation(3).docs, codes[0], '{}');
+    await redis.zadd(v1.generation(3).index('unit:U01'), 1, codes[0]);
+    await redis.hset(v1.generation(2).checkpoint, 'events', '9');
+    await redis.set(other.active, '1');
+    const worker = new ProjectionWorker(feed, store, new RedisProjectionStore(redis, prefix), [
+      { projection: P, hooks: {} },
+    ]);
+    worker.onApplicationBootstrap();
+    try {
+      await waitFor(async () => (await redis.keys(`${prefix}proj:dossier-list.v1:*`)).length === 0, {
+        description: 'dossier-list.v1 deleted',
+      });
+      expect(worker.runner(projectionId(P))!.status().position).toBeDefined(); // v2 has caught up
+      expect(await redis.get(other.active)).toBe('1');
+      expect(await dump(prefix)).toMatchObject({ checkpoint: { events: String(totalEvents) } });
+    } finally {
+      await worker.onApplicationShutdown();
+    }
   });
 
   it('rebuilds the same read model from the event store after FLUSHDB', async () => {

@@ -86,6 +86,11 @@ export interface ProjectionStore {
   ): Promise<{ replaced: number | undefined } | false>;
   /** Deletes every key of a generation that is not the active one. */
   dropGeneration(projection: AnyProjection, generation: number): Promise<void>;
+  /**
+   * Deletes every key of the projection's earlier versions (`name.vK`, K below its version): what was built
+   * before a version bump, which nothing of this version reads. Returns the ids it found and deleted.
+   */
+  dropRetiredVersions(projection: AnyProjection): Promise<string[]>;
 
   /// Reading (query handlers, health)
 

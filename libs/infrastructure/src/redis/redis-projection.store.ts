@@ -153,6 +153,25 @@ export class RedisProjectionStore implements ProjectionStore {
     await unlinkMatching(this.redis, `${this.keys(projection).generation(generation).root}:*`);
   }
 
+  async dropRetiredVersions(projection: AnyProjection): Promise<string[]> {
+    const base = `${this.prefix}proj:${projection.name}.v`;
+    // Keys of this name's versions: `<prefix>proj:<name>.v<K>:…` (a longer name sharing the start does not match).
+    const version = new RegExp(`^${escapeRegExp(base)}(\\d+):`);
+    const retired = new Set<number>();
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${escapeGlob(base)}*`, 'COUNT', 1000);
+      cursor = next;
+      for (const key of keys) {
+        const k = Number(version.exec(key)?.[1]);
+        if (k < projection.version) retired.add(k);
+      }
+    } while (cursor !== '0');
+    const dropped = [...retired].sort((a, b) => a - b).map((k) => `${projection.name}.v${k}`);
+    for (const id of dropped) await unlinkMatching(this.redis, `${escapeGlob(`${this.prefix}proj:${id}`)}:*`);
+    return dropped;
+  }
+
   async activeGeneration(projection: AnyProjection): Promise<number | undefined> {
     const raw = await this.redis.get(this.keys(projection).active);
     return raw === null ? undefined : Number(raw);
@@ -360,3 +379,7 @@ export class RedisCheckpointStore implements CheckpointStore {
     await this.redis.set(`${this.prefix}checkpoint:${name}`, position.toString());
   }
 }
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A literal for SCAN's MATCH: its glob characters escaped. */
+const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
