@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DemoSeeder, type DemoSeedProgress, type DemoSeedReport } from './demo.seeder';
+import { DemoSeeder, type DemoSeedProgress, type DemoSeedReport, type DemoSeedStage } from './demo.seeder';
 
 jest.setTimeout(300_000);
 
@@ -31,7 +31,13 @@ type Row = {
   metadata: string;
 };
 
-async function seedInto(): Promise<{ report: DemoSeedReport; progress: DemoSeedProgress[]; rows: Row[] }> {
+/**
+ * Seeds a fresh log; with `stopAfter`, a first seeding is stopped once that stage is written (its process
+ * gone), and a second one, a day later, on the same log and Redis, takes it up.
+ */
+async function seedInto(
+  stopAfter?: DemoSeedStage,
+): Promise<{ report: DemoSeedReport; progress: DemoSeedProgress[]; rows: Row[]; lines: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'demo-seeder-'));
   const prefix = `test:demo-seeder:${randomUUID().slice(0, 8)}:`;
   const source: Record<string, string | undefined> = {
@@ -42,26 +48,47 @@ async function seedInto(): Promise<{ report: DemoSeedReport; progress: DemoSeedP
   };
   delete source.EVENTSTORE_CONNECTION_STRING;
   const env = loadEnvironment(source, { demo: true });
+  const context = async (now: Date) => {
+    @Module({
+      imports: [
+        InfrastructureModule.forRoot({ env, clock: { now: () => now } }),
+        ApplicationModule,
+        FeedbackModule,
+      ],
+      providers: [DemoSeeder],
+    })
+    class SeedModule {}
+    return NestFactory.createApplicationContext(SeedModule, { logger: false });
+  };
 
-  @Module({
-    imports: [
-      InfrastructureModule.forRoot({ env, clock: { now: () => NOW } }),
-      ApplicationModule,
-      FeedbackModule,
-    ],
-    providers: [DemoSeeder],
-  })
-  class SeedModule {}
-
-  const app = await NestFactory.createApplicationContext(SeedModule, { logger: false });
+  const lines: string[] = [];
+  if (stopAfter) {
+    const app = await context(NOW);
+    try {
+      const stopped = app.get(DemoSeeder).seed({
+        scale: SCALE,
+        log: (line) => lines.push(line),
+        afterStage: (stage) =>
+          stage === stopAfter ? Promise.reject(new Error('stopped')) : Promise.resolve(),
+      });
+      await expect(stopped).rejects.toThrow('stopped');
+      expect(await app.get(DemoSeeder).isSeeded()).toBe(false);
+    } finally {
+      await app.close();
+    }
+  }
+  const app = await context(stopAfter ? new Date(NOW.getTime() + 86_400_000) : NOW);
   const progress: DemoSeedProgress[] = [];
   let report: DemoSeedReport;
   try {
-    report = await app.get(DemoSeeder).seed({
-      scale: SCALE,
-      log: () => undefined,
+    const seeder = app.get(DemoSeeder);
+    // Taken up with the instant, scale and seed it began with, whatever this start says.
+    report = await seeder.seed({
+      scale: stopAfter ? SCALE * 2 : SCALE,
+      log: (line) => lines.push(line),
       onProgress: (p) => progress.push(p),
     });
+    expect(await seeder.isSeeded()).toBe(true);
   } finally {
     await app.close();
   }
@@ -83,7 +110,7 @@ async function seedInto(): Promise<{ report: DemoSeedReport; progress: DemoSeedP
   await unlinkMatching(redis, `${prefix}*`);
   await redis.quit();
   rmSync(dir, { recursive: true, force: true });
-  return { report, progress, rows };
+  return { report, progress, rows, lines };
 }
 
 it('decides the same facts from the same seed and instant, one append per stream, reporting its progress', async () => {
@@ -162,4 +189,17 @@ it('decides the same facts from the same seed and instant, one append per stream
   expect(last(quarter)).toBeLessThan(firstOf(rest));
   expect(recentOver.length).toBeGreaterThan(0);
   expect(last(quarter)).toBeLessThan(Math.max(...recentOver.map((d) => d.at)));
+});
+
+it('a seeding stopped half-way is taken up at the next start with the instant, scale and seed it began with: the same province, nothing twice', async () => {
+  const whole = await seedInto();
+  const resumed = await seedInto('quarter');
+  const facts = (rows: Row[]) =>
+    rows.map(({ stream, revision, type, data, metadata }) => ({ stream, revision, type, data, metadata }));
+  expect(facts(resumed.rows)).toEqual(facts(whole.rows));
+  expect(resumed.report).toMatchObject({ dossiers: whole.report.dossiers, refused: 0 });
+  expect(
+    resumed.lines.some((l) => l.startsWith('demo: taking up the seeding begun for 2026-05-20T03:00:00')),
+  ).toBe(true);
+  expect(resumed.lines.at(-1)).toMatch(/, [1-9]\d* streams already written, in /);
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
@@ -7,6 +8,7 @@ import {
   DecidePublicationCommand,
   DefineProcedureCommand,
   EVENT_STORE,
+  ExpectedRevisionConflict,
   type EventStore,
   DefineUnitCommand,
   MakeProcedurePublicCommand,
@@ -142,6 +144,18 @@ const FEEDBACK_SUMMARIES = {
   other: 'Kiến nghị bố trí thêm chỗ ngồi chờ tại Bộ phận Một cửa',
 } as const;
 
+/**
+ * The seeding's own stream (under no projection's prefix): when it began, with the instant, scale and seed it
+ * builds the province from, and that it finished. A seeding stopped half-way is taken up again from the same
+ * three, so the province it completes is the one it began.
+ */
+export const DEMO_SEEDING_STREAM = 'demo-seeding';
+
+type DemoSeedingStart = Readonly<{ now: string; scale: number; seed: number }>;
+type DemoSeedingEvent =
+  | Readonly<{ type: 'DemoSeedingStarted'; data: DemoSeedingStart }>
+  | Readonly<{ type: 'DemoSeedingFinished'; data: Readonly<{ dossiers: number; refused: number }> }>;
+
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -178,17 +192,55 @@ export class DemoSeeder {
     @Optional() @Inject(PORTAL_SYNC_ENABLED) private readonly portalSync: boolean = false,
   ) {}
 
-  /** True once the demo's units exist (the last one defined is the marker). */
+  /**
+   * True once the seeding finished. One begun and stopped (the process killed or stopped half-way) is not: the
+   * next start takes it up again. A province seeded before the seeding kept its stream counts as seeded once
+   * its units exist (the last one defined is the marker).
+   */
   async isSeeded(): Promise<boolean> {
+    const { begun, finished } = await this.seedingSoFar();
+    if (finished) return true;
+    if (begun) return false;
     return (await this.catalogue.unit(DEMO_UNITS[DEMO_UNITS.length - 1].id)) !== undefined;
+  }
+
+  private async seedingSoFar(): Promise<{ begun?: DemoSeedingStart; finished: boolean }> {
+    const { events } = await this.store.readStream<DemoSeedingEvent>(DEMO_SEEDING_STREAM);
+    const begun = events.find((e) => e.event.type === 'DemoSeedingStarted')?.event.data as
+      DemoSeedingStart | undefined;
+    return {
+      ...(begun ? { begun } : {}),
+      finished: events.some((e) => e.event.type === 'DemoSeedingFinished'),
+    };
+  }
+
+  private async recordSeeding(event: DemoSeedingEvent, expected: 'no_stream' | 'any'): Promise<void> {
+    const id = randomUUID();
+    await this.store.appendToStream<DemoSeedingEvent>(
+      DEMO_SEEDING_STREAM,
+      [{ id, event, metadata: { actor: 'demo-admin', role: 'admin', correlationId: id, causationId: id } }],
+      expected,
+    );
   }
 
   async seed(options: DemoSeedOptions = {}): Promise<DemoSeedReport> {
     const started = Date.now();
-    const scale = options.scale ?? DEFAULT_SCALE;
     const concurrency = options.concurrency ?? 48;
     const log = options.log ?? ((line: string) => this.logger.log(line));
-    const nowMs = this.clock.now().getTime();
+    // A seeding stopped half-way is taken up with its own instant, scale and seed: the same plans, the same
+    // codes; the lives it wrote are found in the log (their streams exist) and kept.
+    const { begun } = await this.seedingSoFar();
+    const scale = begun?.scale ?? options.scale ?? DEFAULT_SCALE;
+    const seed = begun?.seed ?? options.seed ?? 766;
+    const nowMs = begun ? Date.parse(begun.now) : this.clock.now().getTime();
+    if (begun) {
+      log(`demo: taking up the seeding begun for ${begun.now} (scale ${scale}); the lives it wrote are kept`);
+    } else {
+      await this.recordSeeding(
+        { type: 'DemoSeedingStarted', data: { now: iso(nowMs), scale, seed } },
+        'no_stream',
+      );
+    }
     const fromMs = nowMs - 365 * DAY;
     const admin: Caller = { subject: 'demo-admin', role: 'admin', units: [] };
     const ctx = (caller: Caller, correlationId: string): RequestContext => ({ caller, correlationId });
@@ -322,8 +374,8 @@ export class DemoSeeder {
     );
 
     const total = Math.max(1, Math.round(ARTICLE.dossiersPerQuarter * 4 * scale));
-    const seed = options.seed ?? 766;
     let refused = 0;
+    let kept = 0;
     let commands = 0;
     let online = 0;
     let late = 0;
@@ -539,7 +591,9 @@ export class DemoSeeder {
       if (batch) {
         const results = await batch.commitTo(this.store);
         for (const [stream, result] of results) {
-          if (result instanceof Error) refuse(stream, result);
+          // Taken up again: a stream already there was written by the seeding that began it.
+          if (begun && result instanceof ExpectedRevisionConflict) kept++;
+          else if (result instanceof Error) refuse(stream, result);
         }
         events += batch.events;
       }
@@ -611,8 +665,12 @@ export class DemoSeeder {
       to: iso(nowMs),
       elapsedMs: Date.now() - started,
     };
+    await this.recordSeeding(
+      { type: 'DemoSeedingFinished', data: { dossiers: report.dossiers, refused } },
+      'any',
+    );
     log(
-      `demo: ${report.dossiers} dossiers (${((online / Math.max(1, done)) * 100).toFixed(1)} % online, ${late} late, ${pending} still open, ${feedback} feedback items), ${commands} commands, ${events} events, ${refused} refused, in ${(report.elapsedMs / 1000).toFixed(1)} s`,
+      `demo: ${report.dossiers} dossiers (${((online / Math.max(1, done)) * 100).toFixed(1)} % online, ${late} late, ${pending} still open, ${feedback} feedback items), ${commands} commands, ${events} events, ${refused} refused${begun ? `, ${kept} streams already written` : ''}, in ${(report.elapsedMs / 1000).toFixed(1)} s`,
     );
     return report;
   }
