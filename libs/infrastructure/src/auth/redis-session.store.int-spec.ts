@@ -1,20 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { LoginThrottle } from './login-throttle';
 import { RedisSessionStore } from './redis-session.store';
+import { specRedis } from '../redis/spec-redis';
 
-const prefix = `test:${randomUUID()}:`;
-let redis: Redis;
+const { redis, prefix, close } = specRedis();
 let now = 0;
 
-beforeAll(() => {
-  redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-});
-afterAll(async () => {
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
-  await redis.quit();
-});
+afterAll(close);
 
 describe('Redis sessions', () => {
   const lifetime = { idleSeconds: 7200, absoluteSeconds: 12 * 3600 };

@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { ProjectionKeys } from './redis-projection.store';
 import { RedisGenerationSnapshot } from './redis-generation-snapshot';
+import { specRedis } from './spec-redis';
 
-const prefix = `test:${randomUUID()}:`;
+const { redis, prefix, close } = specRedis();
 const projection = 'snapshot-read.v1';
 type Blob = { generation: number; bytes: Buffer };
 // Generation in the first 4 bytes; the rest as it is.
@@ -12,16 +11,8 @@ const codec = {
     Buffer.concat([Buffer.from(Uint32Array.of(generation).buffer), bytes]),
   decode: (raw: Buffer): Blob => ({ generation: raw.readUInt32LE(0), bytes: raw.subarray(4) }),
 };
-let redis: Redis;
 
-beforeAll(() => {
-  redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-});
-afterAll(async () => {
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
-  await redis.quit();
-});
+afterAll(close);
 
 describe('Redis generation snapshot', () => {
   it('reads back a large snapshot byte for byte, only while its generation is active', async () => {

@@ -1,20 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RedisIdempotencyStore } from './redis-idempotency.store';
+import { specRedis } from './spec-redis';
 
-const prefix = `test:${randomUUID()}:idem:`;
-let redis: Redis;
-let store: RedisIdempotencyStore;
+const { redis, prefix, close } = specRedis('idem:');
+const store = new RedisIdempotencyStore(redis, prefix, 200);
 
-beforeAll(() => {
-  redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  store = new RedisIdempotencyStore(redis, prefix, 200);
-});
-afterAll(async () => {
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
-  await redis.quit();
-});
+afterAll(close);
 
 describe('Redis idempotency store', () => {
   it('claims a new key once; a second claim while running is in progress; then it replays the answer', async () => {

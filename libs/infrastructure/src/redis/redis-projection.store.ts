@@ -155,21 +155,16 @@ export class RedisProjectionStore implements ProjectionStore {
 
   async dropRetiredVersions(projection: AnyProjection): Promise<string[]> {
     const base = `${this.prefix}proj:${projection.name}.v`;
-    // Keys of this name's versions: `<prefix>proj:<name>.v<K>:…` (a longer name sharing the start does not match).
-    const version = new RegExp(`^${escapeRegExp(base)}(\\d+):`);
+    // One pass over `<prefix>proj:<name>.v<K>:…`, the keys of versions below this one unlinked (a longer name
+    // sharing the start has no `<K>:` after it).
     const retired = new Set<number>();
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${escapeGlob(base)}*`, 'COUNT', 1000);
-      cursor = next;
-      for (const key of keys) {
-        const k = Number(version.exec(key)?.[1]);
-        if (k < projection.version) retired.add(k);
-      }
-    } while (cursor !== '0');
-    const dropped = [...retired].sort((a, b) => a - b).map((k) => `${projection.name}.v${k}`);
-    for (const id of dropped) await unlinkMatching(this.redis, `${escapeGlob(`${this.prefix}proj:${id}`)}:*`);
-    return dropped;
+    await unlinkMatching(this.redis, `${escapeGlob(base)}*`, (key) => {
+      const k = Number(/^(\d+):/.exec(key.slice(base.length))?.[1]);
+      if (!(k < projection.version)) return false;
+      retired.add(k);
+      return true;
+    });
+    return [...retired].sort((a, b) => a - b).map((k) => `${projection.name}.v${k}`);
   }
 
   async activeGeneration(projection: AnyProjection): Promise<number | undefined> {
@@ -380,6 +375,5 @@ export class RedisCheckpointStore implements CheckpointStore {
   }
 }
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A literal for SCAN's MATCH: its glob characters escaped. */
 const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
