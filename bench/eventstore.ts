@@ -364,7 +364,6 @@ function rawRun(
         metadata BLOB NOT NULL
       );
       CREATE UNIQUE INDEX events_by_stream ON events (stream, revision);
-      CREATE INDEX events_by_id ON events (stream, id);
     `);
     const insert = db.prepare(
       'INSERT INTO events (stream, revision, id, type, content_type, created, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',

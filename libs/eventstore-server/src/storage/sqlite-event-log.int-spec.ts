@@ -15,6 +15,7 @@ const event = (): ProposedEvent => ({
   metadata: Buffer.alloc(0),
 });
 
+const ANY: ExpectedRevision = { kind: 'any' };
 const NO_STREAM: ExpectedRevision = { kind: 'no_stream' };
 const exact = (revision: number): ExpectedRevision => ({ kind: 'exact', revision });
 
@@ -100,6 +101,50 @@ describe('SqliteEventLog on disk', () => {
       }
     },
   );
+
+  it('the latest event ids are remembered across a restart: a retry after it is still idempotent', () => {
+    const events = [event(), event()];
+    const first = new SqliteEventLog({ dataDir: dir });
+    const answer = first.append('s', ANY, events);
+    first.close();
+    const second = new SqliteEventLog({ dataDir: dir });
+    try {
+      expect(second.append('s', ANY, events)).toEqual(answer);
+      const page = second.readStream('s', 0, true, 10);
+      expect(page.status === 'ok' && page.events.length).toBe(2);
+    } finally {
+      second.close();
+    }
+  });
+
+  it('a log written with the index of event ids loses it: idempotency no longer needs it', () => {
+    const old = new Database(join(dir, 'events.sqlite'));
+    old.exec(`CREATE TABLE events (pos INTEGER PRIMARY KEY, stream TEXT NOT NULL, revision INTEGER NOT NULL,
+      id TEXT NOT NULL, type TEXT NOT NULL, content_type TEXT NOT NULL, created INTEGER NOT NULL,
+      data BLOB NOT NULL, metadata BLOB NOT NULL, wire BLOB);
+      CREATE UNIQUE INDEX events_by_stream ON events (stream, revision);
+      CREATE INDEX events_by_id ON events (stream, id);`);
+    const e = event();
+    old
+      .prepare('INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)')
+      .run(128, 'old', 0, e.id, e.type, e.contentType, 1_764_000_000_000_000, e.data, Buffer.from('{}'));
+    old.close();
+
+    const log = new SqliteEventLog({ dataDir: dir });
+    try {
+      // Its events' ids are known from the log itself.
+      expect(log.append('old', ANY, [e])).toMatchObject({ status: 'ok', lastRevision: 0, position: 128 });
+    } finally {
+      log.close();
+    }
+    const check = new Database(join(dir, 'events.sqlite'));
+    try {
+      const indexes = check.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").pluck().all();
+      expect(indexes).toEqual(['events_by_stream']);
+    } finally {
+      check.close();
+    }
+  });
 
   it('a log written before events kept their gRPC message gets the column; its old rows are encoded when read', () => {
     const old = new Database(join(dir, 'events.sqlite'));

@@ -117,6 +117,43 @@ describe('SqliteEventLog', () => {
       log.append('a', ANY, [event]);
       expect(log.append('b', ANY, [event])).toMatchObject({ status: 'ok', lastRevision: 0 });
     });
+
+    it('any: only the latest ids are remembered, as on the real server; an older replay is written again', () => {
+      const small = new SqliteEventLog({ memory: true, committedIds: 3 });
+      try {
+        const old = proposed();
+        small.append('s', ANY, [old]);
+        const recent = many(3);
+        const answers = recent.map((e) => small.append('t', ANY, [e]));
+        // The three latest are still known, in any order of replay…
+        expect(small.append('t', ANY, [recent[0]])).toEqual(answers[0]);
+        expect(small.append('t', STREAM_EXISTS, [recent[2]])).toEqual(answers[2]);
+        // …the one before them is forgotten.
+        expect(small.append('s', ANY, [old])).toMatchObject({ status: 'ok', lastRevision: 1 });
+        expect(revisions(small, 's')).toEqual([0, 1]);
+      } finally {
+        small.close();
+      }
+    });
+
+    it('an exact revision below the current one is checked against the stream itself, however old', () => {
+      const small = new SqliteEventLog({ memory: true, committedIds: 1 });
+      try {
+        const events = many(2);
+        const first = small.append('s', NO_STREAM, events);
+        small.append('other', ANY, many(3));
+        expect(small.append('s', NO_STREAM, events)).toEqual(first);
+      } finally {
+        small.close();
+      }
+    });
+
+    it('an id taken over by another stream is no longer known in the first', () => {
+      const event = proposed();
+      log.append('a', ANY, [event]);
+      log.append('b', ANY, [event]);
+      expect(log.append('a', ANY, [event])).toMatchObject({ status: 'ok', lastRevision: 1 });
+    });
   });
 
   describe('soft delete (esdb.md §4.8)', () => {
