@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   convertToCommandError,
+  jsonEvent,
   MaxAppendSizeExceededError,
   RequiredMetadataPropertyMissingError,
 } from '@eventstore/db-client';
@@ -51,6 +52,23 @@ describe.each(APPEND_PATHS)('max append size through %s', (path) => {
     const events = [sizedEvent(400_000), sizedEvent(400_000), sizedEvent(400_000)];
     const error = await rejectionOf(appendVia(path, store().client, stream, events));
     expect(error).toBeInstanceOf(MaxAppendSizeExceededError);
+  });
+
+  it('counts each event as the real server does: data, metadata and twice the type (not the data alone)', async () => {
+    // 20,000 events of 14 data bytes and a 20-character type: 280 kB of data, 1.08 MB as the server counts (a
+    // count of data, metadata, type and content type would be 1.00 MB, under the limit).
+    const type = 'T'.repeat(20);
+    const events = Array.from({ length: 20_000 }, () =>
+      jsonEvent({ id: randomUUID(), type, data: { n: 'x'.repeat(6) } }),
+    );
+    expect(Buffer.byteLength(JSON.stringify({ n: 'x'.repeat(6) }))).toBe(14);
+    const stream = store().streamName('typed');
+    expect(await rejectionOf(appendVia(path, store().client, stream, events))).toBeInstanceOf(
+      MaxAppendSizeExceededError,
+    );
+    // Half of them fit.
+    const half = await appendVia(path, store().client, stream, events.slice(0, 10_000));
+    expect(half.nextExpectedRevision).toBe(9_999n);
   });
 
   it('accepts a write just under the limit', async () => {

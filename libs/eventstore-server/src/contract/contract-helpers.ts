@@ -32,6 +32,7 @@ const FORCE_APPEND_RPC = { credentials: { username: 'admin', password: 'changeit
 export interface AppendOptions {
   expectedRevision?: AppendExpectedRevision;
   batchAppendSize?: number;
+  deadline?: number;
 }
 
 /** Appends through the chosen RPC. */

@@ -105,6 +105,13 @@ describe('soft delete (deleteStream)', () => {
     if (outcome !== 'ok') expectTrailerWev(outcome, stream, -1n, 'absent');
   });
 
+  it('with any (the default) on an absent stream: WEV, as current servers answer', async () => {
+    const stream = store().streamName('absent');
+    const error = await rejectionOf(store().client.deleteStream(stream));
+    expectTrailerWev(error, stream, -2n, 'absent');
+    expect((await store().client.getStreamMetadata(stream)).metadata).toBeUndefined();
+  });
+
   it('with no_stream on a stream that only has metadata succeeds', async () => {
     const stream = store().streamName('metaonly');
     await store().client.setStreamMetadata(stream, { custom: true });

@@ -21,6 +21,7 @@ import {
 import {
   grpcClientOf,
   itNeedsOwnServer,
+  rejectionOf,
   useTestEventStore,
 } from '@tracker/testing/eventstore/test-event-store';
 import { APPEND_PATHS, appendVia, readStreamEvents, revisionsOf, testEvents } from './contract-helpers';
@@ -112,6 +113,22 @@ describe('deadlines', () => {
       type: 'stream-not-found',
     });
   });
+
+  it.each(APPEND_PATHS)(
+    '%s: a large write still arriving at its deadline is refused with DeadlineExceeded, however large',
+    async (path) => {
+      // As the official client's own test: 30,000 events (about 1.2 MB as the server counts them, over 1 MiB) with a
+      // deadline of 1 ms. The real server's call is cancelled at the deadline before its size is counted.
+      const stream = store().streamName('late-large');
+      const error = await rejectionOf(
+        appendVia(path, store().client, stream, testEvents(30_000), { deadline: 1 }),
+      );
+      expect(error).toBeInstanceOf(DeadlineExceededError);
+      await expect(readStreamEvents(store().client, stream)).rejects.toMatchObject({
+        type: 'stream-not-found',
+      });
+    },
+  );
 
   it('Append: a call whose gRPC deadline expires before it completes writes nothing (DEADLINE_EXCEEDED)', async () => {
     const stream = store().streamName('late-append');

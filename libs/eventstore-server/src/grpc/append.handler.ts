@@ -44,7 +44,18 @@ export function createAppendHandler(log: SqliteEventLog, maxAppendSize: number, 
     const events: ProposedEvent[] = [];
     let size = 0;
     let finished = false;
+    const deadline = deadlineOf(call);
+    // The real server's request stream is cancelled at the deadline, so an append still arriving then is refused,
+    // however large (a size check here would answer first).
+    let reading: NodeJS.Timeout | undefined = Number.isFinite(deadline)
+      ? setTimeout(() => fail(deadlineExceededError()), Math.max(0, deadline - Date.now()))
+      : undefined;
+    const stopReading = () => {
+      clearTimeout(reading);
+      reading = undefined;
+    };
     const fail = (error: Parameters<grpc.sendUnaryData<streamsPb.AppendResp>>[0]) => {
+      stopReading();
       if (finished) return;
       finished = true;
       callback(error);
@@ -53,6 +64,8 @@ export function createAppendHandler(log: SqliteEventLog, maxAppendSize: number, 
 
     call.on('data', (req: streamsPb.AppendReq) => {
       if (finished) return;
+      // Messages read in one turn of the event loop come before the timer: each checks the time itself.
+      if (Date.now() >= deadline) return fail(deadlineExceededError());
       try {
         if (req.hasOptions()) {
           if (stream !== undefined) throw new BadRequestError('options sent twice');
@@ -72,9 +85,12 @@ export function createAppendHandler(log: SqliteEventLog, maxAppendSize: number, 
       }
     });
     call.on('error', () => {
+      stopReading();
       finished = true;
     });
     call.on('end', () => {
+      // From here the deadline is checked just before the commit.
+      stopReading();
       if (finished) return;
       if (stream === undefined || expected === undefined) {
         return fail(toRpcError(new BadRequestError('append options are missing')));
@@ -86,7 +102,7 @@ export function createAppendHandler(log: SqliteEventLog, maxAppendSize: number, 
       log
         .submit(
           () => log.append(name, revision, events),
-          deadlineOf(call),
+          deadline,
           () => call.cancelled,
         )
         .then(

@@ -90,6 +90,11 @@ export function createBatchAppendHandler(log: SqliteEventLog, maxAppendSize: num
           const deadline = options.getDeadline();
           if (deadline) batch.deadlineMs = deadline.getSeconds() * 1000 + deadline.getNanos() / 1e6;
         }
+        if (!batch.rejected && Date.now() >= batch.deadlineMs) {
+          // Past its deadline while its chunks still arrive: refused at once, as the real server's timeout does.
+          reject(batch);
+          send(outcomeResponse(correlation, batch, { status: 'deadline-exceeded' }));
+        }
         if (!batch.rejected) {
           for (const message of req.getProposedMessagesList()) {
             const proposed = toProposedEvent(message);

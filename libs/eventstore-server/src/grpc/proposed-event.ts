@@ -12,7 +12,10 @@ export class MissingMetadataError extends Error {
 
 const toBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
-/** Validates one proposed message; `size` is what counts against the maximum append size. */
+/**
+ * Validates one proposed message; `size` is what counts against the maximum append size: the real server's
+ * `Event.SizeOnDisk`, the data, the metadata and twice the type's length (its UTF-16 characters).
+ */
 export function toProposedEvent(message: ProposedMessage | undefined): {
   event: ProposedEvent;
   size: number;
@@ -32,6 +35,6 @@ export function toProposedEvent(message: ProposedMessage | undefined): {
   const metadata = toBuffer(message.getCustomMetadata_asU8());
   return {
     event: { id, type, contentType, data, metadata },
-    size: data.length + metadata.length + type.length + contentType.length,
+    size: data.length + metadata.length + 2 * type.length,
   };
 }

@@ -181,10 +181,13 @@ describe('SqliteEventLog', () => {
       });
     });
 
-    it('refuses no_stream on a stream that never existed, but accepts it on one with only metadata', () => {
+    it('refuses no_stream and any on a stream that never existed, but accepts them on one with only metadata', () => {
       expect(log.delete('never', NO_STREAM).status).toBe('wrong-expected-version');
+      expect(log.delete('never', ANY).status).toBe('wrong-expected-version');
       log.append('$$meta', ANY, [json({ a: 1 })]);
+      log.append('$$meta2', ANY, [json({ a: 1 })]);
       expect(log.delete('meta', NO_STREAM).status).toBe('ok');
+      expect(log.delete('meta2', ANY).status).toBe('ok');
     });
   });
 

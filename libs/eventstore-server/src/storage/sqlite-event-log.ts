@@ -656,8 +656,10 @@ export class SqliteEventLog {
       if (state.tombstoned) return { status: 'stream-deleted' };
       const meta = this.metadataOf(stream);
       const metastreamState = this.state(metastreamOf(stream));
-      // Current servers refuse to delete, as no_stream, what never existed (KurrentDB PR #3154).
-      if (expected.kind === 'no_stream' && state.lastRevision < 0 && metastreamState.lastRevision < 0) {
+      // Current servers refuse to delete, as no_stream or any, what never existed (KurrentDB PR #3154; with any:
+      // KurrentDB issue #4637, and the official client's tests expect it).
+      const neverExisted = state.lastRevision < 0 && metastreamState.lastRevision < 0;
+      if ((expected.kind === 'no_stream' || expected.kind === 'any') && neverExisted) {
         return { status: 'wrong-expected-version', currentRevision: -1 };
       }
       const check = this.checkExpected(stream, state, meta, expected, []);
