@@ -6,6 +6,7 @@ import { backupService } from './grpc/backup.grpc-service';
 import { gossipService } from './grpc/gossip.grpc-service';
 import { serverFeaturesService } from './grpc/server-features.grpc-service';
 import { streamsService } from './grpc/streams.grpc-service';
+import { Front, listenFront } from './front';
 import {
   DataDirInUseError,
   awaitPublishedOwner,
@@ -60,13 +61,10 @@ export async function startEventStoreServer(
   const dataDir = options.memory ? undefined : (options.dataDir ?? './data/eventstore');
   const log = await openLog({ dataDir, memory: options.memory, synchronous: options.synchronous });
   if (dataDir) removeStaleOwner(dataDir);
-  const credentials = options.tls
-    ? grpc.ServerCredentials.createSsl(
-        null,
-        [{ cert_chain: readFileSync(options.tls.certFile), private_key: readFileSync(options.tls.keyFile) }],
-        false,
-      )
-    : grpc.ServerCredentials.createInsecure();
+  const tls = options.tls && {
+    cert: readFileSync(options.tls.certFile),
+    key: readFileSync(options.tls.keyFile),
+  };
   // Bodies of up to the append limit plus framing, and the client's 3 MiB batch chunks.
   const maxAppendSize = options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE;
   const maxMessage = Math.max(16 * 1024 * 1024, maxAppendSize * 2);
@@ -87,12 +85,17 @@ export async function startEventStoreServer(
   // The tracker's own service (not EventStoreDB's, so not among the features): a copy of an on-disk log.
   if (dataDir) server.addService(...backupService(log, dataDir, guard));
 
+  // TLS ends in front of grpc-js (see listenFront), which is handed the connections that speak HTTP/2.
+  const grpcConnections = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+  let front: Front;
   try {
-    boundPort = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(`${formatHost(host)}:${options.port ?? 0}`, credentials, (error, port) =>
-        error ? reject(error) : resolve(port),
-      ),
-    );
+    front = await listenFront({
+      host,
+      port: options.port ?? 0,
+      tls,
+      grpc: (connection) => grpcConnections.injectConnection(connection),
+    });
+    boundPort = front.port;
   } catch (error) {
     log.close();
     throw error;
@@ -113,9 +116,11 @@ export async function startEventStoreServer(
     },
     close() {
       closing ??= new Promise<void>((resolve) => {
-        // Live subscriptions never end by themselves, so waiting for calls to finish would never end:
-        // cancel every call (appends are synchronous, none is half-written), then close the database.
+        // Live subscriptions never end by themselves, so waiting for calls to finish would never end: the
+        // connections are dropped, as a stopping node drops them (calls in flight end UNAVAILABLE for the
+        // client; appends are synchronous, none is half-written), then the database is closed.
         log.signal.close();
+        front.close();
         server.forceShutdown();
         setImmediate(() => {
           log.close();
