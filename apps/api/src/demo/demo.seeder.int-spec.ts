@@ -35,9 +35,14 @@ type Row = {
  * Seeds a fresh log; with `stopAfter`, a first seeding is stopped once that stage is written (its process
  * gone), and a second one, a day later, on the same log and Redis, takes it up.
  */
-async function seedInto(
-  stopAfter?: DemoSeedStage,
-): Promise<{ report: DemoSeedReport; progress: DemoSeedProgress[]; rows: Row[]; lines: string[] }> {
+async function seedInto(stopAfter?: DemoSeedStage): Promise<{
+  report: DemoSeedReport;
+  progress: DemoSeedProgress[];
+  rows: Row[];
+  lines: string[];
+  /** Dossier and feedback events in the log when the stopped seeding was taken up. */
+  before: number;
+}> {
   const dir = mkdtempSync(join(tmpdir(), 'demo-seeder-'));
   const prefix = `test:demo-seeder:${randomUUID().slice(0, 8)}:`;
   const source: Record<string, string | undefined> = {
@@ -62,6 +67,7 @@ async function seedInto(
   };
 
   const lines: string[] = [];
+  let before = 0;
   if (stopAfter) {
     const app = await context(NOW);
     try {
@@ -76,6 +82,13 @@ async function seedInto(
     } finally {
       await app.close();
     }
+    const db = new Database(join(dir, 'events.sqlite'), { readonly: true });
+    before = (
+      db
+        .prepare(`SELECT count(*) AS n FROM events WHERE stream LIKE 'dossier-%' OR stream LIKE 'feedback-%'`)
+        .get() as { n: number }
+    ).n;
+    db.close();
   }
   const app = await context(stopAfter ? new Date(NOW.getTime() + 86_400_000) : NOW);
   const progress: DemoSeedProgress[] = [];
@@ -110,7 +123,7 @@ async function seedInto(
   await unlinkMatching(redis, `${prefix}*`);
   await redis.quit();
   rmSync(dir, { recursive: true, force: true });
-  return { report, progress, rows, lines };
+  return { report, progress, rows, lines, before };
 }
 
 it('decides the same facts from the same seed and instant, one append per stream, reporting its progress', async () => {
@@ -198,6 +211,9 @@ it('a seeding stopped half-way is taken up at the next start with the instant, s
     rows.map(({ stream, revision, type, data, metadata }) => ({ stream, revision, type, data, metadata }));
   expect(facts(resumed.rows)).toEqual(facts(whole.rows));
   expect(resumed.report).toMatchObject({ dossiers: whole.report.dossiers, refused: 0 });
+  // The report counts what the resumed run wrote, not the whole province again.
+  expect(resumed.before).toBeGreaterThan(0);
+  expect(resumed.report.events).toBe(whole.rows.length - resumed.before);
   expect(
     resumed.lines.some((l) => l.startsWith('demo: taking up the seeding begun for 2026-05-20T03:00:00')),
   ).toBe(true);

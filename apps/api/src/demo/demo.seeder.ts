@@ -594,8 +594,9 @@ export class DemoSeeder {
           // Taken up again: a stream already there was written by the seeding that began it.
           if (begun && result instanceof ExpectedRevisionConflict) kept++;
           else if (result instanceof Error) refuse(stream, result);
+          // Only what this run wrote: each stream is one append from revision 0.
+          else events += Number(result.nextExpectedRevision) + 1;
         }
-        events += batch.events;
       }
       done++;
       progress(monthOf(p.receivedMs));
