@@ -64,6 +64,7 @@ export async function startEventStoreServer(
   const tls = options.tls && {
     cert: readFileSync(options.tls.certFile),
     key: readFileSync(options.tls.keyFile),
+    ca: options.tls.caFile ? readFileSync(options.tls.caFile) : undefined,
   };
   // Bodies of up to the append limit plus framing, and the client's 3 MiB batch chunks.
   const maxAppendSize = options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE;

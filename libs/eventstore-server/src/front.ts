@@ -22,7 +22,8 @@ export interface Front {
 export async function listenFront(options: {
   host: string;
   port: number;
-  tls?: { cert: Buffer; key: Buffer };
+  /** With `ca`, clients may present a certificate it signed (not required; see AccessControl.caller). */
+  tls?: { cert: Buffer; key: Buffer; ca?: Buffer };
   grpc: (connection: Socket) => void;
 }): Promise<Front> {
   const web = createHttpServer(httpRoutes);
@@ -36,7 +37,12 @@ export async function listenFront(options: {
   const route = (socket: Socket, h2: boolean) => (h2 ? options.grpc(socket) : web.emit('connection', socket));
   const server: NetServer = options.tls
     ? createTlsServer(
-        { cert: options.tls.cert, key: options.tls.key, ALPNProtocols: ['h2', 'http/1.1'] },
+        {
+          cert: options.tls.cert,
+          key: options.tls.key,
+          ALPNProtocols: ['h2', 'http/1.1'],
+          ...(options.tls.ca ? { ca: options.tls.ca, requestCert: true, rejectUnauthorized: false } : {}),
+        },
         (s) => route(s, (s as TLSSocket).alpnProtocol === 'h2'),
       )
     : createNetServer((socket) => sniff(socket, route));

@@ -5,6 +5,9 @@ import { ANONYMOUS, Caller, UserDirectory } from './users';
 
 export type StreamOperation = 'read' | 'write' | 'delete';
 
+/** What the guard reads of a call: its metadata, and the client certificate its TLS connection verified. */
+export type GuardedCall = Pick<grpc.ServerUnaryCall<unknown, unknown>, 'metadata' | 'getAuthContext'>;
+
 /**
  * Who may do what, as EventStoreDB's ACL policy decides it in secure mode: the caller must be
  * authenticated (anonymous stream access is off by default since 23.10); `$all` can be read but never
@@ -13,8 +16,11 @@ export type StreamOperation = 'read' | 'write' | 'delete';
  * the built-in default, each per action; the role `$all` means every authenticated user.
  */
 export interface Guard {
-  /** The caller from the call metadata; undefined when credentials were sent but are not valid. */
-  caller(metadata: grpc.Metadata): Caller | undefined;
+  /**
+   * The caller: from the credentials in the call's metadata, else from a client certificate the CA signed
+   * (its common name, a user's name), else anonymous; undefined when credentials were sent but are not valid.
+   */
+  caller(call: GuardedCall): Caller | undefined;
   allows(caller: Caller, operation: StreamOperation, stream: string): boolean;
   /** Whether the caller may run an operation of the whole node (a backup of the log): `$admins` only. */
   administers(caller: Caller): boolean;
@@ -41,9 +47,12 @@ export class AccessControl implements Guard {
     private readonly users: UserDirectory,
   ) {}
 
-  caller(metadata: grpc.Metadata): Caller | undefined {
-    const header = metadata.get('authorization')[0];
-    return this.users.authenticate(header === undefined ? undefined : String(header));
+  caller(call: GuardedCall): Caller | undefined {
+    const header = call.metadata.get('authorization')[0];
+    // Credentials sent with the call take precedence over the certificate, as on the real server.
+    if (header !== undefined) return this.users.authenticate(String(header));
+    const name = call.getAuthContext().sslPeerCertificate?.subject?.CN;
+    return (typeof name === 'string' && this.users.named(name)) || ANONYMOUS;
   }
 
   allows(caller: Caller, operation: StreamOperation, stream: string): boolean {

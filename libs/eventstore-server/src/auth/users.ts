@@ -70,6 +70,11 @@ export class UserDirectory {
     }
   }
 
+  /** The user of that name, if there is one (a client certificate's common name). */
+  named(name: string): Caller | undefined {
+    return this.users.get(name)?.principal;
+  }
+
   /** The caller, or undefined for credentials that are malformed, unknown or wrong (NotAuthenticated). */
   authenticate(authorization: string | undefined): Caller | undefined {
     if (authorization === undefined) return ANONYMOUS;

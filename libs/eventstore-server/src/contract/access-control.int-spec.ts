@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -329,6 +329,45 @@ describeNeedsOwnServer('secure mode', () => {
       await own.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a client certificate the CA signed authenticates the user it names; credentials sent take precedence', async () => {
+    const certClient = (user: string, credentials?: Credentials, from = certs) => {
+      const { certFile, keyFile } = from.userCertificate(user);
+      const client = new EventStoreDBClient(
+        { endpoint: { address: '127.0.0.1', port: server.port } },
+        // The client's "files" are the PEM contents.
+        {
+          rootCertificate: certs.ca,
+          userCertFile: readFileSync(certFile),
+          userKeyFile: readFileSync(keyFile),
+        },
+        credentials,
+      );
+      clients.push(client);
+      return client;
+    };
+    const name = stream('cert');
+    // admin by its certificate: `$all` and system streams are for `$admins` only.
+    await appendVia('BatchAppend', certClient('admin'), name, testEvents(1));
+    expect((await collect(certClient('admin').readAll({ maxCount: 1 }))).length).toBe(1);
+    // Credentials sent with the calls win over the certificate, as on the real server.
+    await expect(
+      appendVia('BatchAppend', certClient('admin', CLERK), '$system-cert', testEvents(1)),
+    ).rejects.toBeInstanceOf(AccessDeniedError);
+    // A name that is no user, or a certificate of another CA, authenticates nobody.
+    await expect(appendVia('BatchAppend', certClient('nobody'), name, testEvents(1))).rejects.toBeInstanceOf(
+      AccessDeniedError,
+    );
+    const strangers = createTestCertificates();
+    try {
+      await expect(
+        appendVia('BatchAppend', certClient('admin', undefined, strangers), name, testEvents(1)),
+      ).rejects.toBeInstanceOf(AccessDeniedError);
+    } finally {
+      strangers.cleanup();
+    }
+    expect(revisionsOf(await readStreamEvents(clientAs(ADMIN), name))).toEqual([0]);
   });
 
   it('the connection string can carry the credentials', async () => {

@@ -38,7 +38,7 @@ export function createAppendHandler(log: SqliteEventLog, maxAppendSize: number, 
     call: grpc.ServerReadableStream<streamsPb.AppendReq, streamsPb.AppendResp>,
     callback: grpc.sendUnaryData<streamsPb.AppendResp>,
   ): void => {
-    const caller = guard.caller(call.metadata);
+    const caller = guard.caller(call);
     let stream: string | undefined;
     let expected: ExpectedRevision | undefined;
     const events: ProposedEvent[] = [];

@@ -58,7 +58,7 @@ export function backupService(
   };
   const impl = {
     take(call: grpc.ServerUnaryCall<unknown, BackupReply>, callback: grpc.sendUnaryData<BackupReply>) {
-      const caller = guard.caller(call.metadata);
+      const caller = guard.caller(call);
       if (!caller) return callback(notAuthenticatedError());
       if (!guard.administers(caller)) return callback(accessDeniedError());
       // One copy at a time.

@@ -39,7 +39,7 @@ const MAX_PENDING_BATCHES = 1024;
  */
 export function createBatchAppendHandler(log: SqliteEventLog, maxAppendSize: number, guard: Guard) {
   return (call: grpc.ServerDuplexStream<streamsPb.BatchAppendReq, streamsPb.BatchAppendResp>): void => {
-    const caller = guard.caller(call.metadata);
+    const caller = guard.caller(call);
     // Bad credentials fail the whole call, as the real server's authentication middleware does.
     if (!caller) return void call.emit('error', notAuthenticatedError());
     enableBatchedWrites(call);

@@ -35,7 +35,7 @@ function handleDeletion<Req extends streamsPb.DeleteReq | streamsPb.TombstoneReq
   respond: (position: number) => Resp,
 ) {
   return (call: grpc.ServerUnaryCall<Req, Resp>, callback: grpc.sendUnaryData<Resp>): void => {
-    const caller = guard.caller(call.metadata);
+    const caller = guard.caller(call);
     if (!caller) return callback(notAuthenticatedError());
     let stream: string;
     let expected: ExpectedRevision;

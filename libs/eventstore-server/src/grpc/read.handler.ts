@@ -29,7 +29,7 @@ const Options = streamsPb.ReadReq.Options;
 export function createReadHandler(log: SqliteEventLog, guard: Guard) {
   return (raw: grpc.ServerWritableStream<streamsPb.ReadReq, streamsPb.ReadResp>): void => {
     const call = new ServerCall<streamsPb.ReadResp>(raw);
-    const caller = guard.caller(raw.metadata);
+    const caller = guard.caller(raw);
     if (!caller) return call.fail(notAuthenticatedError());
     const canRead = (stream: string) => guard.allows(caller, 'read', stream);
     // Nothing is read that is not yet on disk (ACLs and link targets included).

@@ -10,6 +10,8 @@ export interface TestCertificates {
   readonly keyFile: string;
   /** The CA certificate (PEM), for `{ rootCertificate }`. */
   readonly ca: Buffer;
+  /** A client certificate for `user` (its common name) signed by the CA, with its key. */
+  userCertificate(user: string): { certFile: string; keyFile: string };
   /** Removes the temporary directory. */
   cleanup(): void;
 }
@@ -76,8 +78,35 @@ export function createTestCertificates(): TestCertificates {
     '-out',
     file('node.crt'),
   );
+  const userCertificate = (user: string) => {
+    const [cert, key, csr, ext] = ['crt', 'key', 'csr', 'ext'].map((e) => file(`user-${user}.${e}`));
+    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${user}`, '-keyout', key, '-out', csr);
+    writeFileSync(
+      ext,
+      'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n',
+    );
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      file('ca.crt'),
+      '-CAkey',
+      file('ca.key'),
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      ext,
+      '-out',
+      cert,
+    );
+    return { certFile: cert, keyFile: key };
+  };
   return {
     dir,
+    userCertificate,
     caFile: file('ca.crt'),
     certFile: file('node.crt'),
     keyFile: file('node.key'),
