@@ -17,8 +17,8 @@ export interface TestCertificates {
 }
 
 /**
- * A throwaway CA and a node certificate for 127.0.0.1/localhost, made with the `openssl` CLI in a fresh
- * temporary directory. Nothing is kept: call `cleanup()`.
+ * A throwaway CA and a node certificate for 127.0.0.1/localhost (and client certificates for users on
+ * demand), made with the `openssl` CLI in a fresh temporary directory. Nothing is kept: call `cleanup()`.
  */
 export function createTestCertificates(): TestCertificates {
   const dir = mkdtempSync(join(tmpdir(), 'esdb-tls-'));
@@ -39,51 +39,15 @@ export function createTestCertificates(): TestCertificates {
     '-out',
     file('ca.crt'),
   );
-  openssl(
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-subj',
-    '/CN=127.0.0.1',
-    '-keyout',
-    file('node.key'),
-    '-out',
-    file('node.csr'),
-  );
-  writeFileSync(
-    file('node.ext'),
-    [
-      'basicConstraints=CA:FALSE',
-      'keyUsage=digitalSignature,keyEncipherment',
-      'extendedKeyUsage=serverAuth,clientAuth',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '',
-    ].join('\n'),
-  );
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    file('node.csr'),
-    '-CA',
-    file('ca.crt'),
-    '-CAkey',
-    file('ca.key'),
-    '-CAcreateserial',
-    '-days',
-    '2',
-    '-extfile',
-    file('node.ext'),
-    '-out',
-    file('node.crt'),
-  );
-  const userCertificate = (user: string) => {
-    const [cert, key, csr, ext] = ['crt', 'key', 'csr', 'ext'].map((e) => file(`user-${user}.${e}`));
-    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${user}`, '-keyout', key, '-out', csr);
+  /** A key and a certificate for `name` with these extensions, signed by the CA. */
+  const signed = (name: string, subject: string, extensions: string[]) => {
+    const [cert, key, csr, ext] = ['crt', 'key', 'csr', 'ext'].map((e) => file(`${name}.${e}`));
+    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${subject}`, '-keyout', key, '-out', csr);
     writeFileSync(
       ext,
-      'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n',
+      ['basicConstraints=CA:FALSE', 'keyUsage=digitalSignature,keyEncipherment', ...extensions, ''].join(
+        '\n',
+      ),
     );
     openssl(
       'x509',
@@ -104,6 +68,11 @@ export function createTestCertificates(): TestCertificates {
     );
     return { certFile: cert, keyFile: key };
   };
+  signed('node', '127.0.0.1', [
+    'extendedKeyUsage=serverAuth,clientAuth',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost',
+  ]);
+  const userCertificate = (user: string) => signed(`user-${user}`, user, ['extendedKeyUsage=clientAuth']);
   return {
     dir,
     userCertificate,
