@@ -54,21 +54,18 @@ describe.each(APPEND_PATHS)('max append size through %s', (path) => {
     expect(error).toBeInstanceOf(MaxAppendSizeExceededError);
   });
 
-  it('counts each event as the real server does: data, metadata and twice the type (not the data alone)', async () => {
-    // 20,000 events of 14 data bytes and a 20-character type: 280 kB of data, 1.08 MB as the server counts (a
-    // count of data, metadata, type and content type would be 1.00 MB, under the limit).
-    const type = 'T'.repeat(20);
-    const events = Array.from({ length: 20_000 }, () =>
-      jsonEvent({ id: randomUUID(), type, data: { n: 'x'.repeat(6) } }),
-    );
-    expect(Buffer.byteLength(JSON.stringify({ n: 'x'.repeat(6) }))).toBe(14);
+  it('counts the data alone, as the 24.10 server does: not the metadata or the type', async () => {
+    // 20,000 events of 14 data bytes, a 40-character type and 30 bytes of metadata: 280 kB of data, 2.5 MB in
+    // all. Four times as many are over by their data alone (1.12 MB).
+    const type = 'T'.repeat(40);
+    const event = () =>
+      jsonEvent({ id: randomUUID(), type, data: { n: 'x'.repeat(6) }, metadata: { m: 'y'.repeat(22) } });
     const stream = store().streamName('typed');
-    expect(await rejectionOf(appendVia(path, store().client, stream, events))).toBeInstanceOf(
-      MaxAppendSizeExceededError,
-    );
-    // Half of them fit.
-    const half = await appendVia(path, store().client, stream, events.slice(0, 10_000));
-    expect(half.nextExpectedRevision).toBe(9_999n);
+    const result = await appendVia(path, store().client, stream, Array.from({ length: 20_000 }, event));
+    expect(result.nextExpectedRevision).toBe(19_999n);
+    expect(
+      await rejectionOf(appendVia(path, store().client, stream, Array.from({ length: 80_000 }, event))),
+    ).toBeInstanceOf(MaxAppendSizeExceededError);
   });
 
   it('accepts a write just under the limit', async () => {

@@ -24,7 +24,14 @@ import {
   rejectionOf,
   useTestEventStore,
 } from '@tracker/testing/eventstore/test-event-store';
-import { APPEND_PATHS, appendVia, readStreamEvents, revisionsOf, testEvents } from './contract-helpers';
+import {
+  APPEND_PATHS,
+  appendVia,
+  readStreamEvents,
+  revisionsOf,
+  sizedEvent,
+  testEvents,
+} from './contract-helpers';
 
 /**
  * Durable appends with group commit, deadlines, and ownership of a data directory by an OS lock (issue 11).
@@ -117,12 +124,11 @@ describe('deadlines', () => {
   it.each(APPEND_PATHS)(
     '%s: a large write still arriving at its deadline is refused with DeadlineExceeded, however large',
     async (path) => {
-      // As the official client's own test: 30,000 events (about 1.2 MB as the server counts them, over 1 MiB) with a
-      // deadline of 1 ms. The real server's call is cancelled at the deadline before its size is counted.
+      // As the official client's own test, with 1.23 MB of data (over 1 MiB) in 30,000 events and a deadline of
+      // 1 ms: the real server's call is cancelled at the deadline before its size is counted.
       const stream = store().streamName('late-large');
-      const error = await rejectionOf(
-        appendVia(path, store().client, stream, testEvents(30_000), { deadline: 1 }),
-      );
+      const events = Array.from({ length: 30_000 }, () => sizedEvent(30));
+      const error = await rejectionOf(appendVia(path, store().client, stream, events, { deadline: 1 }));
       expect(error).toBeInstanceOf(DeadlineExceededError);
       await expect(readStreamEvents(store().client, stream)).rejects.toMatchObject({
         type: 'stream-not-found',

@@ -13,8 +13,9 @@ export class MissingMetadataError extends Error {
 const toBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /**
- * Validates one proposed message; `size` is what counts against the maximum append size: the real server's
- * `Event.SizeOnDisk`, the data, the metadata and twice the type's length (its UTF-16 characters).
+ * Validates one proposed message; `size` is what counts against the maximum append size: the data alone, as
+ * the 24.10 server this one presents as counts it (its `Event.SizeOnDisk` returned the data's length, an
+ * operator-precedence slip: KurrentDB issue #4519; from 25.x, PR #4882, the metadata and twice the type count too).
  */
 export function toProposedEvent(message: ProposedMessage | undefined): {
   event: ProposedEvent;
@@ -35,6 +36,6 @@ export function toProposedEvent(message: ProposedMessage | undefined): {
   const metadata = toBuffer(message.getCustomMetadata_asU8());
   return {
     event: { id, type, contentType, data, metadata },
-    size: data.length + metadata.length + 2 * type.length,
+    size: data.length,
   };
 }
