@@ -10,7 +10,10 @@ import {
   ResolvedEvent,
 } from '@eventstore/db-client';
 import { StreamsClient } from '@eventstore/db-client/generated/streams_grpc_pb';
-import { collect, waitFor } from '@tracker/testing/eventstore/test-event-store';
+import { AppendReq } from '@eventstore/db-client/generated/streams_pb';
+import { Empty, StreamIdentifier, UUID } from '@eventstore/db-client/generated/shared_pb';
+import * as grpc from '@grpc/grpc-js';
+import { collect, grpcClientOf, waitFor } from '@tracker/testing/eventstore/test-event-store';
 
 /**
  * Shared pieces of the contract suite (esdb.md §2–§4). Not a spec file: the specs sit beside it, one per area.
@@ -198,4 +201,42 @@ export function checkpointSink(): {
 /** Asserts a list of revisions is exactly `from`, `from + 1`, … `to` (no gap, no duplicate). */
 export function expectContiguous(revisions: number[], from: number, to: number): void {
   expect(revisions).toEqual(Array.from({ length: to - from + 1 }, (_, i) => from + i));
+}
+
+/**
+ * A `Streams/Append` call through the client's own channel, its options and one event of `type` sent and the
+ * request stream left open: the test ends it (`call.end()`) or lets the server end the call. `answer` is the
+ * call's error, or null once it succeeded.
+ */
+export async function openAppendCall(
+  client: EventStoreDBClient,
+  stream: string,
+  type: string,
+  metadata = new grpc.Metadata(),
+): Promise<{ call: grpc.ClientWritableStream<Buffer>; answer: Promise<grpc.ServiceError | null> }> {
+  const raw = await grpcClientOf(client, grpc.Client);
+  const options = new AppendReq.Options()
+    .setStreamIdentifier(new StreamIdentifier().setStreamName(Buffer.from(stream, 'utf8')))
+    .setAny(new Empty());
+  const message = new AppendReq.ProposedMessage()
+    .setId(new UUID().setString(randomUUID()))
+    .setData(Buffer.from('{}'))
+    .setCustomMetadata(Buffer.alloc(0));
+  message.getMetadataMap().set('type', type).set('content-type', 'application/json');
+  const identity = (b: Buffer) => b;
+  let call!: grpc.ClientWritableStream<Buffer>;
+  const answer = new Promise<grpc.ServiceError | null>((resolve) => {
+    call = raw.makeClientStreamRequest(
+      '/event_store.client.streams.Streams/Append',
+      identity,
+      identity,
+      metadata,
+      {},
+      (e) => resolve(e),
+    );
+  });
+  call.on('error', () => undefined);
+  call.write(Buffer.from(new AppendReq().setOptions(options).serializeBinary()));
+  call.write(Buffer.from(new AppendReq().setProposedMessage(message).serializeBinary()));
+  return { call, answer };
 }

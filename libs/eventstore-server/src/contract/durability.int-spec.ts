@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +8,6 @@ import {
   StreamDeletedError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
-import { AppendReq } from '@eventstore/db-client/generated/streams_pb';
-import { Empty, StreamIdentifier, UUID } from '@eventstore/db-client/generated/shared_pb';
 import * as grpc from '@grpc/grpc-js';
 import {
   DataDirInUseError,
@@ -19,7 +16,6 @@ import {
   startEventStoreServer,
 } from '@tracker/eventstore-server';
 import {
-  grpcClientOf,
   itNeedsOwnServer,
   rejectionOf,
   useTestEventStore,
@@ -27,6 +23,7 @@ import {
 import {
   APPEND_PATHS,
   appendVia,
+  openAppendCall,
   readStreamEvents,
   revisionsOf,
   sizedEvent,
@@ -138,35 +135,14 @@ describe('deadlines', () => {
 
   it('Append: a call whose gRPC deadline expires before it completes writes nothing (DEADLINE_EXCEEDED)', async () => {
     const stream = store().streamName('late-append');
-    const raw = await grpcClientOf(store().client, grpc.Client);
-    const options = new AppendReq.Options()
-      .setStreamIdentifier(new StreamIdentifier().setStreamName(Buffer.from(stream, 'utf8')))
-      .setAny(new Empty());
-    const message = new AppendReq.ProposedMessage()
-      .setId(new UUID().setString(randomUUID()))
-      .setData(Buffer.from('{}'))
-      .setCustomMetadata(Buffer.alloc(0));
-    message.getMetadataMap().set('type', 'Late').set('content-type', 'application/json');
-    const identity = (b: Buffer) => b;
     // The deadline travels as the grpc-timeout header, set by hand: the client keeps no timer of its own, so
     // only the server can end the call at the deadline.
     const metadata = new grpc.Metadata();
     metadata.set('grpc-timeout', '300m');
-    const error = await new Promise<grpc.ServiceError | null>((resolve) => {
-      const call = raw.makeClientStreamRequest(
-        '/event_store.client.streams.Streams/Append',
-        identity,
-        identity,
-        metadata,
-        {},
-        (e) => resolve(e),
-      );
-      call.on('error', () => undefined);
-      call.write(Buffer.from(new AppendReq().setOptions(options).serializeBinary()));
-      call.write(Buffer.from(new AppendReq().setProposedMessage(message).serializeBinary()));
-      // Completed only after the deadline.
-      setTimeout(() => call.end(), 600);
-    });
+    const { call, answer } = await openAppendCall(store().client, stream, 'Late', metadata);
+    // Completed only after the deadline.
+    setTimeout(() => call.end(), 600);
+    const error = await answer;
     expect(error?.code).toBe(grpc.status.DEADLINE_EXCEEDED);
     await new Promise((resolve) => setTimeout(resolve, 400));
     await expect(readStreamEvents(store().client, stream)).rejects.toMatchObject({

@@ -1,19 +1,15 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { randomUUID } from 'node:crypto';
 import { EventStoreDBClient } from '@eventstore/db-client';
-import { AppendReq } from '@eventstore/db-client/generated/streams_pb';
-import { Empty, StreamIdentifier, UUID } from '@eventstore/db-client/generated/shared_pb';
 import * as grpc from '@grpc/grpc-js';
 import { RunningEventStoreServer, startEventStoreServer } from '@tracker/eventstore-server';
 import {
   createTestCertificates,
   describeNeedsOwnServer,
-  grpcClientOf,
   TestCertificates,
   uniqueToken,
 } from '@tracker/testing/eventstore/test-event-store';
-import { readStreamEvents, revisionsOf, testEvents } from './contract-helpers';
+import { openAppendCall, readStreamEvents, revisionsOf, testEvents } from './contract-helpers';
 
 /**
  * The node's one port (`front.ts`): gRPC for the clients and, as on a real node, HTTP/1.1 for `/ping`,
@@ -100,33 +96,11 @@ describeNeedsOwnServer('the node port', () => {
     const client = EventStoreDBClient.connectionString(server.connectionString);
     try {
       await client.appendToStream('warm', testEvents(1));
-      const raw = await grpcClientOf(client, grpc.Client);
-      const options = new AppendReq.Options()
-        .setStreamIdentifier(new StreamIdentifier().setStreamName(Buffer.from('never-ending', 'utf8')))
-        .setAny(new Empty());
-      const message = new AppendReq.ProposedMessage()
-        .setId(new UUID().setString(randomUUID()))
-        .setData(Buffer.from('{}'))
-        .setCustomMetadata(Buffer.alloc(0));
-      message.getMetadataMap().set('type', 'Unfinished').set('content-type', 'application/json');
-      const identity = (b: Buffer) => b;
-      const error = new Promise<grpc.ServiceError | null>((resolve) => {
-        const call = raw.makeClientStreamRequest(
-          '/event_store.client.streams.Streams/Append',
-          identity,
-          identity,
-          new grpc.Metadata(),
-          {},
-          (e) => resolve(e),
-        );
-        call.on('error', () => undefined);
-        call.write(Buffer.from(new AppendReq().setOptions(options).serializeBinary()));
-        call.write(Buffer.from(new AppendReq().setProposedMessage(message).serializeBinary()));
-        // Never ended: the server stops meanwhile.
-      });
+      // Never ended: the server stops meanwhile.
+      const { answer } = await openAppendCall(client, 'never-ending', 'Unfinished');
       await new Promise((resolve) => setTimeout(resolve, 100));
       await server.close();
-      expect((await error)?.code).toBe(grpc.status.UNAVAILABLE);
+      expect((await answer)?.code).toBe(grpc.status.UNAVAILABLE);
     } finally {
       await client.dispose();
       await server.close();
