@@ -52,7 +52,27 @@ describe('eventstore command line', () => {
     }
   });
 
+  it("takes the append size and the request timeouts from flags or the real server's environment names", () => {
+    const env = {
+      EVENTSTORE_COMMIT_TIMEOUT_MS: '1',
+      EVENTSTORE_PREPARE_TIMEOUT_MS: '1',
+      EVENTSTORE_MAX_APPEND_SIZE: '10',
+    };
+    expect(parseCommandLine(['--memory'], env)).toMatchObject({
+      commitTimeoutMs: 1,
+      prepareTimeoutMs: 1,
+      maxAppendSize: 10,
+    });
+    expect(parseCommandLine(['--memory', '--commit-timeout-ms', '2000'], env).commitTimeoutMs).toBe(2000);
+    expect(parseCommandLine(['--memory'])).not.toHaveProperty('commitTimeoutMs');
+    expect(() => parseCommandLine(['--memory'], { EVENTSTORE_COMMIT_TIMEOUT_MS: 'soon' })).toThrow(
+      'invalid EVENTSTORE_COMMIT_TIMEOUT_MS: soon',
+    );
+  });
+
   it.each([
+    [['--commit-timeout-ms', '0']],
+    [['--max-append-size', '-1']],
     [['--synchronous', 'off']],
     [['--port', 'x']],
     [['--port', '70000']],

@@ -10,11 +10,14 @@ import {
  * The embedded event store as a standalone process:
  *   npm run eventstore -- --port <port> [--host 127.0.0.1] [--data <dir> | --memory]
  *     [--tls-cert <f> --tls-key <f> [--tls-ca <f>] [--users-file <users.json>]] [--synchronous full|normal]
+ *     [--max-append-size <bytes>] [--prepare-timeout-ms <ms>] [--commit-timeout-ms <ms>]
+ * The last three may also come from the environment under the real server's names (EVENTSTORE_MAX_APPEND_SIZE,
+ * EVENTSTORE_PREPARE_TIMEOUT_MS, EVENTSTORE_COMMIT_TIMEOUT_MS), as a node's configuration does; a flag wins.
  * Prints one JSON line `{"event":"listening","host":…,"port":…}` when ready; SIGTERM/SIGINT close it.
  * With TLS, calls need credentials (default users admin and ops, password changeit; `--users-file` replaces
  * them); without TLS there is no authentication, and a non-loopback --host gets a warning on stderr.
  */
-export function parseCommandLine(argv: string[]): EventStoreServerOptions {
+export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = {}): EventStoreServerOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -26,6 +29,8 @@ export function parseCommandLine(argv: string[]): EventStoreServerOptions {
       'tls-key': { type: 'string' },
       'tls-ca': { type: 'string' },
       'max-append-size': { type: 'string' },
+      'prepare-timeout-ms': { type: 'string' },
+      'commit-timeout-ms': { type: 'string' },
       'users-file': { type: 'string' },
       synchronous: { type: 'string' },
     },
@@ -55,19 +60,29 @@ export function parseCommandLine(argv: string[]): EventStoreServerOptions {
     }
     options.synchronous = values.synchronous;
   }
-  if (values['max-append-size'] !== undefined) {
-    const size = Number(values['max-append-size']);
-    if (!Number.isInteger(size) || size <= 0)
-      throw new Error(`invalid --max-append-size: ${values['max-append-size']}`);
-    options.maxAppendSize = size;
-  }
+  const positive = (flag: 'max-append-size' | 'prepare-timeout-ms' | 'commit-timeout-ms') => {
+    const name = `EVENTSTORE_${flag.toUpperCase().replaceAll('-', '_')}`;
+    const text = values[flag] ?? env[name];
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value <= 0) {
+      throw new Error(`invalid ${values[flag] === undefined ? name : `--${flag}`}: ${text}`);
+    }
+    return value;
+  };
+  const maxAppendSize = positive('max-append-size');
+  if (maxAppendSize !== undefined) options.maxAppendSize = maxAppendSize;
+  const prepareTimeoutMs = positive('prepare-timeout-ms');
+  if (prepareTimeoutMs !== undefined) options.prepareTimeoutMs = prepareTimeoutMs;
+  const commitTimeoutMs = positive('commit-timeout-ms');
+  if (commitTimeoutMs !== undefined) options.commitTimeoutMs = commitTimeoutMs;
   return options;
 }
 
 async function main(): Promise<void> {
   let options: EventStoreServerOptions;
   try {
-    options = parseCommandLine(process.argv.slice(2));
+    options = parseCommandLine(process.argv.slice(2), process.env);
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);

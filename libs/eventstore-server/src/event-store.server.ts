@@ -14,7 +14,7 @@ import {
   removeStaleOwner,
   unpublishOwner,
 } from './storage/data-dir.claim';
-import { LogLockedError, SqliteEventLog } from './storage/sqlite-event-log';
+import { LogLockedError, SqliteEventLog, SqliteEventLogOptions } from './storage/sqlite-event-log';
 
 export interface EventStoreServerOptions {
   /** Default 127.0.0.1. */
@@ -34,6 +34,11 @@ export interface EventStoreServerOptions {
   maxAppendSize?: number;
   /** `full` (default): appends are acknowledged once synced to disk. `normal`: the old, faster mode. */
   synchronous?: 'full' | 'normal';
+  /** The real server's PrepareTimeoutMs and CommitTimeoutMs (see SqliteEventLogOptions); none by default. */
+  prepareTimeoutMs?: number;
+  commitTimeoutMs?: number;
+  /** How often they are checked (default once a second, as the real server); tests make it short. */
+  timeoutTickMs?: number;
   /**
    * The users a TLS-mode server authenticates (default: `admin` in `$admins` and `ops` in `$ops`, password
    * `changeit`, as a fresh EventStoreDB node). Without TLS there is no authentication, as on an insecure node.
@@ -59,7 +64,14 @@ export async function startEventStoreServer(
 ): Promise<RunningEventStoreServer> {
   const host = options.host ?? '127.0.0.1';
   const dataDir = options.memory ? undefined : (options.dataDir ?? './data/eventstore');
-  const log = await openLog({ dataDir, memory: options.memory, synchronous: options.synchronous });
+  const log = await openLog({
+    dataDir,
+    memory: options.memory,
+    synchronous: options.synchronous,
+    prepareTimeoutMs: options.prepareTimeoutMs,
+    commitTimeoutMs: options.commitTimeoutMs,
+    timeoutTickMs: options.timeoutTickMs,
+  });
   if (dataDir) removeStaleOwner(dataDir);
   const tls = options.tls && {
     cert: readFileSync(options.tls.certFile),
@@ -141,7 +153,12 @@ const LOCK_WAIT_MS = 2_000;
  * Opens the log, waiting (without blocking the event loop) while another process holds its lock; a lock
  * still held after LOCK_WAIT_MS belongs to a live owner, named from the address it published.
  */
-async function openLog(options: { dataDir?: string; memory?: boolean; synchronous?: 'full' | 'normal' }) {
+async function openLog(
+  options: Pick<
+    SqliteEventLogOptions,
+    'dataDir' | 'memory' | 'synchronous' | 'prepareTimeoutMs' | 'commitTimeoutMs' | 'timeoutTickMs'
+  >,
+) {
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     try {

@@ -6,6 +6,7 @@ import {
   DeadlineExceededError,
   EventStoreDBClient,
   StreamDeletedError,
+  TimeoutError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
 import * as grpc from '@grpc/grpc-js';
@@ -16,6 +17,7 @@ import {
   startEventStoreServer,
 } from '@tracker/eventstore-server';
 import {
+  describeNeedsOwnServer,
   itNeedsOwnServer,
   rejectionOf,
   useTestEventStore,
@@ -150,6 +152,38 @@ describe('deadlines', () => {
     });
   });
 });
+
+describeNeedsOwnServer(
+  "the real server's request timeouts (EVENTSTORE_PREPARE_TIMEOUT_MS, _COMMIT_TIMEOUT_MS)",
+  () => {
+    // As the official client's test sets them: 1 ms each. Checked here every millisecond (the real server's tick
+    // is a second), so a write of 10,000 events, whose commit takes longer, is past them before its sync returns.
+    const dir = mkdtempSync(join(tmpdir(), 'esdb-timeouts-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const timing = useTestEventStore({
+      server: { memory: false, dataDir: dir, prepareTimeoutMs: 1, commitTimeoutMs: 1, timeoutTickMs: 1 },
+      forceEmbedded: true,
+    });
+
+    it.each(APPEND_PATHS)(
+      '%s: a write not on disk within them is answered as timed out, and is in the log whole or not at all',
+      async (path) => {
+        const stream = timing().streamName('timed-out');
+        const error = await rejectionOf(
+          appendVia(path, timing().client, stream, testEvents(10_000), { deadline: 60_000 }),
+        );
+        // ABORTED on Append (the client's TimeoutError); on BatchAppend the real server's Timeout detail, which the
+        // client reads as a passed deadline.
+        expect(error).toBeInstanceOf(path === 'Append' ? TimeoutError : DeadlineExceededError);
+        const read = await readStreamEvents(timing().client, stream).catch((e: { type?: string }) => {
+          if (e.type === 'stream-not-found') return [];
+          throw e;
+        });
+        expect([0, 10_000]).toContain(read.length);
+      },
+    );
+  },
+);
 
 describe('ownership of a data directory', () => {
   let dir: string;

@@ -14,6 +14,7 @@ import {
   sharedPb,
   streamDeletedError,
   streamsPb,
+  timeoutError,
   toRpcError,
 } from './protocol';
 
@@ -108,6 +109,7 @@ export function createAppendHandler(log: SqliteEventLog, maxAppendSize: number, 
         .then(
           (outcome) => {
             if (outcome.status === 'deadline-exceeded') return fail(deadlineExceededError());
+            if (outcome.status === 'timeout') return fail(timeoutError());
             if (outcome.status === 'stream-deleted') return fail(streamDeletedError(name));
             if (finished) return;
             finished = true;

@@ -246,7 +246,9 @@ function outcomeResponse(
   outcome: QueuedOutcome,
 ): streamsPb.BatchAppendResp {
   switch (outcome.status) {
+    // The real server's BatchAppend answers its timeouts as it answers a passed deadline.
     case 'deadline-exceeded':
+    case 'timeout':
       return errorResponse(
         correlation,
         batch,

@@ -7,6 +7,7 @@ import {
   BadRequestError,
   accessDeniedError,
   deadlineExceededError,
+  timeoutError,
   notAuthenticatedError,
   expectedVersionLong,
   parseExpectedRevision,
@@ -66,6 +67,8 @@ function handleDeletion<Req extends streamsPb.DeleteReq | streamsPb.TombstoneReq
               return callback(wrongExpectedVersionError(stream, expected, outcome.currentRevision));
             case 'deadline-exceeded':
               return callback(deadlineExceededError());
+            case 'timeout':
+              return callback(timeoutError());
           }
         },
         (error: unknown) => callback(toRpcError(error)),

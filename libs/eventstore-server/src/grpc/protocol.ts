@@ -136,6 +136,12 @@ export const streamDeletedError = (stream: string) =>
 /** Not written: the deadline passed before the commit (the client maps it to DeadlineExceededError). */
 export const deadlineExceededError = () => rpcError(grpc.status.DEADLINE_EXCEEDED, 'Deadline Exceeded');
 
+/**
+ * Past the server's prepare or commit timeout: written or not (the real server's RpcExceptions.Timeout; the
+ * client maps ABORTED to TimeoutError).
+ */
+export const timeoutError = () => rpcError(grpc.status.ABORTED, 'Operation timed out');
+
 /** Credentials were sent but are unknown or wrong: the real server's authentication middleware answer. */
 export const notAuthenticatedError = () => rpcError(grpc.status.UNAUTHENTICATED, 'Unauthenticated');
 

@@ -332,6 +332,38 @@ describe('SqliteEventLog on disk', () => {
       }
     });
 
+    it('answers the request timeouts at their tick: a commit past them stays written, a queued write is dropped', async () => {
+      const syncs = heldSyncs();
+      const log = new SqliteEventLog({
+        dataDir: dir,
+        syncWal: syncs.syncWal,
+        prepareTimeoutMs: 300,
+        commitTimeoutMs: 300,
+      });
+      try {
+        const committed = log.submit(() => log.append('committed', NO_STREAM, [event()]));
+        await turn(); // committed; its sync is held
+        const queued = log.submit(() => log.append('queued', NO_STREAM, [event()]));
+        // Answered at the first tick past 300 ms (the real server's once a second), the sync still held.
+        const started = Date.now();
+        expect(await committed).toEqual({ status: 'timeout' });
+        expect(await queued).toEqual({ status: 'timeout' });
+        expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+        expect(syncs.started).toBe(1);
+        await syncs.release();
+        const durable = log.whenDurable();
+        if (durable) await durable;
+        expect(log.readStream('committed', 0, true, 10).status).toBe('ok');
+        expect(log.readStream('queued', 0, true, 10).status).toBe('not-found');
+        // Within the timeouts a write is answered as usual.
+        const fresh = log.submit(() => log.append('fresh', NO_STREAM, [event()]));
+        await syncs.release();
+        expect(await fresh).toMatchObject({ status: 'ok' });
+      } finally {
+        log.close();
+      }
+    });
+
     it('checkpoints after a sync, not inside a commit: the database is written once the WAL is synced', async () => {
       const syncs = heldSyncs();
       const log = new SqliteEventLog({ dataDir: dir, syncWal: syncs.syncWal });

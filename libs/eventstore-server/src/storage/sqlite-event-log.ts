@@ -55,6 +55,17 @@ export interface SqliteEventLogOptions {
   gatherMs?: number;
   /** How many of the latest event ids idempotency remembers (default COMMITTED_IDS); tests make it small. */
   committedIds?: number;
+  /**
+   * The real server's request timeouts (its `PrepareTimeoutMs` and `CommitTimeoutMs`), counted from a write's
+   * submission and checked, as there, on a tick every second: a write not yet committed by the earlier of the
+   * two is dropped unwritten, one committed but not yet synced by the commit timeout stays written; both are
+   * answered `timeout`, which clients take as an unknown outcome (a retry by event id is idempotent). None by
+   * default (the real server's is 2 s each): a slow disk makes a write late, not unknown.
+   */
+  prepareTimeoutMs?: number;
+  commitTimeoutMs?: number;
+  /** How often those timeouts are checked (default TIMEOUT_TICK_MS); tests make it short. */
+  timeoutTickMs?: number;
 }
 
 /** True when a comma-separated list of positions strictly grows (forwards) or falls. */
@@ -84,9 +95,15 @@ interface QueuedWrite {
   readonly cancelled: () => boolean;
   readonly resolve: (outcome: QueuedOutcome) => void;
   readonly reject: (error: unknown) => void;
+  /** Epoch ms of the submission, for the request timeouts. */
+  readonly submitted: number;
 }
 
-export type QueuedOutcome = WriteOutcome | { readonly status: 'deadline-exceeded' };
+export type QueuedOutcome =
+  | WriteOutcome
+  | { readonly status: 'deadline-exceeded' }
+  /** Past a request timeout (`prepareTimeoutMs`, `commitTimeoutMs`): written or not, the writer cannot know. */
+  | { readonly status: 'timeout' };
 
 /** A WAL sync failed: what it covered may be lost, so the log takes no more writes until a restart. */
 export class WalSyncError extends Error {
@@ -131,6 +148,8 @@ const MAX_GATHER_BACKOFF = 6;
  * appends/s; a larger WAL is copied less often and each page once for more appends.
  */
 const CHECKPOINT_FRAMES = 4000;
+/** How often the request timeouts are checked: the real server's request manager ticks once a second. */
+const TIMEOUT_TICK_MS = 1_000;
 /**
  * Event ids remembered for the idempotency of `any` writes: the real server keeps 8 MiB of them, each
  * counted as 28 bytes plus twice its stream name's length, about this many for the tracker's stream names.
@@ -207,7 +226,7 @@ export class SqliteEventLog {
   private checkpointSyncing = false;
   private readonly syncWal: NonNullable<SqliteEventLogOptions['syncWal']>;
   /** The committed group whose WAL sync is running (durable mode); at most one at a time. */
-  private syncing: { readonly answer: (error: unknown) => void; readonly writes: number } | undefined;
+  private syncing: { readonly answer: (error: unknown) => void; readonly group: QueuedWrite[] } | undefined;
   /** Writes the next group waits for (durable mode): the writers active around the last sync. */
   private gatherTarget = 0;
   private gatherTimer: NodeJS.Timeout | undefined;
@@ -224,6 +243,9 @@ export class SqliteEventLog {
   private durableWaiters: (() => void)[] = [];
   private readonly prefixRead: StreamPrefixRead;
   private readonly committedIds: CommittedIds;
+  private readonly prepareTimeoutMs: number;
+  private readonly commitTimeoutMs: number;
+  private readonly timeoutTick: NodeJS.Timeout | undefined;
 
   constructor(options: SqliteEventLogOptions = {}) {
     this.nowMicros = options.nowMicros ?? defaultNowMicros;
@@ -295,6 +317,12 @@ export class SqliteEventLog {
     this.committedIds = new CommittedIds(options.committedIds ?? COMMITTED_IDS);
     this.loadCommittedIds();
     if (!last) this.seedSystemEvents();
+    this.commitTimeoutMs = options.commitTimeoutMs ?? Infinity;
+    this.prepareTimeoutMs = Math.min(options.prepareTimeoutMs ?? Infinity, this.commitTimeoutMs);
+    if (Number.isFinite(this.prepareTimeoutMs)) {
+      this.timeoutTick = setInterval(() => this.timeOut(Date.now()), options.timeoutTickMs ?? TIMEOUT_TICK_MS);
+      this.timeoutTick.unref();
+    }
   }
 
   private prepare() {
@@ -367,6 +395,7 @@ export class SqliteEventLog {
 
   close(): void {
     this.stopGathering();
+    clearInterval(this.timeoutTick);
     this.signal.close();
     // The last commits below may restart the WAL: a checkpoint's copy must be on disk first.
     if (this.checkpointSyncing && this.dbFd !== undefined) fdatasyncSync(this.dbFd);
@@ -426,9 +455,28 @@ export class SqliteEventLog {
     if (!this.db.open) return Promise.reject(new Error('the event log is closed'));
     if (this.syncFailure) return Promise.reject(this.syncFailure);
     return new Promise<QueuedOutcome>((resolve, reject) => {
-      this.queue.push({ run, deadline, cancelled, resolve, reject });
+      this.queue.push({ run, deadline, cancelled, resolve, reject, submitted: Date.now() });
       this.scheduleFlush();
     });
+  }
+
+  /**
+   * The request timeouts' tick: queued writes past the prepare timeout leave the queue unwritten; writes of the
+   * group whose sync runs, past the commit timeout, are answered now (they stay written, and their later answer
+   * is a no-op: a promise settles once).
+   */
+  private timeOut(now: number): void {
+    if (this.queue.some((write) => now - write.submitted >= this.prepareTimeoutMs)) {
+      const queued = this.queue;
+      this.queue = [];
+      for (const write of queued) {
+        if (now - write.submitted >= this.prepareTimeoutMs) write.resolve({ status: 'timeout' });
+        else this.queue.push(write);
+      }
+    }
+    for (const write of this.syncing?.group ?? []) {
+      if (now - write.submitted >= this.commitTimeoutMs) write.resolve({ status: 'timeout' });
+    }
   }
 
   private scheduleFlush(): void {
@@ -480,7 +528,7 @@ export class SqliteEventLog {
       return answer?.(undefined);
     }
     if (!answer) return;
-    const syncing = { answer, writes: group.length };
+    const syncing = { answer, group };
     this.syncing = syncing;
     this.syncsRunning++;
     this.syncWal(this.walDescriptor(), (error) => {
@@ -531,14 +579,14 @@ export class SqliteEventLog {
 
   /** The running sync returned: its group is on disk (or, on an error, maybe not: no more writes then). */
   private synced(
-    group: { readonly answer: (error: unknown) => void; readonly writes: number },
+    syncing: { readonly answer: (error: unknown) => void; readonly group: readonly QueuedWrite[] },
     error: unknown,
   ): void {
-    if (this.syncing !== group) return; // closed meanwhile: answered at close
+    if (this.syncing !== syncing) return; // closed meanwhile: answered at close
     this.syncing = undefined;
     if (error) {
       this.syncFailure = new WalSyncError(error);
-      group.answer(this.syncFailure);
+      syncing.answer(this.syncFailure);
       for (const write of this.queue.splice(0)) write.reject(this.syncFailure);
       return this.releaseReaders();
     }
@@ -547,10 +595,10 @@ export class SqliteEventLog {
     this.releaseReaders();
     // The writers answered now and those queued meanwhile are the active ones: the next group waits for all
     // of them (see `gatherMisses`).
-    const active = group.writes + this.queue.length;
+    const active = syncing.group.length + this.queue.length;
     if (this.gatherSkips > 0) this.gatherSkips--;
     else if (active >= MIN_GATHER) this.gatherTarget = active;
-    group.answer(undefined);
+    syncing.answer(undefined);
     if (this.queue.length > 0) this.scheduleFlush();
   }
 
