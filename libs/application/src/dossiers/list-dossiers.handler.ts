@@ -52,25 +52,6 @@ export class ListDossiersHandler implements IQueryHandler<ListDossiersQuery, Dos
   }
 }
 
-function listItem(d: DossierListDoc, nowMs: number): DossierListItem {
-  return {
-    code: d.code,
-    unitId: d.unitId,
-    currentUnitId: d.currentUnitId,
-    procedureCode: d.procedureCode,
-    status: d.status,
-    channel: d.channel,
-    onlineLevel: d.onlineLevel,
-    receivedAt: d.receivedAt,
-    dueAt: d.dueAt,
-    effectiveDueAt: d.effectiveDueAt,
-    rescheduledDueAt: d.rescheduledDueAt,
-    overdue: d.overdue,
-    pastDue: d.running && instantMs(d.effectiveDueAt, 'effectiveDueAt') < nowMs,
-    alert: d.alert,
-    supplementRequests: d.supplementRequests,
-    finishedAt: d.finishedAt,
-    finishedBy: d.finishedBy,
-    onTime: d.onTime,
-  };
+function listItem({ running, ...row }: DossierListDoc, nowMs: number): DossierListItem {
+  return { ...row, pastDue: running && instantMs(row.effectiveDueAt, 'effectiveDueAt') < nowMs };
 }

@@ -1,36 +1,18 @@
 import { Query } from '@nestjs/cqrs';
 import type { DossierStatus } from '@tracker/domain';
 import type { Caller } from '../access/caller';
+import type { DossierListDoc } from '../projections/dossier-list.projection';
 import type { ListCriteria } from '../projections/scoped-list';
 
 export type { DueFilter } from '../projections/scoped-list';
 
 export type ListDossiersCriteria = ListCriteria<DossierStatus>;
 
-/** One row of `GET /api/dossiers`. */
-export type DossierListItem = Readonly<{
-  code: string;
-  unitId: string;
-  currentUnitId: string;
-  procedureCode: string;
-  status: DossierStatus;
-  channel: string;
-  onlineLevel: string | null;
-  receivedAt: string;
-  dueAt: string;
-  effectiveDueAt: string;
-  rescheduledDueAt: string | null;
-  /** A recorded overdue (DossierBecameOverdue) that was not retracted. */
-  overdue: boolean;
-  /** Unfinished and the effective due has passed, recorded yet or not. */
-  pastDue: boolean;
-  /** The latest due-soon alert stage recorded for the current effective due, if any. */
-  alert: string | null;
-  supplementRequests: number;
-  finishedAt: string | null;
-  finishedBy: string | null;
-  onTime: boolean | null;
-}>;
+/**
+ * One row of `GET /api/dossiers`: the list's document, with whether it is past due at the hour it is read
+ * (unfinished and the effective due has passed, recorded yet or not) in place of `running`.
+ */
+export type DossierListItem = Omit<DossierListDoc, 'running'> & Readonly<{ pastDue: boolean }>;
 
 export type DossierListPage = Readonly<{
   items: DossierListItem[];

@@ -24,6 +24,7 @@ export type DossierListDoc = Readonly<{
   dueAt: string;
   effectiveDueAt: string;
   rescheduledDueAt: string | null;
+  /** A recorded overdue (DossierBecameOverdue) that was not retracted. */
   overdue: boolean;
   /** The latest due-soon stage recorded for the current effective due, if any. */
   alert: string | null;
