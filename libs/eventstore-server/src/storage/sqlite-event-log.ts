@@ -206,7 +206,7 @@ export class SqliteEventLog {
   readonly signal = new CommitSignal();
   private readonly db: Database.Database;
   private readonly nowMicros: () => number;
-  private nextPosition: number;
+  private nextPosition = LOG_START;
   private readonly states = new Map<string, StreamState>();
   private readonly metadataCache = new Map<string, StreamMetadata>();
   private settings: SystemSettings | undefined;
@@ -312,11 +312,10 @@ export class SqliteEventLog {
     this.prefixRead = new StreamPrefixRead(this.db, COLUMNS);
     const transaction = this.db.transaction((fn: () => unknown) => fn());
     this.transaction = <T>(fn: () => T) => transaction(fn) as T;
-    const last = this.stmt.logEnd.get() as { end: number } | undefined;
-    this.nextPosition = last?.end ?? LOG_START;
     this.committedIds = new CommittedIds(options.committedIds ?? COMMITTED_IDS);
-    this.loadCommittedIds();
-    if (!last) this.seedSystemEvents();
+    // What a start and a failed transaction both take from the log: its end and the latest ids.
+    this.resetCaches();
+    if (this.nextPosition === LOG_START) this.seedSystemEvents();
     this.commitTimeoutMs = options.commitTimeoutMs ?? Infinity;
     this.prepareTimeoutMs = Math.min(options.prepareTimeoutMs ?? Infinity, this.commitTimeoutMs);
     if (Number.isFinite(this.prepareTimeoutMs)) {
