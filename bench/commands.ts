@@ -1,13 +1,16 @@
 /**
  * Command benchmark: `npm run bench:commands [-- --dossiers 10000 --connections 32 --rate 500 --rated-dossiers 2000
  * --keyed-dossiers 5000 --cpu-prof <dir> --flat-only]` (`--cpu-prof` writes the API process's V8 CPU profile into <dir>
- * when it stops, to see where its time per command goes; `--flat-only` runs only 1 and 3, the ratio's two
- * sides, to compare two versions of the API quickly).
+ * when it stops, to see where its time per command goes; `--flat-only` runs only 1, 1b and 3, the ratio's two
+ * sides and the ceiling, to compare two versions of the API quickly).
  *
  * Dossiers go through the HTTP API (the API and the embedded event store each in its own process, as
  * `start:api` and `eventstore` run them) with autocannon, each dossier a realistic life of five requests:
  * receive, input digitized, processed, result returned, synced.
  *   1. flat out: requests/s and latency p50/p95/p99;
+ *   1b. the same flat out over bare node:http (bench/support/bare-command-server.ts: the same commands, client and
+ *      handleCommand, nothing of Nest, Express, validation or guards): the ceiling of any HTTP stack on this
+ *      machine, so that what the API's own pipeline costs shows as the difference;
  *   2. at a fixed overall rate (default 500 requests/s): latency p50/p95/p99 (the aim: p99 < 25 ms), once
  *      with autocannon's rate limit (bursty) and once evenly spaced;
  *   2b. flat out again with an `Idempotency-Key` on every request, as the pages send (a claim and an answer
@@ -27,21 +30,22 @@
 import autocannon from 'autocannon';
 import { Agent, request } from 'node:http';
 import { EventStoreDBClient } from '@eventstore/db-client';
-import { StreamStateCache, handleCommand } from '@tracker/application';
-import {
-  DossierCommand,
-  DossierState,
-  ProcedureSnapshot,
-  defaultVietnamCalendar,
-  dossierDecider,
-  dossierStreamName,
-} from '@tracker/domain';
+import { StreamStateCache } from '@tracker/application';
+import { DossierState, defaultVietnamCalendar } from '@tracker/domain';
 import { EsdbEventStore } from '@tracker/infrastructure';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { median, percentile, startApiProcess, startEventStoreProcess, stop } from './support/processes';
+import {
+  median,
+  percentile,
+  startApiProcess,
+  startBareCommandServer,
+  startEventStoreProcess,
+  stop,
+} from './support/processes';
+import { PROCEDURE, TOKEN, UNITS, commandOf, lifeOf, runCommand, type Step } from './support/dossier-lives';
 import { int, ms, ratio, writeRows } from './support/results';
 
 const { values } = parseArgs({
@@ -62,59 +66,6 @@ const RATE = Number(values.rate);
 const RATED_DOSSIERS = Number(values['rated-dossiers']);
 const KEYED_DOSSIERS = Number(values['keyed-dossiers']);
 const PORT = values.port!;
-const TOKEN = 'bench-admin-token-0000000000000';
-const UNITS = Array.from({ length: 20 }, (_, i) => `U${String(i + 1).padStart(2, '0')}`);
-const PROCEDURE: ProcedureSnapshot & { units: string[] } = {
-  name: 'Thủ tục mẫu',
-  units: UNITS,
-  timeLimit: { value: 10, unit: 'working-days' },
-  onlineLevel: 'full',
-  feeRequired: true,
-  requiresWrittenResult: true,
-};
-
-type Step = { method: 'POST'; path: string; body: Record<string, unknown> };
-
-/** The life of dossier n: five requests, each a function of the dossier's code. */
-function lifeOf(run: string, n: number): Step[] {
-  const code = `B${run}-${n}`;
-  const unitId = UNITS[n % UNITS.length];
-  const day = 3 + (n % 20);
-  const at = (h: number) =>
-    `2025-03-${String(day).padStart(2, '0')}T${String(h).padStart(2, '0')}:00:00+07:00`;
-  return [
-    {
-      method: 'POST',
-      path: '/api/dossiers',
-      body: {
-        code,
-        unitId,
-        procedureCode: 'P1',
-        channel: 'online',
-        onlineLevel: 'full',
-        receivedAt: at(8),
-        feeAmount: 50000,
-      },
-    },
-    {
-      method: 'POST',
-      path: `/api/dossiers/${code}/events`,
-      body: { type: 'input-digitized', occurredAt: at(9), reused: n % 3 === 0 },
-    },
-    {
-      method: 'POST',
-      path: `/api/dossiers/${code}/events`,
-      body: { type: 'processed', occurredAt: at(14), outcome: 'approved' },
-    },
-    {
-      method: 'POST',
-      path: `/api/dossiers/${code}/events`,
-      body: { type: 'result-returned', occurredAt: at(15) },
-    },
-    { method: 'POST', path: `/api/dossiers/${code}/events`, body: { type: 'synced', occurredAt: at(16) } },
-  ];
-}
-
 type Figures = {
   requests: number;
   /** CPU ms per command of the process that served it (API, or the bench's for the floor) and of the event store. */
@@ -166,6 +117,7 @@ async function overHttp(
   dossiers: number,
   overallRate?: number,
   keyed = false,
+  port = PORT,
 ): Promise<Figures> {
   let next = 0;
   const latencies: number[] = [];
@@ -174,7 +126,7 @@ async function overHttp(
   const started = performance.now();
   // autocannon returns an instance that is also a promise of its result; the types say only one.
   const instance = autocannon({
-    url: `http://127.0.0.1:${PORT}`,
+    url: `http://127.0.0.1:${port}`,
     connections: CONNECTIONS,
     amount: dossiers * 5,
     ...(overallRate ? { overallRate } : {}),
@@ -268,63 +220,16 @@ async function direct(run: string, dossiers: number, connectionString: string): 
   const client = EventStoreDBClient.connectionString(connectionString);
   const store = new EsdbEventStore(client);
   const calendar = defaultVietnamCalendar();
-  // As the API's handlers call it: the states of recently written dossiers (a step decides without reading
-  // its dossier back) and a new dossier decided on the empty state.
   const states = new StreamStateCache<DossierState>(10_000);
-  const { units: _u, ...procedure } = PROCEDURE;
   let next = 0;
   const latencies: number[] = [];
   const started = performance.now();
   const worker = async () => {
     for (let n = next++; n < dossiers; n = next++) {
-      const life = lifeOf(run, n);
-      const code = life[0].body.code as string;
-      for (const step of life) {
-        const now = new Date().toISOString();
-        const actor = { subject: 'bench', role: 'clerk' as const };
-        const b = step.body;
-        const command: DossierCommand =
-          step.path === '/api/dossiers'
-            ? {
-                type: 'ReceiveDossier',
-                data: {
-                  code,
-                  unitId: b.unitId as string,
-                  procedureCode: 'P1',
-                  procedure,
-                  channel: 'online',
-                  onlineLevel: 'full',
-                  receivedAt: b.receivedAt as string,
-                  feeAmount: 50000,
-                  calendar,
-                  calendarVersion: '',
-                  occurredAt: b.receivedAt as string,
-                  now,
-                  actor,
-                },
-              }
-            : b.type === 'input-digitized'
-              ? {
-                  type: 'RecordInputDigitized',
-                  data: { occurredAt: b.occurredAt as string, now, actor, reused: b.reused as boolean },
-                }
-              : b.type === 'processed'
-                ? {
-                    type: 'RecordProcessing',
-                    data: { occurredAt: b.occurredAt as string, now, actor, outcome: 'approved' },
-                  }
-                : b.type === 'result-returned'
-                  ? { type: 'ReturnResult', data: { occurredAt: b.occurredAt as string, now, actor } }
-                  : { type: 'RecordSync', data: { occurredAt: b.occurredAt as string, now, actor } };
+      for (const step of lifeOf(run, n)) {
+        const { code, command } = commandOf(step, calendar, new Date().toISOString());
         const t0 = performance.now();
-        await handleCommand(
-          store,
-          dossierStreamName(code),
-          dossierDecider,
-          command,
-          { actor: 'bench', correlationId: code },
-          { cache: states, expectNew: command.type === 'ReceiveDossier' },
-        );
+        await runCommand(store, states, code, command);
         latencies.push(performance.now() - t0);
       }
     }
@@ -418,6 +323,25 @@ const tail = (f: Figures, aim: number): string =>
       `${f.seconds99.all.filter((p) => p >= aim).length} of ${f.seconds99.all.length} seconds ≥ ${aim} ms`
     : '') + (f.pressure ? `; pressure: CPU ${f.pressure.cpu} %, I/O ${f.pressure.io} % of the time` : '');
 
+/**
+ * The same lives flat out over bench/support/bare-command-server.ts (its own process, on the next port): what
+ * HTTP costs at the least on this machine, so the API's own pipeline shows as the difference.
+ */
+async function overBareHttp(connectionString: string, store: number | undefined): Promise<Figures> {
+  const port = String(Number(PORT) + 1);
+  const bare = await startBareCommandServer({ PORT: port, EVENTSTORE_CONNECTION_STRING: connectionString });
+  try {
+    return await measured(bare.pid!, store, () => overHttp('C', DOSSIERS, undefined, false, port));
+  } finally {
+    await stop(bare);
+  }
+}
+
+const ceilingLine = (flat: Figures, bare: Figures, floor: Figures): string =>
+  `bare node:http ${bare.rps}/s (${bare.cpu?.worker} ms CPU/command): ratio ${round(bare.rps / floor.rps)} of the ` +
+  `floor, the ceiling of any HTTP stack here; the API's pipeline (Nest, Express, validation, guards, answers) ` +
+  `costs ${flat.cpu && bare.cpu ? round(flat.cpu.worker - bare.cpu.worker, 3) : '?'} ms CPU per command above it`;
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-commands-'));
   const tokensFile = join(dir, 'tokens.json');
@@ -451,6 +375,10 @@ async function main(): Promise<void> {
       `flat out over HTTP: ${DOSSIERS} dossiers, ${DOSSIERS * 5} requests, ${CONNECTIONS} connections…`,
     );
     const flat = await measured(api.pid!, es.child.pid, () => overHttp('F', DOSSIERS));
+    console.log(
+      `flat out over bare node:http, the same commands without Nest or Express: ${DOSSIERS} dossiers…`,
+    );
+    const bare = await overBareHttp(connectionString, es.child.pid);
     if (values['flat-only']) {
       console.log(`straight to the event store through the client: ${DOSSIERS} dossiers…`);
       const floor = await measured('self', es.child.pid, () => direct('D', DOSSIERS, connectionString));
@@ -459,6 +387,7 @@ async function main(): Promise<void> {
           `(${floor.cpu?.worker} ms CPU/command): ratio ${round(flat.rps / floor.rps)}, CPU ratio ` +
           `${flat.cpu && floor.cpu ? round(flat.cpu.worker / floor.cpu.worker) : '?'}; non-2xx ${flat.non2xx}`,
       );
+      console.log(ceilingLine(flat, bare, floor));
       return;
     }
     console.log(
@@ -487,6 +416,7 @@ async function main(): Promise<void> {
     console.log(row(`HTTP API, ${RATE}/s in autocannon bursts`, rated));
     console.log(row(`HTTP API, steady ${RATE}/s`, steady));
     console.log(row('HTTP API, flat out, Idempotency-Key on each', keyed));
+    console.log(row('bare node:http + handleCommand, no Nest/Express', bare));
     console.log(row('client + handleCommand, no HTTP/Nest', floor));
     console.log(`\nHTTP/Nest throughput ratio (HTTP / direct): ${round(flat.rps / floor.rps)} (aim ≥ 0.5)`);
     if (flat.cpu && floor.cpu) {
@@ -494,6 +424,7 @@ async function main(): Promise<void> {
         `CPU per command, the API over the floor's client + handleCommand: ${round(flat.cpu.worker / floor.cpu.worker)}`,
       );
     }
+    console.log(ceilingLine(flat, bare, floor));
     console.log(`p99 at a steady ${RATE} requests/s: ${steady.p99} ms (aim < 25 ms)${tail(steady, 25)}`);
     console.log(
       `p99 at ${RATE} requests/s in autocannon's bursts: ${rated.p99} ms (aim < 50 ms)${tail(rated, 50)}`,
@@ -510,6 +441,12 @@ async function main(): Promise<void> {
         baseline: `client + handleCommand ${int(floor.rps)}/s${cpu(floor)}`,
         ratio: ratio(flat.rps / floor.rps),
         aim: '≥ 0.5',
+      },
+      {
+        benchmark: `commands: ${int(DOSSIERS)} dossier lives over bare node:http (no Nest, Express or validation), flat out: the ceiling of any HTTP stack`,
+        figure: `${int(bare.rps)} commands/s, ${latency(bare)}${cpu(bare)}`,
+        baseline: `client + handleCommand ${int(floor.rps)}/s`,
+        ratio: ratio(bare.rps / floor.rps),
       },
       {
         benchmark: `commands: ${int(KEYED_DOSSIERS)} dossier lives over HTTP, flat out, an Idempotency-Key on each request`,

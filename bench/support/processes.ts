@@ -75,18 +75,41 @@ export async function startApiProcess(
       cwd: process.env.BENCH_API_CWD ?? process.cwd(),
     },
   );
+  return healthy(child, env.PORT, timeoutMs, 'API');
+}
+
+/**
+ * Starts bench/support/bare-command-server.ts (the same commands over bare node:http, no Nest or Express) with
+ * the API's node options, and waits until it answers.
+ */
+export async function startBareCommandServer(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    [...apiNodeOptions(), '-r', '@swc-node/register', 'bench/support/bare-command-server.ts'],
+    { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...env } },
+  );
+  return healthy(child, env.PORT, 30_000, 'bare command server');
+}
+
+/** Resolves with `child` once it answers 200 on /api/health; kills it when that takes over `timeoutMs`. */
+async function healthy(
+  child: ChildProcess,
+  port: string,
+  timeoutMs: number,
+  name: string,
+): Promise<ChildProcess> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
     try {
-      const res = await fetch(`http://127.0.0.1:${env.PORT}/api/health`);
+      const res = await fetch(`http://127.0.0.1:${port}/api/health`);
       if (res.status === 200) return child;
     } catch {
       /* not up yet */
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`API did not become ready in ${timeoutMs / 1000} s`);
+      throw new Error(`${name} did not become ready in ${timeoutMs / 1000} s`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -25,7 +25,7 @@ import { startTestEventStore, TestEventStore, uniqueToken } from '@tracker/testi
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { ApiModule } from '../../apps/api/src/api.module';
-import { configureHttp } from '../../apps/api/src/http/configure-http';
+import { HTTP_APP_OPTIONS, configureHttp } from '../../apps/api/src/http/configure-http';
 import { ProjectionWorker, type WorkerOptions } from '@tracker/projections';
 
 export const TOKENS = {
@@ -161,7 +161,9 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiHarnes
       inject: [EVENT_STORE_CONNECTION],
     });
   const moduleRef = await testing.compile();
-  const app = configureHttp(moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] }));
+  const app = configureHttp(
+    moduleRef.createNestApplication<NestExpressApplication>({ ...HTTP_APP_OPTIONS, logger: ['error'] }),
+  );
   await app.init();
   // The API serves (503) while its reference data loads, as main.ts starts it; most tests start after.
   if (!options.dontWaitForReferenceData) await app.get(ReferenceData).ready;

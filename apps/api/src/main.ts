@@ -12,7 +12,7 @@ import {
   UsersFile,
 } from '@tracker/infrastructure';
 import { ApiModule } from './api.module';
-import { configureHttp } from './http/configure-http';
+import { HTTP_APP_OPTIONS, configureHttp } from './http/configure-http';
 import { startLocalRedisIfMissing, type LocalRedis } from './local-redis';
 
 let app: INestApplication | undefined;
@@ -42,7 +42,7 @@ async function bootstrap(): Promise<void> {
   const worker = !process.argv.includes('--no-worker');
   const nest = await NestFactory.create<NestExpressApplication>(
     ApiModule.forRoot({ env, tokens: registry, users, worker }),
-    { logger: ['log', 'warn', 'error'] },
+    { ...HTTP_APP_OPTIONS, logger: ['log', 'warn', 'error'] },
   );
   app = configureHttp(nest);
   await app.listen(env.PORT);

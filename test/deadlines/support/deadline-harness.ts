@@ -18,7 +18,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { ApiModule } from '../../../apps/api/src/api.module';
-import { configureHttp } from '../../../apps/api/src/http/configure-http';
+import { HTTP_APP_OPTIONS, configureHttp } from '../../../apps/api/src/http/configure-http';
 import {
   DeadlinesRuntime,
   ProjectionWorker,
@@ -99,7 +99,9 @@ export async function startDeadlineApp() {
       }),
     ],
   }).compile();
-  const app = configureHttp(moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] }));
+  const app = configureHttp(
+    moduleRef.createNestApplication<NestExpressApplication>({ ...HTTP_APP_OPTIONS, logger: ['error'] }),
+  );
   await app.listen(0, '127.0.0.1');
   await app.get(ReferenceData).ready;
   const port = (app.getHttpServer().address() as AddressInfo).port;

@@ -5,6 +5,13 @@ import { setupOpenApi } from '../openapi/setup-openapi';
 import { TrackerErrorFilter } from './error.filter';
 import { trackerValidationPipe } from './validation.pipe';
 
+/**
+ * Options for creating the API's Nest application, shared like configureHttp. The API takes JSON only: Nest's
+ * default parsers would also run the URL-encoded one's type check on every request for bodies no route takes
+ * (configureHttp registers the JSON parser alone).
+ */
+export const HTTP_APP_OPTIONS = { bodyParser: false } as const;
+
 /** HTTP settings shared by main.ts and the e2e tests, so tests run the same edge users hit (main.ts handles stop signals). */
 export function configureHttp(app: NestExpressApplication): NestExpressApplication {
   app.useBodyParser('json', { limit: '256kb' });
