@@ -6,6 +6,7 @@ import { backupService } from './grpc/backup.grpc-service';
 import { gossipService } from './grpc/gossip.grpc-service';
 import { serverFeaturesService } from './grpc/server-features.grpc-service';
 import { streamsService } from './grpc/streams.grpc-service';
+import { StreamingCalls } from './grpc/streaming-calls';
 import { Front, listenFront } from './front';
 import {
   DataDirInUseError,
@@ -89,8 +90,9 @@ export async function startEventStoreServer(
   const guard = options.tls
     ? new AccessControl(log, new UserDirectory(options.users ?? DEFAULT_USERS))
     : OPEN_GUARD;
+  const calls = new StreamingCalls();
   const hosted = [
-    streamsService(log, maxAppendSize, guard),
+    streamsService(log, maxAppendSize, guard, calls),
     gossipService(() => ({ host, port: boundPort })),
   ];
   for (const service of hosted) server.addService(...service);
@@ -128,19 +130,19 @@ export async function startEventStoreServer(
       return log.transactions;
     },
     close() {
-      closing ??= new Promise<void>((resolve) => {
-        // Live subscriptions never end by themselves, so waiting for calls to finish would never end: the
-        // connections are dropped, as a stopping node drops them (calls in flight end UNAVAILABLE for the
-        // client; appends are synchronous, none is half-written), then the database is closed.
+      closing ??= (async () => {
+        // Live subscriptions never end by themselves, so waiting for calls to finish would never end. As a
+        // stopping node: reads, subscriptions and BatchAppend streams are cancelled, a classic Append still
+        // arriving is refused (StreamingCalls), then the connections are dropped (appends are synchronous,
+        // none is half-written), then the database is closed.
+        await calls.resetAll();
         log.signal.close();
         front.close();
         server.forceShutdown();
-        setImmediate(() => {
-          log.close();
-          if (dataDir) unpublishOwner(dataDir);
-          resolve();
-        });
-      });
+        await new Promise((resolve) => setImmediate(resolve));
+        log.close();
+        if (dataDir) unpublishOwner(dataDir);
+      })();
       return closing;
     },
   };

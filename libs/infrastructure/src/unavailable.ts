@@ -17,9 +17,10 @@ const NETWORK_CODES = new Set([
 export function isUnavailableError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const e = error as { type?: unknown; code?: unknown; name?: unknown; message?: unknown };
-  // @eventstore/db-client's CommandError types, and raw gRPC statuses (14 UNAVAILABLE, 4 DEADLINE_EXCEEDED).
-  if (e.type === 'unavailable' || e.type === 'deadline-exceeded') return true;
-  if (e.code === 14 || e.code === 4) return true;
+  // @eventstore/db-client's CommandError types, and raw gRPC statuses (14 UNAVAILABLE, 4 DEADLINE_EXCEEDED,
+  // 1 CANCELLED: the tracker cancels no call itself, so a cancelled one was ended by a stopping event store).
+  if (e.type === 'unavailable' || e.type === 'deadline-exceeded' || e.type === 'cancelled') return true;
+  if (e.code === 14 || e.code === 4 || e.code === 1) return true;
   // ioredis: a command that gave up while the server was away.
   if (e.name === 'MaxRetriesPerRequestError') return true;
   if (typeof e.message === 'string' && e.message === 'Connection is closed.') return true;

@@ -1,5 +1,5 @@
 import { status as GrpcStatus, Metadata } from '@grpc/grpc-js';
-import { UnavailableError } from '@eventstore/db-client';
+import { CancelledError, UnavailableError } from '@eventstore/db-client';
 import { DomainError } from '@tracker/domain';
 import { MaxRetriesPerRequestError } from 'ioredis/built/errors';
 import { Logger } from '@nestjs/common';
@@ -38,6 +38,16 @@ describe('TrackerErrorFilter: a backing service that does not answer is a 503 to
   it.each([
     ['a raw gRPC UNAVAILABLE (append)', grpcUnavailable],
     ['the client’s UnavailableError (read)', new UnavailableError(grpcUnavailable)],
+    [
+      'the client’s CancelledError (a read the stopping event store cancelled)',
+      new CancelledError(
+        Object.assign(new Error('1 CANCELLED: The node is shutting down.'), {
+          code: GrpcStatus.CANCELLED,
+          details: 'The node is shutting down.',
+          metadata: new Metadata(),
+        }),
+      ),
+    ],
     ['ioredis giving up on a command', new MaxRetriesPerRequestError(3)],
     ['a closed Redis connection', new Error('Connection is closed.')],
   ])('%s', (_, error) => {

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { EventStoreDBClient } from '@eventstore/db-client';
+import { CancelledError, EventStoreDBClient, START } from '@eventstore/db-client';
 import * as grpc from '@grpc/grpc-js';
 import { RunningEventStoreServer, startEventStoreServer } from '@tracker/eventstore-server';
 import {
@@ -14,7 +14,8 @@ import { openAppendCall, readStreamEvents, revisionsOf, testEvents } from './con
 /**
  * The node's one port (`front.ts`): gRPC for the clients and, as on a real node, HTTP/1.1 for `/ping`,
  * `/health/live` and `/info` (the official client's HTTP requests, health checks), anything else 404; and a
- * stop drops the connections, so a call in flight ends UNAVAILABLE as with a real node being stopped.
+ * stop ends the calls it serves as a stopping node does: reads, subscriptions and BatchAppend streams
+ * CANCELLED, then the connections dropped, so what is still arriving (a classic Append) ends UNAVAILABLE.
  */
 jest.setTimeout(30_000);
 
@@ -91,7 +92,63 @@ describeNeedsOwnServer('the node port', () => {
     });
   });
 
-  it('a stop drops the connections: an append still being sent ends UNAVAILABLE', async () => {
+  describe('a stop cancels the calls it serves (CancelledError), as the official client expects of a node', () => {
+    let server: RunningEventStoreServer;
+    let client: EventStoreDBClient;
+    beforeEach(async () => {
+      server = await startEventStoreServer({ host: '127.0.0.1', port: 0, memory: true });
+      client = EventStoreDBClient.connectionString(server.connectionString);
+    });
+    afterEach(async () => {
+      await client.dispose();
+      await server.close();
+    });
+
+    it('a read in progress', async () => {
+      await client.appendToStream('long', testEvents(2_000));
+      let read = 0;
+      const error = await (async () => {
+        for await (const _ of client.readStream('long')) {
+          // Read slowly, so the stop comes mid-read.
+          if (++read === 12) void server.close();
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        }
+      })().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(CancelledError);
+      expect(read).toBeLessThan(2_000);
+    });
+
+    it('a live subscription', async () => {
+      await client.appendToStream('watched', testEvents(1));
+      const subscription = client.subscribeToStream('watched', { fromRevision: START });
+      const error = new Promise<unknown>((resolve) => subscription.on('error', resolve));
+      const first = await subscription[Symbol.asyncIterator]().next();
+      expect(first.done).toBe(false);
+      await server.close();
+      expect(await error).toBeInstanceOf(CancelledError);
+    });
+
+    it('the shared BatchAppend stream, mid-append', async () => {
+      // Appends of 30,000 events one after another until the stop, as the official client's test does; the
+      // stop comes once the first is answered (the shared stream is then open on the server: client and server
+      // share this process's one thread, so a stop made sooner could precede the stream's arrival).
+      let answered!: () => void;
+      const first = new Promise<void>((resolve) => (answered = resolve));
+      const failed = new Promise<unknown>((resolve) => {
+        const loop = (): Promise<void> =>
+          client.appendToStream('busy', testEvents(30_000)).then(answered).then(loop);
+        loop().catch(resolve);
+      });
+      await first;
+      await server.close();
+      expect(await failed).toBeInstanceOf(CancelledError);
+    });
+  });
+
+  it('a stop refuses a classic Append still being sent (UNAVAILABLE): nothing of it was written', async () => {
     const server = await startEventStoreServer({ host: '127.0.0.1', port: 0, memory: true });
     const client = EventStoreDBClient.connectionString(server.connectionString);
     try {

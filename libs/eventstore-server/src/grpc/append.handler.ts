@@ -3,6 +3,7 @@ import { ExpectedRevision, ProposedEvent, WriteOutcome } from '../storage/event-
 import { Guard } from '../auth/access-control';
 import { SqliteEventLog } from '../storage/sqlite-event-log';
 import { MissingMetadataError, toProposedEvent } from './proposed-event';
+import { StreamingCalls } from './streaming-calls';
 import {
   BadRequestError,
   accessDeniedError,
@@ -34,11 +35,18 @@ export const missingMetadataError = (error: MissingMetadataError) =>
  * `Streams.Append` (client stream): options first, then one message per event. A conflict travels
  * in the body (`wrong_expected_version`), not as an error (esdb.md §4.3).
  */
-export function createAppendHandler(log: SqliteEventLog, maxAppendSize: number, guard: Guard) {
+export function createAppendHandler(
+  log: SqliteEventLog,
+  maxAppendSize: number,
+  guard: Guard,
+  calls: StreamingCalls,
+) {
   return (
     call: grpc.ServerReadableStream<streamsPb.AppendReq, streamsPb.AppendResp>,
     callback: grpc.sendUnaryData<streamsPb.AppendResp>,
   ): void => {
+    // Refused by a stop while its events still arrive; from their end it may be committed (see StreamingCalls).
+    const arrived = calls.track(call, 'refuse');
     const caller = guard.caller(call);
     let stream: string | undefined;
     let expected: ExpectedRevision | undefined;
@@ -90,6 +98,7 @@ export function createAppendHandler(log: SqliteEventLog, maxAppendSize: number, 
       finished = true;
     });
     call.on('end', () => {
+      arrived();
       // From here the deadline is checked just before the commit.
       stopReading();
       if (finished) return;

@@ -5,6 +5,7 @@ import { QueuedOutcome, SqliteEventLog } from '../storage/sqlite-event-log';
 import { preEncodedAs, varintSize, writeVarint } from './event-encoder';
 import { MissingMetadataError, toProposedEvent } from './proposed-event';
 import { enableBatchedWrites } from './server-call';
+import { StreamingCalls } from './streaming-calls';
 import {
   BadRequestError,
   GoogleEmpty,
@@ -37,8 +38,14 @@ const MAX_PENDING_BATCHES = 1024;
  * request is answered on its own correlation id, errors included, and nothing a request carries may
  * end the stream: one broken answer would hang every later append of that client (esdb.md §2).
  */
-export function createBatchAppendHandler(log: SqliteEventLog, maxAppendSize: number, guard: Guard) {
+export function createBatchAppendHandler(
+  log: SqliteEventLog,
+  maxAppendSize: number,
+  guard: Guard,
+  calls: StreamingCalls,
+) {
   return (call: grpc.ServerDuplexStream<streamsPb.BatchAppendReq, streamsPb.BatchAppendResp>): void => {
+    calls.track(call, 'cancel');
     const caller = guard.caller(call);
     // Bad credentials fail the whole call, as the real server's authentication middleware does.
     if (!caller) return void call.emit('error', notAuthenticatedError());

@@ -15,6 +15,7 @@ import {
   toRpcError,
 } from './protocol';
 import { ServerCall } from './server-call';
+import { StreamingCalls } from './streaming-calls';
 import { SubscriptionStart, pumpAllSubscription, pumpStreamSubscription } from './subscription.pump';
 
 const PAGE = 512;
@@ -26,9 +27,10 @@ const Options = streamsPb.ReadReq.Options;
  * `Streams.Read` (server stream): reads of a stream or `$all`, forwards or backwards, and catch-up
  * subscriptions (count option `subscription`). Reads end the call; subscriptions run until cancelled.
  */
-export function createReadHandler(log: SqliteEventLog, guard: Guard) {
+export function createReadHandler(log: SqliteEventLog, guard: Guard, calls: StreamingCalls) {
   return (raw: grpc.ServerWritableStream<streamsPb.ReadReq, streamsPb.ReadResp>): void => {
     const call = new ServerCall<streamsPb.ReadResp>(raw);
+    calls.track(raw, 'cancel');
     const caller = guard.caller(raw);
     if (!caller) return call.fail(notAuthenticatedError());
     const canRead = (stream: string) => guard.allows(caller, 'read', stream);

@@ -319,7 +319,10 @@ export class SqliteEventLog {
     this.commitTimeoutMs = options.commitTimeoutMs ?? Infinity;
     this.prepareTimeoutMs = Math.min(options.prepareTimeoutMs ?? Infinity, this.commitTimeoutMs);
     if (Number.isFinite(this.prepareTimeoutMs)) {
-      this.timeoutTick = setInterval(() => this.timeOut(Date.now()), options.timeoutTickMs ?? TIMEOUT_TICK_MS);
+      this.timeoutTick = setInterval(
+        () => this.timeOut(Date.now()),
+        options.timeoutTickMs ?? TIMEOUT_TICK_MS,
+      );
       this.timeoutTick.unref();
     }
   }
