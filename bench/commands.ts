@@ -30,9 +30,6 @@
 import autocannon from 'autocannon';
 import { Agent, request } from 'node:http';
 import { EventStoreDBClient } from '@eventstore/db-client';
-import { StreamStateCache } from '@tracker/application';
-import { DossierState, defaultVietnamCalendar } from '@tracker/domain';
-import { EsdbEventStore } from '@tracker/infrastructure';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,7 +42,7 @@ import {
   startEventStoreProcess,
   stop,
 } from './support/processes';
-import { PROCEDURE, TOKEN, UNITS, commandOf, lifeOf, runCommand, type Step } from './support/dossier-lives';
+import { PROCEDURE, TOKEN, UNITS, commandRunner, lifeOf, type Step } from './support/dossier-lives';
 import { int, ms, ratio, writeRows } from './support/results';
 
 const { values } = parseArgs({
@@ -218,18 +215,15 @@ async function paced(run: string, dossiers: number, rate: number): Promise<Figur
 
 async function direct(run: string, dossiers: number, connectionString: string): Promise<Figures> {
   const client = EventStoreDBClient.connectionString(connectionString);
-  const store = new EsdbEventStore(client);
-  const calendar = defaultVietnamCalendar();
-  const states = new StreamStateCache<DossierState>(10_000);
+  const runStep = commandRunner(client);
   let next = 0;
   const latencies: number[] = [];
   const started = performance.now();
   const worker = async () => {
     for (let n = next++; n < dossiers; n = next++) {
       for (const step of lifeOf(run, n)) {
-        const { code, command } = commandOf(step, calendar, new Date().toISOString());
         const t0 = performance.now();
-        await runCommand(store, states, code, command);
+        await runStep(step);
         latencies.push(performance.now() - t0);
       }
     }

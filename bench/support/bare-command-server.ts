@@ -7,15 +7,10 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { EventStoreDBClient } from '@eventstore/db-client';
-import { StreamStateCache } from '@tracker/application';
-import { defaultVietnamCalendar, type DossierState } from '@tracker/domain';
-import { EsdbEventStore } from '@tracker/infrastructure';
-import { TOKEN, commandOf, runCommand } from './dossier-lives';
+import { TOKEN, commandRunner } from './dossier-lives';
 
 const client = EventStoreDBClient.connectionString(process.env.EVENTSTORE_CONNECTION_STRING!);
-const store = new EsdbEventStore(client);
-const calendar = defaultVietnamCalendar();
-const states = new StreamStateCache<DossierState>(10_000);
+const run = commandRunner(client);
 
 function answer(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -32,12 +27,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, body: string): P
   if (req.headers.authorization !== `Bearer ${TOKEN}`) return answer(res, 401, { error: 'unauthenticated' });
   if (req.method !== 'POST' || !path.startsWith('/api/dossiers'))
     return answer(res, 404, { error: 'not found' });
-  const { code, command } = commandOf(
-    { path, body: JSON.parse(body) as Record<string, unknown> },
-    calendar,
-    new Date().toISOString(),
-  );
-  await runCommand(store, states, code, command);
+  const code = await run({ path, body: JSON.parse(body) as Record<string, unknown> });
   answer(res, 201, { code });
 }
 

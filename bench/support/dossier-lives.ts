@@ -1,10 +1,12 @@
 /**
  * The commands benchmark's workload, shared by its runs: the dossier lives it sends over HTTP (`lifeOf`), and
- * the command each request stands for (`commandOf`), which the floor and the bare HTTP server hand straight to
+ * the runner (`commandRunner`) with which the floor and the bare HTTP server take a request straight to
  * handleCommand as the API's handlers do.
  */
-import { StreamStateCache, handleCommand, type EventStore } from '@tracker/application';
+import type { EventStoreDBClient } from '@eventstore/db-client';
+import { StreamStateCache, handleCommand } from '@tracker/application';
 import {
+  defaultVietnamCalendar,
   dossierDecider,
   dossierStreamName,
   type DossierCommand,
@@ -12,6 +14,7 @@ import {
   type ProcedureSnapshot,
   type WorkingCalendar,
 } from '@tracker/domain';
+import { EsdbEventStore } from '@tracker/infrastructure';
 
 export const TOKEN = 'bench-admin-token-0000000000000';
 export const UNITS = Array.from({ length: 20 }, (_, i) => `U${String(i + 1).padStart(2, '0')}`);
@@ -67,7 +70,7 @@ export function lifeOf(run: string, n: number): Step[] {
 }
 
 /** The command a request of `lifeOf` stands for, decided as the API's handlers decide it. */
-export function commandOf(
+function commandOf(
   step: Pick<Step, 'path' | 'body'>,
   calendar: WorkingCalendar,
   now: string,
@@ -113,21 +116,26 @@ export function commandOf(
 }
 
 /**
- * handleCommand as the API's handlers call it: with the states of recently written dossiers (a step decides
- * without reading its dossier back), and a new dossier decided on the empty state.
+ * Runs a request of `lifeOf` as its command through `client`, as the API's handlers do: handleCommand with the
+ * states of recently written dossiers (a step decides without reading its dossier back), and a new dossier
+ * decided on the empty state. Resolves with the dossier's code.
  */
-export function runCommand(
-  store: EventStore,
-  states: StreamStateCache<DossierState>,
-  code: string,
-  command: DossierCommand,
-): Promise<unknown> {
-  return handleCommand(
-    store,
-    dossierStreamName(code),
-    dossierDecider,
-    command,
-    { actor: 'bench', correlationId: code },
-    { cache: states, expectNew: command.type === 'ReceiveDossier' },
-  );
+export function commandRunner(
+  client: EventStoreDBClient,
+): (step: Pick<Step, 'path' | 'body'>) => Promise<string> {
+  const store = new EsdbEventStore(client);
+  const calendar = defaultVietnamCalendar();
+  const states = new StreamStateCache<DossierState>(10_000);
+  return async (step) => {
+    const { code, command } = commandOf(step, calendar, new Date().toISOString());
+    await handleCommand(
+      store,
+      dossierStreamName(code),
+      dossierDecider,
+      command,
+      { actor: 'bench', correlationId: code },
+      { cache: states, expectNew: command.type === 'ReceiveDossier' },
+    );
+    return code;
+  };
 }
