@@ -355,6 +355,16 @@ describe('who may do what', () => {
       .expect(403);
     await api.as(TOKENS.reform).get(`/api/dossiers/${code}`).expect(200);
     await step(code, { type: 'synced', occurredAt: '2025-03-04T09:00:00+07:00' }, TOKENS.reform).expect(403);
+    // Their own unit's supervisor signs apologies and records no other step.
+    const bySupervisor = await step(
+      code,
+      { type: 'processed', occurredAt: '2025-03-04T09:00:00+07:00', outcome: 'approved' },
+      TOKENS.supervisorA,
+    ).expect(403);
+    expect(bySupervisor.body.error).toMatchObject({
+      code: 'STEP_NOT_BY_SUPERVISOR',
+      details: { type: 'processed' },
+    });
     await api.as(TOKENS.clerkA).put('/api/units/X1').send({ name: 'x', level: 'commune' }).expect(403);
     expect(await streamLength(code)).toBe(1);
   });

@@ -165,6 +165,8 @@ describe('deadline alerts (API + worker, BullMQ, embedded event store, test cloc
     });
 
     const all = [...first, ...sse.events.filter((e) => e.alert.code === code)];
+    // Each says what it is about, as GET /api/alerts does.
+    expect(new Set(all.map((e) => e.alert.subject))).toEqual(new Set(['dossier']));
     expect(all.map((e) => `${e.change} ${e.alert.kind}`)).toEqual([
       'opened due-soon-50',
       'opened due-soon-75',

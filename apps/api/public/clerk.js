@@ -4,10 +4,15 @@ const who = await startPage('clerk.html');
 const receive = document.getElementById('receive');
 const stepForm = document.getElementById('step');
 
-// Which fields each step type carries (the API refuses the others), from the server's step modules.
+// Which fields each step type carries (the API refuses the others), from the server's step modules; only the
+// steps this role records (a supervisor signs apologies, the clerks record the rest).
 const STEPS = Object.fromEntries(
-  (await stepTypes()).steps.filter((s) => s.form).map((s) => [s.type, [s.labels.vi, Object.keys(s.fields)]]),
+  (await stepTypes()).steps
+    .filter((s) => s.form && s.recordedBy.includes(who.role))
+    .map((s) => [s.type, [s.labels.vi, Object.keys(s.fields)]]),
 );
+// Dossiers are received by the unit's clerks (and admins), not by its supervisor.
+if (who.role === 'supervisor') receive.closest('section').classList.add('hidden');
 
 const [units, procedures] = await Promise.all([api('/api/units'), api('/api/procedures')]);
 const unitSelect = receive.elements.unitId;

@@ -6,7 +6,7 @@ import {
   type AlertFeedEntry,
   type Caller,
 } from '@tracker/application';
-import type { DeadlineAlert } from '@tracker/domain';
+import { withSubject, type DeadlineAlert } from '@tracker/domain';
 import type { Principal } from '@tracker/infrastructure';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -129,7 +129,7 @@ export class AlertsHttpController {
       if (!open || fresh.length === 0) return;
       after = fresh[fresh.length - 1].id;
       const shown = fresh.filter((e) => alertVisibleTo(caller, e.alert, unitId));
-      const { alerts } = await this.board.present(shown.map((e) => e.alert));
+      const { alerts } = await this.board.present(shown.map((e) => withSubject(e.alert)));
       shown.forEach((entry, i) => {
         const data = JSON.stringify({ change: entry.change, alert: alerts[i] });
         res.write(`id: ${entry.id}\nevent: alert\ndata: ${data}\n\n`);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DeadlineAlert } from '@tracker/domain';
+import { withSubject, type DeadlineAlert } from '@tracker/domain';
 import type { Caller } from '../access/caller';
 import { PROJECTION_STORE, type ProjectionStore } from '../projections/projection-store.port';
 import { ALERT_FEED, type AlertFeed, type AlertFeedEntry, type AlertFeedReader } from './alert-feed.port';
@@ -29,7 +29,7 @@ export class AlertsReader {
       ...(await this.listOf(feedbackAlertsProjection, caller, unitId)),
     ];
     return found
-      .map((a) => (a.subject ? a : { ...a, subject: 'dossier' as const }))
+      .map(withSubject)
       .sort((a, b) => Date.parse(a.raisedAt) - Date.parse(b.raisedAt) || a.id.localeCompare(b.id));
   }
 

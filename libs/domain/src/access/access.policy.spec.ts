@@ -6,6 +6,7 @@ import {
   assertUnitAccess,
   dossierDecider,
   mayAttempt,
+  stepRecorders,
   visibleUnits,
 } from '@tracker/domain';
 import * as f from '@tracker/testing/fixtures/dossier.fixtures';
@@ -74,6 +75,16 @@ describe('access policy', () => {
       refusal(() => assertStepAllowed({ role: 'supervisor', units: ['U01'] }, 'apology-issued')),
     ).toBeNull();
     expect(refusal(() => assertStepAllowed(admin, 'synced'))).toBeNull();
+    // A supervisor signs apologies and records nothing else; the pages offer each role its own steps.
+    expect(
+      refusal(() => assertStepAllowed({ role: 'supervisor', units: ['U01'] }, 'processed')),
+    ).toMatchObject({
+      code: 'STEP_NOT_BY_SUPERVISOR',
+      kind: 'forbidden',
+    });
+    expect(refusal(() => assertStepAllowed(clerkA, 'processed'))).toBeNull();
+    expect(stepRecorders('apology-issued')).toEqual(['supervisor']);
+    expect(stepRecorders('processed')).toEqual(['clerk', 'admin']);
     // The decider asks the same rule of the command's actor.
     const apology = (actor: typeof f.supervisor) =>
       refusal(() =>

@@ -95,17 +95,35 @@ export function assertUnitAccess(who: Who, mode: 'read' | 'write', unitId: strin
   if (!serves(who, [unitId])) throw notYourUnit();
 }
 
+/**
+ * Who records a step of this type (PRODUCT.md): an apology (Mẫu 04) is signed by the head of the unit, a
+ * supervisor, not a clerk and not an admin; every other step is recorded by the unit's clerks (admins too),
+ * not by its supervisor. The system's own records go through commands of their own.
+ */
+export function mayRecordStep(role: Role | undefined, stepType: string): boolean {
+  return stepType === 'apology-issued' ? role === 'supervisor' : role !== 'supervisor';
+}
+
+/** The people's roles that may record a step of this type (the pages offer each its own steps). */
+export const stepRecorders = (stepType: string): Role[] =>
+  (['clerk', 'supervisor', 'admin'] as const).filter((role) => mayRecordStep(role, stepType));
+
 /** May `who` record a step of this type? Checked by the handler before the dossier is read and by the
- * decider on the command's actor. An apology (Mẫu 04) is signed by the head of the unit: a supervisor,
- * not a clerk and not an admin. */
+ * decider on the command's actor. */
 export function assertStepAllowed(who: Who | undefined, stepType: string): void {
-  if (stepType === 'apology-issued' && who?.role !== 'supervisor') {
+  if (mayRecordStep(who?.role, stepType)) return;
+  if (stepType === 'apology-issued') {
     throw dossierError(
       'APOLOGY_NOT_BY_SUPERVISOR',
       'an apology is signed by the head of the unit (a supervisor)',
       { role: who?.role },
     );
   }
+  throw dossierError(
+    'STEP_NOT_BY_SUPERVISOR',
+    "a supervisor signs apologies; the unit's clerks record the other steps",
+    { type: stepType },
+  );
 }
 
 /** Scorecards are read by the reform office, supervisors and admins; clerks record, they do not rank. */

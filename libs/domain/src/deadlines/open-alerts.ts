@@ -18,13 +18,18 @@ export type DeadlineAlert = Readonly<{
   unitId: string;
   currentUnitId: string;
   procedureCode: string;
-  /** What the alert is about; absent on dossier alerts stored before feedback existed (read as 'dossier'). */
+  /** What the alert is about; absent on dossier alerts stored before feedback existed (see `withSubject`). */
   subject?: 'dossier' | 'feedback';
 }>;
+
+/** An alert with its subject, as every answer shows it: one stored before feedback existed is a dossier's. */
+export const withSubject = (alert: DeadlineAlert): DeadlineAlert =>
+  alert.subject ? alert : { ...alert, subject: 'dossier' };
 
 export function openAlerts(state: DossierState): DeadlineAlert[] {
   if (state.status === 'none' || state.finishedAt !== null) return [];
   const base = {
+    subject: 'dossier' as const,
     code: state.code,
     unitId: state.unitId,
     currentUnitId: state.currentUnitId,

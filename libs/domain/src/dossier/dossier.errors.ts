@@ -16,6 +16,7 @@ export const DOSSIER_ERROR_KINDS = {
   APOLOGY_ALREADY_ISSUED: 'conflict',
   APOLOGY_TOO_LATE: 'rule',
   APOLOGY_NOT_BY_SUPERVISOR: 'forbidden',
+  STEP_NOT_BY_SUPERVISOR: 'forbidden',
   NEW_DUE_NOT_AFTER_DUE: 'rule',
   PAYMENT_WITHOUT_FEE: 'rule',
   TRANSFER_TO_SAME_UNIT: 'rule',
