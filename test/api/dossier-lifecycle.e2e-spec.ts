@@ -353,6 +353,24 @@ describe('who may do what', () => {
         receivedAt: '2025-03-03T09:00:00+07:00',
       })
       .expect(403);
+    // A unit that does not exist is a 404, not another unit's (403), in the body and in a step's field.
+    const unknownUnit = await api
+      .as(TOKENS.clerkB)
+      .post('/api/dossiers')
+      .send({
+        unitId: 'NOPE',
+        procedureCode: 'P1',
+        channel: 'in-person',
+        receivedAt: '2025-03-03T09:00:00+07:00',
+      })
+      .expect(404);
+    expect(unknownUnit.body.error).toMatchObject({ code: 'UNIT_NOT_FOUND', details: { field: 'unitId' } });
+    const toNowhere = await step(code, {
+      type: 'transferred',
+      occurredAt: '2025-03-04T09:00:00+07:00',
+      toUnitId: 'NOPE',
+    }).expect(404);
+    expect(toNowhere.body.error).toMatchObject({ code: 'UNIT_NOT_FOUND', details: { field: 'toUnitId' } });
     await api.as(TOKENS.reform).get(`/api/dossiers/${code}`).expect(200);
     await step(code, { type: 'synced', occurredAt: '2025-03-04T09:00:00+07:00' }, TOKENS.reform).expect(403);
     // Their own unit's supervisor signs apologies and records no other step.

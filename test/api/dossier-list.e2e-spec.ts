@@ -103,6 +103,13 @@ describe('GET /api/dossiers', () => {
     const res = await api.as(TOKENS.clerkB).get('/api/dossiers?unitId=SCT');
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('NOT_YOUR_UNIT');
+    // An unknown unit is a 404 to everyone: not an empty page, nor another unit's.
+    for (const token of [TOKENS.reform, TOKENS.clerkB]) {
+      const unknown = await api.as(token).get('/api/dossiers?unitId=NOPE').expect(404);
+      expect(unknown.body.error).toMatchObject({ code: 'UNIT_NOT_FOUND', details: { field: 'unitId' } });
+    }
+    await api.as(TOKENS.reform).get('/api/alerts?unitId=NOPE').expect(404);
+    await api.as(TOKENS.supervisorA).get('/api/alerts?unitId=HOIAN').expect(403);
     expect((await api.http.get('/api/dossiers')).status).toBe(401);
   });
 

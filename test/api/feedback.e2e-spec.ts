@@ -65,6 +65,40 @@ describe('POST /api/feedback', () => {
       .post('/api/feedback')
       .send(body({ unitId: 'NOPE' }))
       .expect(404);
+    // An unknown unit is a 404 to a clerk too, not someone else's unit; and in a list's filter.
+    const unknown = await api
+      .as(TOKENS.clerkA)
+      .post('/api/feedback')
+      .send(body({ unitId: 'NOPE' }))
+      .expect(404);
+    expect(unknown.body.error).toMatchObject({ code: 'UNIT_NOT_FOUND', details: { field: 'unitId' } });
+    const listed = await api.as(TOKENS.reform).get('/api/feedback?unitId=NOPE').expect(404);
+    expect(listed.body.error.code).toBe('UNIT_NOT_FOUND');
+  });
+
+  it('marks an item a repeat of any item, whatever the length of its id (up to 80)', async () => {
+    const longId = `FB-${'L'.repeat(77)}`;
+    await api
+      .as(TOKENS.clerkA)
+      .post('/api/feedback')
+      .send(body({ id: longId }))
+      .expect(201);
+    await api
+      .as(TOKENS.clerkA)
+      .post('/api/feedback')
+      .send(body({ id: 'FB-REPEATS' }))
+      .expect(201);
+    const tooLong = await step('FB-REPEATS', {
+      type: 'marked-repeat',
+      occurredAt: '2025-03-05T10:00:00+07:00',
+      of: `${longId}X`,
+    }).expect(400);
+    expect(tooLong.body.error.details).toEqual([{ field: 'of', problems: [expect.any(String)] }]);
+    await step('FB-REPEATS', {
+      type: 'marked-repeat',
+      occurredAt: '2025-03-05T10:00:00+07:00',
+      of: longId,
+    }).expect(201);
   });
 
   it('with an Idempotency-Key and no id, a retry returns the first answer and appends nothing', async () => {
@@ -166,6 +200,12 @@ describe('POST /api/feedback/{id}/events', () => {
       toUnitId: 'SCT',
     }).expect(422);
     expect(r.body.error.code).toBe('FORWARD_TO_SAME_UNIT');
+    const nowhere = await step('FB-3', {
+      type: 'forwarded',
+      occurredAt: '2025-03-04T09:00:00+07:00',
+      toUnitId: 'NOPE',
+    }).expect(404);
+    expect(nowhere.body.error).toMatchObject({ code: 'UNIT_NOT_FOUND', details: { field: 'toUnitId' } });
     await step('FB-3', { type: 'answered', occurredAt: '2025-03-02T09:00:00+07:00', summary: 'x' }).expect(
       422,
     );

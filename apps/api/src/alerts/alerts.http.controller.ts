@@ -1,6 +1,7 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import {
   AlertsReader,
+  CatalogueReader,
   alertVisibleTo,
   compareFeedIds,
   type AlertFeedEntry,
@@ -27,14 +28,19 @@ const UNIT_QUERY = {
 const FEED_ID = /^\d{1,20}-\d{1,20}$/;
 const HEARTBEAT_MS = 15_000;
 
-/** `unitId` must be a unit id, and one of the supervisor's own. */
-function scopeOf(caller: Caller, unitId: unknown): string | undefined {
+/** `unitId` must be a unit id, of a unit that exists (404 otherwise), and one of the supervisor's own. */
+async function scopeOf(
+  catalogue: CatalogueReader,
+  caller: Caller,
+  unitId: unknown,
+): Promise<string | undefined> {
   if (unitId === undefined || unitId === '') return undefined;
   if (typeof unitId !== 'string' || !ID_PATTERN.test(unitId)) {
     throw new ApiError(400, 'VALIDATION_FAILED', 'invalid unitId', [
       { field: 'unitId', problems: ['unitId must be a unit id'] },
     ]);
   }
+  await catalogue.knownUnit(unitId, 'unitId');
   if (caller.role === 'supervisor' && !caller.units.includes(unitId)) {
     throw new ApiError(403, 'NOT_YOUR_UNIT', 'this unit is not one you serve');
   }
@@ -54,6 +60,7 @@ export class AlertsHttpController {
     private readonly alerts: AlertsReader,
     private readonly hub: AlertStreamHub,
     private readonly board: AlertBoard,
+    private readonly catalogue: CatalogueReader,
   ) {}
 
   @Get()
@@ -61,12 +68,12 @@ export class AlertsHttpController {
   @ApiOperation({ summary: 'Cảnh báo đang mở (sắp đến hạn, cần xin lỗi, quá hạn) của hồ sơ và PAKN' })
   @ApiQuery(UNIT_QUERY)
   @ApiOkResponse(jsonAnswer('`alerts`'))
-  @ApiErrors(400)
+  @ApiErrors(400, 404)
   async list(
     @Query('unitId') unitId: unknown,
     @CurrentPrincipal() caller: Principal,
   ): Promise<{ alerts: DeadlineAlert[] }> {
-    return { alerts: await this.alerts.list(caller, scopeOf(caller, unitId)) };
+    return { alerts: await this.alerts.list(caller, await scopeOf(this.catalogue, caller, unitId)) };
   }
 
   @Get('stream')
@@ -79,7 +86,7 @@ export class AlertsHttpController {
   @ApiQuery({ name: 'lastEventId', required: false, schema: { type: 'string', pattern: FEED_ID.source } })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'Luồng sự kiện (text/event-stream)' })
-  @ApiErrors(400)
+  @ApiErrors(400, 404)
   async stream(
     @Query('unitId') unitIdParam: unknown,
     @Query('lastEventId') lastEventIdParam: unknown,
@@ -87,7 +94,7 @@ export class AlertsHttpController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const unitId = scopeOf(caller, unitIdParam);
+    const unitId = await scopeOf(this.catalogue, caller, unitIdParam);
     const resume = req.header('last-event-id') ?? lastEventIdParam;
     if (resume !== undefined && (typeof resume !== 'string' || !FEED_ID.test(resume))) {
       throw new ApiError(400, 'VALIDATION_FAILED', 'invalid Last-Event-ID', [

@@ -6,6 +6,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiError } from '../http/api-error';
 import { DossierListPageAnswer } from '../openapi/answers';
 import { CurrentPrincipal, Can } from '../http/auth.guard';
+import { ApiErrors } from '../openapi/error-responses';
 import { ListDossiersRequest } from './dossier-list.request.dto';
 
 /** `GET /api/dossiers`: the dossier-list read model, cursor paged (see ListDossiersHandler for the filters). */
@@ -18,6 +19,7 @@ export class DossierListHttpController {
   @Can('list-dossiers')
   @ApiOperation({ summary: 'Danh sách hồ sơ (lọc, phân trang bằng cursor)' })
   @ApiOkResponse({ type: DossierListPageAnswer, description: 'Một trang' })
+  @ApiErrors(404)
   list(@Query() query: ListDossiersRequest, @CurrentPrincipal() caller: Principal): Promise<DossierListPage> {
     if (
       query.receivedFrom &&

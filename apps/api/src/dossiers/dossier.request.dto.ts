@@ -17,13 +17,15 @@ import {
   type DossierStepType,
   IDENTIFIED_THROUGH,
   type IdentifiedThrough,
+  RECORD_ID,
+  RECORD_ID_MAX,
 } from '@tracker/domain';
 import { IsInstant } from '../http/instant.validator';
 import { declareStepFields, foreignStepFields } from '../http/step-request';
 import { ID_PATTERN } from '../catalogue/catalogue.request.dto';
 
-export const DOSSIER_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
-const CODE_MESSAGE = '$property must be 1-80 letters, digits, dots, dashes or underscores';
+export const DOSSIER_CODE = RECORD_ID;
+const CODE_MESSAGE = `$property must be 1-${RECORD_ID_MAX} letters, digits, dots, dashes or underscores`;
 const MAX_AMOUNT = 1e12; // VND; well above any fee, below float trouble (as the steps' AMOUNT).
 
 export class DossierCodeParam {

@@ -110,6 +110,7 @@ export class FeedbackHttpController {
   @Can('read-feedback')
   @ApiOperation({ summary: 'Danh sách PAKN (lọc, phân trang bằng cursor)' })
   @ApiOkResponse(jsonAnswer('Một trang: `items` và `nextCursor`'))
+  @ApiErrors(404)
   list(@Query() query: ListFeedbackRequest, @CurrentPrincipal() caller: Principal) {
     return this.queries.execute(new ListFeedbackQuery(query, caller));
   }

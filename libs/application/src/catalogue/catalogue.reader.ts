@@ -97,14 +97,40 @@ export class CatalogueReader {
     return state.status === 'defined' ? unitView(state) : undefined;
   }
 
-  /** Every unit a step names (its `unit-id` fields) must exist: else 422 UNIT_NOT_FOUND naming the field. */
+  /**
+   * The unit a request names, or 404 UNIT_NOT_FOUND (PRODUCT.md: an unknown unit is a 404, wherever the request
+   * names it), with the field naming it when it came in a body. Units are public (the catalogue): callers ask
+   * this before whether the unit is theirs, so an unknown one is never answered as someone else's.
+   */
+  async knownUnit(unitId: string, field?: string): Promise<UnitView> {
+    const unit = await this.unit(unitId);
+    if (!unit)
+      throw new DomainError(
+        'UNIT_NOT_FOUND',
+        'not-found',
+        `no unit ${unitId}`,
+        field ? { field } : undefined,
+      );
+    return unit;
+  }
+
+  /** Every unit a step names (its `unit-id` fields) must exist (`knownUnit`). */
   async assertStepUnits(fields: FieldSpecs, step: Readonly<Record<string, unknown>>): Promise<void> {
     for (const [field, spec] of Object.entries(fields)) {
       const id = step[field];
-      if (spec.kind === 'unit-id' && typeof id === 'string' && !(await this.unit(id))) {
-        throw new DomainError('UNIT_NOT_FOUND', 'rule', `no unit ${id}`, { field });
-      }
+      if (spec.kind === 'unit-id' && typeof id === 'string') await this.knownUnit(id, field);
     }
+  }
+
+  /** The procedure as defined at `at`, or 422 PROCEDURE_NOT_FOUND naming the body's `procedureCode`. */
+  async knownProcedureAt(code: string, at: string): Promise<ProcedureView> {
+    const procedure = await this.procedureAt(code, at);
+    if (!procedure) {
+      throw new DomainError('PROCEDURE_NOT_FOUND', 'rule', `no procedure ${code} in the catalogue`, {
+        field: 'procedureCode',
+      });
+    }
+    return procedure;
   }
 
   /** The procedure as defined at `at` (catalogue changes are dated), or undefined. */

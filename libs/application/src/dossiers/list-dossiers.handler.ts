@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { civilDateOf, instantFromMs, instantMs } from '@tracker/domain';
 import { CalendarProvider } from '../catalogue/calendar.provider';
+import { CatalogueReader } from '../catalogue/catalogue.reader';
 import { CLOCK, Clock } from '../ports/clock.port';
 import {
   dossierListProjection,
@@ -35,12 +36,20 @@ export class ListDossiersHandler implements IQueryHandler<ListDossiersQuery, Dos
   constructor(
     @Inject(PROJECTION_STORE) private readonly store: ProjectionStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly catalogue: CatalogueReader,
     private readonly calendars: CalendarProvider,
   ) {}
 
   async execute({ criteria, caller }: ListDossiersQuery): Promise<DossierListPage> {
     const nowMs = this.clock.now().getTime();
-    const { rows, ...page } = await readListPage(this.list, this.store, criteria, caller, nowMs);
+    const { rows, ...page } = await readListPage(
+      this.list,
+      this.store,
+      this.catalogue,
+      criteria,
+      caller,
+      nowMs,
+    );
     return { items: rows.map((d) => listItem(d, nowMs)), ...page };
   }
 

@@ -30,21 +30,10 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
   ) {}
 
   async execute({ input, context }: ReceiveDossierCommand): Promise<ReceiveDossierResult> {
+    await this.catalogue.knownUnit(input.unitId, 'unitId');
     assertUnitAccess(context.caller, 'write', input.unitId);
     const now = this.clock.now();
-    const unit = await this.catalogue.unit(input.unitId);
-    if (!unit) throw new DomainError('UNIT_NOT_FOUND', 'not-found', `no unit ${input.unitId}`);
-    const procedure = await this.catalogue.procedureAt(input.procedureCode, input.receivedAt);
-    if (!procedure) {
-      throw new DomainError(
-        'PROCEDURE_NOT_FOUND',
-        'rule',
-        `no procedure ${input.procedureCode} in the catalogue`,
-        {
-          field: 'procedureCode',
-        },
-      );
-    }
+    const procedure = await this.catalogue.knownProcedureAt(input.procedureCode, input.receivedAt);
     if (!procedure.units.includes(input.unitId)) {
       throw new DomainError(
         'PROCEDURE_NOT_OFFERED',

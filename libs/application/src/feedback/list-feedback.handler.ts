@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { instantMs } from '@tracker/domain';
+import { CatalogueReader } from '../catalogue/catalogue.reader';
 import { CLOCK, Clock } from '../ports/clock.port';
 import {
   feedbackListProjection,
@@ -33,11 +34,19 @@ export class ListFeedbackHandler implements IQueryHandler<ListFeedbackQuery, Fee
   constructor(
     @Inject(PROJECTION_STORE) private readonly store: ProjectionStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly catalogue: CatalogueReader,
   ) {}
 
   async execute({ criteria, caller }: ListFeedbackQuery): Promise<FeedbackListPage> {
     const nowMs = this.clock.now().getTime();
-    const { rows, ...page } = await readListPage(FEEDBACK_LIST, this.store, criteria, caller, nowMs);
+    const { rows, ...page } = await readListPage(
+      FEEDBACK_LIST,
+      this.store,
+      this.catalogue,
+      criteria,
+      caller,
+      nowMs,
+    );
     return {
       items: rows.map((d) => ({ ...d, pastDue: d.owed !== null && instantMs(d.owed.dueAt) < nowMs })),
       ...page,

@@ -2,7 +2,6 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   assertUnitAccess,
-  DomainError,
   feedbackDecider,
   feedbackStreamName,
   isFeedback,
@@ -31,22 +30,10 @@ export class ReceiveFeedbackHandler implements ICommandHandler<
   ) {}
 
   async execute({ input, context }: ReceiveFeedbackCommand): Promise<ReceiveFeedbackResult> {
+    await this.catalogue.knownUnit(input.unitId, 'unitId');
     assertUnitAccess(context.caller, 'write', input.unitId);
-    if (!(await this.catalogue.unit(input.unitId))) {
-      throw new DomainError('UNIT_NOT_FOUND', 'not-found', `no unit ${input.unitId}`);
-    }
-    if (
-      input.procedureCode !== undefined &&
-      !(await this.catalogue.procedureAt(input.procedureCode, input.receivedAt))
-    ) {
-      throw new DomainError(
-        'PROCEDURE_NOT_FOUND',
-        'rule',
-        `no procedure ${input.procedureCode} in the catalogue`,
-        {
-          field: 'procedureCode',
-        },
-      );
+    if (input.procedureCode !== undefined) {
+      await this.catalogue.knownProcedureAt(input.procedureCode, input.receivedAt);
     }
     const { calendar, version } = await this.calendars.current(new Date(input.receivedAt));
     // Without an id the retry of the same request must name the same item: derive it from the key's scope.

@@ -3,10 +3,11 @@
 // (lex) and `:running` (scored by the due instant) beside it: the dossiers' and the feedback items' lists.
 // Unit scoping, the lex range from receivedFrom/receivedTo and the cursor, the due filters and the paging
 // live here once.
-import { assertUnitAccess, visibleUnits } from '@tracker/domain';
+import { RECORD_ID, assertUnitAccess, visibleUnits } from '@tracker/domain';
 import type { Caller } from '../access/caller';
 import type { AnyProjection } from './projection';
 import type { ProjectionStore } from './projection-store.port';
+import type { CatalogueReader } from '../catalogue/catalogue.reader';
 
 export type DueFilter = 'overdue' | 'due-soon';
 
@@ -48,7 +49,7 @@ export const encodeCursor = (sortKey: string): string => Buffer.from(sortKey, 'u
 export function decodeCursor(cursor: string): string | undefined {
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return undefined;
   const key = Buffer.from(cursor, 'base64url').toString('utf8');
-  return /^\d{15}\|[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/.test(key) ? key : undefined;
+  return /^\d{15}\|/.test(key) && RECORD_ID.test(key.slice(16)) ? key : undefined;
 }
 
 /** The sort key's received part: epoch ms, zero-padded to 15 digits. */
@@ -84,12 +85,15 @@ function lexRange(c: ListCriteria<string>): [string, string] {
 export async function readListPage<Doc>(
   list: ScopedList<Doc>,
   store: ProjectionStore,
+  catalogue: Pick<CatalogueReader, 'knownUnit'>,
   criteria: ListCriteria<string>,
   caller: Caller,
   nowMs: number,
 ): Promise<ListRows<Doc>> {
   const P = list.projection;
   const limit = criteria.limit ?? 50;
+  // An unknown unit is a 404, as everywhere, not an empty page (or a 403 to a clerk).
+  if (criteria.unitId) await catalogue.knownUnit(criteria.unitId, 'unitId');
   const scopes = scopesOf(criteria, caller);
   const generation = await store.activeGeneration(P);
   if (generation === undefined || scopes.length === 0)

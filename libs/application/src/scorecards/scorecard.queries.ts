@@ -146,8 +146,7 @@ export class GetUnitScorecardHandler implements IQueryHandler<GetUnitScorecardQu
     method,
   }: GetUnitScorecardQuery): Promise<UnitScorecard> {
     assertMayReadScores(caller);
-    const unit = this.catalogue.listUnits().find((u) => u.unitId === unitId);
-    if (!unit) throw new DomainError('UNIT_NOT_FOUND', 'not-found', `no unit ${unitId}`);
+    const unit = await this.catalogue.knownUnit(unitId);
     const card = await this.calculator.compute(period, {
       level: unit.level,
       asOf,

@@ -1,5 +1,5 @@
 import type { Instant } from '../../calendar';
-import type { Command, Event } from '../../core/event-sourcing.types';
+import { RECORD_ID_MAX, type Command, type Event } from '../../core/event-sourcing.types';
 import { defineFeedbackStep, requireText, violation, type FeedbackCommandMeta } from './step';
 
 export type MarkFeedbackRepeat = Command<'MarkFeedbackRepeat', FeedbackCommandMeta & { of: string }>;
@@ -9,7 +9,8 @@ export type FeedbackMarkedRepeat = Event<'FeedbackMarkedRepeat', { occurredAt: I
 export const feedbackMarkedRepeatStep = defineFeedbackStep<MarkFeedbackRepeat, FeedbackMarkedRepeat>()({
   type: 'marked-repeat',
   labels: { vi: 'Đánh dấu trùng lặp', en: 'marked as a repeat' },
-  fields: { of: { kind: 'text', required: true, maxLength: 64 } },
+  // The id of the item repeated: as long as any item's id may be.
+  fields: { of: { kind: 'text', required: true, maxLength: RECORD_ID_MAX } },
   command: 'MarkFeedbackRepeat',
   event: 'FeedbackMarkedRepeat',
   toCommand: (input, meta) => ({ type: 'MarkFeedbackRepeat', data: { ...meta, of: input.of } }),
