@@ -86,6 +86,9 @@ describe('publication decisions', () => {
       .post('/api/publications/QD12/made-public')
       .send({ procedureCode: 'P1', madePublicOn: '22/01/2025' })
       .expect(400);
+    // The list's range takes real days only, as every date does.
+    const badRange = await admin().get('/api/publications?from=2024-02-30&to=2024-13-01').expect(400);
+    expect(badRange.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['from', 'to']);
     const notItem = await admin()
       .post('/api/publications/QD12/made-public')
       .send({ procedureCode: 'P9', madePublicOn: '2025-01-22' })

@@ -17,8 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PUBLIC_COMPONENTS, type PublicComponent } from '@tracker/domain';
-
-export const DATE = /^\d{4}-\d{2}-\d{2}$/;
+import { IsCivilDate } from '../http/instant.validator';
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._]{0,63}$/;
 const ID_MESSAGE =
@@ -44,8 +43,7 @@ export class DefineUnitRequest {
 
   /** A commune offering electronic certified copies from originals from this day (6.5a); null: none. */
   @IsOptional()
-  @Matches(DATE, { message: 'electronicCertifiedCopySince must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'electronicCertifiedCopySince must be a real date' })
+  @IsCivilDate()
   electronicCertifiedCopySince?: string | null;
 }
 
@@ -137,14 +135,12 @@ export class SetCalendarRequest {
   @IsArray()
   @ArrayMaxSize(366)
   @ArrayUnique()
-  @Matches(DATE, { each: true, message: 'each of holidays must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { each: true, message: 'each of holidays must be a real date' })
+  @IsCivilDate(true)
   holidays!: string[];
 
   @IsArray()
   @ArrayMaxSize(366)
   @ArrayUnique()
-  @Matches(DATE, { each: true, message: 'each of workingDays must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { each: true, message: 'each of workingDays must be a real date' })
+  @IsCivilDate(true)
   workingDays!: string[];
 }

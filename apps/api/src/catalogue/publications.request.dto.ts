@@ -4,7 +4,6 @@ import {
   ArrayNotEmpty,
   IsArray,
   IsIn,
-  IsISO8601,
   IsNotEmpty,
   IsOptional,
   IsString,
@@ -13,7 +12,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PUBLICATION_CHANGES, type PublicationChange } from '@tracker/domain';
-import { DATE, ID_PATTERN } from './catalogue.request.dto';
+import { IsCivilDate } from '../http/instant.validator';
+import { ID_PATTERN } from './catalogue.request.dto';
 
 export class PublicationIdParam {
   @Matches(ID_PATTERN, {
@@ -36,12 +36,10 @@ export class DecidePublicationRequest {
   @MaxLength(100)
   decisionNo!: string;
 
-  @Matches(DATE, { message: 'decidedOn must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'decidedOn must be a real date' })
+  @IsCivilDate()
   decidedOn!: string;
 
-  @Matches(DATE, { message: 'basisEffectiveOn must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'basisEffectiveOn must be a real date' })
+  @IsCivilDate()
   basisEffectiveOn!: string;
 
   @IsArray()
@@ -56,17 +54,16 @@ export class MadePublicRequest {
   @Matches(ID_PATTERN, { message: 'procedureCode must be a procedure code' })
   procedureCode!: string;
 
-  @Matches(DATE, { message: 'madePublicOn must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'madePublicOn must be a real date' })
+  @IsCivilDate()
   madePublicOn!: string;
 }
 
 export class ListPublicationsQueryDto {
   @IsOptional()
-  @Matches(DATE, { message: 'from must be a date YYYY-MM-DD' })
+  @IsCivilDate()
   from?: string;
 
   @IsOptional()
-  @Matches(DATE, { message: 'to must be a date YYYY-MM-DD' })
+  @IsCivilDate()
   to?: string;
 }
