@@ -296,6 +296,34 @@ describe('refusals append nothing', () => {
     expect(unknown.status).toBe(422);
     expect(unknown.body.error.code).toBe('PROCEDURE_NOT_FOUND');
   });
+
+  it('refuses a catalogue entry naming a unit that does not exist with 404, appending nothing', async () => {
+    const commune = await api
+      .as(TOKENS.admin)
+      .put('/api/units/X_ORPHAN')
+      .send({ name: 'Xã mồ côi', level: 'commune', parentId: 'NO_DISTRICT' })
+      .expect(404);
+    expect(commune.body.error).toMatchObject({ code: 'UNIT_NOT_FOUND', details: { field: 'parentId' } });
+    const procedure = await api
+      .as(TOKENS.admin)
+      .put('/api/procedures/P_ORPHAN')
+      .send({
+        name: 'Thủ tục',
+        units: ['SCT', 'NO_UNIT'],
+        timeLimit: { value: 5, unit: 'working-days' },
+        onlineLevel: 'full',
+        feeRequired: false,
+        requiresWrittenResult: true,
+      })
+      .expect(404);
+    expect(procedure.body.error).toMatchObject({ code: 'UNIT_NOT_FOUND', details: { field: 'units' } });
+    const units = (await api.as(TOKENS.admin).get('/api/units').expect(200)).body as { unitId: string }[];
+    expect(units.map((u) => u.unitId)).not.toContain('X_ORPHAN');
+    const procedures = (await api.as(TOKENS.admin).get('/api/procedures').expect(200)).body as {
+      code: string;
+    }[];
+    expect(procedures.map((p) => p.code)).not.toContain('P_ORPHAN');
+  });
 });
 
 describe('the step types', () => {

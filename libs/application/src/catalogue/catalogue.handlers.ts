@@ -65,6 +65,10 @@ export class DefineUnitHandler implements ICommandHandler<DefineUnitCommand, Uni
   ) {}
 
   async execute({ input, context }: DefineUnitCommand): Promise<UnitView> {
+    // A parent must exist (define a district before its communes); a unit its own parent is the decider's.
+    if (input.parentId !== undefined && input.parentId !== input.unitId) {
+      await this.catalogue.knownUnit(input.parentId, 'parentId');
+    }
     const stream = unitStreamName(input.unitId);
     const command = commandOf('DefineUnit', input, this.clock.now(), context);
     const result = await handleCommand(this.store, stream, unitDecider, command, commandContextOf(context));
@@ -82,6 +86,8 @@ export class DefineProcedureHandler implements ICommandHandler<DefineProcedureCo
   ) {}
 
   async execute({ input, context }: DefineProcedureCommand): Promise<DefinedProcedure> {
+    // Every unit offering it must exist: a dossier could never be received at one that does not.
+    for (const unitId of input.units) await this.catalogue.knownUnit(unitId, 'units');
     const stream = procedureStreamName(input.code);
     const command = commandOf('DefineProcedure', input, this.clock.now(), context);
     const result = await handleCommand(
