@@ -1,8 +1,9 @@
 /**
  * Command benchmark: `npm run bench:commands [-- --dossiers 10000 --connections 32 --rate 500 --rated-dossiers 2000
- * --keyed-dossiers 5000 --cpu-prof <dir> --flat-only]` (`--cpu-prof` writes the API process's V8 CPU profile into <dir>
- * when it stops, to see where its time per command goes; `--flat-only` runs only 1, 1b and 3, the ratio's two
- * sides and the ceiling, to compare two versions of the API quickly).
+ * --keyed-dossiers 5000 --warmup 1000 --cpu-prof <dir> --flat-only]` (`--cpu-prof` writes the API process's V8 CPU
+ * profile into <dir> when it stops, to see where its time per command goes; `--flat-only` runs only 1, 1b and 3, the
+ * ratio's two sides and the ceiling, to compare two versions of the API quickly; `--warmup`: dossiers run untimed
+ * through each of 1, 1b and 3 before it is measured).
  *
  * Dossiers go through the HTTP API (the API and the embedded event store each in its own process, as
  * `start:api` and `eventstore` run them) with autocannon, each dossier a realistic life of five requests:
@@ -55,6 +56,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '3917' },
     'cpu-prof': { type: 'string' },
     'flat-only': { type: 'boolean', default: false },
+    warmup: { type: 'string', default: '1000' },
   },
 });
 const DOSSIERS = Number(values.dossiers);
@@ -63,6 +65,13 @@ const RATE = Number(values.rate);
 const RATED_DOSSIERS = Number(values['rated-dossiers']);
 const KEYED_DOSSIERS = Number(values['keyed-dossiers']);
 const PORT = values.port!;
+/**
+ * Dossiers run, untimed, through each side of the ratio before it is measured (the API, the bare server, the
+ * floor): the processes start cold, and a JIT compiling the first thousands of requests is not what a running
+ * tracker pays. Without it the HTTP side, measured first on fresh processes, paid the warm-up the floor, measured
+ * last, did not.
+ */
+const WARMUP = Number(values.warmup);
 type Figures = {
   requests: number;
   /** CPU ms per command of the process that served it (API, or the bench's for the floor) and of the event store. */
@@ -325,6 +334,7 @@ async function overBareHttp(connectionString: string, store: number | undefined)
   const port = String(Number(PORT) + 1);
   const bare = await startBareCommandServer({ PORT: port, EVENTSTORE_CONNECTION_STRING: connectionString });
   try {
+    await overHttp('WC', WARMUP, undefined, false, port);
     return await measured(bare.pid!, store, () => overHttp('C', DOSSIERS, undefined, false, port));
   } finally {
     await stop(bare);
@@ -368,6 +378,7 @@ async function main(): Promise<void> {
     console.log(
       `flat out over HTTP: ${DOSSIERS} dossiers, ${DOSSIERS * 5} requests, ${CONNECTIONS} connections…`,
     );
+    await overHttp('WF', WARMUP);
     const flat = await measured(api.pid!, es.child.pid, () => overHttp('F', DOSSIERS));
     console.log(
       `flat out over bare node:http, the same commands without Nest or Express: ${DOSSIERS} dossiers…`,
@@ -375,6 +386,7 @@ async function main(): Promise<void> {
     const bare = await overBareHttp(connectionString, es.child.pid);
     if (values['flat-only']) {
       console.log(`straight to the event store through the client: ${DOSSIERS} dossiers…`);
+      await direct('WD', WARMUP, connectionString);
       const floor = await measured('self', es.child.pid, () => direct('D', DOSSIERS, connectionString));
       console.log(
         `HTTP ${flat.rps}/s (API ${flat.cpu?.worker} ms CPU/command), floor ${floor.rps}/s ` +
@@ -398,6 +410,7 @@ async function main(): Promise<void> {
       overHttp('K', KEYED_DOSSIERS, undefined, true),
     );
     console.log(`straight to the event store through the client: ${DOSSIERS} dossiers…`);
+    await direct('WD', WARMUP, connectionString);
     const floor = await measured('self', es.child.pid, () => direct('D', DOSSIERS, connectionString));
 
     const row = (name: string, f: Figures) =>
