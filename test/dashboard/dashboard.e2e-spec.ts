@@ -251,9 +251,24 @@ describeWithChromium('dashboard pages (Chromium over the API + worker)', () => {
     await expect(feeError.textContent()).resolves.toBe('');
     const code = await page.inputValue('#step [name=code]');
     expect(code).toMatch(/^SCT-\d{6}-\d{4}$/);
+    // The clerk records the steps; an apology is the supervisor's to sign, so it is not offered.
+    const clerkSteps = await page.$$eval('#step [name=type] option', (os) => os.map((o) => o.value));
+    expect(clerkSteps).toContain('processed');
+    expect(clerkSteps).not.toContain('apology-issued');
     await page.selectOption('#step [name=type]', 'synced');
     await page.click('#step button[type=submit]');
     await page.locator('#step-result .ok-box').waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("a supervisor's page for recording offers the apology alone, and no receipt form", async () => {
+    const { page, errors, context } = await loginAs(browser, baseURL, TOKENS.supervisorA);
+    await page.goto(`${baseURL}/clerk.html`);
+    await page.waitForFunction(() => document.querySelectorAll('#step [name=type] option').length > 0);
+    const steps = await page.$$eval('#step [name=type] option', (os) => os.map((o) => o.value));
+    expect(steps).toEqual(['apology-issued']);
+    await expect(page.locator('#receive').isVisible()).resolves.toBe(false);
     expect(errors).toEqual([]);
     await context.close();
   });
