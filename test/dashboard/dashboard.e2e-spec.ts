@@ -265,7 +265,7 @@ describeWithChromium('dashboard pages (Chromium over the API + worker)', () => {
   it("a supervisor's page for recording offers the apology alone, and no receipt form", async () => {
     const { page, errors, context } = await loginAs(browser, baseURL, TOKENS.supervisorA);
     await page.goto(`${baseURL}/clerk.html`);
-    await page.waitForFunction(() => document.querySelectorAll('#step [name=type] option').length > 0);
+    await page.locator('#step [name=type] option').first().waitFor({ state: 'attached' });
     const steps = await page.$$eval('#step [name=type] option', (os) => os.map((o) => o.value));
     expect(steps).toEqual(['apology-issued']);
     await expect(page.locator('#receive').isVisible()).resolves.toBe(false);
