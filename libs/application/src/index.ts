@@ -5,6 +5,7 @@ export * from './command-handling/handle-command';
 export * from './command-handling/event-ids';
 export * from './command-handling/stream-state.cache';
 export * from './access/caller';
+export * from './access/unit-filter';
 export * from './catalogue/calendar.provider';
 export * from './catalogue/catalogue.reader';
 export * from './dossiers/receive-dossier.command';

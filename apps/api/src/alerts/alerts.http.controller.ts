@@ -3,6 +3,7 @@ import {
   AlertsReader,
   CatalogueReader,
   alertVisibleTo,
+  assertUnitFilter,
   compareFeedIds,
   type AlertFeedEntry,
   type Caller,
@@ -28,7 +29,7 @@ const UNIT_QUERY = {
 const FEED_ID = /^\d{1,20}-\d{1,20}$/;
 const HEARTBEAT_MS = 15_000;
 
-/** `unitId` must be a unit id, of a unit that exists (404 otherwise), and one of the supervisor's own. */
+/** `unitId` must be a unit id, of a unit that exists and that the caller may read (assertUnitFilter). */
 async function scopeOf(
   catalogue: CatalogueReader,
   caller: Caller,
@@ -40,10 +41,7 @@ async function scopeOf(
       { field: 'unitId', problems: ['unitId must be a unit id'] },
     ]);
   }
-  await catalogue.knownUnit(unitId, 'unitId');
-  if (caller.role === 'supervisor' && !caller.units.includes(unitId)) {
-    throw new ApiError(403, 'NOT_YOUR_UNIT', 'this unit is not one you serve');
-  }
+  await assertUnitFilter(catalogue, caller, unitId);
   return unitId;
 }
 

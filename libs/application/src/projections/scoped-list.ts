@@ -3,8 +3,9 @@
 // (lex) and `:running` (scored by the due instant) beside it: the dossiers' and the feedback items' lists.
 // Unit scoping, the lex range from receivedFrom/receivedTo and the cursor, the due filters and the paging
 // live here once.
-import { RECORD_ID, assertUnitAccess, visibleUnits } from '@tracker/domain';
+import { RECORD_ID, visibleUnits } from '@tracker/domain';
 import type { Caller } from '../access/caller';
+import { assertUnitFilter } from '../access/unit-filter';
 import type { AnyProjection } from './projection';
 import type { ProjectionStore } from './projection-store.port';
 import type { CatalogueReader } from '../catalogue/catalogue.reader';
@@ -57,12 +58,9 @@ export const sortKeyFloor = (ms: number): string => String(Math.max(0, ms)).padS
 
 const idOf = (member: string): string => member.slice(member.indexOf('|') + 1);
 
-/** The caller's scopes: the unit asked for (when it may read it), else its units, or `all`. */
+/** The caller's scopes: the unit asked for (checked by assertUnitFilter), else its units, or `all`. */
 function scopesOf(criteria: ListCriteria<string>, caller: Caller): string[] {
-  if (criteria.unitId) {
-    assertUnitAccess(caller, 'read', criteria.unitId);
-    return [`unit:${criteria.unitId}`];
-  }
+  if (criteria.unitId) return [`unit:${criteria.unitId}`];
   const units = visibleUnits(caller);
   return units === 'all' ? ['all'] : units.map((u) => `unit:${u}`);
 }
@@ -92,8 +90,7 @@ export async function readListPage<Doc>(
 ): Promise<ListRows<Doc>> {
   const P = list.projection;
   const limit = criteria.limit ?? 50;
-  // An unknown unit is a 404, as everywhere, not an empty page (or a 403 to a clerk).
-  if (criteria.unitId) await catalogue.knownUnit(criteria.unitId, 'unitId');
+  if (criteria.unitId) await assertUnitFilter(catalogue, caller, criteria.unitId);
   const scopes = scopesOf(criteria, caller);
   const generation = await store.activeGeneration(P);
   if (generation === undefined || scopes.length === 0)

@@ -17,7 +17,6 @@ export type Decider<State, C extends Command, E extends Event> = {
   initialState: () => State;
 };
 
-/** Who asked for a command: the token's subject and role. Stored in event metadata as `actor`. */
 /**
  * A record's id (a dossier's code, a feedback item's id): 1 to RECORD_ID_MAX letters, digits, dots, dashes or
  * underscores, starting with a letter or digit. The API's parameters and bodies, the list cursors and the steps
@@ -26,6 +25,7 @@ export type Decider<State, C extends Command, E extends Event> = {
 export const RECORD_ID_MAX = 80;
 export const RECORD_ID = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${RECORD_ID_MAX - 1}}$`);
 
+/** Who asked for a command: the token's subject and role. Stored in event metadata as `actor`. */
 export type Role = 'clerk' | 'supervisor' | 'reform-office' | 'admin' | 'system';
 export type Actor = Readonly<{ subject: string; role: Role; units?: readonly string[] }>;
 
