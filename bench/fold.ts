@@ -7,6 +7,7 @@ import { int, ms, ratio, writeRows } from './support/results';
 
 const EVENTS = Number(process.env.EVENTS ?? 500);
 const RUNS = Number(process.env.RUNS ?? 31);
+const WARMUP = Number(process.env.WARMUP ?? 50);
 const HOUR = 3_600_000;
 const received = Date.parse('2025-03-03T08:00:00+07:00');
 const at = (i: number) => formatInstant(received + i * HOUR);
@@ -73,18 +74,29 @@ function stream(n: number): DossierEvent[] {
 const events = stream(EVENTS);
 const fold = (): DossierState => events.reduce(dossierDecider.evolve, dossierDecider.initialState());
 
-function median(label: string, run: () => unknown): number {
-  for (let i = 0; i < 3; i++) run(); // warm up
-  const times: number[] = [];
+/** Times of RUNS calls of each of `runs`, taken in turns (a burst of GC or a slower minute falls on all of
+ * them alike), after WARMUP untimed calls of each (the first folds run before the JIT has compiled evolve). */
+function timesInTurns(runs: readonly (() => unknown)[]): number[][] {
+  for (let i = 0; i < WARMUP; i++) for (const run of runs) run();
+  const times = runs.map((): number[] => []);
   for (let i = 0; i < RUNS; i++) {
-    const s = performance.now();
-    run();
-    times.push(performance.now() - s);
+    runs.forEach((run, j) => {
+      const s = performance.now();
+      run();
+      times[j]!.push(performance.now() - s);
+    });
   }
-  times.sort((a, b) => a - b);
-  const med = times[Math.floor(times.length / 2)];
+  return times;
+}
+
+const medianOf = (values: readonly number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+function report(label: string, times: readonly number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  const med = medianOf(times);
   console.log(
-    `${label.padEnd(44)} median ${ms(med).padStart(8)} ms  (min ${ms(times[0])}, max ${ms(times[times.length - 1])}; ${RUNS} runs)`,
+    `${label.padEnd(44)} median ${ms(med).padStart(8)} ms  (min ${ms(sorted[0]!)}, max ${ms(sorted[sorted.length - 1]!)}; ${RUNS} runs)`,
   );
   return med;
 }
@@ -95,16 +107,19 @@ const next = {
   type: 'RecordSync' as const,
   data: { occurredAt: at(EVENTS + 1), now: at(EVENTS + 2), actor: { subject: 'c', role: 'clerk' as const } },
 };
-const foldMs = median(`fold ${int(EVENTS)} events (evolve each)`, fold);
 const halfEvents = events.slice(0, Math.floor(EVENTS / 2));
-const halfMs = median(`fold ${int(halfEvents.length)} events`, () =>
-  halfEvents.reduce(dossierDecider.evolve, dossierDecider.initialState()),
-);
-const decideMs = median(`decide one step on the ${int(EVENTS)}-event state`, () =>
-  dossierDecider.decide(next, state),
-);
+const [foldTimes, halfTimes, decideTimes] = timesInTurns([
+  fold,
+  () => halfEvents.reduce(dossierDecider.evolve, dossierDecider.initialState()),
+  () => dossierDecider.decide(next, state),
+]);
+const foldMs = report(`fold ${int(EVENTS)} events (evolve each)`, foldTimes!);
+report(`fold ${int(halfEvents.length)} events`, halfTimes!);
+const decideMs = report(`decide one step on the ${int(EVENTS)}-event state`, decideTimes!);
+// The growth is the median of the runs' own ratios: each pair ran back to back, on the same machine's minute.
+const growth = medianOf(foldTimes!.map((t, i) => t / halfTimes![i]!));
 console.log(
-  `per event: ${((foldMs / EVENTS) * 1000).toFixed(2)} µs; fold(${EVENTS}) / fold(${halfEvents.length}) = ${ratio(foldMs / halfMs)} (2 = linear, 4 = quadratic)`,
+  `per event: ${((foldMs / EVENTS) * 1000).toFixed(2)} µs; fold(${EVENTS}) / fold(${halfEvents.length}) = ${ratio(growth)} (2 = linear, 4 = quadratic)`,
 );
 writeRows([
   {
@@ -114,7 +129,7 @@ writeRows([
   },
   {
     benchmark: `fold: ${int(EVENTS)} vs ${int(halfEvents.length)} events`,
-    figure: `×${ratio(foldMs / halfMs)}`,
+    figure: `×${ratio(growth)}`,
     aim: '≈ 2 (linear)',
   },
   { benchmark: `decide one step on a ${int(EVENTS)}-event state`, figure: `${ms(decideMs)} ms` },

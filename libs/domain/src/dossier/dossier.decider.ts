@@ -138,7 +138,7 @@ function viewOf(d: Dossier): LifecycleView {
     returnedAt: d.returnedAt,
     apology: d.apology,
     paymentRequestedAmount: d.paymentRequestedAmount,
-    payments: d.payments.slice(),
+    payments: d.payments,
     paidOnline: d.paidOnline,
     paidOffline: d.paidOffline,
     inputDigitized: d.inputDigitized,
@@ -148,7 +148,7 @@ function viewOf(d: Dossier): LifecycleView {
     rating: d.rating,
     synced: d.synced,
     lastSyncedAt: d.lastSyncedAt,
-    corrections: d.corrections.slice(),
+    corrections: d.corrections,
   };
 }
 

@@ -52,7 +52,7 @@ export const correctionRecordedStep = defineStep<RecordCorrection, CorrectionRec
     };
   },
   apply: (v, e) => {
-    v.corrections.push(e.data);
+    v.corrections = [...v.corrections, e.data];
     return null;
   },
 });

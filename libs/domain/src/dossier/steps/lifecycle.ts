@@ -30,7 +30,8 @@ export type LifecycleView = {
   returnedAt: Instant | null;
   apology: ApologyRecord | null;
   paymentRequestedAmount: number;
-  payments: PaymentRecord[];
+  /** Replaced, never pushed onto: evolve's view shares the state's list (a copy per event was quadratic). */
+  payments: readonly PaymentRecord[];
   paidOnline: boolean;
   paidOffline: boolean;
   inputDigitized: boolean;
@@ -40,7 +41,8 @@ export type LifecycleView = {
   rating: { satisfied: boolean; occurredAt: Instant } | null;
   synced: boolean;
   lastSyncedAt: Instant | null;
-  corrections: CorrectionRecord[];
+  /** Replaced, never pushed onto, as `payments`. */
+  corrections: readonly CorrectionRecord[];
 };
 
 export type Violation = Readonly<{ code: DossierErrorCode; message: string }>;

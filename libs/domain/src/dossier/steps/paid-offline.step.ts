@@ -21,7 +21,7 @@ export const paidOfflineStep = defineStep<RecordOfflinePayment, PaidOffline>()({
   }),
   apply: (v, e) => {
     const withoutFee = !hasFee(v);
-    v.payments.push({ kind: 'offline', amount: e.data.amount, occurredAt: e.data.occurredAt });
+    v.payments = [...v.payments, { kind: 'offline', amount: e.data.amount, occurredAt: e.data.occurredAt }];
     v.paidOffline = true;
     return withoutFee
       ? violation('PAYMENT_WITHOUT_FEE', 'the dossier has no fee (none at receipt, no payment requested)')

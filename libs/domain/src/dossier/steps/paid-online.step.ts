@@ -38,12 +38,10 @@ export const paidOnlineStep = defineStep<RecordOnlinePayment, PaidOnline>()({
   },
   apply: (v, e) => {
     const withoutFee = !hasFee(v);
-    v.payments.push({
-      kind: 'online',
-      amount: e.data.amount,
-      gateway: e.data.gateway,
-      occurredAt: e.data.occurredAt,
-    });
+    v.payments = [
+      ...v.payments,
+      { kind: 'online', amount: e.data.amount, gateway: e.data.gateway, occurredAt: e.data.occurredAt },
+    ];
     v.paidOnline = true;
     return withoutFee
       ? violation('PAYMENT_WITHOUT_FEE', 'the dossier has no fee (none at receipt, no payment requested)')
