@@ -203,6 +203,60 @@ describeWithChromium('dashboard pages (Chromium over the API + worker)', () => {
     await context.close();
   });
 
+  it('the board shows each dossier once, in the column of its most urgent alert, and counts dossiers', async () => {
+    // A dossier past 75 % of its time still holds its 50 % alert; one at the apology stage holds both. The
+    // board's answer is served as such a moment would give it (the worker reaches those stages only in time).
+    const { page, errors, context } = await loginAs(browser, baseURL, TOKENS.supervisorA);
+    const now = Date.now();
+    const alert = (code: string, kind: string, hoursLeft: number) => ({
+      id: `${kind}-${code}`,
+      subject: 'dossier',
+      code,
+      kind,
+      dueAt: iso(now + hoursLeft * HOUR),
+      raisedAt: iso(now - HOUR),
+      unitId: 'SCT',
+      unitName: 'Sở Công Thương',
+      currentUnitId: 'SCT',
+      procedureCode: 'CT.01',
+      procedureName: 'Cấp Giấy phép bán lẻ sản phẩm rượu',
+      workingMsLeft: hoursLeft * HOUR,
+    });
+    const alerts = [
+      alert('SOON-1', 'due-soon-50', 10),
+      alert('SOON-1', 'due-soon-75', 10),
+      alert('APOL-1', 'due-soon-50', 3),
+      alert('APOL-1', 'due-soon-75', 3),
+      alert('APOL-1', 'apology-needed', 3),
+      alert('LATE-9', 'overdue', -5),
+    ];
+    await page.route('**/api/dashboard/board*', (route) =>
+      route.fulfill({ json: { now: iso(now), alerts } }),
+    );
+    await page.reload();
+    await page.locator('#col-due tr[data-code="SOON-1"]').waitFor();
+    const rows = await page.$$eval('.columns tbody tr', (trs) =>
+      trs.map(
+        (tr) =>
+          `${tr.closest('section')!.id} ${tr.getAttribute('data-code')} ${tr.getAttribute('data-kind')}`,
+      ),
+    );
+    expect(rows.sort()).toEqual([
+      'col-apology APOL-1 apology-needed',
+      'col-due SOON-1 due-soon-75',
+      'col-overdue LATE-9 overdue',
+    ]);
+    for (const kind of ['overdue', 'apology-needed', 'due-soon'])
+      await expect(page.locator(`[data-count="${kind}"]`).textContent()).resolves.toBe('1');
+    // The time stays in view in a third of the page: the badge wraps instead of widening the table.
+    const fits = await page.$$eval('.columns .card', (cards) =>
+      cards.every((card) => card.scrollWidth <= card.clientWidth),
+    );
+    expect(fits).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('the dossier page shows every event with actor and time, both due dates and why it is late', async () => {
     const { page, errors, context } = await loginAs(
       browser,
@@ -296,7 +350,7 @@ describeWithChromium('dashboard pages (Chromium over the API + worker)', () => {
           unitId: u.unitId,
           rank: String(u.rank),
           name: u.name,
-          total: u.total.toFixed(2),
+          total: u.total.toLocaleString('vi-VN', { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
           band: u.band ?? '—',
         }),
       ),

@@ -27,9 +27,24 @@ function timeLeft(ms) {
   return el('span', { className: ms < 8 * 3_600_000 ? 'left-low' : '' }, `còn ${fmtHours(ms)}`);
 }
 
+// A dossier past 75 % of its time still holds its 50 % alert, and one at the apology stage both: the board
+// shows each dossier or item once, in the column of its most urgent alert, and counts dossiers.
+const URGENCY = { 'due-soon-50': 0, 'due-soon-75': 1, 'apology-needed': 2, overdue: 3 };
+function mostUrgent(alerts) {
+  const held = new Map();
+  for (const a of alerts) {
+    const key = `${a.subject ?? 'dossier'}:${a.code}`;
+    const other = held.get(key);
+    const more = other && (URGENCY[a.kind] ?? 0) - (URGENCY[other.kind] ?? 0);
+    if (!other || more > 0 || (more === 0 && a.workingMsLeft < other.workingMsLeft)) held.set(key, a);
+  }
+  return [...held.values()];
+}
+
 function render(board) {
   const byColumn = { 'col-overdue': [], 'col-apology': [], 'col-due': [] };
-  for (const a of board.alerts) byColumn[column(a.kind)].push(a);
+  const shown = mostUrgent(board.alerts);
+  for (const a of shown) byColumn[column(a.kind)].push(a);
   for (const [id, alerts] of Object.entries(byColumn)) {
     alerts.sort((a, b) => a.workingMsLeft - b.workingMsLeft);
     const list = document.querySelector(`#${id} .list`);
@@ -54,7 +69,7 @@ function render(board) {
   }
   for (const kind of ['overdue', 'apology-needed', 'due-soon']) {
     document.querySelector(`[data-count="${kind}"]`).textContent = String(
-      board.alerts.filter((a) => group(a.kind) === kind).length,
+      shown.filter((a) => group(a.kind) === kind).length,
     );
   }
   document.getElementById('updated').textContent = `Cập nhật ${fmtTime(board.now)}`;

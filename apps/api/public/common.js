@@ -166,6 +166,10 @@ export const fmtHours = (ms) => `${(Math.round((Math.abs(ms) / 3_600_000) * 10) 
 export const fmtNum = (n, digits = 2) =>
   n === null || n === undefined ? '—' : Number(n).toLocaleString('vi-VN', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 
+/** A score with a fixed number of decimals, the Vietnamese way ("85,32"), as the ranking shows totals. */
+export const fmtFixed = (n, digits = 2) =>
+  Number(n).toLocaleString('vi-VN', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
 /** `YYYY-MM-DDTHH:mm` of a datetime-local input (Vietnam time) as an ISO instant with +07:00. */
 export const localToIso = (value) => (value ? `${value.length === 16 ? `${value}:00` : value}+07:00` : undefined);
 
@@ -234,8 +238,8 @@ export async function stepLabels() {
 }
 
 export const ALERT_LABEL = {
-  'due-soon-50': 'Đã dùng 50 % thời hạn',
-  'due-soon-75': 'Đã dùng 75 % thời hạn',
+  'due-soon-50': 'Đã dùng 50 % thời hạn (50 % of the time used)',
+  'due-soon-75': 'Đã dùng 75 % thời hạn (75 % of the time used)',
   'apology-needed': 'Cần phiếu xin lỗi (apology needed)',
   overdue: 'Quá hạn (overdue)',
 };
