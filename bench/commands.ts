@@ -29,6 +29,7 @@
  * move with the load, CPU time per command much less. Not a test: nothing asserts on time.
  */
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 import { Agent, request } from 'node:http';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,6 +44,7 @@ import {
   startEventStoreProcess,
   stop,
 } from './support/processes';
+import { unlinkMatching } from '@tracker/infrastructure';
 import { PROCEDURE, TOKEN, UNITS, commandRunner, lifeOf, type Step } from './support/dossier-lives';
 import { int, ms, ratio, writeRows } from './support/results';
 
@@ -351,13 +353,14 @@ async function main(): Promise<void> {
   const tokensFile = join(dir, 'tokens.json');
   writeFileSync(tokensFile, JSON.stringify([{ token: TOKEN, name: 'bench', role: 'admin' }]));
   const es = await startEventStoreProcess(join(dir, 'eventstore'));
+  const prefix = `bench:${process.pid}:`;
   const connectionString = `esdb://127.0.0.1:${es.port}?tls=false`;
   const api = await startApiProcess(
     {
       PORT,
       EVENTSTORE_CONNECTION_STRING: connectionString,
       TRACKER_TOKENS_FILE: tokensFile,
-      REDIS_KEY_PREFIX: `bench:${process.pid}:`,
+      REDIS_KEY_PREFIX: prefix,
       NODE_ENV: 'production',
     },
     30_000,
@@ -476,6 +479,9 @@ async function main(): Promise<void> {
     await stop(api);
     await stop(es.child);
     rmSync(dir, { recursive: true, force: true });
+    // The API's keys (the keyed run's 25,000 Idempotency-Key entries live a day otherwise).
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    await unlinkMatching(redis, `${prefix}*`).finally(() => redis.quit());
   }
 }
 
