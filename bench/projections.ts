@@ -68,7 +68,7 @@ const { values } = parseArgs({
     // it left (read models, reference snapshot) are used as they are, for the API start and restart only.
     'reuse-data': { type: 'string' },
     // Restarts of the API measured (each way it can run), their median reported.
-    restarts: { type: 'string', default: '1' },
+    restarts: { type: 'string', default: '3' },
     // Stops after section 3 (for A/B runs of the rebuild; with --keep-data, on the same log).
     'rebuild-only': { type: 'boolean', default: false },
   },
