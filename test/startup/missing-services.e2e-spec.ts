@@ -2,6 +2,8 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unlinkMatching } from '@tracker/infrastructure';
+import { Redis } from 'ioredis';
 import { freePort } from '../soak/processes';
 import { REPO_ROOT } from '../support/eventstore-process';
 
@@ -64,11 +66,22 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+// A key prefix of its own: an app that reaches the local Redis (once the event store appears) writes its
+// queues' keys there, removed after the file.
+const prefix = `test-startup:${process.pid}:`;
+afterAll(async () => {
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
+  await unlinkMatching(redis, `${prefix}*`)
+    .catch(() => undefined)
+    .finally(() => redis.disconnect());
+});
+
 const baseEnv = () => ({
   PATH: process.env.PATH,
   HOME: process.env.HOME,
   NODE_ENV: 'development',
   EVENTSTORE_DATA_DIR: join(dir, 'eventstore'),
+  REDIS_KEY_PREFIX: prefix,
 });
 
 describe('with Redis unreachable', () => {
