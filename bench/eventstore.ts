@@ -33,6 +33,7 @@ import { ReadReq } from '@eventstore/db-client/generated/streams_pb';
 import * as grpc from '@grpc/grpc-js';
 import { startEventStoreServer } from '@tracker/eventstore-server';
 import { grpcClientOf } from '@tracker/testing/eventstore/raw-grpc';
+import { median } from './support/processes';
 import { int, ratio, writeRows } from './support/results';
 
 const { values } = parseArgs({
@@ -287,6 +288,29 @@ async function serverRun(dir: string, synchronous: 'full' | 'normal', read: bool
   return figures;
 }
 
+/** `n` full `$all` reads through the client, one after the other: each one's events, rate and rate per
+ * CPU-second of this process. */
+async function readsOf(
+  client: EventStoreDBClient,
+  n: number,
+): Promise<{ events: number; rate: number; perCpu: number }[]> {
+  const reads = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    const cpu = process.cpuUsage();
+    let events = 0;
+    for await (const _ of client.readAll({ fromPosition: START, maxCount: Number.MAX_SAFE_INTEGER }))
+      events += 1;
+    const used = process.cpuUsage(cpu);
+    reads.push({
+      events,
+      rate: rate(events, performance.now() - t),
+      perCpu: rate(events, (used.user + used.system) / 1000),
+    });
+  }
+  return reads;
+}
+
 /** The full `$all` read with the event store in the bench's process (client and server share one core). */
 async function inProcessRead(
   dataDir: string,
@@ -294,24 +318,12 @@ async function inProcessRead(
   const server = await startEventStoreServer({ host: '127.0.0.1', port: 0, dataDir });
   const client = EventStoreDBClient.connectionString(server.connectionString);
   try {
-    let allEvents = 0;
-    const readOnce = async () => {
-      const t = performance.now();
-      const cpu = process.cpuUsage();
-      let n = 0;
-      for await (const _ of client.readAll({ fromPosition: START, maxCount: Number.MAX_SAFE_INTEGER }))
-        n += 1;
-      const used = process.cpuUsage(cpu);
-      allEvents = n;
-      return { rate: rate(n, performance.now() - t), perCpu: rate(n, (used.user + used.system) / 1000) };
-    };
-    for (let i = 0; i < READ_WARMUP; i++) await readOnce();
-    const reads = [];
-    for (let i = 0; i < READS; i++) reads.push(await readOnce());
+    await readsOf(client, READ_WARMUP);
+    const reads = await readsOf(client, READS);
     const readAll = median(reads.map((r) => r.rate));
     const readAllPerCpu = median(reads.map((r) => r.perCpu));
     const grpcReadAll = await grpcReadAllRate(client);
-    return { readAll, readAllPerCpu, grpcReadAll, allEvents };
+    return { readAll, readAllPerCpu, grpcReadAll, allEvents: reads[0]?.events ?? 0 };
   } finally {
     await client.dispose();
     await server.close();
@@ -350,21 +362,12 @@ async function readAllRates(
   client: EventStoreDBClient,
   serverCpuMs: () => number,
 ): Promise<{ readAll: number; grpcReadAll: number; shares: ReadTimeShares }> {
-  let events = 0;
-  const readOnce = async () => {
-    const t = performance.now();
-    let n = 0;
-    for await (const _ of client.readAll({ fromPosition: START, maxCount: Number.MAX_SAFE_INTEGER })) n += 1;
-    events = n;
-    return rate(n, performance.now() - t);
-  };
-  for (let i = 0; i < READ_WARMUP; i++) await readOnce();
+  await readsOf(client, READ_WARMUP);
   const sched = mainThreadSchedstat();
   const serverCpu = serverCpuMs();
   const t = performance.now();
-  const rates = [];
-  for (let i = 0; i < READS; i++) rates.push(await readOnce());
-  const readAll = median(rates);
+  const reads = await readsOf(client, READS);
+  const readAll = median(reads.map((r) => r.rate));
   const wallNs = (performance.now() - t) * 1e6;
   const after = mainThreadSchedstat();
   const onCpu = (after.onCpu - sched.onCpu) / wallNs;
@@ -374,7 +377,7 @@ async function readAllRates(
     clientWaitingForCore: waiting,
     clientIdle: Math.max(0, 1 - onCpu - waiting),
     serverCpu: ((serverCpuMs() - serverCpu) * 1e6) / wallNs,
-    clientCpuUsPerEvent: (after.onCpu - sched.onCpu) / 1000 / (events * READS),
+    clientCpuUsPerEvent: (after.onCpu - sched.onCpu) / 1000 / reads.reduce((sum, r) => sum + r.events, 0),
   };
   return { readAll, grpcReadAll: await grpcReadAllRate(client), shares };
 }
@@ -440,10 +443,6 @@ function rawRun(
   }
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 const us = (x: number) => x.toFixed(1);
 const pct = (x: number) => `${(x * 100).toFixed(0)} %`;

@@ -3,6 +3,7 @@
 // Prints figures; asserts nothing.
 //   node -r @swc-node/register bench/fold.ts        (EVENTS=…, RUNS=… to change the size)
 import { dossierDecider, formatInstant, type DossierEvent, type DossierState } from '../libs/domain/src';
+import { median } from './support/processes';
 import { int, ms, ratio, writeRows } from './support/results';
 
 const EVENTS = Number(process.env.EVENTS ?? 500);
@@ -89,12 +90,9 @@ function timesInTurns(runs: readonly (() => unknown)[]): number[][] {
   return times;
 }
 
-const medianOf = (values: readonly number[]): number =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-function report(label: string, times: readonly number[]): number {
+function report(label: string, times: number[]): number {
   const sorted = [...times].sort((a, b) => a - b);
-  const med = medianOf(times);
+  const med = median(times);
   console.log(
     `${label.padEnd(44)} median ${ms(med).padStart(8)} ms  (min ${ms(sorted[0]!)}, max ${ms(sorted[sorted.length - 1]!)}; ${RUNS} runs)`,
   );
@@ -117,7 +115,7 @@ const foldMs = report(`fold ${int(EVENTS)} events (evolve each)`, foldTimes!);
 report(`fold ${int(halfEvents.length)} events`, halfTimes!);
 const decideMs = report(`decide one step on the ${int(EVENTS)}-event state`, decideTimes!);
 // The growth is the median of the runs' own ratios: each pair ran back to back, on the same machine's minute.
-const growth = medianOf(foldTimes!.map((t, i) => t / halfTimes![i]!));
+const growth = median(foldTimes!.map((t, i) => t / halfTimes![i]!));
 console.log(
   `per event: ${((foldMs / EVENTS) * 1000).toFixed(2)} µs; fold(${EVENTS}) / fold(${halfEvents.length}) = ${ratio(growth)} (2 = linear, 4 = quadratic)`,
 );

@@ -163,12 +163,9 @@ export const fmtTime = (iso) => (iso ? DT.format(new Date(iso)) : '—');
 /** Working time in hours (one decimal), e.g. "12,5 giờ". */
 export const fmtHours = (ms) => `${(Math.round((Math.abs(ms) / 3_600_000) * 10) / 10).toLocaleString('vi-VN')} giờ`;
 
-export const fmtNum = (n, digits = 2) =>
-  n === null || n === undefined ? '—' : Number(n).toLocaleString('vi-VN', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
-
-/** A score with a fixed number of decimals, the Vietnamese way ("85,32"), as the ranking shows totals. */
-export const fmtFixed = (n, digits = 2) =>
-  Number(n).toLocaleString('vi-VN', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+/** A number the Vietnamese way ("17,6"), at most `digits` decimals and at least `minDigits` ("85,30"). */
+export const fmtNum = (n, digits = 2, minDigits = 0) =>
+  n === null || n === undefined ? '—' : Number(n).toLocaleString('vi-VN', { maximumFractionDigits: digits, minimumFractionDigits: minDigits });
 
 /** `YYYY-MM-DDTHH:mm` of a datetime-local input (Vietnam time) as an ISO instant with +07:00. */
 export const localToIso = (value) => (value ? `${value.length === 16 ? `${value}:00` : value}+07:00` : undefined);

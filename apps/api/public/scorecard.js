@@ -1,4 +1,4 @@
-import { api, el, fmtFixed, fmtNum, fmtTime, localToIso, startPage } from './common.js';
+import { api, el, fmtNum, fmtTime, localToIso, startPage } from './common.js';
 
 await startPage('scorecard.html');
 const form = document.getElementById('query');
@@ -133,7 +133,7 @@ function row(u, isProvince) {
     { className: 'clickable', dataset: { unitId: u.unitId } },
     el('td', { className: 'num', dataset: { cell: 'rank' } }, isProvince ? '' : String(u.rank)),
     el('td', { className: 'unit-name', dataset: { cell: 'name' } }, isProvince ? (u.name === 'province' ? 'Toàn tỉnh' : u.name) : u.name),
-    el('td', { className: 'num', dataset: { cell: 'total' } }, el('strong', {}, fmtFixed(u.total))),
+    el('td', { className: 'num', dataset: { cell: 'total' } }, el('strong', {}, fmtNum(u.total, 2, 2))),
     el('td', { dataset: { cell: 'band' } }, u.band ? el('span', { className: bandClass(u.band) }, u.band) : '—'),
     ...GROUPS.map(([id]) => el('td', { dataset: { cell: `group-${id}` } }, groupBar(groups.get(id)))),
     el('td', { dataset: { cell: 'trend' } }, sparkline(trend.quarters.map((q) => trend.byUnit.get(u.unitId)?.get(q) ?? null))),
@@ -166,7 +166,7 @@ function select(u, tr) {
   tr.classList.add('selected');
   const panel = document.getElementById('detail');
   panel.classList.remove('hidden');
-  document.getElementById('detail-title').textContent = `${u.name}: ${fmtFixed(u.total)} điểm${u.band ? ` (${u.band})` : ''}`;
+  document.getElementById('detail-title').textContent = `${u.name}: ${fmtNum(u.total, 2, 2)} điểm${u.band ? ` (${u.band})` : ''}`;
   const body = document.querySelector('#criteria tbody');
   body.replaceChildren(
     ...u.groups.flatMap((g) => [
