@@ -21,7 +21,6 @@ const exact = (revision: number): ExpectedRevision => ({ kind: 'exact', revision
 
 /** One event-loop turn: what was queued in this one is committed at its end. */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The real WAL sync, whose answer is held until the test lets it through: shows what the log does while a
@@ -186,10 +185,28 @@ describe('SqliteEventLog on disk', () => {
     new SqliteEventLog({ dataDir: dir, lockTimeoutMs: 100 }).close();
   });
 
-  describe('durable group commit: one sync at a time, the next group gathers during it', () => {
-    it('appends arriving during a sync wait for the writer it answers, then commit with it, each answered on its own after its own sync', async () => {
+  describe('durable group commit: one sync at a time, the next group queues during it', () => {
+    it('appends submitted in one turn commit in one transaction, synced on the event loop before they are answered', async () => {
+      const log = new SqliteEventLog({ dataDir: dir });
+      try {
+        const before = log.transactions;
+        const outcomes = Promise.all(
+          Array.from({ length: 20 }, (_, i) => log.submit(() => log.append(`s-${i % 5}`, ANY, [event()]))),
+        );
+        expect(log.transactions - before).toBe(0);
+        await turn();
+        expect(log.transactions - before).toBe(1);
+        // The sync ran inside that turn: nothing is left to wait for, before or after the answers.
+        expect(log.whenDurable()).toBeUndefined();
+        expect((await outcomes).map((o) => o.status)).toEqual(Array(20).fill('ok'));
+      } finally {
+        log.close();
+      }
+    });
+
+    it('appends arriving during a sync commit together after it, each answered on its own after its own sync', async () => {
       const syncs = heldSyncs();
-      const log = new SqliteEventLog({ dataDir: dir, syncWal: syncs.syncWal, gatherMs: 60_000 });
+      const log = new SqliteEventLog({ dataDir: dir, syncWal: syncs.syncWal });
       try {
         const before = log.transactions;
         const answered: string[] = [];
@@ -225,60 +242,32 @@ describe('SqliteEventLog on disk', () => {
         await syncs.release();
         expect(await first).toMatchObject({ status: 'ok', lastRevision: 0 });
         await turn();
-        // The three wait for the writer just answered: one sync for the four, not one for the three and
-        // another for its next append.
-        expect(log.transactions - before).toBe(1);
-        expect(syncs.started).toBe(1);
+        // The three that queued during the sync: one transaction and one sync.
+        expect(log.transactions - before).toBe(2);
+        expect(syncs.started).toBe(2);
         const again = track(
           'again',
           log.submit(() => log.append('a', exact(1), [event()])),
         );
         await turn();
         expect(log.transactions - before).toBe(2);
-        expect(syncs.started).toBe(2);
         expect(answered).toEqual(['first']);
 
         await syncs.release();
-        const outcomes = await Promise.all([b, conflict, next, again]);
-        expect(answered).toEqual(['first', 'b', 'conflict', 'next', 'again']);
+        const outcomes = await Promise.all([b, conflict, next]);
+        expect(answered).toEqual(['first', 'b', 'conflict', 'next']);
         expect(outcomes[0]).toMatchObject({ status: 'ok', lastRevision: 0 });
         expect(outcomes[1]).toEqual({ status: 'wrong-expected-version', currentRevision: 0 });
         expect(outcomes[2]).toMatchObject({ status: 'ok', lastRevision: 1 });
-        expect(outcomes[3]).toMatchObject({ status: 'ok', lastRevision: 2 });
-        const positions = [await first, outcomes[0], outcomes[2], outcomes[3]].map((o) =>
+        await turn();
+        expect(log.transactions - before).toBe(3);
+        await syncs.release();
+        expect(await again).toMatchObject({ status: 'ok', lastRevision: 2 });
+        const positions = [await first, outcomes[0], outcomes[2], await again].map((o) =>
           o.status === 'ok' ? o.position : -1,
         );
         expect(positions).toEqual([...positions].sort((x, y) => x - y));
         expect(log.whenDurable()).toBeUndefined();
-      } finally {
-        log.close();
-      }
-    });
-
-    it('a writer that does not come back holds the next group for gatherMs at most, and the group after does not wait', async () => {
-      const syncs = heldSyncs();
-      const log = new SqliteEventLog({ dataDir: dir, syncWal: syncs.syncWal, gatherMs: 50 });
-      try {
-        const before = log.transactions;
-        const first = log.submit(() => log.append('p', NO_STREAM, [event()]));
-        await turn();
-        const queued = Promise.all(
-          ['q', 'r', 's'].map((stream) => log.submit(() => log.append(stream, NO_STREAM, [event()]))),
-        );
-        await syncs.release();
-        await first;
-        await turn();
-        expect(log.transactions - before).toBe(1);
-        await delay(100);
-        expect(log.transactions - before).toBe(2);
-
-        const late = log.submit(() => log.append('t', NO_STREAM, [event()]));
-        await syncs.release();
-        expect((await queued).map((o) => o.status)).toEqual(['ok', 'ok', 'ok']);
-        await turn();
-        expect(log.transactions - before).toBe(3);
-        await syncs.release();
-        expect(await late).toMatchObject({ status: 'ok' });
       } finally {
         log.close();
       }

@@ -1,14 +1,5 @@
 import Database from 'better-sqlite3';
-import {
-  closeSync,
-  fdatasync,
-  fdatasyncSync,
-  fstatSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readSync,
-} from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { framedReadResp } from '../grpc/event-encoder';
 import { CommitSignal } from './commit.signal';
@@ -47,12 +38,10 @@ export interface SqliteEventLogOptions {
   /** How long to wait for another process's lock on the log before giving up (default 2 s). */
   lockTimeoutMs?: number;
   /**
-   * Syncs the WAL (default: `fs.fdatasync`, in the thread pool). Tests wrap it to hold a sync open and
-   * watch what the log does meanwhile.
+   * Syncs the WAL (default: `fdatasync` on the event loop, calling `done` before it returns). Tests hold a
+   * sync open (calling `done` later) to watch what the log does meanwhile.
    */
   syncWal?: (fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void;
-  /** How long the next group may wait for the writers the last sync answered (default 3 ms; durable mode). */
-  gatherMs?: number;
   /** How many of the latest event ids idempotency remembers (default COMMITTED_IDS); tests make it small. */
   committedIds?: number;
   /**
@@ -132,15 +121,23 @@ const RECORD_OVERHEAD = 64;
 /** The first record sits past a notional log header, so position 0 never names an event. */
 const LOG_START = 128;
 const CACHE_LIMIT = 50_000;
+
 /**
- * Durable mode: how long the next group may wait for the writers the last sync answered (see `synced`). About
- * a sync's time on a slow disk; a few writers never wait (MIN_GATHER).
+ * The WAL's sync on the event loop, as SQLite's FULL would do it inside the commit. In the thread pool (the
+ * design until 2026-12-07), the event store went on reading requests during a sync, but every writer then
+ * waited for the group's sync before its next append, and all of them came back together: client and server
+ * took turns instead of working at once (16 writers through the client at 0.66–0.71 of the NORMAL mode, with
+ * a wait for the writers to gather into one group; 0.83 this way, paired runs on one machine). Blocking here
+ * for the sync (0.1–0.3 ms on an SSD) leaves the writers' requests in their sockets, to be the next group.
  */
-const GATHER_MS = 3;
-/** Fewer writers than this do not wait for each other: a sync each costs them less than the wait. */
-const MIN_GATHER = 4;
-/** After n waits in a row ran out of time, the next 2^n groups (at most 64) do not wait. */
-const MAX_GATHER_BACKOFF = 6;
+function syncOnTheEventLoop(fd: number, done: (error: NodeJS.ErrnoException | null) => void): void {
+  try {
+    fdatasyncSync(fd);
+  } catch (error) {
+    return done(error as NodeJS.ErrnoException);
+  }
+  done(null);
+}
 /**
  * Durable mode: the WAL is copied into the database (checkpointed) once it holds this many frames (pages, 16 MiB
  * at 4 KiB), after a group's sync (see `checkpointAfterSync`). A dossier's append dirties a page or two of each
@@ -199,8 +196,8 @@ export const metastreamOf = (stream: string): string => `$$${stream}`;
  * commit = prepare), unique per (stream, revision); the latest event ids are remembered in memory for
  * idempotency (`CommittedIds`).
  * Clients' writes go through `submit` (a group commit: one transaction and one WAL sync for every write queued
- * while the previous group's sync ran and for the writers it answered, each in its own savepoint); the direct methods are one transaction each. Reads are paged by the
- * callers, after `whenDurable`.
+ * while the previous group was committed and synced, each in its own savepoint); the direct methods are one
+ * transaction each. Reads are paged by the callers, after `whenDurable`.
  */
 export class SqliteEventLog {
   readonly signal = new CommitSignal();
@@ -227,16 +224,6 @@ export class SqliteEventLog {
   private readonly syncWal: NonNullable<SqliteEventLogOptions['syncWal']>;
   /** The committed group whose WAL sync is running (durable mode); at most one at a time. */
   private syncing: { readonly answer: (error: unknown) => void; readonly group: QueuedWrite[] } | undefined;
-  /** Writes the next group waits for (durable mode): the writers active around the last sync. */
-  private gatherTarget = 0;
-  private gatherTimer: NodeJS.Timeout | undefined;
-  /**
-   * Waits that ran out of time in a row, and how many groups still go without one: writers that do not come
-   * straight back (an app's requests, each appending once) pay the wait rarely, not every other group.
-   */
-  private gatherMisses = 0;
-  private gatherSkips = 0;
-  private readonly gatherMs: number;
   private syncsRunning = 0;
   /** Set once a sync failed: no more writes. */
   private syncFailure: WalSyncError | undefined;
@@ -269,10 +256,11 @@ export class SqliteEventLog {
         throw error;
       }
       // NORMAL syncs the WAL before each checkpoint and the database after it, and never at a commit. In
-      // `full` mode the WAL is also synced after every group commit, off the event loop (fdatasync in the
-      // thread pool, what SQLite's FULL does on Linux), and writes are answered only after it: the same
-      // guarantee as synchronous = FULL (a real node flushes before it answers) without stopping the
-      // process for each sync; appends that arrive meanwhile form the next group. An automatic checkpoint
+      // `full` mode the WAL is also synced after every group commit (fdatasync, what SQLite's FULL does on
+      // Linux), and writes are answered only after it: the same guarantee as synchronous = FULL (a real node
+      // flushes before it answers). The sync runs on the event loop, as FULL's would: appends that arrive
+      // meanwhile wait in their sockets and form the next group, and nothing reads an unsynced commit. In the
+      // thread pool, writers waited on each group's sync in lockstep (see `syncOnTheEventLoop`). An automatic checkpoint
       // inside a later commit cannot lose a group whose sync is still running: it syncs the WAL (that
       // group included) before copying it into the database, and syncs the database before the WAL is
       // reused; with the exclusive lock the WAL file itself is never deleted while the log is open.
@@ -281,13 +269,12 @@ export class SqliteEventLog {
     this.durable = !options.memory && options.synchronous !== 'normal';
     this.dbFile = file;
     this.walFile = `${file}-wal`;
-    const syncWal = options.syncWal ?? fdatasync;
+    const syncWal = options.syncWal ?? syncOnTheEventLoop;
     this.syncWal = !this.durable
       ? syncWal
       : (fd, done) => syncWal(fd, (error) => this.checkpointAfterSync(fd, error, done));
     // SQLite's own checkpoint stays, further out, for writes made outside the group commit (tools, seeding).
     if (this.durable) this.db.pragma(`wal_autocheckpoint = ${2 * CHECKPOINT_FRAMES}`);
-    this.gatherMs = options.gatherMs ?? GATHER_MS;
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS events (
         pos INTEGER PRIMARY KEY,
@@ -396,14 +383,13 @@ export class SqliteEventLog {
   }
 
   close(): void {
-    this.stopGathering();
     clearInterval(this.timeoutTick);
     this.signal.close();
     // The last commits below may restart the WAL: a checkpoint's copy must be on disk first.
     if (this.checkpointSyncing && this.dbFd !== undefined) fdatasyncSync(this.dbFd);
     if (this.db.open) this.flush(true);
     if (this.db.open) this.db.close();
-    // A sync still running in the thread pool keeps the descriptor until it returns.
+    // A sync still running (a checkpoint's, or a test's held one) keeps the descriptor until it returns.
     if (this.syncsRunning === 0) this.closeWal();
     this.releaseReaders();
   }
@@ -449,9 +435,9 @@ export class SqliteEventLog {
 
   /**
    * Queues a write (`append`, `delete`, `tombstone` bound to their arguments) for the next group commit.
-   * In durable mode everything queued while the previous group's sync runs goes into one transaction,
-   * committed once that sync returned and the writers it answered appended again (or `gatherMs` passed):
-   * one sync for the lot, each write still checked and answered on its own, in arrival order.
+   * Everything queued while the previous group was committed and synced goes into one transaction at the end
+   * of the event loop's turn: one sync for the lot, each write still checked and answered on its own, in
+   * arrival order.
    */
   submit(run: () => WriteOutcome, deadline = Infinity, cancelled = () => false): Promise<QueuedOutcome> {
     if (!this.db.open) return Promise.reject(new Error('the event log is closed'));
@@ -482,38 +468,17 @@ export class SqliteEventLog {
   }
 
   private scheduleFlush(): void {
-    // While a sync runs, its end commits the queue (`synced`).
+    // While a sync runs (a checkpoint's, or a test's held one), its end commits the queue (`synced`).
     if (this.flushScheduled || this.syncing) return;
-    if (this.queue.length < this.gatherTarget) {
-      // Writers the last sync answered are still on their way back: waiting for them (bounded) lets one sync
-      // cover them and the queued ones, where committing now would split the writers into two groups that
-      // alternate, each paying a sync (the kernel's work for a sync outweighs the commit's).
-      this.gatherTimer ??= setTimeout(() => {
-        this.gatherTimer = undefined;
-        this.gatherTarget = 0;
-        this.gatherMisses = Math.min(this.gatherMisses + 1, MAX_GATHER_BACKOFF);
-        this.gatherSkips = 2 ** this.gatherMisses;
-        this.scheduleFlush();
-      }, this.gatherMs);
-      return;
-    }
-    if (this.gatherTimer) this.gatherMisses = 0; // waited, and the writers came back in time
-    this.stopGathering();
     this.flushScheduled = true;
     // After the I/O phase: requests read from the sockets in this turn join the same commit.
     setImmediate(() => this.flush(false));
   }
 
-  private stopGathering(): void {
-    if (this.gatherTimer) clearTimeout(this.gatherTimer);
-    this.gatherTimer = undefined;
-    this.gatherTarget = 0;
-  }
-
   /**
    * Commits the queued writes as one transaction, then (durable mode) syncs the WAL before answering them.
-   * One sync at a time: under load a group is whatever arrived during the previous one's sync plus the
-   * writers that sync answered (see `scheduleFlush`), so the syncs do not multiply with the writers.
+   * One sync at a time: under load a group is whatever arrived while the previous one was committed and
+   * synced, so the groups grow with the load and the syncs do not multiply with the writers.
    */
   private flush(closing: boolean): void {
     this.flushScheduled = false;
@@ -585,6 +550,9 @@ export class SqliteEventLog {
     error: unknown,
   ): void {
     if (this.syncing !== syncing) return; // closed meanwhile: answered at close
+    // The timeouts' tick cannot run while a commit and its sync hold the event loop: what it would have found
+    // past the timeouts by now is answered so here.
+    if (this.timeoutTick) this.timeOut(Date.now());
     this.syncing = undefined;
     if (error) {
       this.syncFailure = new WalSyncError(error);
@@ -595,11 +563,6 @@ export class SqliteEventLog {
     // Readers go first: they read as soon as they are released, and must see only synced commits; the
     // next group commits in a later turn, after them.
     this.releaseReaders();
-    // The writers answered now and those queued meanwhile are the active ones: the next group waits for all
-    // of them (see `gatherMisses`).
-    const active = syncing.group.length + this.queue.length;
-    if (this.gatherSkips > 0) this.gatherSkips--;
-    else if (active >= MIN_GATHER) this.gatherTarget = active;
     syncing.answer(undefined);
     if (this.queue.length > 0) this.scheduleFlush();
   }
@@ -610,7 +573,7 @@ export class SqliteEventLog {
    * checkpoint runs inside a commit, on the event loop, and syncs the WAL and then the database there: tens of
    * milliseconds on a busy disk during which the event store answers nothing. Here the WAL is synced already,
    * so the copy runs without syncs (synchronous = OFF for it; a few ms), and the database's sync runs off the
-   * event loop while appends gather for the next group as during any sync. The next commit, which restarts the
+   * event loop while appends queue for the next group. The next commit, which restarts the
    * WAL over the copied frames, comes only after that sync (the group is answered after it), so a power cut
    * never finds the frames overwritten before their pages are on disk.
    */
@@ -619,7 +582,7 @@ export class SqliteEventLog {
     error: NodeJS.ErrnoException | null,
     done: (error: NodeJS.ErrnoException | null) => void,
   ): void {
-    if (error || !this.db.open || this.framesInWal(walFd) < CHECKPOINT_FRAMES) return done(error);
+    if (error || !this.db.open || !this.walHolds(walFd, CHECKPOINT_FRAMES)) return done(error);
     let dbFd: number;
     try {
       this.db.pragma('synchronous = OFF');
@@ -640,27 +603,22 @@ export class SqliteEventLog {
   }
 
   /**
-   * Frames in the WAL since it was last restarted. In SQLite's WAL format (sqlite.org/fileformat2.html) a
-   * 32-byte header (page size at 8, salts at 16..23) is followed by frames of a 24-byte header (salts at
-   * 8..15) and a page; a restart writes new salts and the new frames from the start over the old ones, so the
-   * current frames are the prefix whose salts match the header's: found by bisection, a few reads of 24 bytes.
+   * Whether the WAL holds at least `frames` frames since it was last restarted. In SQLite's WAL format
+   * (sqlite.org/fileformat2.html) a 32-byte header (page size at 8, salts at 16..23) is followed by frames of a
+   * 24-byte header (salts at 8..15) and a page; a restart writes new salts and the new frames from the start
+   * over the old ones, so frame n-1 carries the header's salts exactly when there are n current frames or more:
+   * two reads of a few bytes after each group (a bisection for the count took 47 µs, a third of a group's
+   * extra cost over the NORMAL mode).
    */
-  private framesInWal(fd: number): number {
+  private walHolds(fd: number, frames: number): boolean {
     const header = Buffer.alloc(32);
-    if (readSync(fd, header, 0, 32, 0) < 32) return 0;
-    const frameSize = 24 + header.readUInt32BE(8);
+    if (readSync(fd, header, 0, 32, 0) < 32) return false;
     const frame = Buffer.alloc(24);
-    const current = (i: number) =>
-      readSync(fd, frame, 0, 24, 32 + i * frameSize) === 24 &&
+    return (
+      readSync(fd, frame, 0, 24, 32 + (frames - 1) * (24 + header.readUInt32BE(8))) === 24 &&
       frame.readUInt32BE(8) === header.readUInt32BE(16) &&
-      frame.readUInt32BE(12) === header.readUInt32BE(20);
-    let [low, high] = [0, Math.floor((fstatSync(fd).size - 32) / frameSize)];
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (current(middle - 1)) low = middle;
-      else high = middle - 1;
-    }
-    return low;
+      frame.readUInt32BE(12) === header.readUInt32BE(20)
+    );
   }
 
   /**
