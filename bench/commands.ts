@@ -1,9 +1,9 @@
 /**
  * Command benchmark: `npm run bench:commands [-- --dossiers 10000 --connections 32 --rate 500 --rated-dossiers 2000
  * --keyed-dossiers 5000 --warmup 1000 --cpu-prof <dir> --flat-only]` (`--cpu-prof` writes the API process's V8 CPU
- * profile into <dir> when it stops, to see where its time per command goes; `--flat-only` runs only 1, 1b and 3, the
- * ratio's two sides and the ceiling, to compare two versions of the API quickly; `--warmup`: dossiers run untimed
- * through each of 1, 1b and 3 before it is measured).
+ * profile into <dir> when it stops, to see where its time per command goes; `--flat-only` runs only 1, 1b, 1c and 3,
+ * the ratio's two sides and the ceilings, to compare two versions of the API quickly; `--warmup`: dossiers run
+ * untimed through each of 1, 1b, 1c and 3 before it is measured).
  *
  * Dossiers go through the HTTP API (the API and the embedded event store each in its own process, as
  * `start:api` and `eventstore` run them) with autocannon, each dossier a realistic life of five requests:
@@ -12,6 +12,9 @@
  *   1b. the same flat out over bare node:http (bench/support/bare-command-server.ts: the same commands, client and
  *      handleCommand, nothing of Nest, Express, validation or guards): the ceiling of any HTTP stack on this
  *      machine, so that what the API's own pipeline costs shows as the difference;
+ *   1c. the same flat out over a Nest application with one controller and nothing else (no validation, guards,
+ *      interceptors or middleware; bench/support/nest-command-server.ts), on Express and on Fastify: the ceiling of
+ *      the stack the product fixes, what Nest and each adapter cost on their own;
  *   2. at a fixed overall rate (default 500 requests/s): latency p50/p95/p99 (the aim: p99 < 25 ms), once
  *      with autocannon's rate limit (bursty) and once evenly spaced;
  *   2b. flat out again with an `Idempotency-Key` on every request, as the pages send (a claim and an answer
@@ -40,7 +43,8 @@ import {
   median,
   percentile,
   startApiProcess,
-  startBareCommandServer,
+  startCeilingServer,
+  type CeilingServer,
   startEventStoreProcess,
   stop,
 } from './support/processes';
@@ -329,24 +333,54 @@ const tail = (f: Figures, aim: number): string =>
     : '') + (f.pressure ? `; pressure: CPU ${f.pressure.cpu} %, I/O ${f.pressure.io} % of the time` : '');
 
 /**
- * The same lives flat out over bench/support/bare-command-server.ts (its own process, on the next port): what
- * HTTP costs at the least on this machine, so the API's own pipeline shows as the difference.
+ * The same lives flat out over one of the measuring sticks (its own process, on the next port): bare node:http,
+ * what HTTP costs at the least on this machine, or a Nest application with nothing but a controller; the API's
+ * own pipeline shows as the difference.
  */
-async function overBareHttp(connectionString: string, store: number | undefined): Promise<Figures> {
+async function overCeiling(
+  kind: CeilingServer,
+  connectionString: string,
+  store: number | undefined,
+): Promise<Figures> {
   const port = String(Number(PORT) + 1);
-  const bare = await startBareCommandServer({ PORT: port, EVENTSTORE_CONNECTION_STRING: connectionString });
+  const server = await startCeilingServer(kind, {
+    PORT: port,
+    EVENTSTORE_CONNECTION_STRING: connectionString,
+  });
   try {
-    await overHttp('WC', WARMUP, undefined, false, port);
-    return await measured(bare.pid!, store, () => overHttp('C', DOSSIERS, undefined, false, port));
+    const run = { bare: 'C', 'nest-express': 'NE', 'nest-fastify': 'NF' }[kind];
+    await overHttp(`W${run}`, WARMUP, undefined, false, port);
+    return await measured(server.pid!, store, () => overHttp(run, DOSSIERS, undefined, false, port));
   } finally {
-    await stop(bare);
+    await stop(server);
   }
 }
 
-const ceilingLine = (flat: Figures, bare: Figures, floor: Figures): string =>
-  `bare node:http ${bare.rps}/s (${bare.cpu?.worker} ms CPU/command): ratio ${round(bare.rps / floor.rps)} of the ` +
-  `floor, the ceiling of any HTTP stack here; the API's pipeline (Nest, Express, validation, guards, answers) ` +
-  `costs ${flat.cpu && bare.cpu ? round(flat.cpu.worker - bare.cpu.worker, 3) : '?'} ms CPU per command above it`;
+type Ceilings = { bare: Figures; nestExpress: Figures; nestFastify: Figures };
+
+async function overCeilings(connectionString: string, store: number | undefined): Promise<Ceilings> {
+  console.log(
+    `flat out over bare node:http, the same commands without Nest or Express: ${DOSSIERS} dossiers…`,
+  );
+  const bare = await overCeiling('bare', connectionString, store);
+  console.log(`flat out over Nest with one controller and nothing else, on Express: ${DOSSIERS} dossiers…`);
+  const nestExpress = await overCeiling('nest-express', connectionString, store);
+  console.log(`the same on Fastify: ${DOSSIERS} dossiers…`);
+  const nestFastify = await overCeiling('nest-fastify', connectionString, store);
+  return { bare, nestExpress, nestFastify };
+}
+
+const ceilingLines = (flat: Figures, c: Ceilings, floor: Figures): string => {
+  const over = (f: Figures) => (flat.cpu && f.cpu ? round(flat.cpu.worker - f.cpu.worker, 3) : '?');
+  const of = (name: string, f: Figures) =>
+    `${name} ${f.rps}/s (${f.cpu?.worker} ms CPU/command): ratio ${round(f.rps / floor.rps)} of the floor`;
+  return (
+    `${of('bare node:http', c.bare)}, the ceiling of any HTTP stack here; the API's pipeline (Nest, Express, ` +
+    `validation, guards, answers) costs ${over(c.bare)} ms CPU per command above it\n` +
+    `${of('Nest with one controller on Express', c.nestExpress)}; the API costs ${over(c.nestExpress)} ms above it\n` +
+    `${of('the same on Fastify', c.nestFastify)}, the ceiling of the stack the product fixes`
+  );
+};
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-commands-'));
@@ -383,10 +417,7 @@ async function main(): Promise<void> {
     );
     await overHttp('WF', WARMUP);
     const flat = await measured(api.pid!, es.child.pid, () => overHttp('F', DOSSIERS));
-    console.log(
-      `flat out over bare node:http, the same commands without Nest or Express: ${DOSSIERS} dossiers…`,
-    );
-    const bare = await overBareHttp(connectionString, es.child.pid);
+    const ceilings = await overCeilings(connectionString, es.child.pid);
     if (values['flat-only']) {
       console.log(`straight to the event store through the client: ${DOSSIERS} dossiers…`);
       await direct('WD', WARMUP, connectionString);
@@ -396,7 +427,7 @@ async function main(): Promise<void> {
           `(${floor.cpu?.worker} ms CPU/command): ratio ${round(flat.rps / floor.rps)}, CPU ratio ` +
           `${flat.cpu && floor.cpu ? round(flat.cpu.worker / floor.cpu.worker) : '?'}; non-2xx ${flat.non2xx}`,
       );
-      console.log(ceilingLine(flat, bare, floor));
+      console.log(ceilingLines(flat, ceilings, floor));
       return;
     }
     console.log(
@@ -426,7 +457,9 @@ async function main(): Promise<void> {
     console.log(row(`HTTP API, ${RATE}/s in autocannon bursts`, rated));
     console.log(row(`HTTP API, steady ${RATE}/s`, steady));
     console.log(row('HTTP API, flat out, Idempotency-Key on each', keyed));
-    console.log(row('bare node:http + handleCommand, no Nest/Express', bare));
+    console.log(row('bare node:http + handleCommand, no Nest/Express', ceilings.bare));
+    console.log(row('Nest, one controller, on Express + handleCommand', ceilings.nestExpress));
+    console.log(row('Nest, one controller, on Fastify + handleCommand', ceilings.nestFastify));
     console.log(row('client + handleCommand, no HTTP/Nest', floor));
     console.log(`\nHTTP/Nest throughput ratio (HTTP / direct): ${round(flat.rps / floor.rps)} (aim ≥ 0.5)`);
     if (flat.cpu && floor.cpu) {
@@ -434,7 +467,7 @@ async function main(): Promise<void> {
         `CPU per command, the API over the floor's client + handleCommand: ${round(flat.cpu.worker / floor.cpu.worker)}`,
       );
     }
-    console.log(ceilingLine(flat, bare, floor));
+    console.log(ceilingLines(flat, ceilings, floor));
     console.log(`p99 at a steady ${RATE} requests/s: ${steady.p99} ms (aim < 25 ms)${tail(steady, 25)}`);
     console.log(
       `p99 at ${RATE} requests/s in autocannon's bursts: ${rated.p99} ms (aim < 50 ms)${tail(rated, 50)}`,
@@ -452,12 +485,27 @@ async function main(): Promise<void> {
         ratio: ratio(flat.rps / floor.rps),
         aim: '≥ 0.5',
       },
-      {
-        benchmark: `commands: ${int(DOSSIERS)} dossier lives over bare node:http (no Nest, Express or validation), flat out: the ceiling of any HTTP stack`,
-        figure: `${int(bare.rps)} commands/s, ${latency(bare)}${cpu(bare)}`,
+      ...(
+        [
+          [
+            'bare node:http (no Nest, Express or validation), flat out: the ceiling of any HTTP stack',
+            ceilings.bare,
+          ],
+          [
+            'Nest with one controller on Express (no validation, guards or middleware), flat out',
+            ceilings.nestExpress,
+          ],
+          [
+            'the same on Fastify: the ceiling of the stack the product fixes (Nest, class-validator)',
+            ceilings.nestFastify,
+          ],
+        ] as const
+      ).map(([name, f]) => ({
+        benchmark: `commands: ${int(DOSSIERS)} dossier lives over ${name}`,
+        figure: `${int(f.rps)} commands/s, ${latency(f)}${cpu(f)}`,
         baseline: `client + handleCommand ${int(floor.rps)}/s`,
-        ratio: ratio(bare.rps / floor.rps),
-      },
+        ratio: ratio(f.rps / floor.rps),
+      })),
       {
         benchmark: `commands: ${int(KEYED_DOSSIERS)} dossier lives over HTTP, flat out, an Idempotency-Key on each request`,
         figure: `${int(keyed.rps)} commands/s, ${latency(keyed)}${cpu(keyed)}`,

@@ -78,17 +78,25 @@ export async function startApiProcess(
   return healthy(child, env.PORT, timeoutMs, 'API');
 }
 
+/** The measuring sticks of `npm run bench:commands`: the same commands without the API's pipeline. */
+export type CeilingServer = 'bare' | 'nest-express' | 'nest-fastify';
+
 /**
- * Starts bench/support/bare-command-server.ts (the same commands over bare node:http, no Nest or Express) with
- * the API's node options, and waits until it answers.
+ * Starts one of them with the API's node options, and waits until it answers: bench/support/bare-command-server.ts
+ * (bare node:http, no Nest or Express) or bench/support/nest-command-server.ts (one Nest controller, on Express
+ * or on Fastify).
  */
-export async function startBareCommandServer(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [...apiNodeOptions(), '-r', '@swc-node/register', 'bench/support/bare-command-server.ts'],
-    { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...env } },
-  );
-  return healthy(child, env.PORT, 30_000, 'bare command server');
+export async function startCeilingServer(
+  kind: CeilingServer,
+  env: Record<string, string>,
+): Promise<ChildProcess> {
+  const script =
+    kind === 'bare' ? 'bench/support/bare-command-server.ts' : 'bench/support/nest-command-server.ts';
+  const child = spawn(process.execPath, [...apiNodeOptions(), '-r', '@swc-node/register', script], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, ...env, NEST_ADAPTER: kind === 'nest-fastify' ? 'fastify' : 'express' },
+  });
+  return healthy(child, env.PORT, 30_000, `${kind} command server`);
 }
 
 /** Resolves with `child` once it answers 200 on /api/health; kills it when that takes over `timeoutMs`. */
