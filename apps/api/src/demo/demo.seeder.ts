@@ -582,7 +582,7 @@ export class DemoSeeder {
       logged = tenth;
       const s = (Date.now() - started) / 1000;
       log(
-        `demo: ${done}/${total} dossiers (${tenth * 10} %, ${stage}: ${monthName(month)}), ` +
+        `demo: ${done}/${total} dossiers (${tenth * 10} %; ${stageName(stage, quarter.name)}, now ${monthName(month)}), ` +
           `${events} events in ${s.toFixed(1)} s, ${Math.round(commands / s)} commands/s`,
       );
     };
@@ -843,6 +843,15 @@ export class DemoSeeder {
 }
 
 /** `2026-11` for a month counted as year * 12 + month index. */
+/** What a stage writes, for the console: its name alone ("quarter: 2026-06") read as a misnamed month. */
+const stageName = (stage: DemoSeedStage, quarter: string): string =>
+  ({
+    recent: 'the last two weeks',
+    quarter: `the dossiers reaching into ${quarter}`,
+    later: `the months after ${quarter}`,
+    older: 'the rest of the year',
+  })[stage];
+
 const monthName = (month: number) => `${Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')}`;
 
 /** vneid / population-database for 35–90 % of a unit's dossiers (by a hash of its id), else papers. */
