@@ -127,7 +127,7 @@ const CACHE_LIMIT = 50_000;
  * design until 2026-12-07), the event store went on reading requests during a sync, but every writer then
  * waited for the group's sync before its next append, and all of them came back together: client and server
  * took turns instead of working at once (16 writers through the client at 0.66–0.71 of the NORMAL mode, with
- * a wait for the writers to gather into one group; 0.83 this way, paired runs on one machine). Blocking here
+ * a wait for the writers to gather into one group; 0.83–0.89 this way, paired runs on one machine). Blocking here
  * for the sync (0.1–0.3 ms on an SSD) leaves the writers' requests in their sockets, to be the next group.
  */
 function syncOnTheEventLoop(fd: number, done: (error: NodeJS.ErrnoException | null) => void): void {
@@ -259,11 +259,11 @@ export class SqliteEventLog {
       // `full` mode the WAL is also synced after every group commit (fdatasync, what SQLite's FULL does on
       // Linux), and writes are answered only after it: the same guarantee as synchronous = FULL (a real node
       // flushes before it answers). The sync runs on the event loop, as FULL's would: appends that arrive
-      // meanwhile wait in their sockets and form the next group, and nothing reads an unsynced commit. In the
-      // thread pool, writers waited on each group's sync in lockstep (see `syncOnTheEventLoop`). An automatic checkpoint
-      // inside a later commit cannot lose a group whose sync is still running: it syncs the WAL (that
-      // group included) before copying it into the database, and syncs the database before the WAL is
-      // reused; with the exclusive lock the WAL file itself is never deleted while the log is open.
+      // meanwhile wait in their sockets and form the next group, and nothing reads an unsynced commit (see
+      // `syncOnTheEventLoop`). An automatic checkpoint inside a later commit cannot lose a group whose sync is
+      // still running: it syncs the WAL (that group included) before copying it into the database, and syncs
+      // the database before the WAL is reused; with the exclusive lock the WAL file itself is never deleted
+      // while the log is open.
       this.db.pragma('synchronous = NORMAL');
     }
     this.durable = !options.memory && options.synchronous !== 'normal';
@@ -607,8 +607,8 @@ export class SqliteEventLog {
    * (sqlite.org/fileformat2.html) a 32-byte header (page size at 8, salts at 16..23) is followed by frames of a
    * 24-byte header (salts at 8..15) and a page; a restart writes new salts and the new frames from the start
    * over the old ones, so frame n-1 carries the header's salts exactly when there are n current frames or more:
-   * two reads of a few bytes after each group (a bisection for the count took 47 µs, a third of a group's
-   * extra cost over the NORMAL mode).
+   * two reads of a few bytes after each group (a bisection for the count took 47 µs, a third to a half of a
+   * group's extra CPU over the NORMAL mode).
    */
   private walHolds(fd: number, frames: number): boolean {
     const header = Buffer.alloc(32);
