@@ -9,6 +9,8 @@ describe('eventstore command line', () => {
       host: '127.0.0.1',
       port: 0,
       dataDir: './data/eventstore',
+      // A process of its own syncs the WAL on its event loop.
+      syncOnEventLoop: true,
     });
   });
 
@@ -25,7 +27,13 @@ describe('eventstore command line', () => {
         '--tls-key',
         'k.pem',
       ]),
-    ).toEqual({ host: '0.0.0.0', port: 2113, memory: true, tls: { certFile: 'c.pem', keyFile: 'k.pem' } });
+    ).toEqual({
+      host: '0.0.0.0',
+      port: 2113,
+      memory: true,
+      tls: { certFile: 'c.pem', keyFile: 'k.pem' },
+      syncOnEventLoop: true,
+    });
   });
 
   it('takes --synchronous and a --users-file with TLS', () => {

@@ -42,7 +42,8 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = {}): E
   }
   const port = values.port === undefined ? 2113 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port: ${values.port}`);
-  const options: EventStoreServerOptions = { host: values.host ?? '127.0.0.1', port };
+  // A process of its own: nothing else waits on its event loop while the WAL syncs.
+  const options: EventStoreServerOptions = { host: values.host ?? '127.0.0.1', port, syncOnEventLoop: true };
   if (values.memory) options.memory = true;
   else options.dataDir = values.data ?? './data/eventstore';
   if (values['tls-cert'] && values['tls-key']) {

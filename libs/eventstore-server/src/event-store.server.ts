@@ -35,6 +35,8 @@ export interface EventStoreServerOptions {
   maxAppendSize?: number;
   /** `full` (default): appends are acknowledged once synced to disk. `normal`: the old, faster mode. */
   synchronous?: 'full' | 'normal';
+  /** The WAL's sync on the event loop: for a server in a process of its own (see SqliteEventLogOptions). */
+  syncOnEventLoop?: boolean;
   /** The real server's PrepareTimeoutMs and CommitTimeoutMs (see SqliteEventLogOptions); none by default. */
   prepareTimeoutMs?: number;
   commitTimeoutMs?: number;
@@ -69,6 +71,7 @@ export async function startEventStoreServer(
     dataDir,
     memory: options.memory,
     synchronous: options.synchronous,
+    syncOnEventLoop: options.syncOnEventLoop,
     prepareTimeoutMs: options.prepareTimeoutMs,
     commitTimeoutMs: options.commitTimeoutMs,
     timeoutTickMs: options.timeoutTickMs,
@@ -158,7 +161,13 @@ const LOCK_WAIT_MS = 2_000;
 async function openLog(
   options: Pick<
     SqliteEventLogOptions,
-    'dataDir' | 'memory' | 'synchronous' | 'prepareTimeoutMs' | 'commitTimeoutMs' | 'timeoutTickMs'
+    | 'dataDir'
+    | 'memory'
+    | 'synchronous'
+    | 'syncOnEventLoop'
+    | 'prepareTimeoutMs'
+    | 'commitTimeoutMs'
+    | 'timeoutTickMs'
   >,
 ) {
   const deadline = Date.now() + LOCK_WAIT_MS;

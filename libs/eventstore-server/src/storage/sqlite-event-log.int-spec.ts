@@ -186,8 +186,8 @@ describe('SqliteEventLog on disk', () => {
   });
 
   describe('durable group commit: one sync at a time, the next group queues during it', () => {
-    it('appends submitted in one turn commit in one transaction, synced on the event loop before they are answered', async () => {
-      const log = new SqliteEventLog({ dataDir: dir });
+    it('in a process of its own, appends submitted in one turn commit in one transaction, synced on the event loop before they are answered', async () => {
+      const log = new SqliteEventLog({ dataDir: dir, syncOnEventLoop: true });
       try {
         const before = log.transactions;
         const outcomes = Promise.all(
@@ -199,6 +199,25 @@ describe('SqliteEventLog on disk', () => {
         // The sync ran inside that turn: nothing is left to wait for, before or after the answers.
         expect(log.whenDurable()).toBeUndefined();
         expect((await outcomes).map((o) => o.status)).toEqual(Array(20).fill('ok'));
+      } finally {
+        log.close();
+      }
+    });
+
+    it('embedded, the sync runs in the thread pool: reads wait for it, the answers come after it', async () => {
+      const log = new SqliteEventLog({ dataDir: dir });
+      try {
+        const before = log.transactions;
+        const outcomes = Promise.all(
+          Array.from({ length: 20 }, (_, i) => log.submit(() => log.append(`s-${i % 5}`, ANY, [event()]))),
+        );
+        await turn();
+        expect(log.transactions - before).toBe(1);
+        const durable = log.whenDurable();
+        expect(durable).toBeInstanceOf(Promise);
+        await durable;
+        expect((await outcomes).map((o) => o.status)).toEqual(Array(20).fill('ok'));
+        expect(log.whenDurable()).toBeUndefined();
       } finally {
         log.close();
       }

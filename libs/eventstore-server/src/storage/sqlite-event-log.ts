@@ -38,10 +38,16 @@ export interface SqliteEventLogOptions {
   /** How long to wait for another process's lock on the log before giving up (default 2 s). */
   lockTimeoutMs?: number;
   /**
-   * Syncs the WAL (default: `fdatasync` on the event loop, calling `done` before it returns). Tests hold a
-   * sync open (calling `done` later) to watch what the log does meanwhile.
+   * Syncs the WAL (default: `fdatasync` in the thread pool, or on the event loop with `syncOnEventLoop`). Tests
+   * hold a sync open (calling `done` later) to watch what the log does meanwhile.
    */
   syncWal?: (fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void;
+  /**
+   * Syncs the WAL on the event loop (see `syncOnTheEventLoop`): for an event store in a process of its own
+   * (`npm run eventstore`). Embedded beside an app (`npm start`, the demo's seeding, tests) the thread pool's
+   * sync leaves the event loop to the app meanwhile.
+   */
+  syncOnEventLoop?: boolean;
   /** How many of the latest event ids idempotency remembers (default COMMITTED_IDS); tests make it small. */
   committedIds?: number;
   /**
@@ -123,12 +129,12 @@ const LOG_START = 128;
 const CACHE_LIMIT = 50_000;
 
 /**
- * The WAL's sync on the event loop, as SQLite's FULL would do it inside the commit. In the thread pool (the
- * design until 2026-12-07), the event store went on reading requests during a sync, but every writer then
- * waited for the group's sync before its next append, and all of them came back together: client and server
- * took turns instead of working at once (16 writers through the client at 0.66–0.71 of the NORMAL mode, with
- * a wait for the writers to gather into one group; 0.83–0.89 this way, paired runs on one machine). Blocking here
- * for the sync (0.1–0.3 ms on an SSD) leaves the writers' requests in their sockets, to be the next group.
+ * The WAL's sync on the event loop, as SQLite's FULL would do it inside the commit, for an event store in a
+ * process of its own. Blocking for the sync (0.1–0.3 ms on an SSD) leaves the writers' requests in their
+ * sockets, to be the next group, with no handoff to the thread pool: 16 writers through the client at
+ * 0.83–0.89 of the NORMAL mode, against 0.65–0.71 in the thread pool with a wait for the writers to gather
+ * into one group (paired runs on one machine, 2026-12-07). Embedded in an app's process the block would stop
+ * the app too: the demo's seeding, whose client shares the event store's event loop, took 1.2–1.6 times as long.
  */
 function syncOnTheEventLoop(fd: number, done: (error: NodeJS.ErrnoException | null) => void): void {
   try {
@@ -258,9 +264,9 @@ export class SqliteEventLog {
       // NORMAL syncs the WAL before each checkpoint and the database after it, and never at a commit. In
       // `full` mode the WAL is also synced after every group commit (fdatasync, what SQLite's FULL does on
       // Linux), and writes are answered only after it: the same guarantee as synchronous = FULL (a real node
-      // flushes before it answers). The sync runs on the event loop, as FULL's would: appends that arrive
-      // meanwhile wait in their sockets and form the next group, and nothing reads an unsynced commit (see
-      // `syncOnTheEventLoop`). An automatic checkpoint inside a later commit cannot lose a group whose sync is
+      // flushes before it answers). The sync runs in the thread pool, or on the event loop in a process of its
+      // own (`syncOnEventLoop`); appends that arrive meanwhile form the next group, and nothing reads an
+      // unsynced commit. An automatic checkpoint inside a later commit cannot lose a group whose sync is
       // still running: it syncs the WAL (that group included) before copying it into the database, and syncs
       // the database before the WAL is reused; with the exclusive lock the WAL file itself is never deleted
       // while the log is open.
@@ -269,7 +275,7 @@ export class SqliteEventLog {
     this.durable = !options.memory && options.synchronous !== 'normal';
     this.dbFile = file;
     this.walFile = `${file}-wal`;
-    const syncWal = options.syncWal ?? syncOnTheEventLoop;
+    const syncWal = options.syncWal ?? (options.syncOnEventLoop ? syncOnTheEventLoop : fdatasync);
     this.syncWal = !this.durable
       ? syncWal
       : (fd, done) => syncWal(fd, (error) => this.checkpointAfterSync(fd, error, done));
