@@ -842,7 +842,6 @@ export class DemoSeeder {
   }
 }
 
-/** `2026-11` for a month counted as year * 12 + month index. */
 /** What a stage writes, for the console: its name alone ("quarter: 2026-06") read as a misnamed month. */
 const stageName = (stage: DemoSeedStage, quarter: string): string =>
   ({
@@ -852,6 +851,7 @@ const stageName = (stage: DemoSeedStage, quarter: string): string =>
     older: 'the rest of the year',
   })[stage];
 
+/** `2026-11` for a month counted as year * 12 + month index. */
 const monthName = (month: number) => `${Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')}`;
 
 /** vneid / population-database for 35–90 % of a unit's dossiers (by a hash of its id), else papers. */

@@ -395,7 +395,7 @@ export class SqliteEventLog {
     if (this.checkpointSyncing && this.dbFd !== undefined) fdatasyncSync(this.dbFd);
     if (this.db.open) this.flush(true);
     if (this.db.open) this.db.close();
-    // A sync still running (a checkpoint's, or a test's held one) keeps the descriptor until it returns.
+    // A sync still running in the thread pool keeps the descriptor until it returns.
     if (this.syncsRunning === 0) this.closeWal();
     this.releaseReaders();
   }
@@ -474,7 +474,7 @@ export class SqliteEventLog {
   }
 
   private scheduleFlush(): void {
-    // While a sync runs (a checkpoint's, or a test's held one), its end commits the queue (`synced`).
+    // While a sync runs (in the thread pool: embedded, or a checkpoint's), its end commits the queue (`synced`).
     if (this.flushScheduled || this.syncing) return;
     this.flushScheduled = true;
     // After the I/O phase: requests read from the sockets in this turn join the same commit.
