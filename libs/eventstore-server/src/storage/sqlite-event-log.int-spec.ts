@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { fdatasync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  fdatasync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -43,6 +52,37 @@ function heldSyncs() {
       held.shift()!();
     },
   };
+}
+
+/** Whether the WAL of `file` holds `frames` current frames: frame n-1 carries the header's salts (a preallocated
+ * WAL is longer than what it holds). */
+function walHolds(file: string, frames: number): boolean {
+  const fd = openSync(`${file}-wal`, 'r');
+  try {
+    const header = Buffer.alloc(32);
+    const frame = Buffer.alloc(24);
+    readSync(fd, header, 0, 32, 0);
+    const read = readSync(fd, frame, 0, 24, 32 + (frames - 1) * (24 + header.readUInt32BE(8)));
+    return (
+      read === 24 &&
+      frame.readUInt32BE(8) === header.readUInt32BE(16) &&
+      frame.readUInt32BE(12) === header.readUInt32BE(20)
+    );
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Direct writes (no group commit, no sync) fill the WAL past the checkpoint's 4,000 frames, so that the next
+ * group's sync is followed by a checkpoint; SQLite's own checkpoint, further out, does not come round.
+ */
+function fillWal(log: SqliteEventLog, file: string): void {
+  let written = 0;
+  while (!walHolds(file, 4100) && written < 20_000) {
+    log.append(`w-${written++}`, NO_STREAM, [{ ...event(), data: Buffer.alloc(3000, 'x') }]);
+  }
+  expect(walHolds(file, 4100)).toBe(true);
 }
 
 describe('SqliteEventLog on disk', () => {
@@ -376,14 +416,8 @@ describe('SqliteEventLog on disk', () => {
       const syncs = heldSyncs();
       const log = new SqliteEventLog({ dataDir: dir, syncWal: syncs.syncWal });
       const file = join(dir, 'events.sqlite');
-      const walFrames = () => Math.floor((statSync(`${file}-wal`).size - 32) / (24 + 4096));
-      const big = (): ProposedEvent => ({ ...event(), data: Buffer.alloc(3000, 'x') });
       try {
-        // Direct writes (no group commit, no sync) fill the WAL past the checkpoint's 4,000 frames; SQLite's own
-        // checkpoint, further out, does not come round.
-        let written = 0;
-        while (walFrames() < 4100 && written < 20_000) log.append(`w-${written++}`, NO_STREAM, [big()]);
-        expect(walFrames()).toBeGreaterThanOrEqual(4100);
+        fillWal(log, file);
         const database = statSync(file).size;
         const appended = log.submit(() => log.append('after', NO_STREAM, [event()]));
         await turn();
@@ -407,6 +441,99 @@ describe('SqliteEventLog on disk', () => {
         }
       } finally {
         log.close();
+      }
+    });
+
+    it("a checkpoint's database sync holds only the next commit: the group that crossed it is answered and readable meanwhile", async () => {
+      const walSyncs = heldSyncs();
+      const databaseSyncs = heldSyncs();
+      const log = new SqliteEventLog({
+        dataDir: dir,
+        syncWal: walSyncs.syncWal,
+        syncDatabase: databaseSyncs.syncWal,
+      });
+      try {
+        fillWal(log, join(dir, 'events.sqlite'));
+        const crossing = log.submit(() => log.append('crossing', NO_STREAM, [event()]));
+        await turn();
+        await walSyncs.release();
+        // Answered while the database's sync is held: the group is on disk in the WAL.
+        expect(await crossing).toMatchObject({ status: 'ok' });
+        expect(databaseSyncs.started).toBe(1);
+        expect(log.whenDurable()).toBeUndefined();
+        expect(log.readStream('crossing', 0, true, 1).status).toBe('ok');
+        // The next commit would restart the WAL over the copied frames: it waits for the database's sync.
+        const transactions = log.transactions;
+        const next = log.submit(() => log.append('next', NO_STREAM, [event()]));
+        await turn();
+        await turn();
+        expect(log.transactions).toBe(transactions);
+        expect(walSyncs.started).toBe(1);
+        await databaseSyncs.release();
+        await turn();
+        expect(log.transactions).toBe(transactions + 1);
+        await walSyncs.release();
+        expect(await next).toMatchObject({ status: 'ok' });
+      } finally {
+        log.close();
+      }
+    });
+
+    it('a failed database sync after a checkpoint: the group in the synced WAL stands, the log takes no more writes', async () => {
+      const failing = (_fd: number, done: (error: NodeJS.ErrnoException | null) => void) =>
+        setImmediate(() => done(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })));
+      const log = new SqliteEventLog({ dataDir: dir, syncDatabase: failing });
+      try {
+        fillWal(log, join(dir, 'events.sqlite'));
+        expect(await log.submit(() => log.append('crossing', NO_STREAM, [event()]))).toMatchObject({
+          status: 'ok',
+        });
+        const queued = log.submit(() => log.append('queued', NO_STREAM, [event()]));
+        await expect(queued).rejects.toBeInstanceOf(WalSyncError);
+        await expect(log.submit(() => log.append('later', NO_STREAM, [event()]))).rejects.toBeInstanceOf(
+          WalSyncError,
+        );
+      } finally {
+        log.close();
+      }
+      const again = new SqliteEventLog({ dataDir: dir });
+      try {
+        expect(again.readStream('crossing', 0, true, 1).status).toBe('ok');
+        expect(again.readStream('queued', 0, true, 1).status).toBe('not-found');
+      } finally {
+        again.close();
+      }
+    });
+
+    it('preallocates the WAL at open; an image of the files taken while it runs (a power cut) has every answered append', async () => {
+      const log = new SqliteEventLog({ dataDir: dir });
+      const wal = join(dir, 'events.sqlite-wal');
+      const image = mkdtempSync(join(tmpdir(), 'event-log-image-'));
+      try {
+        // A checkpoint's frames (4,000 of a header and a 4 KiB page) and more, before any append.
+        expect(statSync(wal).size).toBeGreaterThan(4000 * (24 + 4096));
+        const outcomes = await Promise.all(
+          Array.from({ length: 60 }, (_, i) => log.submit(() => log.append(`p-${i % 6}`, ANY, [event()]))),
+        );
+        expect(outcomes.every((o) => o.status === 'ok')).toBe(true);
+        // The files as a power cut would leave them: the synced frames, then the zeros past them.
+        copyFileSync(join(dir, 'events.sqlite'), join(image, 'events.sqlite'));
+        copyFileSync(wal, join(image, 'events.sqlite-wal'));
+        const copy = new SqliteEventLog({ dataDir: image });
+        try {
+          for (let s = 0; s < 6; s++) {
+            const page = copy.readStream(`p-${s}`, 0, true, 100);
+            expect(page.status === 'ok' && page.events.length).toBe(10);
+          }
+          expect(await copy.submit(() => copy.append('p-0', exact(9), [event()]))).toMatchObject({
+            status: 'ok',
+          });
+        } finally {
+          copy.close();
+        }
+      } finally {
+        log.close();
+        rmSync(image, { recursive: true, force: true });
       }
     });
 
