@@ -155,9 +155,6 @@ function syncOnTheEventLoop(fd: number, done: (error: NodeJS.ErrnoException | nu
  * often: 7 % more CPU per append in the log alone, no change in the rate through the client (2026-12-07).
  */
 const CHECKPOINT_FRAMES = 1000;
-/** SQLite's WAL format (sqlite.org/fileformat2.html): a file header, then frames of a header and a page. */
-const WAL_HEADER_BYTES = 32;
-const WAL_FRAME_HEADER_BYTES = 24;
 /** How often the request timeouts are checked: the real server's request manager ticks once a second. */
 const TIMEOUT_TICK_MS = 1_000;
 /**
@@ -628,6 +625,7 @@ export class SqliteEventLog {
       } else if (syncError) this.stopWrites(syncError);
       else if (this.queue.length > 0) this.scheduleFlush();
     });
+    // Answered once `checkpointSyncing` is set: the writes queued meanwhile wait for the database's sync.
     done(null);
   }
 
@@ -640,12 +638,11 @@ export class SqliteEventLog {
    * group's extra CPU over the NORMAL mode).
    */
   private walHolds(fd: number, frames: number): boolean {
-    const header = Buffer.alloc(WAL_HEADER_BYTES);
-    if (readSync(fd, header, 0, WAL_HEADER_BYTES, 0) < WAL_HEADER_BYTES) return false;
-    const frame = Buffer.alloc(WAL_FRAME_HEADER_BYTES);
-    const at = WAL_HEADER_BYTES + (frames - 1) * (WAL_FRAME_HEADER_BYTES + header.readUInt32BE(8));
+    const header = Buffer.alloc(32);
+    if (readSync(fd, header, 0, 32, 0) < 32) return false;
+    const frame = Buffer.alloc(24);
     return (
-      readSync(fd, frame, 0, WAL_FRAME_HEADER_BYTES, at) === WAL_FRAME_HEADER_BYTES &&
+      readSync(fd, frame, 0, 24, 32 + (frames - 1) * (24 + header.readUInt32BE(8))) === 24 &&
       frame.readUInt32BE(8) === header.readUInt32BE(16) &&
       frame.readUInt32BE(12) === header.readUInt32BE(20)
     );
