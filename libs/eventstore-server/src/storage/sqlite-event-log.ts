@@ -23,6 +23,10 @@ import {
 import { StreamPrefixRead } from './stream-prefix.read';
 import { CommittedIds } from './committed-ids';
 
+/** Syncs a file's data (`fdatasync`'s shape): the WAL after a group, the database after a checkpoint. */
+export type SyncFile = (fd: number, done: SyncDone) => void;
+export type SyncDone = (error: NodeJS.ErrnoException | null) => void;
+
 export interface SqliteEventLogOptions {
   /** Directory of the SQLite file; ignored when `memory`. */
   dataDir?: string;
@@ -41,9 +45,9 @@ export interface SqliteEventLogOptions {
    * Syncs the WAL (default: `fdatasync` in the thread pool, or on the event loop with `syncOnEventLoop`). Tests
    * hold a sync open (calling `done` later) to watch what the log does meanwhile.
    */
-  syncWal?: (fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void;
+  syncWal?: SyncFile;
   /** Syncs the database after a checkpoint (default: `fdatasync` in the thread pool); tests hold it open too. */
-  syncDatabase?: (fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void;
+  syncDatabase?: SyncFile;
   /**
    * Syncs the WAL on the event loop (see `syncOnTheEventLoop`): for an event store in a process of its own
    * (`npm run eventstore`). Embedded beside an app (`npm start`, the demo's seeding, tests) the thread pool's
@@ -138,7 +142,7 @@ const CACHE_LIMIT = 50_000;
  * into one group (paired runs on one machine, 2026-12-07). Embedded in an app's process the block would stop
  * the app too: the demo's seeding, whose client shares the event store's event loop, took 1.2–1.6 times as long.
  */
-function syncOnTheEventLoop(fd: number, done: (error: NodeJS.ErrnoException | null) => void): void {
+function syncOnTheEventLoop(fd: number, done: SyncDone): void {
   try {
     fdatasyncSync(fd);
   } catch (error) {
@@ -231,8 +235,8 @@ export class SqliteEventLog {
   private dbFd: number | undefined;
   /** True while a checkpoint's database sync runs: until it returns, the WAL must not be restarted. */
   private checkpointSyncing = false;
-  private readonly syncDatabase: (fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void;
-  private readonly syncWal: NonNullable<SqliteEventLogOptions['syncWal']>;
+  private readonly syncDatabase: SyncFile;
+  private readonly syncWal: SyncFile;
   /** The committed group whose WAL sync is running (durable mode); at most one at a time. */
   private syncing: { readonly answer: (error: unknown) => void; readonly group: QueuedWrite[] } | undefined;
   private syncsRunning = 0;
@@ -512,9 +516,7 @@ export class SqliteEventLog {
     this.syncing = syncing;
     this.syncsRunning++;
     this.syncWal(this.walDescriptor(), (error) => {
-      this.syncsRunning--;
-      if (this.db.open) this.synced(syncing, error);
-      else if (this.syncsRunning === 0) this.closeWal();
+      if (this.syncReturned()) this.synced(syncing, error);
     });
   }
 
@@ -579,6 +581,17 @@ export class SqliteEventLog {
     if (this.queue.length > 0) this.scheduleFlush();
   }
 
+  /**
+   * A sync counted in `syncsRunning` returned. Whether the log is still open: once closed, the last sync to
+   * return closes the descriptors it kept.
+   */
+  private syncReturned(): boolean {
+    this.syncsRunning--;
+    if (this.db.open) return true;
+    if (this.syncsRunning === 0) this.closeWal();
+    return false;
+  }
+
   /** A sync failed: what it covered may not be on disk, so the log takes no more writes (queued ones fail). */
   private stopWrites(error: unknown): void {
     this.syncFailure ??= new WalSyncError(error);
@@ -595,11 +608,7 @@ export class SqliteEventLog {
    * replays over the database. Only the next commit, which restarts the WAL over the copied frames, waits for
    * that sync, so a power cut never finds the frames overwritten before their pages are on disk.
    */
-  private checkpointAfterSync(
-    walFd: number,
-    error: NodeJS.ErrnoException | null,
-    done: (error: NodeJS.ErrnoException | null) => void,
-  ): void {
+  private checkpointAfterSync(walFd: number, error: NodeJS.ErrnoException | null, done: SyncDone): void {
     if (error || !this.db.open || !this.walHolds(walFd, CHECKPOINT_FRAMES)) return done(error);
     let dbFd: number;
     try {
@@ -618,11 +627,9 @@ export class SqliteEventLog {
     this.checkpointSyncing = true;
     this.syncsRunning++;
     this.syncDatabase(dbFd, (syncError) => {
-      this.syncsRunning--;
       this.checkpointSyncing = false;
-      if (!this.db.open) {
-        if (this.syncsRunning === 0) this.closeWal();
-      } else if (syncError) this.stopWrites(syncError);
+      if (!this.syncReturned()) return;
+      if (syncError) this.stopWrites(syncError);
       else if (this.queue.length > 0) this.scheduleFlush();
     });
     // Answered once `checkpointSyncing` is set: the writes queued meanwhile wait for the database's sync.
